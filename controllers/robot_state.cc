@@ -1,0 +1,73 @@
+#include "controllers/robot_state.h"
+
+#include <string>
+
+#include "sim/error.h"
+
+namespace yangbot {
+
+int RobotLayout::Actuator(const RobotInfo& info, const char* name) {
+  return RobotInfo::IndexOf(info.actuator_names, name);
+}
+
+RobotLayout RobotLayout::Resolve(const RobotInfo& info) {
+  RobotLayout layout;
+  auto need = [&](const std::vector<std::string>& names, const char* name, const char* kind) {
+    const int index = RobotInfo::IndexOf(names, name);
+    if (index < 0) {
+      throw Error(info.path + ": error: the controller needs a " + kind + " named '" + name + "'");
+    }
+    return index;
+  };
+  layout.left_sole_site = need(info.site_names, "left_sole", "site");
+  layout.right_sole_site = need(info.site_names, "right_sole", "site");
+  layout.left_foot_body = need(info.body_names, "left_ankle_link", "body");
+  layout.right_foot_body = need(info.body_names, "right_ankle_link", "body");
+  layout.torso_body = need(info.body_names, "torso_link", "body");
+  layout.left_hand_site = RobotInfo::IndexOf(info.site_names, "left_hand");
+  layout.right_hand_site = RobotInfo::IndexOf(info.site_names, "right_hand");
+  for (const char* joint :
+       {"left_hip_yaw", "left_hip_roll", "left_hip_pitch", "left_knee", "left_ankle",
+        "right_hip_yaw", "right_hip_roll", "right_hip_pitch", "right_knee", "right_ankle", "torso",
+        "left_shoulder_pitch", "left_shoulder_roll", "left_shoulder_yaw", "left_elbow",
+        "right_shoulder_pitch", "right_shoulder_roll", "right_shoulder_yaw", "right_elbow"}) {
+    need(info.actuator_names, joint, "motor");
+  }
+  layout.left_hanky = Actuator(info, "left_hanky");
+  layout.right_hanky = Actuator(info, "right_hanky");
+  return layout;
+}
+
+void RobotState::Read(const Scene& scene, int robot, const mjData& d) {
+  const RobotInfo& info = scene.robot_info();
+  const RobotIndex& index = scene.robot(robot);
+  time = d.time;
+  q = Eigen::Map<const Eigen::VectorXd>(d.qpos + index.qpos_begin, info.nq);
+  v = Eigen::Map<const Eigen::VectorXd>(d.qvel + index.dof_begin, info.nv);
+  joint_q.resize(info.nu);
+  joint_v.resize(info.nu);
+  for (int a = 0; a < info.nu; ++a) {
+    joint_q[a] = q[info.actuator_qpos[a]];
+    joint_v[a] = v[info.actuator_dof[a]];
+  }
+}
+
+void ComVelocity(const mjModel* m, const mjData& d, int body_begin, int nbody, double out[3]) {
+  out[0] = out[1] = out[2] = 0;
+  double mass = 0;
+  for (int b = body_begin; b < body_begin + nbody; ++b) {
+    // cvel is (angular, linear) at the tree root's subtree com, in world axes.
+    const double* cvel = d.cvel + 6 * b;
+    const double* origin = d.subtree_com + 3 * m->body_rootid[b];
+    const double* p = d.xipos + 3 * b;
+    const double r[3] = {p[0] - origin[0], p[1] - origin[1], p[2] - origin[2]};
+    const double v[3] = {cvel[3] + cvel[1] * r[2] - cvel[2] * r[1],
+                         cvel[4] + cvel[2] * r[0] - cvel[0] * r[2],
+                         cvel[5] + cvel[0] * r[1] - cvel[1] * r[0]};
+    for (int k = 0; k < 3; ++k) out[k] += m->body_mass[b] * v[k];
+    mass += m->body_mass[b];
+  }
+  for (int k = 0; k < 3; ++k) out[k] /= mass;
+}
+
+}  // namespace yangbot

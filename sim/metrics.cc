@@ -1,0 +1,70 @@
+#include "sim/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace yangbot {
+
+int Metrics::falls() const {
+  return static_cast<int>(std::count_if(robots.begin(), robots.end(),
+                                        [](const RobotMetrics& r) { return r.fallen; }));
+}
+
+double PelvisHeight(const Scene& scene, const mjData& d, int robot) {
+  return d.xpos[3 * scene.robot(robot).body_begin + 2];
+}
+
+double TorsoTilt(const Scene& scene, const mjData& d, int robot) {
+  int local = RobotInfo::IndexOf(scene.robot_info().body_names, "torso_link");
+  if (local < 0) local = 0;
+  const int body = scene.robot(robot).body_begin + local;
+  const double zz = std::clamp(d.xmat[9 * body + 8], -1.0, 1.0);  // body z axis . world z
+  return std::acos(zz);
+}
+
+int CountWarnings(const mjData& d) {
+  int total = 0;
+  for (int i = 0; i < mjNWARNING; ++i) total += d.warning[i].number;
+  return total;
+}
+
+void UpdateMetrics(const Scene& scene, const mjData& d, int warnings_before, Metrics* metrics) {
+  const int n = scene.robot_count();
+  const RobotInfo& info = scene.robot_info();
+  metrics->robots.resize(n);
+  ++metrics->steps;
+  metrics->mujoco_warnings += std::max(0, CountWarnings(d) - warnings_before);
+  for (int i = 0; i < n; ++i) {
+    RobotMetrics& r = metrics->robots[i];
+    const double height = PelvisHeight(scene, d, i);
+    const double tilt = TorsoTilt(scene, d, i);
+    r.min_pelvis_height = std::min(r.min_pelvis_height, height);
+    r.max_tilt = std::max(r.max_tilt, tilt);
+    if (!r.fallen && (height < kFallPelvisHeight || tilt > kFallTiltAngle)) {
+      r.fallen = true;
+      r.fall_time = d.time;
+    }
+    const int u0 = scene.robot(i).ctrl_begin;
+    bool saturated = false;
+    for (int a = 0; a < info.nu; ++a) {
+      const double limit = std::max(std::abs(info.ctrl_min[a]), std::abs(info.ctrl_max[a]));
+      const double ratio = limit > 0 ? std::abs(d.ctrl[u0 + a]) / limit : 0;
+      r.max_torque_ratio = std::max(r.max_torque_ratio, ratio);
+      saturated |= ratio >= 1.0 - 1e-9;
+    }
+    r.saturated_ticks += saturated;
+  }
+  for (int i = 0; i < n; ++i) {
+    const double* pi = d.xpos + 3 * scene.robot(i).body_begin;
+    for (int j = i + 1; j < n; ++j) {
+      const double* pj = d.xpos + 3 * scene.robot(j).body_begin;
+      const double distance = std::hypot(pi[0] - pj[0], pi[1] - pj[1]);
+      if (distance < metrics->min_separation) {
+        metrics->min_separation = distance;
+        metrics->min_separation_time = d.time;
+      }
+    }
+  }
+}
+
+}  // namespace yangbot

@@ -1,0 +1,115 @@
+// The stage: one MuJoCo model holding N copies of a robot, built from the robot's
+// MJCF file. The Scene is immutable once built (model, names, per-robot index
+// ranges); everything that changes during a run lives in RunState (runner.h).
+#ifndef YANGBOT_SIM_SCENE_H_
+#define YANGBOT_SIM_SCENE_H_
+
+#include <mujoco/mujoco.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace yangbot {
+
+/// Where a robot stands at the start: position on the floor (m) and facing (rad, about z).
+struct Placement {
+  double x = 0;    ///< m
+  double y = 0;    ///< m
+  double yaw = 0;  ///< rad, 0 faces +x (towards the audience)
+};
+
+/// What to build.
+struct SceneOptions {
+  int robots = 16;                   ///< robot count, 1..32
+  std::string robot_path;            ///< robot MJCF; empty: the built-in H1-class robot
+  std::vector<Placement> placements; ///< one per robot; empty: a grid (see spacing)
+  double spacing = 1.5;              ///< m, grid spacing when placements is empty
+  double timestep = 0.002;           ///< s, physics step
+};
+
+/// Path of the built-in H1-class robot file.
+std::string DefaultRobotPath();
+
+/// Default formation: a near-square grid, `spacing` apart, centred on the origin, facing +x.
+std::vector<Placement> GridPlacements(int robots, double spacing);
+
+/// Facts about the robot file, read from the single-robot model (same for every copy).
+struct RobotInfo {
+  std::string path;                         ///< source file
+  int nq = 0, nv = 0, nu = 0;               ///< per-robot sizes (free joint included)
+  int nbody = 0, njnt = 0, ngeom = 0, nsite = 0, nsensor = 0;  ///< per-robot counts
+  std::vector<std::string> body_names;      ///< local body i (0 = robot root), "" if unnamed
+  std::vector<std::string> joint_names;     ///< local joint i (0 = the free joint)
+  std::vector<std::string> geom_names;      ///< local geom i
+  std::vector<std::string> site_names;      ///< local site i
+  std::vector<std::string> actuator_names;  ///< local actuator i
+  std::vector<std::string> sensor_names;    ///< local sensor i
+  std::vector<double> stand_qpos;           ///< standing posture (size nq), key "stand" or qpos0
+  std::vector<int> actuator_qpos;           ///< local qpos address of actuator i's joint
+  std::vector<int> actuator_dof;            ///< local dof address of actuator i's joint
+  std::vector<double> ctrl_min, ctrl_max;   ///< N·m, torque limits of actuator i
+  double mass = 0;                          ///< kg, total
+
+  /// Local index of a named element (-1 when absent); `names` is one of the lists above.
+  static int IndexOf(const std::vector<std::string>& names, const std::string& name);
+};
+
+/// Where one robot's elements sit in the shared model: each kind is a contiguous block.
+struct RobotIndex {
+  std::string prefix;    ///< name prefix, e.g. "r03/"
+  int body_begin = 0;    ///< id of the root body; the robot owns [body_begin, +nbody)
+  int jnt_begin = 0;     ///< first joint id (the free joint)
+  int qpos_begin = 0;    ///< first qpos address (size nq block)
+  int dof_begin = 0;     ///< first dof address (size nv block)
+  int geom_begin = 0;    ///< first geom id
+  int site_begin = 0;    ///< first site id
+  int ctrl_begin = 0;    ///< first actuator id (size nu block)
+  int sensor_begin = 0;  ///< first sensor id
+};
+
+/// The compiled stage of N robots.
+class Scene {
+ public:
+  /// Builds and compiles the scene; throws yangbot::Error with a clear message on bad input.
+  static std::unique_ptr<Scene> Build(const SceneOptions& options);
+  ~Scene();
+  Scene(const Scene&) = delete;
+  Scene& operator=(const Scene&) = delete;
+
+  /// The compiled model (never changed after Build).
+  const mjModel* model() const { return model_; }
+  /// The exact MJCF text that was compiled (what `yangbot export-scene` writes).
+  const std::string& xml() const { return xml_; }
+  /// Options it was built from (placements filled in).
+  const SceneOptions& options() const { return options_; }
+  /// Facts about one robot copy.
+  const RobotInfo& robot_info() const { return info_; }
+  /// Number of robots.
+  int robot_count() const { return static_cast<int>(robots_.size()); }
+  /// Index ranges of robot i (0-based).
+  const RobotIndex& robot(int i) const { return robots_[i]; }
+  /// Name prefix of robot i, "r00/" ... "r31/".
+  static std::string Prefix(int i);
+  /// Id of the scene's "stand" keyframe.
+  int stand_key() const { return stand_key_; }
+
+ private:
+  Scene() = default;
+  SceneOptions options_;
+  RobotInfo info_;
+  std::vector<RobotIndex> robots_;
+  std::string xml_;
+  mjModel* model_ = nullptr;
+  int stand_key_ = 0;
+};
+
+/// Loads a single-robot MJCF and reads its RobotInfo; throws yangbot::Error on a bad model.
+RobotInfo LoadRobotInfo(const std::string& path);
+
+/// Builds the scene MJCF text for the options (used by Scene::Build).
+std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info);
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_SIM_SCENE_H_

@@ -1,0 +1,47 @@
+# Shared by tools/demo and tools/test: install what is missing, configure, build.
+# Sourced, not run. Uses Debian 12 packages only; nothing is downloaded at build time.
+
+YANGBOT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+YANGBOT_PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  libmujoco-dev libqhull-dev libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libglfw3-dev libimgui-dev libgl-dev
+  libaubio-dev libsndfile1-dev libsdl2-dev
+  ffmpeg xvfb xauth clang-14 libclang-rt-14-dev
+)
+
+yangbot_install_deps() {
+  local missing=()
+  for p in "${YANGBOT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      cmd="sudo sh -c '$cmd'"
+    else
+      echo "yangbot: missing Debian packages: ${missing[*]}" >&2
+      echo "Install them as root, then run this again:" >&2
+      echo "  sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends ${missing[*]}'" >&2
+      exit 1
+    fi
+  fi
+  echo "==> installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive sh -c "$cmd" >/tmp/yangbot-apt.log 2>&1 || {
+    tail -20 /tmp/yangbot-apt.log >&2
+    echo "yangbot: package installation failed (log: /tmp/yangbot-apt.log)" >&2
+    exit 1
+  }
+}
+
+# yangbot_build BUILD_DIR [cmake args...]: configure once, then build incrementally.
+yangbot_build() {
+  local dir="$1"
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$YANGBOT_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  fi
+  cmake --build "$dir" -- -j"${YANGBOT_JOBS:-$(nproc)}"
+}
