@@ -1,0 +1,39 @@
+// Subcommands of the yangbot CLI. Each lives in its own file under tools/cli/ and
+// registers its flags on the app; yangbot.cc lists them, one line each.
+#ifndef YANGBOT_TOOLS_CLI_COMMAND_H_
+#define YANGBOT_TOOLS_CLI_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "sim/scene.h"
+
+namespace yangbot {
+
+/// A registered subcommand and what to run when it is chosen (returns the exit code).
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+/// Flags that choose the stage (shared by several commands).
+struct StageFlags {
+  int robots = 16;         ///< 1..32
+  std::string robot_path;  ///< "" = built-in H1-class robot
+  double spacing = 1.5;    ///< m
+};
+
+/// Adds --robots, --robot and --spacing to a command.
+void AddStageFlags(CLI::App* command, StageFlags* flags);
+/// Scene options for the flags.
+SceneOptions ToSceneOptions(const StageFlags& flags);
+
+/// yangbot export-scene: write the stage MJCF.
+Command AddExportSceneCommand(CLI::App* app);
+/// yangbot run: headless run with report and trajectory.
+Command AddRunCommand(CLI::App* app);
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_TOOLS_CLI_COMMAND_H_
