@@ -35,7 +35,8 @@ TrajectoryRecorder::TrajectoryRecorder(const Scene& scene, double period)
 
 void TrajectoryRecorder::Sample(const mjData& d) {
   if (next_time_ >= 0 && d.time < next_time_ - 1e-9) return;
-  next_time_ = (next_time_ < 0 ? d.time : next_time_) + period_;
+  // Next row on the period grid (rows fall on multiples of the period after a gap).
+  next_time_ = (std::floor(d.time / period_ + 1e-6) + 1) * period_;
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.4f", d.time);
   csv_ += buffer;

@@ -1,0 +1,73 @@
+#include "sim/recording.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace yangbot {
+namespace {
+
+class NullController : public RobotController {
+ public:
+  std::unique_ptr<RobotController> Clone() const override {
+    return std::make_unique<NullController>();
+  }
+  void Compute(const Scene&, int, const mjData&, double*) override {}
+};
+
+TEST(RecordingTest, Sha256MatchesKnownVectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(std::string(1000, 'a')),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+TEST(RecordingTest, TrajectoryHasTimeThenEveryQposNameAndA20msRow) {
+  SceneOptions options;
+  options.robots = 2;
+  auto scene = Scene::Build(options);
+  auto state = StartRun(*scene, [](const Scene&, int) { return std::make_unique<NullController>(); }, 1);
+  TrajectoryRecorder recorder(*scene);
+  recorder.Sample(*state->data);
+  RunUntil(*scene, state.get(), 0.1, nullptr);
+  for (int k = 0; k < 50; ++k) {
+    Step(*scene, state.get());
+    recorder.Sample(*state->data);
+  }
+  std::istringstream csv(recorder.csv());
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header.substr(0, 26), "time,r00/floating_base_x,r");
+  EXPECT_NE(header.find(",r01/right_hanky"), std::string::npos);
+  size_t columns = 1 + std::count(header.begin(), header.end(), ',');
+  EXPECT_EQ(columns, 1u + scene->model()->nq);
+  std::vector<std::string> rows;
+  for (std::string row; std::getline(csv, row);) rows.push_back(row);
+  ASSERT_EQ(rows.size(), 7u);  // t = 0, then 0.102 and the 20 ms grid up to 0.2 s
+  EXPECT_EQ(rows[0].substr(0, 7), "0.0000,");
+  EXPECT_EQ(rows[1].substr(0, 7), "0.1020,");
+  EXPECT_EQ(rows[2].substr(0, 7), "0.1200,");
+  EXPECT_EQ(rows[6].substr(0, 7), "0.2000,");
+}
+
+TEST(RecordingTest, ReportHasTheDocumentedFields) {
+  SceneOptions options;
+  options.robots = 3;
+  auto scene = Scene::Build(options);
+  auto state = StartRun(*scene, [](const Scene&, int) { return std::make_unique<NullController>(); }, 1);
+  RunUntil(*scene, state.get(), 0.1);
+  const auto report = MakeReport(*scene, *state, 0.05);
+  for (const char* key : {"robots", "sim_seconds", "wall_seconds", "realtime_factor", "falls",
+                          "fallen_robots", "min_separation_m", "mujoco_warnings", "per_robot",
+                          "state_sha256"}) {
+    EXPECT_TRUE(report.contains(key)) << key;
+  }
+  EXPECT_EQ(report["robots"], 3);
+  EXPECT_NEAR(report["sim_seconds"].get<double>(), 0.1, 1e-9);
+  EXPECT_NEAR(report["realtime_factor"].get<double>(), 2.0, 1e-6);
+  EXPECT_NEAR(report["min_separation_m"].get<double>(), 1.5, 0.01);
+  EXPECT_EQ(report["per_robot"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace yangbot
