@@ -4,11 +4,6 @@
 
 namespace yangbot {
 
-double WrapAngle(double angle) {
-  const double wrapped = std::remainder(angle, 2 * M_PI);  // in [-pi, pi]
-  return wrapped <= -M_PI ? wrapped + 2 * M_PI : wrapped;
-}
-
 double HankySpinTorque(double angle, double rate, double phase_ref, double rate_ref,
                        const HankySpinGains& gains) {
   const double phase_error = WrapAngle(phase_ref - angle);

@@ -5,6 +5,8 @@
 #ifndef YANGBOT_CONTROLLERS_HANKY_SPINNER_H_
 #define YANGBOT_CONTROLLERS_HANKY_SPINNER_H_
 
+#include "controllers/angles.h"
+
 namespace yangbot {
 
 /// Gains of the spin loop.
@@ -13,9 +15,6 @@ struct HankySpinGains {
   double kd = 0.004;     ///< N·m·s/rad on the rate error
   double damping = 0.0;  ///< N·m·s/rad, the joint's viscous damping (feed-forward)
 };
-
-/// Wraps an angle to (-pi, pi].
-double WrapAngle(double angle);
 
 /// Spin torque (N·m): `angle`/`rate` are the joint's measured angle (rad) and rate
 /// (rad/s); `phase_ref`/`rate_ref` the reference phase (rad) and rate (rad/s).

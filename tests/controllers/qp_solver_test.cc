@@ -524,7 +524,7 @@ TEST(QpSolverTest, SatisfiesKktConditionsOnRandomFeasibleProblems) {
     int n, m_eq, m_in;
     bool bounds;
   };
-  const Size sizes[] = {{3, 0, 5, false},   {8, 2, 10, true},   {15, 0, 30, false},
+  const Size sizes[] = {{3, 0, 5, false},   {8, 2, 10, true},    {15, 0, 30, false},
                         {30, 6, 40, true},  {40, 10, 60, false}, {55, 12, 40, false},
                         {55, 12, 40, true}, {60, 15, 80, false}, {60, 15, 80, true}};
   QpSolver solver;
@@ -534,8 +534,8 @@ TEST(QpSolverTest, SatisfiesKktConditionsOnRandomFeasibleProblems) {
     for (unsigned seed = 0; seed < 8; ++seed) {
       SCOPED_TRACE(testing::Message() << "n=" << size.n << " m_eq=" << size.m_eq
                                       << " m_in=" << size.m_in << " seed=" << seed);
-      const QpProblem p = MakeRandomProblem(seed + 100 * size.n, size.n, size.m_eq, size.m_in,
-                                            size.bounds);
+      const QpProblem p =
+          MakeRandomProblem(seed + 100 * size.n, size.n, size.m_eq, size.m_in, size.bounds);
       ASSERT_EQ(solver.Solve(p, &s), QpStatus::kOptimal);
       ExpectKkt(p, s);
       EXPECT_NEAR(s.objective, Objective(p, s.x), 1e-9 * (1.0 + std::abs(s.objective)));
@@ -554,6 +554,78 @@ TEST(QpSolverTest, SatisfiesKktConditionsOnIllConditionedRandomProblems) {
     const QpProblem p = MakeRandomProblem(seed + 7000, 40, 8, 50, seed % 2 == 1, 1.0, 1e-6);
     ASSERT_EQ(solver.Solve(p, &s), QpStatus::kOptimal);
     ExpectKkt(p, s);
+  }
+}
+
+TEST(QpSolverTest, SolvesBadlyScaledProblemsToRelativeAccuracy) {
+  // The shape of a whole-body controller's QP: a rank-deficient task term
+  // plus a small regulariser, variables scaled over 10^+-1.5 (H entries over
+  // six decades, constraint columns over three), rows of A_eq and C scaled
+  // over 10^+-3. Accuracy is judged relative to the size of each term.
+  QpSolver solver;
+  QpSolution s;
+  for (unsigned seed = 0; seed < 20; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937 rng(seed + 4000);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::uniform_real_distribution<double> exponent(-1.0, 1.0);
+    const int n = 40, m_eq = 12, m_in = 30;
+    QpProblem p = MakeRandomProblem(seed + 4000, n, m_eq, m_in, false);
+    Eigen::VectorXd scale(n);
+    for (int i = 0; i < n; ++i) scale(i) = std::pow(10.0, 1.5 * exponent(rng));
+    Eigen::MatrixXd task(25, n);
+    for (int j = 0; j < n; ++j) {
+      for (int i = 0; i < 25; ++i) task(i, j) = normal(rng);
+    }
+    p.H = scale.asDiagonal() *
+          (100.0 * task.transpose() * task + 1e-4 * Eigen::MatrixXd::Identity(n, n)) *
+          scale.asDiagonal();
+    p.g = scale.asDiagonal() * p.g;
+    // Columns divided by scale: still feasible, at x0 scaled up.
+    p.A_eq = p.A_eq * scale.cwiseInverse().asDiagonal();
+    p.C = p.C * scale.cwiseInverse().asDiagonal();
+    for (int i = 0; i < m_eq; ++i) {
+      const double k = std::pow(10.0, 3.0 * exponent(rng));
+      p.A_eq.row(i) *= k;
+      p.b_eq(i) *= k;
+    }
+    for (int i = 0; i < m_in; ++i) {
+      const double k = std::pow(10.0, 3.0 * exponent(rng));
+      p.C.row(i) *= k;
+      p.c_lower(i) *= k;
+      p.c_upper(i) *= k;
+    }
+    ASSERT_EQ(solver.Solve(p, &s), QpStatus::kOptimal);
+    const Eigen::VectorXd hx = p.H * s.x;
+    const Eigen::VectorXd ay = p.A_eq.transpose() * s.y_eq;
+    const Eigen::VectorXd cz = p.C.transpose() * s.z_ineq;
+    const double grad_scale =
+        std::max({hx.lpNorm<Eigen::Infinity>(), p.g.lpNorm<Eigen::Infinity>(),
+                  ay.lpNorm<Eigen::Infinity>(), cz.lpNorm<Eigen::Infinity>()});
+    EXPECT_LE((hx + p.g + ay + cz).lpNorm<Eigen::Infinity>(), 1e-8 * grad_scale);
+    const double x_scale = 1.0 + s.x.lpNorm<Eigen::Infinity>();
+    const Eigen::VectorXd eq = p.A_eq * s.x - p.b_eq;
+    const Eigen::VectorXd cx = p.C * s.x;
+    for (int i = 0; i < m_eq; ++i) {
+      EXPECT_LE(std::abs(eq(i)), 1e-8 * p.A_eq.row(i).norm() * x_scale);
+    }
+    for (int i = 0; i < m_in; ++i) {
+      const double tol = 1e-8 * p.C.row(i).norm() * x_scale;
+      EXPECT_GE(cx(i), p.c_lower(i) - tol);
+      EXPECT_LE(cx(i), p.c_upper(i) + tol);
+      if (p.c_lower(i) == -kInf) {
+        EXPECT_GE(s.z_ineq(i), 0.0);
+      }
+      if (p.c_upper(i) == kInf) {
+        EXPECT_LE(s.z_ineq(i), 0.0);
+      }
+      if (s.z_ineq(i) < 0.0) {
+        EXPECT_NEAR(cx(i), p.c_lower(i), tol);
+      }
+      if (s.z_ineq(i) > 0.0) {
+        EXPECT_NEAR(cx(i), p.c_upper(i), tol);
+      }
+    }
   }
 }
 

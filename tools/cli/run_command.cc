@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "controllers/posture_controller.h"
+#include "controllers/whole_body_controller.h"
 #include "sim/error.h"
 #include "sim/recording.h"
 #include "sim/runner.h"
@@ -23,13 +24,29 @@ struct RunFlags {
   std::string trajectory;
   std::vector<std::string> faults;
   bool quiet = false;
+  std::string controller = "wbc";
+  double sway = 0.2;        // rad
+  double hanky_rate = 3.0;  // rev/s
 };
+
+ControllerFactory MakeFactory(const RunFlags& flags) {
+  if (flags.controller == "posture") {
+    PostureControllerOptions options;
+    options.sway_amplitude = flags.sway;
+    options.hanky_rate = flags.hanky_rate;
+    return MakePostureControllerFactory(options);
+  }
+  WholeBodyOptions options;
+  options.stand_sway_amplitude = flags.sway;
+  options.stand_hanky_rate = flags.hanky_rate;
+  return MakeWholeBodyControllerFactory(options);
+}
 
 int Run(const RunFlags& flags) {
   std::vector<Fault> faults;
   for (const auto& text : flags.faults) faults.push_back(ParseFault(text));
   auto scene = Scene::Build(ToSceneOptions(flags.stage));
-  auto state = StartRun(*scene, MakePostureControllerFactory(), flags.seed, faults);
+  auto state = StartRun(*scene, MakeFactory(flags), flags.seed, faults);
   TrajectoryRecorder recorder(*scene);
   const bool tty = isatty(STDERR_FILENO) && !flags.quiet;
   const auto start = std::chrono::steady_clock::now();
@@ -79,6 +96,13 @@ Command AddRunCommand(CLI::App* app) {
   command->add_option("--fault", flags->faults,
                       "inject a fault: dropout:ROBOT@TIME or push:ROBOT@TIME:FX,FY,FZ:DURATION");
   command->add_flag("--quiet,-q", flags->quiet, "no progress line");
+  command->add_option("--controller", flags->controller,
+                      "wbc (whole-body QP controller) or posture (joint PD + balance)")
+      ->check(CLI::IsMember({"wbc", "posture"}));
+  command->add_option("--sway", flags->sway, "waist twist amplitude while standing, rad")
+      ->check(CLI::Range(0.0, 0.8));
+  command->add_option("--hanky-rate", flags->hanky_rate, "handkerchief spin, rev/s")
+      ->check(CLI::Range(-10.0, 10.0));
   return {command, [flags] { return Run(*flags); }};
 }
 

@@ -1,0 +1,422 @@
+#include "controllers/whole_body_controller.h"
+
+#include <Eigen/Geometry>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "controllers/hanky_spinner.h"
+#include "controllers/robot_dynamics.h"
+#include "sim/error.h"
+
+namespace yangbot {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
+constexpr double kRelaxDamping = 3;    // N·m·s/rad, joint damping of a fallen robot
+
+using Matrix3 = Eigen::Matrix3d;
+using Vector3 = Eigen::Vector3d;
+
+Matrix3 RotationOf(const double* xmat) {
+  return Eigen::Map<const Eigen::Matrix<double, 3, 3, Eigen::RowMajor>>(xmat);
+}
+
+// Orientation error e (world axes) with R_des = exp([e]) R, for small-angle PD.
+Vector3 OrientationError(const Matrix3& desired, const Matrix3& actual) {
+  const Eigen::AngleAxisd aa(desired * actual.transpose());
+  return aa.angle() * aa.axis();
+}
+
+Matrix3 YawPitchRoll(double yaw, double pitch, double roll) {
+  return (Eigen::AngleAxisd(yaw, Vector3::UnitZ()) * Eigen::AngleAxisd(pitch, Vector3::UnitY()) *
+          Eigen::AngleAxisd(roll, Vector3::UnitX()))
+      .toRotationMatrix();
+}
+
+// Adds weight * |A x_head - b|^2 to the cost (A acts on the first A.cols() variables).
+template <typename MatrixA, typename VectorB>
+void AddTask(const MatrixA& A, const VectorB& b, double weight, QpProblem* p) {
+  const int k = static_cast<int>(A.cols());
+  p->H.topLeftCorner(k, k).noalias() += weight * A.transpose() * A;
+  p->g.head(k).noalias() -= weight * A.transpose() * b;
+}
+
+}  // namespace
+
+WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBodyOptions options)
+    : options_(std::move(options)), layout_(RobotLayout::Resolve(scene.robot_info())) {
+  const RobotInfo& info = scene.robot_info();
+  const mjModel* m = scene.model();
+  const RobotIndex& index = scene.robot(robot);
+  for (const char* name : {"left_shoulder_pitch", "left_shoulder_roll", "left_shoulder_yaw",
+                           "left_elbow", "right_shoulder_pitch", "right_shoulder_roll",
+                           "right_shoulder_yaw", "right_elbow"}) {
+    arm_actuators_.push_back(RobotLayout::Actuator(info, name));
+  }
+  torso_actuator_ = RobotLayout::Actuator(info, "torso");
+  for (int a = 0; a < info.nu; ++a) nominal_q_.push_back(info.stand_qpos[info.actuator_qpos[a]]);
+  if (info.nv != 6 + info.nu) {
+    throw Error(info.path + ": error: the whole-body controller needs every joint but the free "
+                "joint to be driven by a motor");
+  }
+  // Support rectangles, read from the foot's collision geoms in the sole site's frame.
+  for (int side = 0; side < 2; ++side) {
+    const int site = index.site_begin + (side == 0 ? layout_.left_sole_site : layout_.right_sole_site);
+    const int body = m->site_bodyid[site];
+    const Vector3 site_pos(m->site_pos + 3 * site);
+    const Eigen::Quaterniond site_quat(m->site_quat[4 * site], m->site_quat[4 * site + 1],
+                                       m->site_quat[4 * site + 2], m->site_quat[4 * site + 3]);
+    std::vector<Vector3> points;  // in the site frame
+    for (int g = m->body_geomadr[body]; g >= 0 && g < m->body_geomadr[body] + m->body_geomnum[body]; ++g) {
+      if (m->geom_contype[g] == 0 && m->geom_conaffinity[g] == 0) continue;
+      const Vector3 pos(m->geom_pos + 3 * g);
+      const Eigen::Quaterniond quat(m->geom_quat[4 * g], m->geom_quat[4 * g + 1],
+                                    m->geom_quat[4 * g + 2], m->geom_quat[4 * g + 3]);
+      const double* size = m->geom_size + 3 * g;
+      std::vector<Vector3> local;
+      if (m->geom_type[g] == mjGEOM_BOX) {
+        for (int c = 0; c < 8; ++c) {
+          local.emplace_back((c & 1 ? 1 : -1) * size[0], (c & 2 ? 1 : -1) * size[1],
+                             (c & 4 ? 1 : -1) * size[2]);
+        }
+      } else if (m->geom_type[g] == mjGEOM_SPHERE) {
+        local.emplace_back(0, 0, -size[0]);
+      } else if (m->geom_type[g] == mjGEOM_CAPSULE || m->geom_type[g] == mjGEOM_CYLINDER) {
+        local.emplace_back(0, 0, size[1]);
+        local.emplace_back(0, 0, -size[1]);
+      } else {
+        continue;
+      }
+      for (const Vector3& p : local) {
+        points.push_back(site_quat.conjugate() * (pos + quat * p - site_pos));
+      }
+    }
+    if (points.empty()) {
+      throw Error(info.path + ": error: the foot has no collision geometry the controller can read");
+    }
+    double z_min = kInf;
+    for (const Vector3& p : points) z_min = std::min(z_min, p.z());
+    Sole sole{kInf, -kInf, kInf, -kInf};
+    for (const Vector3& p : points) {
+      if (p.z() > z_min + 0.01) continue;  // only what touches the floor
+      sole.x_min = std::min(sole.x_min, p.x());
+      sole.x_max = std::max(sole.x_max, p.x());
+      sole.y_min = std::min(sole.y_min, p.y());
+      sole.y_max = std::max(sole.y_max, p.y());
+    }
+    const double margin = options_.gains.sole_margin;
+    const double cx = 0.5 * (sole.x_min + sole.x_max), cy = 0.5 * (sole.y_min + sole.y_max);
+    sole.x_min = cx + margin * (sole.x_min - cx);
+    sole.x_max = cx + margin * (sole.x_max - cx);
+    sole.y_min = cy + margin * (sole.y_min - cy);
+    sole.y_max = cy + margin * (sole.y_max - cy);
+    soles_[side] = sole;
+  }
+}
+
+std::unique_ptr<RobotController> WholeBodyController::Clone() const {
+  return std::make_unique<WholeBodyController>(*this);
+}
+
+void WholeBodyController::LatchStandingReference(const Scene& scene, int robot, const mjData& d) {
+  const RobotIndex& index = scene.robot(robot);
+  RobotReference& r = latched_reference_;
+  for (int side = 0; side < 2; ++side) {
+    const int site = index.site_begin + (side == 0 ? layout_.left_sole_site : layout_.right_sole_site);
+    r.feet[side].position = Vector3(d.site_xpos + 3 * site);
+    const Matrix3 R = RotationOf(d.site_xmat + 9 * site);
+    r.feet[side].yaw = std::atan2(R(1, 0), R(0, 0));
+    r.feet[side].in_contact = true;
+  }
+  r.com = Vector3(d.subtree_com + 3 * index.body_begin);
+  r.com.head<2>() = 0.5 * (r.feet[0].position + r.feet[1].position).head<2>();
+  r.zmp = r.com.head<2>();
+  const double yaw_sum_sin = std::sin(r.feet[0].yaw) + std::sin(r.feet[1].yaw);
+  const double yaw_sum_cos = std::cos(r.feet[0].yaw) + std::cos(r.feet[1].yaw);
+  r.pelvis_yaw = std::atan2(yaw_sum_sin, yaw_sum_cos);
+  for (int k = 0; k < kArmJoints; ++k) r.arm_q[k] = nominal_q_[arm_actuators_[k]];
+  latched_ = true;
+}
+
+void WholeBodyController::SampleReference(double t) {
+  if (options_.reference) {
+    options_.reference->Sample(t, &reference_);
+    return;
+  }
+  reference_ = latched_reference_;
+  reference_.time = t;
+  const double w = 2 * M_PI * options_.stand_sway_frequency;
+  reference_.torso_yaw = options_.stand_sway_amplitude * std::sin(w * t);
+  reference_.torso_yaw_rate = options_.stand_sway_amplitude * w * std::cos(w * t);
+  for (auto& hanky : reference_.hanky) {
+    hanky.spinning = options_.stand_hanky_rate != 0;
+    hanky.rate = 2 * M_PI * options_.stand_hanky_rate;
+    hanky.phase = hanky.rate * t;
+  }
+}
+
+void WholeBodyController::Relax(const Scene& scene, double* ctrl) const {
+  const RobotInfo& info = scene.robot_info();
+  for (int a = 0; a < info.nu; ++a) {
+    ctrl[a] = std::clamp(-kRelaxDamping * state_.joint_v[a], info.ctrl_min[a], info.ctrl_max[a]);
+  }
+}
+
+void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d, double* ctrl) {
+  const mjModel* m = scene.model();
+  const RobotInfo& info = scene.robot_info();
+  const RobotIndex& index = scene.robot(robot);
+  const WholeBodyGains& k = options_.gains;
+  const int nv = info.nv;
+  state_.Read(scene, robot, d);
+
+  // Fall detector: once fallen, the robot relaxes its joints (damping only).
+  const int torso_body = index.body_begin + layout_.torso_body;
+  const double tilt = std::acos(std::clamp(d.xmat[9 * torso_body + 8], -1.0, 1.0));
+  if (fallen_ || tilt > options_.fall_tilt || state_.q[2] < options_.fall_height) {
+    fallen_ = true;
+    Relax(scene, ctrl);
+    return;
+  }
+  if (!options_.reference && !latched_) LatchStandingReference(scene, robot, d);
+  SampleReference(d.time);
+  const RobotReference& ref = reference_;
+
+  // Dynamics and kinematics of this robot alone.
+  Eigen::MatrixXd M;
+  Eigen::VectorXd h;
+  RobotMassMatrix(m, d, index.dof_begin, nv, &M);
+  RobotBias(d, index.dof_begin, nv, &h);
+  Eigen::MatrixXd J_com;
+  RobotComJacobian(m, d, index.body_begin, index.dof_begin, nv, &J_com);
+  std::array<Eigen::MatrixXd, 2> J_foot;
+  std::array<int, 2> sole_site{};
+  for (int side = 0; side < 2; ++side) {
+    sole_site[side] = index.site_begin + (side == 0 ? layout_.left_sole_site : layout_.right_sole_site);
+    RobotPointJacobian(m, d, m->site_bodyid[sole_site[side]], d.site_xpos + 3 * sole_site[side],
+                       index.dof_begin, nv, &J_foot[side]);
+  }
+  Eigen::MatrixXd J_pelvis;
+  RobotPointJacobian(m, d, index.body_begin, d.xpos + 3 * index.body_begin, index.dof_begin, nv,
+                     &J_pelvis);
+  const Eigen::VectorXd& v = state_.v;
+
+  // J-dot v by finite differences of the Jacobians over the last tick.
+  const double dt = prev_time_ >= 0 ? d.time - prev_time_ : 0;
+  const Vector3 com_jv = J_com * v;
+  std::array<Eigen::Matrix<double, 6, 1>, 2> foot_jv, foot_jdotv;
+  Vector3 com_jdotv = Vector3::Zero();
+  for (int side = 0; side < 2; ++side) {
+    foot_jv[side] = J_foot[side] * v;
+    foot_jdotv[side].setZero();
+  }
+  if (dt > 0 && dt < 0.05) {
+    com_jdotv = (J_com - prev_J_com_) * v / dt;
+    for (int side = 0; side < 2; ++side) foot_jdotv[side] = (J_foot[side] - prev_J_foot_[side]) * v / dt;
+  }
+  prev_J_com_ = J_com;
+  prev_J_foot_ = J_foot;
+  prev_time_ = d.time;
+
+  // Which feet bear weight: the plan's contact flags.
+  std::vector<int> stance;
+  for (int side = 0; side < 2; ++side) {
+    if (ref.feet[side].in_contact) stance.push_back(side);
+  }
+  if (stance.empty()) stance.push_back(0);  // never plan a flight phase
+  const int ns = static_cast<int>(stance.size());
+  const int n = nv + 6 * ns;
+
+  QpProblem& p = problem_;
+  p.H.setZero(n, n);
+  p.g.setZero(n);
+
+  // Centre of mass: planned motion plus PD feedback.
+  const Vector3 com(d.subtree_com + 3 * index.body_begin);
+  const Vector3 com_vel = com_jv;
+  Vector3 com_acc = ref.com_acceleration;
+  com_acc.head<2>() += k.com_kp * (ref.com - com).head<2>() + k.com_kd * (ref.com_velocity - com_vel).head<2>();
+  com_acc.z() += k.com_z_kp * (ref.com.z() - com.z()) + k.com_z_kd * (ref.com_velocity.z() - com_vel.z());
+  AddTask(J_com, com_acc - com_jdotv, k.w_com, &p);
+  diagnostics_.com = com;
+  diagnostics_.com_ref = ref.com;
+  const double omega = std::sqrt(-m->opt.gravity[2] / std::max(0.3, ref.com.z() - 0.5 * (ref.feet[0].position.z() + ref.feet[1].position.z())));
+  diagnostics_.dcm_error = (com + com_vel / omega - ref.com - ref.com_velocity / omega).head<2>();
+
+  // Swing feet: pose tracking (flat foot, heading from the plan).
+  for (int side = 0; side < 2; ++side) {
+    if (std::find(stance.begin(), stance.end(), side) != stance.end()) continue;
+    const FootReference& f = ref.feet[side];
+    const Vector3 pos(d.site_xpos + 3 * sole_site[side]);
+    const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site[side]);
+    Eigen::Matrix<double, 6, 1> acc;
+    acc.head<3>() = f.acceleration + k.foot_kp * (f.position - pos) + k.foot_kd * (f.velocity - foot_jv[side].head<3>());
+    acc.tail<3>() = k.foot_kp * OrientationError(YawPitchRoll(f.yaw, 0, 0), R) +
+                    k.foot_kd * (Vector3(0, 0, f.yaw_rate) - foot_jv[side].tail<3>());
+    AddTask(J_foot[side], acc - foot_jdotv[side], k.w_foot, &p);
+  }
+
+  // Pelvis orientation: heading, side sway (roll) and bow (pitch).
+  {
+    const Matrix3 R = RotationOf(d.xmat + 9 * index.body_begin);
+    const Vector3 omega_pelvis = J_pelvis.bottomRows<3>() * v;
+    const Vector3 acc = k.pelvis_kp * OrientationError(YawPitchRoll(ref.pelvis_yaw, ref.trunk_pitch, ref.trunk_roll), R) +
+                        k.pelvis_kd * (Vector3(0, 0, ref.pelvis_yaw_rate) - omega_pelvis);
+    AddTask(J_pelvis.bottomRows<3>(), acc, k.w_pelvis, &p);
+  }
+
+  // Joint posture: torso twist, arms, nominal leg bend, handkerchief spin.
+  for (int a = 0; a < info.nu; ++a) {
+    const int dof = info.actuator_dof[a];
+    double q_ref = nominal_q_[a], qd_ref = 0, kp = k.posture_kp, kd = k.posture_kd, w = k.w_legs;
+    double acc = 0;
+    bool have_acc = false;
+    if (a == torso_actuator_) {
+      q_ref = ref.torso_yaw, qd_ref = ref.torso_yaw_rate, w = k.w_torso;
+    } else if (a == layout_.left_hanky || a == layout_.right_hanky) {
+      const int side = a == layout_.left_hanky ? 0 : 1;
+      const HankyReference& hr = ref.hanky[side];
+      const double error = hr.spinning ? WrapAngle(hr.phase - state_.joint_q[a]) : 0;
+      diagnostics_.hanky_phase_error[side] = error;
+      acc = k.hanky_kp * error + k.hanky_kd * ((hr.spinning ? hr.rate : 0) - state_.joint_v[a]);
+      have_acc = true;
+      w = k.w_hanky;
+    } else {
+      const auto arm = std::find(arm_actuators_.begin(), arm_actuators_.end(), a);
+      if (arm != arm_actuators_.end()) {
+        const int j = static_cast<int>(arm - arm_actuators_.begin());
+        q_ref = ref.arm_q[j], qd_ref = ref.arm_qd[j], kp = k.arm_kp, kd = k.arm_kd, w = k.w_arms;
+      }
+    }
+    if (!have_acc) acc = kp * (q_ref - state_.joint_q[a]) + kd * (qd_ref - state_.joint_v[a]);
+    p.H(dof, dof) += w;
+    p.g(dof) -= w * acc;
+  }
+
+  // Regularisation.
+  p.H.diagonal().head(nv).array() += k.w_qdd;
+  p.H.diagonal().tail(6 * ns).array() += k.w_wrench;
+
+  // Equalities: floating-base dynamics, stance feet do not accelerate.
+  p.A_eq.setZero(6 + 6 * ns, n);
+  p.b_eq.setZero(6 + 6 * ns);
+  p.A_eq.topLeftCorner(6, nv) = M.topRows(6);
+  p.b_eq.head(6) = -h.head(6);
+  for (int s = 0; s < ns; ++s) {
+    const int side = stance[s];
+    p.A_eq.block(0, nv + 6 * s, 6, 6) = -J_foot[side].leftCols(6).transpose();
+    p.A_eq.block(6 + 6 * s, 0, 6, nv) = J_foot[side];
+    p.b_eq.segment(6 + 6 * s, 6) = -foot_jdotv[side] - k.stance_damping * foot_jv[side];
+  }
+
+  // Inequalities: torque limits, then contact wrench cones.
+  const int rows = info.nu + 11 * ns;
+  p.C.setZero(rows, n);
+  p.c_lower.setConstant(rows, -kInf);
+  p.c_upper.setConstant(rows, kInf);
+  for (int a = 0; a < info.nu; ++a) {
+    const int dof = info.actuator_dof[a];
+    p.C.row(a).head(nv) = M.row(dof);
+    for (int s = 0; s < ns; ++s) p.C.row(a).segment(nv + 6 * s, 6) = -J_foot[stance[s]].col(dof).transpose();
+    p.c_lower(a) = k.torque_margin * info.ctrl_min[a] - h(dof);
+    p.c_upper(a) = k.torque_margin * info.ctrl_max[a] - h(dof);
+  }
+  for (int s = 0; s < ns; ++s) {
+    const int side = stance[s];
+    const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site[side]);
+    const Sole& sole = soles_[side];
+    const int f = nv + 6 * s, t = f + 3;  // force and moment columns
+    int row = info.nu + 11 * s;
+    auto add = [&](const Vector3& force_row, const Vector3& moment_row, double lo, double hi) {
+      p.C.row(row).segment<3>(f) = force_row.transpose();
+      p.C.row(row).segment<3>(t) = moment_row.transpose();
+      p.c_lower(row) = lo;
+      p.c_upper(row) = hi;
+      ++row;
+    };
+    const Vector3 x = R.col(0), y = R.col(1), z = R.col(2), zero = Vector3::Zero();
+    const double mu = k.friction;
+    add(z, zero, k.min_normal_force, kInf);               // unilateral
+    add(x - mu * z, zero, -kInf, 0);                      // friction pyramid
+    add(x + mu * z, zero, 0, kInf);
+    add(y - mu * z, zero, -kInf, 0);
+    add(y + mu * z, zero, 0, kInf);
+    add(-sole.y_max * z, x, -kInf, 0);                    // CoP y <= y_max
+    add(-sole.y_min * z, x, 0, kInf);                     // CoP y >= y_min
+    add(sole.x_max * z, y, 0, kInf);                      // CoP x <= x_max
+    add(sole.x_min * z, y, -kInf, 0);                     // CoP x >= x_min
+    add(-kYawFriction * z, z, -kInf, 0);                  // yaw moment
+    add(kYawFriction * z, z, 0, kInf);
+  }
+  p.x_lower.resize(0);
+  p.x_upper.resize(0);
+
+  QpStatus status = qp_.Solve(p, &solution_);
+  if (status == QpStatus::kInfeasible) {
+    // Landing impacts can ask the stance feet to stop faster than the torque limits
+    // allow: retry with the feet's velocity damping and minimum normal force relaxed.
+    for (int s = 0; s < ns; ++s) {
+      p.b_eq.segment(6 + 6 * s, 6).setZero();
+      p.c_lower(info.nu + 11 * s) = 0;
+    }
+    status = qp_.Solve(p, &solution_);
+  }
+  diagnostics_.qp_status = status;
+  diagnostics_.qp_iterations = solution_.iterations;
+  Eigen::VectorXd tau;
+  if (status == QpStatus::kOptimal) {
+    const Eigen::VectorXd qdd = solution_.x.head(nv);
+    tau = M * qdd + h;
+    Vector3 force = Vector3::Zero(), moment = Vector3::Zero();
+    const Vector3 origin = com;
+    for (int s = 0; s < ns; ++s) {
+      const Eigen::Matrix<double, 6, 1> w = solution_.x.segment<6>(nv + 6 * s);
+      tau.noalias() -= J_foot[stance[s]].transpose() * w;
+      const Vector3 at(d.site_xpos + 3 * sole_site[stance[s]]);
+      force += w.head<3>();
+      moment += w.tail<3>() + (at - origin).cross(w.head<3>());
+    }
+    // Centre of pressure on the floor plane through the soles (diagnostic).
+    const double floor_z = d.site_xpos[3 * sole_site[stance[0]] + 2];
+    if (force.z() > 1e-6) {
+      diagnostics_.cop.x() = origin.x() - (moment.y() + force.x() * (origin.z() - floor_z)) / force.z();
+      diagnostics_.cop.y() = origin.y() + (moment.x() - force.y() * (origin.z() - floor_z)) / force.z();
+    }
+  } else {
+    // The QP should always be feasible; if not, hold the posture with joint PD this tick.
+    ++diagnostics_.qp_failures;
+    diagnostics_.last_failure = status;
+    diagnostics_.last_failure_time = d.time;
+    tau = h;
+    for (int a = 0; a < info.nu; ++a) {
+      const int dof = info.actuator_dof[a];
+      tau(dof) += M(dof, dof) * (k.posture_kp * (nominal_q_[a] - state_.joint_q[a]) - k.posture_kd * state_.joint_v[a]);
+    }
+  }
+  for (int a = 0; a < info.nu; ++a) {
+    ctrl[a] = std::clamp(tau(info.actuator_dof[a]), info.ctrl_min[a], info.ctrl_max[a]);
+  }
+}
+
+ControllerFactory MakeWholeBodyControllerFactory(const WholeBodyOptions& options) {
+  return [options](const Scene& scene, int robot) {
+    return std::make_unique<WholeBodyController>(scene, robot, options);
+  };
+}
+
+ControllerFactory MakeWholeBodyControllerFactory(
+    const WholeBodyOptions& options, std::vector<std::shared_ptr<const ReferenceSource>> references) {
+  return [options, references](const Scene& scene, int robot) {
+    if (robot >= static_cast<int>(references.size())) {
+      throw Error("error: no reference for robot " + std::to_string(robot));
+    }
+    WholeBodyOptions mine = options;
+    mine.reference = references[robot];
+    return std::make_unique<WholeBodyController>(scene, robot, mine);
+  };
+}
+
+}  // namespace yangbot

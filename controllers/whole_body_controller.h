@@ -1,0 +1,144 @@
+// Task-space inverse dynamics (as in TSID / mc_rtc), solved as one dense QP per tick.
+//
+// Variables: x = [qdd (nv), w_c (6 per foot in contact)], w_c the contact wrench
+// (force, moment; world axes) at the sole centre. Motor torques follow from the
+// dynamics: tau = (M qdd + h - sum J_c' w_c) on the actuated rows.
+//
+// Equalities: the unactuated floating-base rows of the dynamics (6), and a stance
+//   foot does not accelerate (6 per stance foot, with a damping term against slip).
+// Inequalities: motor torque limits (every actuator), unilateral contact with a
+//   minimum normal force, friction pyramids, centre of pressure within the sole,
+//   and a bounded yaw moment (per stance foot).
+// Costs (weighted least squares on accelerations, each a PD law on the reference):
+//   centre of mass, swing feet (position + orientation), pelvis orientation (heading,
+//   sway roll, bow pitch), joint posture (torso twist, arms, legs' nominal bend,
+//   handkerchief spin phase-locked to the reference), small regularisation.
+// Balance: the CoM task's acceleration includes a capture-point (DCM) feedback that
+//   drives the measured divergent component back onto the planned one.
+#ifndef YANGBOT_CONTROLLERS_WHOLE_BODY_CONTROLLER_H_
+#define YANGBOT_CONTROLLERS_WHOLE_BODY_CONTROLLER_H_
+
+#include <Eigen/Core>
+#include <memory>
+#include <vector>
+
+#include "controllers/qp_solver.h"
+#include "controllers/reference.h"
+#include "controllers/robot_state.h"
+#include "sim/runner.h"
+
+namespace yangbot {
+
+/// Gains and weights of the whole-body controller (see controllers/README.md).
+struct WholeBodyGains {
+  double com_kp = 40;            ///< 1/s², CoM position feedback
+  double com_kd = 12;            ///< 1/s, CoM velocity feedback
+  double com_z_kp = 100;         ///< 1/s², CoM height feedback
+  double com_z_kd = 20;          ///< 1/s
+  double foot_kp = 600;          ///< 1/s², swing foot pose
+  double foot_kd = 50;           ///< 1/s
+  double stance_damping = 20;    ///< 1/s, stance foot velocity damping (anti-slip)
+  double pelvis_kp = 300;        ///< 1/s², pelvis orientation
+  double pelvis_kd = 35;         ///< 1/s
+  double posture_kp = 150;       ///< 1/s², joint posture (legs, torso)
+  double posture_kd = 25;        ///< 1/s
+  double arm_kp = 200;           ///< 1/s², arm joints
+  double arm_kd = 28;            ///< 1/s
+  double hanky_kp = 400;         ///< 1/s², spin phase
+  double hanky_kd = 40;          ///< 1/s, spin rate
+  double w_com = 100;            ///< CoM task weight
+  double w_foot = 100;           ///< swing foot task weight
+  double w_pelvis = 10;          ///< pelvis orientation weight
+  double w_torso = 10;           ///< torso twist joint weight
+  double w_legs = 0.01;          ///< leg posture weight (resolves redundancy)
+  double w_arms = 5;             ///< arm joint weight
+  double w_hanky = 1;            ///< spinner weight
+  double w_qdd = 1e-4;           ///< acceleration regularisation
+  double w_wrench = 1e-5;        ///< contact wrench regularisation
+  double friction = 0.6;         ///< friction coefficient used in the pyramids (floor: 1.0)
+  double min_normal_force = 10;  ///< N, per stance foot
+  double sole_margin = 0.85;     ///< fraction of the sole the CoP may use
+  double torque_margin = 0.98;   ///< fraction of each motor's limit the QP may use
+};
+
+/// Options of a whole-body controller.
+struct WholeBodyOptions {
+  WholeBodyGains gains;
+  /// The motion to follow; null: stand where the robot starts (latched at the first tick),
+  /// with the sway and spin below.
+  std::shared_ptr<const ReferenceSource> reference;
+  double stand_sway_amplitude = 0;  ///< rad, torso twist while standing without a reference
+  double stand_sway_frequency = 0.5;  ///< Hz
+  double stand_hanky_rate = 0;      ///< rev/s, spin while standing without a reference
+  double fall_tilt = 0.8;           ///< rad: beyond this torso tilt the robot is fallen
+  double fall_height = 0.55;        ///< m: below this pelvis height the robot is fallen
+};
+
+/// Per-tick diagnostics (for tests, reports and the viewer).
+struct WholeBodyDiagnostics {
+  QpStatus qp_status = QpStatus::kOptimal;  ///< last QP outcome
+  int qp_iterations = 0;                    ///< active-set changes in the last solve
+  int qp_failures = 0;                      ///< ticks where the QP did not solve
+  QpStatus last_failure = QpStatus::kOptimal;  ///< status of the last failed solve
+  double last_failure_time = -1;               ///< s, when it happened
+  Eigen::Vector3d com = Eigen::Vector3d::Zero();      ///< m, measured
+  Eigen::Vector3d com_ref = Eigen::Vector3d::Zero();  ///< m, reference
+  Eigen::Vector2d dcm_error = Eigen::Vector2d::Zero();  ///< m, capture point error
+  Eigen::Vector2d cop = Eigen::Vector2d::Zero();       ///< m, commanded centre of pressure
+  std::array<double, 2> hanky_phase_error{};           ///< rad, wrapped
+};
+
+/// The whole-body controller of one robot.
+class WholeBodyController : public RobotController {
+ public:
+  /// Makes the controller for robot `robot` of `scene`; throws Error if the robot lacks
+  /// what the controller needs (feet, torso, the 19 H1 motors).
+  WholeBodyController(const Scene& scene, int robot, WholeBodyOptions options);
+  std::unique_ptr<RobotController> Clone() const override;
+  void Compute(const Scene& scene, int robot, const mjData& d, double* ctrl) override;
+  bool fallen() const override { return fallen_; }
+  /// Diagnostics of the last tick.
+  const WholeBodyDiagnostics& diagnostics() const { return diagnostics_; }
+  /// The reference sampled at the last tick.
+  const RobotReference& last_reference() const { return reference_; }
+
+ private:
+  struct Sole {
+    double x_min, x_max, y_min, y_max;  // m, support rectangle around the sole site
+  };
+  void LatchStandingReference(const Scene& scene, int robot, const mjData& d);
+  void SampleReference(double t);
+  void Relax(const Scene& scene, double* ctrl) const;
+
+  WholeBodyOptions options_;
+  RobotLayout layout_;
+  std::array<Sole, 2> soles_{};
+  std::vector<int> arm_actuators_;  // kArmJoints actuator indices
+  int torso_actuator_ = -1;
+  std::vector<double> nominal_q_;   // per actuator, rad (standing posture)
+  bool fallen_ = false;
+  bool latched_ = false;
+  RobotReference latched_reference_;
+  RobotReference reference_;
+  WholeBodyDiagnostics diagnostics_;
+  RobotState state_;
+  QpSolver qp_;
+  QpProblem problem_;
+  QpSolution solution_;
+  // Jacobians of the previous tick, for the J-dot v terms (finite differences).
+  Eigen::MatrixXd prev_J_com_;
+  std::array<Eigen::MatrixXd, 2> prev_J_foot_;
+  double prev_time_ = -1;
+};
+
+/// Factory for the runner: every robot gets a WholeBodyController with these options.
+ControllerFactory MakeWholeBodyControllerFactory(const WholeBodyOptions& options = {});
+
+/// Factory with one reference per robot (size = robot count).
+ControllerFactory MakeWholeBodyControllerFactory(
+    const WholeBodyOptions& options,
+    std::vector<std::shared_ptr<const ReferenceSource>> references);
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CONTROLLERS_WHOLE_BODY_CONTROLLER_H_
