@@ -239,7 +239,7 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
   const XmlElement stage_assets = ParseXml(R"(<asset>
       <texture name="stage_floor" type="2d" builtin="checker" rgb1="0.32 0.2 0.14"
                rgb2="0.28 0.17 0.12" width="512" height="512" mark="edge" markrgb="0.4 0.27 0.18"/>
-      <material name="stage_floor" texture="stage_floor" texrepeat="16 16" reflectance="0.15"/>
+      <material name="stage_floor" texture="stage_floor" texrepeat="16 16" reflectance="0"/>
       <material name="stage_carpet" rgba="0.62 0.05 0.06 1" reflectance="0.05"/>
       <material name="stage_line" rgba="0.95 0.78 0.25 1"/>
       <texture name="skybox" type="skybox" builtin="gradient" rgb1="0.12 0.1 0.14" rgb2="0 0 0"
@@ -259,14 +259,16 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
         << R"(<light name="key" pos="6 -4 9" dir="-0.5 0.35 -1" directional="true" castshadow="true" diffuse="0.7 0.7 0.65"/>)"
         << R"(<light name="fill" pos="-4 5 7" dir="0.4 -0.5 -1" directional="true" castshadow="false" diffuse="0.3 0.3 0.35"/>)"
         << R"(<geom name="floor" type="plane" size="0 0 0.05" material="stage_floor" contype="1" conaffinity="2" condim="3" friction="1 0.02 0.001"/>)"
-        << "<geom name=\"carpet\" type=\"box\" pos=\"0 0 0.0005\" size=\"" << half_x << " "
+        // Visual only, raised off the floor plane to avoid z-fighting.
+        << "<geom name=\"carpet\" type=\"box\" pos=\"0 0 0.002\" size=\"" << half_x << " "
         << half_y
-        << R"( 0.0005" material="stage_carpet" contype="0" conaffinity="0"/>)"
-        << "<geom name=\"carpet_border\" type=\"box\" pos=\"0 0 0.0002\" size=\"" << half_x + 0.08
+        << R"( 0.001" material="stage_carpet" contype="0" conaffinity="0"/>)"
+        << "<geom name=\"carpet_border\" type=\"box\" pos=\"0 0 0.001\" size=\"" << half_x + 0.08
         << " " << half_y + 0.08
-        << R"( 0.0002" material="stage_line" contype="0" conaffinity="0"/>)"
-        << "<camera name=\"audience\" mode=\"fixed\" pos=\"" << half_x + 7.5 << " 0 3.2\" "
-        << "xyaxes=\"0 1 0 -0.28 0 0.96\" fovy=\"" << Format(std::clamp(45.0 + 2.0 * std::max(half_x, half_y), 45.0, 70.0)) << "\"/>"
+        << R"( 0.0008" material="stage_line" contype="0" conaffinity="0"/>)"
+        // The audience looks at the robots' faces (they face +x) from a raised seat.
+        << "<camera name=\"audience\" mode=\"fixed\" pos=\"" << half_x + 1.2 + 1.1 * half_y << " 0 2.6\" "
+        << "xyaxes=\"0 1 0 -0.34 0 0.94\" fovy=\"50\"/>"
         << "<camera name=\"top\" mode=\"fixed\" pos=\"0 0 " << 2.6 * std::max(half_x, half_y) + 4
         << "\" xyaxes=\"0 1 0 -1 0 0\"/>"
         << "</worldbody>";
