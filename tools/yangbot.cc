@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands = {
       AddRunCommand(&app),
       AddExportSceneCommand(&app),
+      AddValidateCommand(&app),
+      AddFmtCommand(&app),
+      AddSnapshotCommand(&app),
+      AddViewCommand(&app),
   };
   try {
     app.parse(argc, argv);

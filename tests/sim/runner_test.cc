@@ -105,6 +105,23 @@ TEST(RunnerTest, PassiveRobotsFallAndAreCounted) {
   EXPECT_EQ(state->metrics.mujoco_warnings, 0);  // fallen robots fit the constraint memory
 }
 
+TEST(RunnerTest, SixteenFallenRobotsFitTheConstraintMemory) {
+  SceneOptions options;
+  options.robots = 16;
+  auto scene = Scene::Build(options);
+  std::vector<Fault> faults;
+  for (int i = 0; i < 16; ++i) {
+    Fault dropout;
+    dropout.kind = Fault::Kind::kDropout;
+    dropout.robot = i;
+    faults.push_back(dropout);
+  }
+  auto state = StartRun(*scene, ZeroFactory(), 1, faults);
+  RunUntil(*scene, state.get(), 3.0);
+  EXPECT_EQ(state->metrics.falls(), 16);
+  EXPECT_EQ(state->metrics.mujoco_warnings, 0);
+}
+
 TEST(FaultTest, ParsesDropoutAndPush) {
   const Fault d = ParseFault("dropout:3@12.5");
   EXPECT_EQ(d.kind, Fault::Kind::kDropout);

@@ -162,8 +162,8 @@ TEST_F(SceneTest, DefaultFormationIsA4x4GridSpaced1Point5) {
 }
 
 TEST_F(SceneTest, ConstraintMemoryFitsSixteenFallenRobots) {
-  EXPECT_GE(scene_->model()->njmax, 16 * 250);
-  EXPECT_GE(scene_->model()->nconmax, 600);
+  EXPECT_GE(scene_->model()->njmax, 16 * 100);
+  EXPECT_GE(scene_->model()->nconmax, 16 * 20);
 }
 
 TEST_F(SceneTest, ExportedSceneReloadsWithTheSameSizes) {

@@ -33,6 +33,14 @@ SceneOptions ToSceneOptions(const StageFlags& flags);
 Command AddExportSceneCommand(CLI::App* app);
 /// yangbot run: headless run with report and trajectory.
 Command AddRunCommand(CLI::App* app);
+/// yangbot validate: check a choreography file; one line per problem, exit 1 on errors.
+Command AddValidateCommand(CLI::App* app);
+/// yangbot fmt: print or rewrite a choreography file in canonical form.
+Command AddFmtCommand(CLI::App* app);
+/// yangbot snapshot: headless run, then a PNG picture and/or an MP4 video of the stage.
+Command AddSnapshotCommand(CLI::App* app);
+/// yangbot view: the desktop viewer (GLFW + Dear ImGui + MuJoCo).
+Command AddViewCommand(CLI::App* app);
 
 }  // namespace yangbot
 

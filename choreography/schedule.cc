@@ -1,0 +1,928 @@
+#include "choreography/schedule.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "choreography/formation.h"
+#include "choreography/show_parser.h"
+#include "sim/error.h"
+
+namespace yangbot {
+namespace {
+
+constexpr double kDegPerRad = 180.0 / M_PI;
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+Pose2 PoseOf(const Placement& p) { return {p.x, p.y, p.yaw}; }
+
+std::string BoundText(double value, const char* unit) {
+  std::string text = FormatNumber(value);
+  if (*unit) text += std::string(" ") + unit;
+  return text;
+}
+
+// "robot 3" or "robots 1, 2, 5" (1-based numbers).
+std::string RobotList(const std::vector<int>& robots) {
+  if (robots.size() == 1) return "robot " + std::to_string(robots[0]);
+  std::string text = "robots ";
+  for (size_t i = 0; i < robots.size(); ++i) {
+    // Runs of three or more consecutive numbers as a range.
+    size_t j = i;
+    while (j + 1 < robots.size() && robots[j + 1] == robots[j] + 1) ++j;
+    if (i > 0) text += ", ";
+    if (j >= i + 2) {
+      text += std::to_string(robots[i]) + "-" + std::to_string(robots[j]);
+      i = j;
+    } else {
+      text += std::to_string(robots[i]);
+    }
+  }
+  return text;
+}
+
+std::string SectionBeat(const Beats& b) { return b.ToString(); }
+
+// Problems that several robots share, reported once with the list of robots.
+class GroupedProblems {
+ public:
+  void Add(SourcePos pos, Severity severity, const std::string& message, int robot) {
+    const Key key{pos.line, pos.column, severity == Severity::kError, message};
+    auto [it, inserted] = robots_.emplace(key, std::vector<int>());
+    if (inserted) order_.push_back(key);
+    it->second.push_back(robot + 1);
+  }
+  void Flush(Diagnostics* diagnostics) {
+    for (const Key& key : order_) {
+      const std::string text = RobotList(robots_[key]) + ": " + std::get<3>(key);
+      if (std::get<2>(key)) {
+        diagnostics->Error({std::get<0>(key), std::get<1>(key)}, text);
+      } else {
+        diagnostics->Warning({std::get<0>(key), std::get<1>(key)}, text);
+      }
+    }
+    order_.clear();
+    robots_.clear();
+  }
+
+ private:
+  using Key = std::tuple<int, int, bool, std::string>;
+  std::map<Key, std::vector<int>> robots_;
+  std::vector<Key> order_;
+};
+
+// Groups of robot indices (0-based) by the start formation.
+struct Layout {
+  std::vector<Placement> starts;
+  // Clusters of robots along -x (rows, front first) or -y (columns, dancers' left first).
+  std::vector<std::vector<int>> Clusters(bool rows) const {
+    std::vector<int> order(starts.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    auto key = [&](int i) { return rows ? -starts[i].x : -starts[i].y; };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
+    std::vector<std::vector<int>> clusters;
+    double last = 0;
+    for (int i : order) {
+      if (clusters.empty() || key(i) - last > 0.3) clusters.emplace_back();
+      clusters.back().push_back(i);
+      last = key(i);
+    }
+    for (auto& c : clusters) std::sort(c.begin(), c.end());
+    return clusters;
+  }
+  // The first half of the robots in order of `key` (ties by number).
+  std::vector<int> Half(bool by_x, bool first_half) const {
+    std::vector<int> order(starts.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    auto key = [&](int i) { return by_x ? -starts[i].x : -starts[i].y; };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
+    const size_t half = order.size() / 2;
+    std::vector<int> out(first_half ? order.begin() : order.begin() + half,
+                         first_half ? order.begin() + half : order.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+const std::vector<std::string>& BuiltinGroups() {
+  static const std::vector<std::string> names = {"all",  "odd",       "even",      "front",
+                                                 "back", "left_half", "right_half"};
+  return names;
+}
+
+// Robots of a rule; reports a bad rule or row/column numbers at `pos`.
+std::vector<int> RuleRobots(const std::string& rule, const std::vector<int>& numbers,
+                            const Layout& layout, SourcePos pos, Diagnostics* diagnostics) {
+  const int n = static_cast<int>(layout.starts.size());
+  std::vector<int> out;
+  if (rule == "all") {
+    for (int i = 0; i < n; ++i) out.push_back(i);
+  } else if (rule == "odd" || rule == "even") {
+    for (int i = rule == "odd" ? 0 : 1; i < n; i += 2) out.push_back(i);
+  } else if (rule == "front" || rule == "back") {
+    out = layout.Half(true, rule == "front");
+  } else if (rule == "left_half" || rule == "right_half") {
+    out = layout.Half(false, rule == "left_half");
+  } else if (rule == "rows" || rule == "columns") {
+    const auto clusters = layout.Clusters(rule == "rows");
+    for (int k : numbers) {
+      if (k < 1 || k > static_cast<int>(clusters.size())) {
+        diagnostics->Error(pos, std::string(rule == "rows" ? "row " : "column ") +
+                                    std::to_string(k) + " does not exist: the start formation has " +
+                                    std::to_string(clusters.size()) + " " +
+                                    (clusters.size() == 1 ? rule.substr(0, rule.size() - 1) : rule));
+        continue;
+      }
+      out.insert(out.end(), clusters[k - 1].begin(), clusters[k - 1].end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  } else {
+    std::vector<std::string> rules = BuiltinGroups();
+    rules.push_back("rows");
+    rules.push_back("columns");
+    diagnostics->Error(pos, "unknown group rule " + Quote(rule) + DidYouMean(rule, rules) +
+                                "; rules: odd, even, front, back, left_half, right_half, rows, "
+                                "columns");
+  }
+  return out;
+}
+
+// Mirrors steps about the x axis of `frame` (left <-> right).
+void MirrorSteps(const Pose2& frame, std::vector<BeatStep>* steps) {
+  for (BeatStep& s : *steps) {
+    Pose2 local = RelativePose(frame, s.pose);
+    local.y = -local.y;
+    local.yaw = -local.yaw;
+    s.pose = ComposePose(frame, local);
+    s.foot = OtherFoot(s.foot);
+  }
+}
+
+// One cue of the file, resolved, before it is handed to robots.
+struct CueInstance {
+  const Cue* cue = nullptr;
+  int section = 0, index = 0;
+  const Move* move = nullptr;
+  ParamValues params;
+  const std::vector<Placement>* formation = nullptr;  // formation changes
+  Beats start, length, delay;
+  std::vector<int> robots;
+  std::string order;
+  bool nearest = false;  // formation changes: robots take the nearest free slots
+  bool mirror = false;
+};
+
+}  // namespace
+
+std::vector<Placement> Schedule::StartPlacements() const {
+  std::vector<Placement> out;
+  for (const RobotSchedule& r : robots) out.push_back(r.start);
+  return out;
+}
+
+ParamValues ResolveParams(const std::vector<ParamSpec>& specs, const std::vector<Param>& given,
+                          const std::string& owner, double bpm,
+                          const std::vector<std::string>& other_keys, Diagnostics* diagnostics) {
+  ParamValues values;
+  values.numbers.resize(specs.size());
+  values.words.resize(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    values.numbers[i] = specs[i].default_value;
+    if (specs[i].dimension == Dimension::kNone && !specs[i].choices.empty()) {
+      values.words[i] = specs[i].choices.front();
+    }
+  }
+  std::vector<std::string> names;
+  for (const ParamSpec& s : specs) names.push_back(s.name);
+  std::vector<std::string> suggestions = names;
+  suggestions.insert(suggestions.end(), other_keys.begin(), other_keys.end());
+  for (const Param& p : given) {
+    const auto it = std::find(names.begin(), names.end(), p.name);
+    if (it == names.end()) {
+      diagnostics->Error(p.src.pos, "unknown parameter " + Quote(p.name) + " for " + owner +
+                                        DidYouMean(p.name, suggestions) +
+                                        (names.empty() ? "; it takes no parameters" : ""));
+      continue;
+    }
+    const size_t i = static_cast<size_t>(it - names.begin());
+    const ParamSpec& spec = specs[i];
+    std::string choices;
+    for (const std::string& c : spec.choices) choices += (choices.empty() ? "" : ", ") + c;
+    if (!p.is_number) {
+      if (std::find(spec.choices.begin(), spec.choices.end(), p.word) != spec.choices.end()) {
+        values.words[i] = p.word;
+        values.numbers[i] = spec.default_value;
+        continue;
+      }
+      if (spec.choices.empty()) {
+        diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + " must be " +
+                                          DimensionName(spec.dimension) +
+                                          (spec.dimension == Dimension::kNone
+                                               ? ""
+                                               : std::string(" in ") + DefaultUnit(spec.dimension)) +
+                                          ", found " + Quote(p.word));
+      } else {
+        diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + " must be " +
+                                          (spec.dimension == Dimension::kNone
+                                               ? ""
+                                               : std::string(DimensionName(spec.dimension)) + " or ") +
+                                          "one of " + choices + "; found " + Quote(p.word) +
+                                          DidYouMean(p.word, spec.choices));
+      }
+      continue;
+    }
+    if (spec.dimension == Dimension::kNone && !spec.choices.empty()) {
+      diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + " must be one of " + choices +
+                                        "; found " + FormatQuantity(p.quantity));
+      continue;
+    }
+    // Check the unit against what the parameter measures.
+    if (!p.quantity.unit.empty()) {
+      std::string error;
+      if (!ParseQuantity("1 " + p.quantity.unit, spec.dimension, &error)) {
+        diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + ": " + error);
+        continue;
+      }
+    }
+    const double value = ToDefaultUnit(p.quantity, spec.dimension, bpm);
+    const char* unit = DefaultUnit(spec.dimension);
+    std::string shown = FormatQuantity(p.quantity);
+    if (p.quantity.unit.empty() && *unit) shown += std::string(" ") + unit;
+    if (!p.quantity.unit.empty() && p.quantity.unit != unit) {
+      char converted[96];
+      std::snprintf(converted, sizeof(converted), " (%.4g %s%s)", value, unit,
+                    spec.dimension == Dimension::kSpinRate
+                        ? (" at " + FormatNumber(bpm) + " bpm").c_str()
+                        : "");
+      shown += converted;
+    }
+    if (spec.integer && value != std::floor(value)) {
+      diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + " must be a whole number, found " +
+                                        shown);
+      continue;
+    }
+    if (value < spec.min - 1e-9) {
+      diagnostics->Error(p.src.pos, Quote(p.name) + " " + shown + " of " + owner +
+                                        " is below the minimum " + BoundText(spec.min, unit));
+      continue;
+    }
+    if (value > spec.max + 1e-9) {
+      diagnostics->Error(p.src.pos, Quote(p.name) + " " + shown + " of " + owner +
+                                        " is above the maximum " + BoundText(spec.max, unit));
+      continue;
+    }
+    values.numbers[i] = value;
+    values.words[i].clear();
+  }
+  return values;
+}
+
+std::vector<Placement> FormationSlots(const FormationDef& formation, int robots, double bpm,
+                                      Diagnostics* diagnostics) {
+  const std::string where = "formation " + Quote(formation.name);
+  std::vector<Placement> slots;
+  std::string facing_word;
+  double facing = 0;
+  const double cx = formation.centre ? (*formation.centre)[0] : 0.0;
+  const double cy = formation.centre ? (*formation.centre)[1] : 0.0;
+  if (!formation.shape.empty()) {
+    const FormationShape* shape = FindFormationShape(formation.shape);
+    if (shape == nullptr) {
+      diagnostics->Error(formation.src.At("shape"),
+                         "unknown shape " + Quote(formation.shape) +
+                             DidYouMean(formation.shape, FormationShapeNames()) +
+                             "; shapes: grid, line, column, circle, arc, v, diamond, two_columns");
+      return {};
+    }
+    Diagnostics local;
+    const ParamValues values = ResolveParams(shape->params(), formation.params,
+                                             "shape " + Quote(shape->name()), bpm,
+                                             {"shape", "centre", "slots"}, &local);
+    for (const Diagnostic& d : local.items()) diagnostics->Error(d.pos, d.message);
+    if (local.has_errors() || robots <= 0) return {};
+    slots = shape->Generate(values, robots);
+    const size_t facing_index = shape->params().size() - 1;
+    facing_word = values.Word(facing_index);
+    facing = values.Radians(facing_index);
+    for (Placement& p : slots) {
+      p.x += cx;
+      p.y += cy;
+    }
+    ApplyFacing(facing_word, facing, cx, cy, &slots);
+  } else {
+    if (!formation.params.empty()) {
+      // Written-out slots take only `facing` (for slots without their own).
+      std::vector<ParamSpec> specs = {NumberParam("facing", Dimension::kAngle, 0, -360, 360, "")};
+      specs[0].choices = {"in", "out"};
+      const ParamValues values =
+          ResolveParams(specs, formation.params, where, bpm, {"shape", "centre", "slots"}, diagnostics);
+      facing_word = values.Word(0);
+      facing = values.Radians(0);
+    }
+    for (const Slot& s : formation.slots) {
+      Placement p{s.x + cx, s.y + cy, 0};
+      std::vector<Placement> one = {p};
+      ApplyFacing(facing_word, facing, cx, cy, &one);
+      p = one[0];
+      if (s.has_facing) p.yaw = s.facing / kDegPerRad;
+      slots.push_back(p);
+    }
+    if (robots > 0 && static_cast<int>(slots.size()) != robots &&
+        formation.slots.size() == slots.size()) {
+      diagnostics->Error(formation.src.At("slots"),
+                         where + " has " + std::to_string(slots.size()) + " slots for " +
+                             std::to_string(robots) + " robots");
+      return {};
+    }
+  }
+  int a = -1, b = -1;
+  const double closest = ClosestSlots(slots, &a, &b);
+  if (a >= 0 && closest < kMinSlotDistance - 1e-9) {
+    char text[160];
+    std::snprintf(text, sizeof(text), "slots %d and %d are %.2f m apart (at least %.1f m)", a + 1,
+                  b + 1, closest, kMinSlotDistance);
+    const SourcePos pos = formation.shape.empty() && static_cast<size_t>(b) < formation.slots.size()
+                              ? formation.slots[static_cast<size_t>(b)].src.pos
+                              : formation.src.pos;
+    diagnostics->Error(pos, where + ": " + text);
+    return {};
+  }
+  return slots;
+}
+
+std::optional<double> WavDuration(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  auto u32 = [](const unsigned char* p) {
+    return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
+           static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+  };
+  unsigned char header[12];
+  if (!in.read(reinterpret_cast<char*>(header), 12)) return std::nullopt;
+  if (std::string(reinterpret_cast<char*>(header), 4) != "RIFF" ||
+      std::string(reinterpret_cast<char*>(header) + 8, 4) != "WAVE") {
+    return std::nullopt;
+  }
+  uint32_t byte_rate = 0;
+  for (int chunks = 0; chunks < 64; ++chunks) {
+    unsigned char chunk[8];
+    if (!in.read(reinterpret_cast<char*>(chunk), 8)) return std::nullopt;
+    const std::string id(reinterpret_cast<char*>(chunk), 4);
+    const uint32_t size = u32(chunk + 4);
+    if (id == "fmt ") {
+      unsigned char fmt[16];
+      if (size < 16 || !in.read(reinterpret_cast<char*>(fmt), 16)) return std::nullopt;
+      byte_rate = u32(fmt + 8);
+      in.seekg(static_cast<std::streamoff>(size - 16 + (size & 1)), std::ios::cur);
+    } else if (id == "data") {
+      if (byte_rate == 0) return std::nullopt;
+      return static_cast<double>(size) / byte_rate;
+    } else {
+      in.seekg(static_cast<std::streamoff>(size + (size & 1)), std::ios::cur);
+    }
+    if (!in) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnostics* diagnostics) {
+  const MoveRegistry& registry = options.moves != nullptr ? *options.moves : BuiltinMoves();
+  Schedule schedule;
+  // Values out of range were reported by the parser; plan with the defaults instead.
+  schedule.clock = show.clock();
+  if (!(schedule.clock.bpm >= 20 && schedule.clock.bpm <= 400)) schedule.clock.bpm = 120;
+  if (!(schedule.clock.offset >= 0 && schedule.clock.offset <= 3600)) schedule.clock.offset = 0;
+  schedule.beats_per_bar = show.beats_per_bar_or_default();
+  if (schedule.beats_per_bar < 1 || schedule.beats_per_bar > 16) schedule.beats_per_bar = 4;
+  schedule.gait = options.gait;
+  const double bpm = schedule.clock.bpm;
+  const int bpb = schedule.beats_per_bar;
+
+  // ---- Troupe ----
+  int robots = 0;
+  if (show.troupe.robots) {
+    const int n = *show.troupe.robots;
+    if (n < 1 || n > kMaxShowRobots) {
+      diagnostics->Error(show.troupe.src.At("robots"),
+                         "'robots' " + std::to_string(n) + " is out of range (1 to " +
+                             std::to_string(kMaxShowRobots) + " robots)");
+    } else {
+      robots = n;
+    }
+  }
+  if (!show.troupe.model.empty() && show.troupe.model != "builtin") {
+    std::filesystem::path model(show.troupe.model);
+    if (model.is_relative() && !options.base_dir.empty()) model = options.base_dir / model;
+    std::error_code ec;
+    if (!std::filesystem::exists(model, ec)) {
+      diagnostics->Error(show.troupe.src.At("model"),
+                         "robot model not found: " + show.troupe.model +
+                             " (paths are relative to the show file; 'builtin' is the built-in "
+                             "H1-class robot)");
+    }
+  }
+
+  // ---- Formations ----
+  std::vector<std::string> formation_names;
+  for (const FormationDef& f : show.formations) {
+    formation_names.push_back(f.name);
+    std::vector<Placement> slots = FormationSlots(f, robots, bpm, diagnostics);
+    if (robots > 0 && static_cast<int>(slots.size()) == robots) {
+      schedule.formations[f.name] = std::move(slots);
+    }
+  }
+  std::set<std::string> used_formations;
+  std::string start_name = show.troupe.start;
+  if (start_name.empty() && !show.formations.empty()) start_name = show.formations.front().name;
+  if (!show.troupe.start.empty() &&
+      std::find(formation_names.begin(), formation_names.end(), start_name) == formation_names.end()) {
+    diagnostics->Error(show.troupe.src.At("start"), "unknown formation " + Quote(start_name) +
+                                                        DidYouMean(start_name, formation_names));
+  }
+  if (show.formations.empty() && show.src.key_pos.count("formations") > 0) {
+    diagnostics->Error(show.src.At("formations"), "no formations: the robots need a start formation");
+  }
+  used_formations.insert(start_name);
+  Layout layout;
+  if (const auto it = schedule.formations.find(start_name); it != schedule.formations.end()) {
+    layout.starts = it->second;
+  } else if (robots > 0) {
+    robots = 0;  // no valid start formation: nothing per robot can be checked
+  }
+  schedule.robots.resize(static_cast<size_t>(robots));
+  for (int r = 0; r < robots; ++r) schedule.robots[r].start = layout.starts[r];
+
+  // ---- Groups ----
+  std::map<std::string, std::vector<int>> groups;
+  for (const std::string& name : BuiltinGroups()) {
+    groups[name] = RuleRobots(name, {}, layout, {}, diagnostics);
+  }
+  std::vector<std::string> group_names = BuiltinGroups();
+  for (const GroupDef& g : show.troupe.groups) {
+    if (std::find(BuiltinGroups().begin(), BuiltinGroups().end(), g.name) != BuiltinGroups().end()) {
+      diagnostics->Error(g.src.pos, "group " + Quote(g.name) + " is built in; choose another name");
+      continue;
+    }
+    group_names.push_back(g.name);
+    std::vector<int> members;
+    if (g.rule.empty()) {
+      for (int n : g.robots) {
+        if (robots > 0 && (n < 1 || n > robots)) {
+          diagnostics->Error(g.src.pos, "group " + Quote(g.name) + ": robot " + std::to_string(n) +
+                                            " does not exist (robots are 1 to " +
+                                            std::to_string(robots) + ")");
+        } else if (robots > 0) {
+          members.push_back(n - 1);
+        }
+      }
+    } else if (robots > 0) {
+      members = RuleRobots(g.rule, g.numbers, layout, g.src.pos, diagnostics);
+    }
+    std::sort(members.begin(), members.end());
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    groups[g.name] = members;
+  }
+
+  // ---- Music ----
+  std::optional<double> music_end;
+  if (!show.music.empty()) {
+    std::filesystem::path music(show.music);
+    if (music.is_relative() && !options.base_dir.empty()) music = options.base_dir / music;
+    std::error_code ec;
+    if (!std::filesystem::exists(music, ec)) {
+      diagnostics->Warning(show.src.At("music"), "music file not found: " + show.music +
+                                                     (std::filesystem::path(show.music).is_relative()
+                                                          ? " (paths are relative to the show file)"
+                                                          : ""));
+    } else {
+      music_end = WavDuration(music.string());
+    }
+  }
+
+  // ---- Sections and cues ----
+  const Beats grid = BeatGrid();
+  std::vector<CueInstance> instances;
+  int cue_count = 0;
+  Beats previous_end;
+  std::string previous_name;
+  for (size_t si = 0; si < show.timeline.size(); ++si) {
+    const Section& section = show.timeline[si];
+    const SourcePos at_pos = section.src.At("at");
+    const Beats beat_in_bar = section.at.beat - Beats(1);
+    bool section_ok = true;
+    if (beat_in_bar >= Beats(bpb)) {
+      diagnostics->Error(at_pos, "beat " + section.at.beat.ToString() + " does not exist in a " +
+                                     std::to_string(bpb) + "-beat bar");
+      section_ok = false;
+    }
+    const Beats start = Beats(static_cast<int64_t>(section.at.bar - 1) * bpb) + beat_in_bar;
+    if (!start.IsMultipleOf(grid)) {
+      diagnostics->Error(at_pos, "section starts off the beat grid (on quarter beats)");
+      section_ok = false;
+    }
+    Beats length;
+    if (section.beats) {
+      length = *section.beats;
+      if (length <= Beats(0)) {
+        diagnostics->Error(section.src.At("beats"),
+                           "section length must be positive, found " + length.ToString() + " beats");
+        section_ok = false;
+      } else if (!length.IsMultipleOf(grid)) {
+        diagnostics->Error(section.src.At("beats"),
+                           "section length " + length.ToString() +
+                               " beats is off the beat grid (quarter beats)");
+        section_ok = false;
+      }
+    } else {
+      section_ok = false;
+    }
+    if (!section_ok) continue;
+    const Beats end = start + length;
+    if (schedule.clock.Time(end) > kMaxShowSeconds) {
+      char text[160];
+      std::snprintf(text, sizeof(text), "section '%s' ends at %.0f s; a show lasts at most %.0f s",
+                    section.name.c_str(), schedule.clock.Time(end), kMaxShowSeconds);
+      diagnostics->Error(at_pos, text);
+      continue;
+    }
+    if (si > 0 && start < previous_end) {
+      diagnostics->Warning(at_pos, "section " + Quote(section.name) + " starts before section " +
+                                       Quote(previous_name) + " ends");
+    }
+    previous_end = std::max(previous_end, end);
+    previous_name = section.name;
+    schedule.end = std::max(schedule.end, end);
+    if (music_end && schedule.clock.Time(end) > *music_end + 1e-6) {
+      char text[200];
+      std::snprintf(text, sizeof(text),
+                    "section '%s' ends at %.2f s, after the end of the music (%.2f s)",
+                    section.name.c_str(), schedule.clock.Time(end), *music_end);
+      diagnostics->Error(at_pos, text);
+    }
+
+    for (size_t ci = 0; ci < section.cues.size(); ++ci) {
+      const Cue& cue = section.cues[ci];
+      if (++cue_count > kMaxShowCues) {
+        diagnostics->Error(cue.src.pos, "more than " + std::to_string(kMaxShowCues) +
+                                            " cues in the show; the rest are not checked");
+        break;
+      }
+      CueInstance inst;
+      inst.cue = &cue;
+      inst.section = static_cast<int>(si);
+      inst.index = static_cast<int>(ci);
+      const SourcePos name_pos = cue.src.pos;
+      bool ok = true;
+      // What it does.
+      if (cue.name.empty()) {
+        ok = false;  // no or a malformed name: reported by the parser
+      } else if (cue.kind == CueKind::kMove) {
+        inst.move = registry.Find(cue.name);
+        if (inst.move == nullptr) {
+          diagnostics->Error(name_pos, "unknown move " + Quote(cue.name) +
+                                           DidYouMean(cue.name, registry.Names()));
+          ok = false;
+        }
+      } else if (cue.kind == CueKind::kHanky) {
+        if (cue.name == "spin" || cue.name == "flick") inst.move = registry.Find(HankyMoveName(cue.name));
+        if (inst.move == nullptr) {
+          diagnostics->Error(name_pos, "unknown hanky action " + Quote(cue.name) +
+                                           DidYouMean(cue.name, {"spin", "flick"}) +
+                                           "; actions: spin, flick");
+          ok = false;
+        }
+      } else {
+        inst.move = registry.Find("walk_to");
+        used_formations.insert(cue.name);
+        if (std::find(formation_names.begin(), formation_names.end(), cue.name) ==
+            formation_names.end()) {
+          diagnostics->Error(name_pos, "unknown formation " + Quote(cue.name) +
+                                           DidYouMean(cue.name, formation_names));
+          ok = false;
+        } else if (const auto it = schedule.formations.find(cue.name);
+                   it != schedule.formations.end()) {
+          inst.formation = &it->second;
+        } else {
+          ok = false;  // the formation itself has errors, reported there
+        }
+        for (const Param& p : cue.params) {
+          diagnostics->Error(p.src.pos, "unknown key " + Quote(p.name) + " in a formation change" +
+                                            DidYouMean(p.name, ReservedCueKeys()) +
+                                            "; it takes who, at, beats, canon, order and assign");
+        }
+        if (cue.mirror) {
+          diagnostics->Warning(cue.src.At("mirror"), "mirror has no effect on a formation change");
+        }
+      }
+      if (inst.move != nullptr && cue.kind != CueKind::kFormation) {
+        Diagnostics local;
+        inst.params = ResolveParams(inst.move->spec().params, cue.params,
+                                    cue.kind == CueKind::kHanky ? "hanky " + cue.name : cue.name,
+                                    bpm, ReservedCueKeys(), &local);
+        for (const Diagnostic& d : local.items()) diagnostics->Error(d.pos, d.message);
+        ok = ok && !local.has_errors();
+      }
+      const MoveSpec* spec = inst.move != nullptr ? &inst.move->spec() : nullptr;
+      const bool legs = spec != nullptr && (spec->limbs & kLegs) != 0;
+      const std::string what = spec != nullptr ? (cue.kind == CueKind::kFormation
+                                                      ? "a formation change"
+                                                      : spec->name)
+                                               : cue.name;
+      // When.
+      const Beats at = cue.at.value_or(Beats(0));
+      const SourcePos cue_at = cue.src.At("at");
+      const SourcePos cue_beats = cue.src.At("beats");
+      if (at < Beats(0)) {
+        diagnostics->Error(cue_at, "'at' must not be negative, found " + at.ToString());
+        ok = false;
+      } else if (!at.IsMultipleOf(legs ? Beats(1) : grid)) {
+        diagnostics->Error(cue_at, legs ? what + " drives the legs: it must start on a whole beat "
+                                                 "(steps land on beats), found at " + at.ToString()
+                                        : "cue starts off the beat grid (quarter beats) at " +
+                                              at.ToString());
+        ok = false;
+      } else if (at >= length) {
+        diagnostics->Error(cue_at, "cue starts at beat " + at.ToString() +
+                                       " of the section, past its end (" + length.ToString() +
+                                       " beats)");
+        ok = false;
+      }
+      const Beats beats = cue.beats.value_or(length - at);
+      if (cue.beats) {
+        if (beats <= Beats(0)) {
+          diagnostics->Error(cue_beats, "cue length must be positive, found " + beats.ToString() +
+                                            " beats");
+          ok = false;
+        } else if (!beats.IsMultipleOf(legs ? Beats(1) : grid)) {
+          diagnostics->Error(cue_beats, legs ? what + " drives the legs: it must last whole beats, "
+                                                      "found " + beats.ToString()
+                                             : "cue length " + beats.ToString() +
+                                                   " beats is off the beat grid (quarter beats)");
+          ok = false;
+        } else if (at + beats > length) {
+          diagnostics->Error(cue_beats, "cue ends on beat " + SectionBeat(at + beats) +
+                                            " of the section, past its end (" + length.ToString() +
+                                            " beats)");
+          ok = false;
+        }
+      }
+      if (ok && spec != nullptr) {
+        if (spec->cycle_beats > 0 && !beats.IsMultipleOf(Beats(spec->cycle_beats))) {
+          diagnostics->Error(cue_beats, spec->name + " takes " + std::to_string(spec->cycle_beats) +
+                                            " beats a cycle; " + beats.ToString() +
+                                            " beats is not a whole number of cycles");
+          ok = false;
+        } else if (beats < Beats(spec->min_beats)) {
+          diagnostics->Error(cue_beats, spec->name + " needs at least " +
+                                            std::to_string(spec->min_beats) +
+                                            (spec->min_beats == 1 ? " beat" : " beats") +
+                                            ", found " + beats.ToString());
+          ok = false;
+        }
+      }
+      // Canon.
+      Beats delay;
+      if (cue.canon) {
+        delay = *cue.canon;
+        const SourcePos pos = cue.src.At("canon");
+        if (delay < Beats(0)) {
+          diagnostics->Error(pos, "canon delay must not be negative, found " + delay.ToString());
+          ok = false;
+        } else if (!delay.IsMultipleOf(legs ? Beats(1) : grid)) {
+          diagnostics->Error(pos, legs ? "canon delay of a leg cue must be whole beats, found " +
+                                             delay.ToString()
+                                       : "canon delay " + delay.ToString() +
+                                             " is off the beat grid (quarter beats)");
+          ok = false;
+        }
+      }
+      static const std::vector<std::string> kOrders = {"number", "left_to_right", "right_to_left",
+                                                       "front_to_back", "back_to_front"};
+      if (!cue.order.empty()) {
+        if (std::find(kOrders.begin(), kOrders.end(), cue.order) == kOrders.end()) {
+          diagnostics->Error(cue.src.At("order"), "unknown canon order " + Quote(cue.order) +
+                                                      DidYouMean(cue.order, kOrders) +
+                                                      "; orders: number, left_to_right, "
+                                                      "right_to_left, front_to_back, back_to_front");
+          ok = false;
+        } else if (!cue.canon) {
+          diagnostics->Warning(cue.src.At("order"), "'order' has no effect without 'canon'");
+        }
+      }
+      if (!cue.assign.empty()) {
+        static const std::vector<std::string> kAssign = {"number", "nearest"};
+        if (std::find(kAssign.begin(), kAssign.end(), cue.assign) == kAssign.end()) {
+          diagnostics->Error(cue.src.At("assign"), "unknown slot assignment " + Quote(cue.assign) +
+                                                       DidYouMean(cue.assign, kAssign) +
+                                                       "; assign: number or nearest");
+          ok = false;
+        } else if (cue.kind != CueKind::kFormation) {
+          diagnostics->Warning(cue.src.At("assign"), "'assign' has effect only on formation changes");
+        }
+      }
+      // Who.
+      std::set<int> who;
+      if (cue.who.empty()) {
+        for (int r = 0; r < robots; ++r) who.insert(r);
+      }
+      for (size_t w = 0; w < cue.who.size(); ++w) {
+        const std::string& entry = cue.who[w];
+        const SourcePos pos = w < cue.who_pos.size() ? cue.who_pos[w] : cue.src.At("who");
+        if (const std::optional<long long> n = ParseInteger(entry)) {
+          if (*n < 1 || (robots > 0 && *n > robots)) {
+            diagnostics->Error(pos, "robot " + entry + " does not exist (robots are 1 to " +
+                                        std::to_string(std::max(robots, 1)) + ")");
+            ok = false;
+          } else if (robots > 0) {
+            who.insert(static_cast<int>(*n - 1));
+          }
+        } else if (const auto it = groups.find(entry); it != groups.end()) {
+          who.insert(it->second.begin(), it->second.end());
+        } else {
+          diagnostics->Error(pos, "unknown group " + Quote(entry) + DidYouMean(entry, group_names));
+          ok = false;
+        }
+      }
+      if (ok && who.empty() && robots > 0) {
+        diagnostics->Warning(cue.src.At("who"), "cue has no robots");
+      }
+      if (ok && cue.canon && who.size() > 1) {
+        const Beats last_end = at + beats + delay * static_cast<int64_t>(who.size() - 1);
+        if (last_end > length) {
+          diagnostics->Error(cue.src.At("canon"),
+                             "canon: the last of " + std::to_string(who.size()) +
+                                 " robots ends on beat " + last_end.ToString() +
+                                 " of the section, past its end (" + length.ToString() + " beats)");
+          ok = false;
+        }
+      }
+      if (!ok || robots == 0) continue;
+      inst.start = start + at;
+      inst.length = beats;
+      inst.delay = delay;
+      inst.robots.assign(who.begin(), who.end());
+      inst.order = cue.order;
+      inst.nearest = cue.assign == "nearest";
+      inst.mirror = cue.mirror && cue.kind != CueKind::kFormation;
+      instances.push_back(std::move(inst));
+    }
+  }
+  for (const FormationDef& f : show.formations) {
+    if (used_formations.count(f.name) == 0) {
+      diagnostics->Warning(f.src.pos, "formation " + Quote(f.name) + " is never used");
+    }
+  }
+  if (show.timeline.empty() && show.src.key_pos.count("timeline") > 0) {
+    diagnostics->Warning(show.src.At("timeline"), "the timeline is empty");
+  }
+  if (robots == 0) return schedule;
+
+  // ---- Robots: canon order and mirror sides from where the robots are ----
+  const FootstepPlanner planner(PlannerParams(options.gait));
+  std::vector<Stance> stance(static_cast<size_t>(robots));
+  for (int r = 0; r < robots; ++r) stance[r] = StanceAtPelvis(PoseOf(layout.starts[r]), options.gait);
+  std::stable_sort(instances.begin(), instances.end(),
+                   [](const CueInstance& a, const CueInstance& b) { return a.start < b.start; });
+  for (const CueInstance& inst : instances) {
+    std::vector<Pose2> where(static_cast<size_t>(robots));
+    for (int r : inst.robots) where[r] = PelvisOfStance(stance[r], options.gait);
+    std::vector<int> order = inst.robots;
+    auto sort_by = [&](auto key) {
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
+    };
+    if (inst.order == "left_to_right") sort_by([&](int r) { return -where[r].y; });
+    if (inst.order == "right_to_left") sort_by([&](int r) { return where[r].y; });
+    if (inst.order == "front_to_back") sort_by([&](int r) { return -where[r].x; });
+    if (inst.order == "back_to_front") sort_by([&](int r) { return where[r].x; });
+    // Slots: robot r takes slot r, or with assign: nearest the slots of the robots in
+    // the cue, shared out so the total distance walked is least.
+    std::vector<int> slot_of(static_cast<size_t>(robots));
+    for (int r = 0; r < robots; ++r) slot_of[r] = r;
+    if (inst.formation != nullptr && inst.nearest) {
+      std::vector<Placement> from, to;
+      for (int r : inst.robots) {
+        from.push_back({where[r].x, where[r].y, where[r].yaw});
+        to.push_back((*inst.formation)[static_cast<size_t>(r)]);
+      }
+      // Cost: the square of the steps the walk takes (forward, back and sideways
+      // limits differ), so the longest walks are kept short.
+      const FootstepLimits& limits = options.gait.limits;
+      const SlotCost effort = [&limits](const Placement& a, const Placement& b) {
+        const double c = std::cos(a.yaw), s = std::sin(a.yaw);
+        const double dx = c * (b.x - a.x) + s * (b.y - a.y);
+        const double dy = -s * (b.x - a.x) + c * (b.y - a.y);
+        const double steps = std::max(dx >= 0 ? dx / limits.max_forward : -dx / limits.max_backward,
+                                      std::abs(dy) / limits.max_lateral);
+        return steps * steps;
+      };
+      const std::vector<int> pick = NearestSlotAssignment(from, to, effort);
+      for (size_t k = 0; k < pick.size(); ++k) slot_of[inst.robots[k]] = inst.robots[pick[k]];
+    }
+    double centre_y = 0;
+    for (int r : inst.robots) centre_y += where[r].y / static_cast<double>(inst.robots.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+      const int r = order[k];
+      ScheduledCue sc;
+      sc.move = inst.move;
+      sc.params = inst.params;
+      if (inst.formation != nullptr) {
+        const Placement& slot = (*inst.formation)[static_cast<size_t>(slot_of[r])];
+        sc.params.numbers = {slot.x, slot.y, slot.yaw * kDegPerRad};
+        sc.params.words = {"", "", ""};
+      }
+      sc.mirror = inst.mirror && where[r].y < centre_y - 1e-6;
+      sc.start = inst.start + inst.delay * static_cast<int64_t>(k);
+      sc.length = inst.length;
+      sc.limbs = inst.move->spec().limbs;
+      sc.pos = inst.cue->src.pos;
+      sc.section = inst.section;
+      sc.cue = inst.index;
+      // Track where leg cues leave the robot (in this order; replanned below in time order).
+      if (sc.limbs & kLegs) {
+        std::vector<BeatStep> steps;
+        StepContext context{stance[r], sc.length, &options.gait, &planner};
+        if (inst.move->PlanSteps(context, sc.params, &steps).empty()) {
+          if (sc.mirror && inst.move->spec().name != "walk_to") MirrorSteps(stance[r].Center(), &steps);
+          for (const BeatStep& s : steps) stance[r].foot(s.foot) = s.pose;
+        }
+      }
+      schedule.robots[r].cues.push_back(std::move(sc));
+    }
+  }
+
+  // ---- Robots: overlaps and footsteps in time order ----
+  GroupedProblems problems;
+  for (int r = 0; r < robots; ++r) {
+    RobotSchedule& rs = schedule.robots[r];
+    std::stable_sort(rs.cues.begin(), rs.cues.end(),
+                     [](const ScheduledCue& a, const ScheduledCue& b) { return a.start < b.start; });
+    // Overlaps: per limb, the cue that ends last so far.
+    int last[4] = {-1, -1, -1, -1};
+    for (size_t i = 0; i < rs.cues.size(); ++i) {
+      const ScheduledCue& c = rs.cues[i];
+      for (int limb = 0; limb < 4; ++limb) {
+        if (!(c.limbs & (1u << limb))) continue;
+        const int j = last[limb];
+        if (j >= 0 && c.start < rs.cues[j].start + rs.cues[j].length) {
+          const ScheduledCue& other = rs.cues[j];
+          problems.Add(c.pos, Severity::kError,
+                       c.move->spec().name + " overlaps " + other.move->spec().name +
+                           " (line " + std::to_string(other.pos.line) + ") on the " +
+                           LimbNames(1u << limb),
+                       r);
+        }
+        if (j < 0 || c.start + c.length > rs.cues[j].start + rs.cues[j].length) {
+          last[limb] = static_cast<int>(i);
+        }
+      }
+    }
+    // Footsteps.
+    Stance feet = StanceAtPelvis(PoseOf(rs.start), options.gait);
+    for (size_t i = 0; i < rs.cues.size(); ++i) {
+      const ScheduledCue& c = rs.cues[i];
+      if (!(c.limbs & kLegs)) continue;
+      std::vector<BeatStep> steps;
+      StepContext context{feet, c.length, &options.gait, &planner};
+      const std::string why = c.move->PlanSteps(context, c.params, &steps);
+      if (!why.empty()) {
+        problems.Add(c.pos, Severity::kError, why, r);
+        continue;
+      }
+      if (c.mirror && c.move->spec().name != "walk_to") MirrorSteps(feet.Center(), &steps);
+      if (!steps.empty() && schedule.clock.Time(c.start) < options.gait.min_first_step &&
+          rs.steps.empty()) {
+        char text[200];
+        std::snprintf(text, sizeof(text),
+                      "the first step starts %.2f s into the show; robots need %.1f s to shift "
+                      "their weight first (add an offset or start later)",
+                      schedule.clock.Time(c.start), options.gait.min_first_step);
+        problems.Add(c.pos, Severity::kWarning, text, r);
+      }
+      for (size_t k = 0; k < steps.size(); ++k) {
+        BeatStep s = steps[k];
+        const std::string bad =
+            planner.CheckStep(s.foot, s.pose, feet.foot(OtherFoot(s.foot)), s.allow_cross);
+        if (!bad.empty()) {
+          problems.Add(c.pos, Severity::kError,
+                       c.move->spec().name + " step " + std::to_string(k + 1) + " (" +
+                           FootName(s.foot) + " foot): " + bad,
+                       r);
+          break;
+        }
+        feet.foot(s.foot) = s.pose;
+        s.land = c.start + s.land;
+        rs.steps.push_back({s, static_cast<int>(i)});
+      }
+    }
+    rs.final_stance = feet;
+  }
+  problems.Flush(diagnostics);
+  return schedule;
+}
+
+}  // namespace yangbot

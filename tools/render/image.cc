@@ -1,0 +1,137 @@
+#include "tools/render/image.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <stb_image_write.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "sim/error.h"
+
+extern char** environ;
+
+namespace yangbot {
+namespace {
+
+void MakeParentFolder(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec)
+    throw Error(path + ": error: cannot create folder " + parent.string() + ": " + ec.message());
+}
+
+void AppendBytes(void* context, void* data, int size) {
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data), size);
+}
+
+}  // namespace
+
+void FlipRows(int width, int height, std::vector<uint8_t>* rgb) {
+  const size_t row = 3 * static_cast<size_t>(width);
+  for (int top = 0, bottom = height - 1; top < bottom; ++top, --bottom) {
+    std::swap_ranges(rgb->begin() + top * row, rgb->begin() + (top + 1) * row,
+                     rgb->begin() + bottom * row);
+  }
+}
+
+std::string EncodePng(int width, int height, const std::vector<uint8_t>& rgb) {
+  if (width <= 0 || height <= 0 || rgb.size() != 3 * static_cast<size_t>(width) * height) {
+    throw Error("error: internal: image size does not match its pixels");
+  }
+  std::string png;
+  if (!stbi_write_png_to_func(AppendBytes, &png, width, height, 3, rgb.data(), 3 * width)) {
+    throw Error("error: PNG encoding failed");
+  }
+  return png;
+}
+
+void WritePng(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb) {
+  const std::string png = EncodePng(width, height, rgb);
+  MakeParentFolder(path);
+  WriteFileAtomic(path, png);
+}
+
+VideoWriter::VideoWriter(const std::string& path, int width, int height, double fps)
+    : path_(path), width_(width), height_(height) {
+  if (width <= 0 || height <= 0 || !(fps > 0 && fps <= 240)) {
+    throw Error("error: bad video size or frame rate (fps must be in (0, 240])");
+  }
+  MakeParentFolder(path);
+  // A dead ffmpeg must surface as an error from AddFrame, not kill us with SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw Error("error: cannot create a pipe to ffmpeg");
+  const std::string size = std::to_string(width) + "x" + std::to_string(height);
+  const std::string rate = std::to_string(fps);
+  std::vector<std::string> args = {
+      "ffmpeg",   "-nostdin", "-y",        "-loglevel",  "error", "-f",
+      "rawvideo", "-pix_fmt", "rgb24",     "-s",         size,    "-r",
+      rate,       "-i",       "pipe:0",    "-an",        "-vf",   "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+      "-c:v",     "libx264",  "-preset",   "veryfast",   "-crf",  "20",
+      "-pix_fmt", "yuv420p",  "-movflags", "+faststart", path};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+  const int status = posix_spawnp(&pid_, "ffmpeg", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[0]);
+  if (status != 0) {
+    close(pipe_fds[1]);
+    pid_ = -1;
+    throw Error(std::string("error: cannot start ffmpeg (") + std::strerror(status) +
+                "); install it (Debian: apt-get install ffmpeg)");
+  }
+  fd_ = pipe_fds[1];
+}
+
+VideoWriter::~VideoWriter() {
+  if (fd_ >= 0) close(fd_);
+  if (pid_ > 0) waitpid(pid_, nullptr, 0);
+}
+
+void VideoWriter::AddFrame(const std::vector<uint8_t>& rgb) {
+  if (fd_ < 0) throw Error(path_ + ": error: the video is already closed");
+  if (rgb.size() != 3 * static_cast<size_t>(width_) * height_) {
+    throw Error("error: internal: video frame size does not match the video");
+  }
+  size_t written = 0;
+  while (written < rgb.size()) {
+    const ssize_t n = write(fd_, rgb.data() + written, rgb.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(path_ + ": error: ffmpeg stopped accepting frames (" + std::strerror(errno) +
+                  ")");
+    }
+    written += static_cast<size_t>(n);
+  }
+  ++frames_;
+}
+
+void VideoWriter::Close() {
+  if (fd_ >= 0) {
+    close(fd_);
+    fd_ = -1;
+  }
+  if (pid_ <= 0) return;
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw Error(path_ + ": error: ffmpeg failed to encode the video");
+  }
+}
+
+}  // namespace yangbot

@@ -1,0 +1,77 @@
+#include "tools/render/offscreen_renderer.h"
+
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <string>
+
+#include "sim/error.h"
+#include "tools/render/image.h"
+
+namespace yangbot {
+namespace {
+
+constexpr int kMaxGeoms = 10000;  // stage geoms plus contact and force decorations
+constexpr int kMaxSize = 8192;    // pixels, either side
+
+}  // namespace
+
+std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(const mjModel* m, int width,
+                                                             int height) {
+  if (width < 16 || height < 16 || width > kMaxSize || height > kMaxSize) {
+    throw Error("error: picture size must be 16.." + std::to_string(kMaxSize) +
+                " pixels a side (got " + std::to_string(width) + "x" + std::to_string(height) +
+                ")");
+  }
+  std::unique_ptr<OffscreenRenderer> r(new OffscreenRenderer);
+  r->model_ = m;
+  r->width_ = width;
+  r->height_ = height;
+  r->window_ = GlWindow::Create(64, 64, "yangbot offscreen", /*visible=*/false);
+  mjv_defaultCamera(&r->camera_);
+  mjv_defaultOption(&r->options_);
+  mjv_defaultScene(&r->view_);
+  mjr_defaultContext(&r->context_);
+  mjv_makeScene(m, &r->view_, kMaxGeoms);
+  // The offscreen buffer's size comes from the model's <visual><global offwidth/offheight>;
+  // a larger picture renders from a copy of the model with a larger buffer.
+  if (width > m->vis.global.offwidth || height > m->vis.global.offheight) {
+    mjModel* copy = mj_copyModel(nullptr, m);
+    copy->vis.global.offwidth = std::max(width, m->vis.global.offwidth);
+    copy->vis.global.offheight = std::max(height, m->vis.global.offheight);
+    mjr_makeContext(copy, &r->context_, mjFONTSCALE_150);
+    mj_deleteModel(copy);
+  } else {
+    mjr_makeContext(m, &r->context_, mjFONTSCALE_150);
+  }
+  r->made_ = true;
+  mjr_setBuffer(mjFB_OFFSCREEN, &r->context_);
+  if (r->context_.currentBuffer != mjFB_OFFSCREEN || r->context_.offWidth < width ||
+      r->context_.offHeight < height) {
+    throw Error("error: this OpenGL driver cannot render " + std::to_string(width) + "x" +
+                std::to_string(height) + " offscreen");
+  }
+  r->rgb_.resize(3 * static_cast<size_t>(width) * height);
+  return r;
+}
+
+OffscreenRenderer::~OffscreenRenderer() {
+  if (made_) {
+    if (window_) glfwMakeContextCurrent(window_->window());
+    mjr_freeContext(&context_);
+    mjv_freeScene(&view_);
+  }
+}
+
+const std::vector<uint8_t>& OffscreenRenderer::Render(mjData* d) {
+  glfwMakeContextCurrent(window_->window());
+  mjv_updateScene(model_, d, &options_, nullptr, &camera_, mjCAT_ALL, &view_);
+  const mjrRect viewport = {0, 0, width_, height_};
+  mjr_setBuffer(mjFB_OFFSCREEN, &context_);
+  mjr_render(viewport, &view_, &context_);
+  mjr_readPixels(rgb_.data(), nullptr, viewport, &context_);
+  FlipRows(width_, height_, &rgb_);
+  return rgb_;
+}
+
+}  // namespace yangbot

@@ -1,0 +1,57 @@
+// Offscreen pictures of the stage: a hidden GLFW window, a MuJoCo render context drawing
+// into its offscreen buffer, and pixels read back. Used by `yangbot snapshot`.
+#ifndef YANGBOT_TOOLS_RENDER_OFFSCREEN_RENDERER_H_
+#define YANGBOT_TOOLS_RENDER_OFFSCREEN_RENDERER_H_
+
+#include <mujoco/mujoco.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tools/render/gl_window.h"
+
+namespace yangbot {
+
+/// Renders a model's state into width x height RGB pictures.
+class OffscreenRenderer {
+ public:
+  /// Opens the GL context and uploads the model (meshes, textures); throws Error when there
+  /// is no display or the size is beyond what the GL driver allows. The model must outlive
+  /// the renderer.
+  static std::unique_ptr<OffscreenRenderer> Create(const mjModel* m, int width, int height);
+  ~OffscreenRenderer();
+  OffscreenRenderer(const OffscreenRenderer&) = delete;
+  OffscreenRenderer& operator=(const OffscreenRenderer&) = delete;
+
+  /// Picture width in pixels.
+  int width() const { return width_; }
+  /// Picture height in pixels.
+  int height() const { return height_; }
+  /// The camera the next Render uses (see SetCameraPreset in camera.h).
+  mjvCamera* camera() { return &camera_; }
+  /// What the next Render shows (mjVIS_* flags, labels).
+  mjvOption* options() { return &options_; }
+  /// The abstract scene (mjRND_* flags, e.g. shadows; on by default).
+  mjvScene* view() { return &view_; }
+
+  /// Renders the state in `d` and returns its pixels: packed RGB, top row first. The
+  /// reference stays valid until the next call.
+  const std::vector<uint8_t>& Render(mjData* d);
+
+ private:
+  OffscreenRenderer() = default;
+  const mjModel* model_ = nullptr;
+  int width_ = 0, height_ = 0;
+  std::unique_ptr<GlWindow> window_;
+  mjvCamera camera_;
+  mjvOption options_;
+  mjvScene view_;
+  mjrContext context_;
+  bool made_ = false;  // view_ and context_ hold allocations
+  std::vector<uint8_t> rgb_;
+};
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_TOOLS_RENDER_OFFSCREEN_RENDERER_H_
