@@ -1,6 +1,7 @@
 #include "sim/error.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,6 +35,13 @@ void WriteFileAtomic(const std::string& path, std::string_view contents, bool ke
   std::string temp = (folder / ("." + target.filename().string() + ".XXXXXX")).string();
   const int fd = mkstemp(temp.data());
   if (fd < 0) throw Error(path + ": error: cannot create temporary file: " + std::strerror(errno));
+  // mkstemp creates 0600; give the file the usual permissions (0666 less the umask), or
+  // keep those of the file it replaces.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  struct stat existing;
+  const mode_t mode = ::stat(path.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : (0666 & ~mask);
+  ::fchmod(fd, mode);
   size_t written = 0;
   while (written < contents.size()) {
     const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <sstream>
+
+#include "sim/error.h"
 
 namespace yangbot {
 namespace {
@@ -67,6 +72,32 @@ TEST(RecordingTest, ReportHasTheDocumentedFields) {
   EXPECT_NEAR(report["realtime_factor"].get<double>(), 2.0, 1e-6);
   EXPECT_NEAR(report["min_separation_m"].get<double>(), 1.5, 0.01);
   EXPECT_EQ(report["per_robot"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace yangbot
+
+namespace yangbot {
+namespace {
+
+TEST(WriteFileAtomicTest, ReplacesContentsKeepsABackupAndUsesNormalPermissions) {
+  const std::string path = ::testing::TempDir() + "/atomic.txt";
+  std::remove(path.c_str());
+  std::remove((path + "~").c_str());
+  WriteFileAtomic(path, "first");
+  WriteFileAtomic(path, "second", /*keep_backup=*/true);
+  EXPECT_EQ(ReadFileOrThrow(path), "second");
+  EXPECT_EQ(ReadFileOrThrow(path + "~"), "first");
+  struct stat info;
+  ASSERT_EQ(stat(path.c_str(), &info), 0);
+  EXPECT_NE(info.st_mode & S_IRGRP, 0u) << "not 0600: a report must be readable like any file";
+}
+
+TEST(WriteFileAtomicTest, AFailedWriteLeavesTheOriginalIntact) {
+  const std::string path = ::testing::TempDir() + "/keep.txt";
+  WriteFileAtomic(path, "precious");
+  EXPECT_THROW(WriteFileAtomic(::testing::TempDir() + "/no/such/folder/x.txt", "x"), Error);
+  EXPECT_EQ(ReadFileOrThrow(path), "precious");
 }
 
 }  // namespace
