@@ -72,14 +72,15 @@ class Beats {
 
 /// Seconds from beats at a fixed tempo: beat 0 is at `offset`.
 struct BeatClock {
-  double bpm = 120;    ///< beats per minute, > 0
-  double offset = 0;   ///< s, time of beat 0 (bar 1, beat 1)
+  double bpm = 120;   ///< beats per minute, > 0
+  double offset = 0;  ///< s, time of beat 0 (bar 1, beat 1)
 
   /// Seconds per beat.
   double SecondsPerBeat() const { return 60.0 / bpm; }
   /// Time (s) of an exact beat: offset + num * 60 / (bpm * den), one rounding per operation.
   double Time(const Beats& beat) const {
-    return offset + static_cast<double>(beat.num()) * 60.0 / (bpm * static_cast<double>(beat.den()));
+    return offset +
+           static_cast<double>(beat.num()) * 60.0 / (bpm * static_cast<double>(beat.den()));
   }
   /// Beats (double) since beat 0 at time t (s).
   double BeatAt(double t) const { return (t - offset) * bpm / 60.0; }

@@ -8,8 +8,9 @@ namespace yangbot {
 namespace {
 
 ParamSpec FacingParam() {
-  ParamSpec p = NumberParam("facing", Dimension::kAngle, 0, -360, 360,
-                            "deg (0 faces the audience), or in / out: towards or away from the centre");
+  ParamSpec p =
+      NumberParam("facing", Dimension::kAngle, 0, -360, 360,
+                  "deg (0 faces the audience), or in / out: towards or away from the centre");
   p.choices = {"in", "out"};
   return p;
 }
@@ -77,7 +78,8 @@ class Grid : public Shape {
                SpacingParam(1.5)}) {}
   std::vector<Placement> Generate(const ParamValues& p, int robots) const override {
     int rows = static_cast<int>(p.Number(0));
-    if (rows <= 0) rows = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(robots)) - 1e-9));
+    if (rows <= 0)
+      rows = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(robots)) - 1e-9));
     rows = std::clamp(rows, 1, std::max(1, robots));
     const int per_row = (robots + rows - 1) / rows;
     return Rows(robots, per_row, p.Number(1), p.Number(1));
@@ -146,7 +148,7 @@ class Vee : public Shape {
     std::vector<Placement> slots;
     const double half = p.Radians(1) / 2;
     for (int i = 0; i < robots; ++i) {
-      const int k = (i + 1) / 2;         // distance along the arm, in slots
+      const int k = (i + 1) / 2;                // distance along the arm, in slots
       const double side = i % 2 == 1 ? 1 : -1;  // odd: left arm
       slots.push_back({-k * p.Number(0) * std::cos(half),
                        i == 0 ? 0 : side * k * p.Number(0) * std::sin(half), 0});
@@ -180,9 +182,8 @@ class TwoColumns : public Shape {
  public:
   TwoColumns()
       : Shape("two_columns", "two columns side by side; odd slots left, even slots right",
-              {SpacingParam(1.2),
-               NumberParam("gap", Dimension::kLength, 3, kMinSlotDistance, 20,
-                           "distance between the columns")}) {}
+              {SpacingParam(1.2), NumberParam("gap", Dimension::kLength, 3, kMinSlotDistance, 20,
+                                              "distance between the columns")}) {}
   std::vector<Placement> Generate(const ParamValues& p, int robots) const override {
     std::vector<Placement> slots;
     for (int i = 0; i < robots; ++i) {
@@ -197,7 +198,7 @@ class TwoColumns : public Shape {
 
 const std::vector<const FormationShape*>& FormationShapes() {
   static const std::vector<const FormationShape*> shapes = {
-      new Grid(), new Line(), new Column(), new Circle(),
+      new Grid(), new Line(), new Column(),  new Circle(),
       new Arc(),  new Vee(),  new Diamond(), new TwoColumns()};
   return shapes;
 }
@@ -301,6 +302,55 @@ std::vector<int> NearestSlotAssignment(const std::vector<Placement>& from,
     if (p[j] > 0) slot_of[p[j] - 1] = j - 1;
   }
   return slot_of;
+}
+
+double ClosestApproach(const Placement& a0, const Placement& a1, const Placement& b0,
+                       const Placement& b1) {
+  // r(s) = (a0 - b0) + s ((a1 - a0) - (b1 - b0)), s in [0, 1].
+  const double rx = a0.x - b0.x, ry = a0.y - b0.y;
+  const double vx = (a1.x - a0.x) - (b1.x - b0.x), vy = (a1.y - a0.y) - (b1.y - b0.y);
+  const double vv = vx * vx + vy * vy;
+  const double s = vv > 0 ? std::clamp(-(rx * vx + ry * vy) / vv, 0.0, 1.0) : 0.0;
+  return std::hypot(rx + s * vx, ry + s * vy);
+}
+
+void SpreadPaths(const std::vector<Placement>& from, const std::vector<Placement>& slots,
+                 const SlotCost& cost, double clearance, std::vector<int>* slot_of) {
+  const size_t n = from.size();
+  if (slot_of->size() != n || slots.size() != n) return;
+  constexpr double kPenalty = 1e4;  // per metre too close: outweighs any walking cost
+  std::vector<int>& slot = *slot_of;
+  auto own = [&](size_t i) {
+    return cost ? cost(from[i], slots[slot[i]])
+                : std::hypot(from[i].x - slots[slot[i]].x, from[i].y - slots[slot[i]].y);
+  };
+  auto clash = [&](size_t i, size_t j) {
+    const double d = ClosestApproach(from[i], slots[slot[i]], from[j], slots[slot[j]]);
+    return d < clearance ? kPenalty * (clearance - d) : 0.0;
+  };
+  // The part of the total that involves robots i and j.
+  auto local = [&](size_t i, size_t j) {
+    double total = own(i) + own(j) + clash(i, j);
+    for (size_t k = 0; k < n; ++k) {
+      if (k != i && k != j) total += clash(i, k) + clash(j, k);
+    }
+    return total;
+  };
+  for (int pass = 0; pass < 50; ++pass) {
+    bool improved = false;
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = i + 1; j < n; ++j) {
+        const double before = local(i, j);
+        std::swap(slot[i], slot[j]);
+        if (local(i, j) < before - 1e-9) {
+          improved = true;
+        } else {
+          std::swap(slot[i], slot[j]);
+        }
+      }
+    }
+    if (!improved) break;
+  }
 }
 
 }  // namespace yangbot

@@ -59,6 +59,18 @@ std::vector<int> NearestSlotAssignment(const std::vector<Placement>& from,
                                        const std::vector<Placement>& slots,
                                        const SlotCost& cost = {});
 
+/// Closest approach (m) of two robots walking straight from a0 to a1 and from b0 to b1
+/// at steady paces that start and arrive together.
+double ClosestApproach(const Placement& a0, const Placement& a1, const Placement& b0,
+                       const Placement& b1);
+
+/// Improves a slot assignment (slot_of: slot index per robot, a permutation) by swapping
+/// pairs of slots while that lowers the summed `cost` plus a heavy penalty for each pair
+/// of robots whose straight, steady walks (ClosestApproach) pass closer than
+/// `clearance` (m).
+void SpreadPaths(const std::vector<Placement>& from, const std::vector<Placement>& slots,
+                 const SlotCost& cost, double clearance, std::vector<int>* slot_of);
+
 }  // namespace yangbot
 
 #endif  // YANGBOT_CHOREOGRAPHY_FORMATION_H_

@@ -31,22 +31,21 @@ std::string LimbNames(LimbSet limbs);
 
 /// Joint ranges of the arm joints (rad, size kArmJoints, actuator order: left shoulder
 /// pitch, roll, yaw, elbow, then right), from the H1-class model.
-constexpr std::array<double, kArmJoints> kArmMin = {-2.87, -0.34, -1.3, -1.25,
-                                                     -2.87, -3.11, -4.45, -1.25};
+constexpr std::array<double, kArmJoints> kArmMin = {-2.87, -0.34, -1.3,  -1.25,
+                                                    -2.87, -3.11, -4.45, -1.25};
 /// Upper ends of the arm joint ranges (rad, size kArmJoints).
-constexpr std::array<double, kArmJoints> kArmMax = {2.87, 3.11, 4.45, 2.61,
-                                                     2.87, 0.34, 1.3, 2.61};
+constexpr std::array<double, kArmJoints> kArmMax = {2.87, 3.11, 4.45, 2.61, 2.87, 0.34, 1.3, 2.61};
 
 /// A parameter a move (or formation shape) declares.
 struct ParamSpec {
-  std::string name;                     ///< key in the cue, e.g. "stride"
+  std::string name;                        ///< key in the cue, e.g. "stride"
   Dimension dimension = Dimension::kNone;  ///< what a number measures
-  double default_value = 0;             ///< in the dimension's default unit (deg for angles)
-  double min = 0;                       ///< lower bound, default unit
-  double max = 0;                       ///< upper bound, default unit
-  bool integer = false;                 ///< whole numbers only
-  std::vector<std::string> choices;     ///< when non-empty: a word, one of these
-  std::string doc;                      ///< one line for FORMAT.md and messages
+  double default_value = 0;                ///< in the dimension's default unit (deg for angles)
+  double min = 0;                          ///< lower bound, default unit
+  double max = 0;                          ///< upper bound, default unit
+  bool integer = false;                    ///< whole numbers only
+  std::vector<std::string> choices;        ///< when non-empty: a word, one of these
+  std::string doc;                         ///< one line for FORMAT.md and messages
 };
 
 /// Builds a number parameter.
@@ -87,10 +86,10 @@ struct HankyPose {
 
 /// The pose channels moves write; each belongs to one limb.
 struct BodyPose {
-  double com_height_offset = 0;  ///< m, added to the CoM height (legs: knee bounce)
-  double torso_yaw = 0;          ///< rad, waist twist, + turns the chest left (waist)
-  double trunk_roll = 0;         ///< rad, side sway, + leans right (waist)
-  double trunk_pitch = 0;        ///< rad, + leans forward (waist: bow)
+  double com_height_offset = 0;            ///< m, added to the CoM height (legs: knee bounce)
+  double torso_yaw = 0;                    ///< rad, waist twist, + turns the chest left (waist)
+  double trunk_roll = 0;                   ///< rad, side sway, + leans right (waist)
+  double trunk_pitch = 0;                  ///< rad, + leans forward (waist: bow)
   std::array<double, kArmJoints> arm_q{};  ///< rad, arm joint targets (arms; 0 = hanging)
   std::array<HankyPose, 2> hanky;          ///< 0 left, 1 right (hanky)
 };
@@ -102,13 +101,13 @@ BodyPose MirrorPose(const BodyPose& pose);
 /// Robot geometry and gait numbers the compiler plans with. The defaults suit the
 /// built-in H1-class robot; the controller side passes values read from the model.
 struct GaitParams {
-  double com_height = 0.95;       ///< m, CoM height when standing
-  double foot_lateral = 0.20;     ///< m, sole centre from the pelvis centre line (each side)
-  double foot_forward = 0.07;     ///< m, sole centre ahead of the pelvis
-  double swing_height = 0.07;     ///< m, swing apex height
-  double double_support = 0.25;   ///< fraction of each step with both feet down, [0, 1)
-  FootstepLimits limits;          ///< step limits (footstep_planner.h)
-  double min_first_step = 1.0;    ///< s, time the robots need before their first step
+  double com_height = 0.95;      ///< m, CoM height when standing
+  double foot_lateral = 0.20;    ///< m, sole centre from the pelvis centre line (each side)
+  double foot_forward = 0.07;    ///< m, sole centre ahead of the pelvis
+  double swing_height = 0.07;    ///< m, swing apex height
+  double double_support = 0.25;  ///< fraction of each step with both feet down, [0, 1)
+  FootstepLimits limits;         ///< step limits (footstep_planner.h)
+  double min_first_step = 1.0;   ///< s, time the robots need before their first step
 };
 
 /// The footstep planner for a gait (nominal width 2 * foot_lateral).
@@ -129,10 +128,11 @@ struct BeatStep {
 
 /// What a leg move plans from.
 struct StepContext {
-  Stance start;                       ///< feet at the cue start (world)
-  Beats length;                       ///< cue length, beats
-  const GaitParams* gait = nullptr;   ///< geometry and limits
+  Stance start;                              ///< feet at the cue start (world)
+  Beats length;                              ///< cue length, beats
+  const GaitParams* gait = nullptr;          ///< geometry and limits
   const FootstepPlanner* planner = nullptr;  ///< planner for the gait
+  bool end_only = false;  ///< only where the feet end up matters (a move may plan faster)
 };
 
 /// A move of the library; stateless and shared.

@@ -12,8 +12,10 @@ void MoveRegistry::Add(std::unique_ptr<const Move> move) {
   for (const ParamSpec& p : spec.params) {
     for (const std::string& key : ReservedCueKeys()) {
       if (p.name == key) {
-        throw Error("move registry: move '" + spec.name + "' has a parameter named like the cue "
-                    "key '" + key + "'");
+        throw Error("move registry: move '" + spec.name +
+                    "' has a parameter named like the cue "
+                    "key '" +
+                    key + "'");
       }
     }
     if (p.choices.empty() && (p.default_value < p.min || p.default_value > p.max)) {

@@ -131,10 +131,10 @@ std::vector<int> RuleRobots(const std::string& rule, const std::vector<int>& num
     const auto clusters = layout.Clusters(rule == "rows");
     for (int k : numbers) {
       if (k < 1 || k > static_cast<int>(clusters.size())) {
-        diagnostics->Error(pos, std::string(rule == "rows" ? "row " : "column ") +
-                                    std::to_string(k) + " does not exist: the start formation has " +
-                                    std::to_string(clusters.size()) + " " +
-                                    (clusters.size() == 1 ? rule.substr(0, rule.size() - 1) : rule));
+        diagnostics->Error(
+            pos, std::string(rule == "rows" ? "row " : "column ") + std::to_string(k) +
+                     " does not exist: the start formation has " + std::to_string(clusters.size()) +
+                     " " + (clusters.size() == 1 ? rule.substr(0, rule.size() - 1) : rule));
         continue;
       }
       out.insert(out.end(), clusters[k - 1].begin(), clusters[k - 1].end());
@@ -220,19 +220,21 @@ ParamValues ResolveParams(const std::vector<ParamSpec>& specs, const std::vector
         continue;
       }
       if (spec.choices.empty()) {
-        diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + " must be " +
-                                          DimensionName(spec.dimension) +
-                                          (spec.dimension == Dimension::kNone
-                                               ? ""
-                                               : std::string(" in ") + DefaultUnit(spec.dimension)) +
-                                          ", found " + Quote(p.word));
+        diagnostics->Error(p.src.pos,
+                           Quote(p.name) + " of " + owner + " must be " +
+                               DimensionName(spec.dimension) +
+                               (spec.dimension == Dimension::kNone
+                                    ? ""
+                                    : std::string(" in ") + DefaultUnit(spec.dimension)) +
+                               ", found " + Quote(p.word));
       } else {
-        diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + " must be " +
-                                          (spec.dimension == Dimension::kNone
-                                               ? ""
-                                               : std::string(DimensionName(spec.dimension)) + " or ") +
-                                          "one of " + choices + "; found " + Quote(p.word) +
-                                          DidYouMean(p.word, spec.choices));
+        diagnostics->Error(p.src.pos,
+                           Quote(p.name) + " of " + owner + " must be " +
+                               (spec.dimension == Dimension::kNone
+                                    ? ""
+                                    : std::string(DimensionName(spec.dimension)) + " or ") +
+                               "one of " + choices + "; found " + Quote(p.word) +
+                               DidYouMean(p.word, spec.choices));
       }
       continue;
     }
@@ -262,8 +264,8 @@ ParamValues ResolveParams(const std::vector<ParamSpec>& specs, const std::vector
       shown += converted;
     }
     if (spec.integer && value != std::floor(value)) {
-      diagnostics->Error(p.src.pos, Quote(p.name) + " of " + owner + " must be a whole number, found " +
-                                        shown);
+      diagnostics->Error(
+          p.src.pos, Quote(p.name) + " of " + owner + " must be a whole number, found " + shown);
       continue;
     }
     if (value < spec.min - 1e-9) {
@@ -300,9 +302,9 @@ std::vector<Placement> FormationSlots(const FormationDef& formation, int robots,
       return {};
     }
     Diagnostics local;
-    const ParamValues values = ResolveParams(shape->params(), formation.params,
-                                             "shape " + Quote(shape->name()), bpm,
-                                             {"shape", "centre", "slots"}, &local);
+    const ParamValues values =
+        ResolveParams(shape->params(), formation.params, "shape " + Quote(shape->name()), bpm,
+                      {"shape", "centre", "slots"}, &local);
     for (const Diagnostic& d : local.items()) diagnostics->Error(d.pos, d.message);
     if (local.has_errors() || robots <= 0) return {};
     slots = shape->Generate(values, robots);
@@ -319,8 +321,8 @@ std::vector<Placement> FormationSlots(const FormationDef& formation, int robots,
       // Written-out slots take only `facing` (for slots without their own).
       std::vector<ParamSpec> specs = {NumberParam("facing", Dimension::kAngle, 0, -360, 360, "")};
       specs[0].choices = {"in", "out"};
-      const ParamValues values =
-          ResolveParams(specs, formation.params, where, bpm, {"shape", "centre", "slots"}, diagnostics);
+      const ParamValues values = ResolveParams(specs, formation.params, where, bpm,
+                                               {"shape", "centre", "slots"}, diagnostics);
       facing_word = values.Word(0);
       facing = values.Radians(0);
     }
@@ -334,9 +336,9 @@ std::vector<Placement> FormationSlots(const FormationDef& formation, int robots,
     }
     if (robots > 0 && static_cast<int>(slots.size()) != robots &&
         formation.slots.size() == slots.size()) {
-      diagnostics->Error(formation.src.At("slots"),
-                         where + " has " + std::to_string(slots.size()) + " slots for " +
-                             std::to_string(robots) + " robots");
+      diagnostics->Error(formation.src.At("slots"), where + " has " + std::to_string(slots.size()) +
+                                                        " slots for " + std::to_string(robots) +
+                                                        " robots");
       return {};
     }
   }
@@ -439,13 +441,14 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   std::set<std::string> used_formations;
   std::string start_name = show.troupe.start;
   if (start_name.empty() && !show.formations.empty()) start_name = show.formations.front().name;
-  if (!show.troupe.start.empty() &&
-      std::find(formation_names.begin(), formation_names.end(), start_name) == formation_names.end()) {
+  if (!show.troupe.start.empty() && std::find(formation_names.begin(), formation_names.end(),
+                                              start_name) == formation_names.end()) {
     diagnostics->Error(show.troupe.src.At("start"), "unknown formation " + Quote(start_name) +
                                                         DidYouMean(start_name, formation_names));
   }
   if (show.formations.empty() && show.src.key_pos.count("formations") > 0) {
-    diagnostics->Error(show.src.At("formations"), "no formations: the robots need a start formation");
+    diagnostics->Error(show.src.At("formations"),
+                       "no formations: the robots need a start formation");
   }
   used_formations.insert(start_name);
   Layout layout;
@@ -464,7 +467,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   }
   std::vector<std::string> group_names = BuiltinGroups();
   for (const GroupDef& g : show.troupe.groups) {
-    if (std::find(BuiltinGroups().begin(), BuiltinGroups().end(), g.name) != BuiltinGroups().end()) {
+    if (std::find(BuiltinGroups().begin(), BuiltinGroups().end(), g.name) !=
+        BuiltinGroups().end()) {
       diagnostics->Error(g.src.pos, "group " + Quote(g.name) + " is built in; choose another name");
       continue;
     }
@@ -495,10 +499,11 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     if (music.is_relative() && !options.base_dir.empty()) music = options.base_dir / music;
     std::error_code ec;
     if (!std::filesystem::exists(music, ec)) {
-      diagnostics->Warning(show.src.At("music"), "music file not found: " + show.music +
-                                                     (std::filesystem::path(show.music).is_relative()
-                                                          ? " (paths are relative to the show file)"
-                                                          : ""));
+      diagnostics->Warning(show.src.At("music"),
+                           "music file not found: " + show.music +
+                               (std::filesystem::path(show.music).is_relative()
+                                    ? " (paths are relative to the show file)"
+                                    : ""));
     } else {
       music_end = WavDuration(music.string());
     }
@@ -508,6 +513,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   const Beats grid = BeatGrid();
   std::vector<CueInstance> instances;
   int cue_count = 0;
+  std::vector<std::pair<std::pair<Beats, Beats>, SourcePos>> section_ranges;  // [start, end]
   Beats previous_end;
   std::string previous_name;
   for (size_t si = 0; si < show.timeline.size(); ++si) {
@@ -529,13 +535,13 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     if (section.beats) {
       length = *section.beats;
       if (length <= Beats(0)) {
-        diagnostics->Error(section.src.At("beats"),
-                           "section length must be positive, found " + length.ToString() + " beats");
+        diagnostics->Error(section.src.At("beats"), "section length must be positive, found " +
+                                                        length.ToString() + " beats");
         section_ok = false;
       } else if (!length.IsMultipleOf(grid)) {
-        diagnostics->Error(section.src.At("beats"),
-                           "section length " + length.ToString() +
-                               " beats is off the beat grid (quarter beats)");
+        diagnostics->Error(
+            section.src.At("beats"),
+            "section length " + length.ToString() + " beats is off the beat grid (quarter beats)");
         section_ok = false;
       }
     } else {
@@ -554,6 +560,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       diagnostics->Warning(at_pos, "section " + Quote(section.name) + " starts before section " +
                                        Quote(previous_name) + " ends");
     }
+    section_ranges.push_back({{start, end}, at_pos});
     previous_end = std::max(previous_end, end);
     previous_name = section.name;
     schedule.end = std::max(schedule.end, end);
@@ -584,12 +591,13 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       } else if (cue.kind == CueKind::kMove) {
         inst.move = registry.Find(cue.name);
         if (inst.move == nullptr) {
-          diagnostics->Error(name_pos, "unknown move " + Quote(cue.name) +
-                                           DidYouMean(cue.name, registry.Names()));
+          diagnostics->Error(
+              name_pos, "unknown move " + Quote(cue.name) + DidYouMean(cue.name, registry.Names()));
           ok = false;
         }
       } else if (cue.kind == CueKind::kHanky) {
-        if (cue.name == "spin" || cue.name == "flick") inst.move = registry.Find(HankyMoveName(cue.name));
+        if (cue.name == "spin" || cue.name == "flick")
+          inst.move = registry.Find(HankyMoveName(cue.name));
         if (inst.move == nullptr) {
           diagnostics->Error(name_pos, "unknown hanky action " + Quote(cue.name) +
                                            DidYouMean(cue.name, {"spin", "flick"}) +
@@ -629,10 +637,9 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       }
       const MoveSpec* spec = inst.move != nullptr ? &inst.move->spec() : nullptr;
       const bool legs = spec != nullptr && (spec->limbs & kLegs) != 0;
-      const std::string what = spec != nullptr ? (cue.kind == CueKind::kFormation
-                                                      ? "a formation change"
-                                                      : spec->name)
-                                               : cue.name;
+      const std::string what =
+          spec != nullptr ? (cue.kind == CueKind::kFormation ? "a formation change" : spec->name)
+                          : cue.name;
       // When.
       const Beats at = cue.at.value_or(Beats(0));
       const SourcePos cue_at = cue.src.At("at");
@@ -641,10 +648,12 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
         diagnostics->Error(cue_at, "'at' must not be negative, found " + at.ToString());
         ok = false;
       } else if (!at.IsMultipleOf(legs ? Beats(1) : grid)) {
-        diagnostics->Error(cue_at, legs ? what + " drives the legs: it must start on a whole beat "
-                                                 "(steps land on beats), found at " + at.ToString()
-                                        : "cue starts off the beat grid (quarter beats) at " +
-                                              at.ToString());
+        diagnostics->Error(
+            cue_at, legs ? what +
+                               " drives the legs: it must start on a whole beat "
+                               "(steps land on beats), found at " +
+                               at.ToString()
+                         : "cue starts off the beat grid (quarter beats) at " + at.ToString());
         ok = false;
       } else if (at >= length) {
         diagnostics->Error(cue_at, "cue starts at beat " + at.ToString() +
@@ -655,12 +664,14 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       const Beats beats = cue.beats.value_or(length - at);
       if (cue.beats) {
         if (beats <= Beats(0)) {
-          diagnostics->Error(cue_beats, "cue length must be positive, found " + beats.ToString() +
-                                            " beats");
+          diagnostics->Error(cue_beats,
+                             "cue length must be positive, found " + beats.ToString() + " beats");
           ok = false;
         } else if (!beats.IsMultipleOf(legs ? Beats(1) : grid)) {
-          diagnostics->Error(cue_beats, legs ? what + " drives the legs: it must last whole beats, "
-                                                      "found " + beats.ToString()
+          diagnostics->Error(cue_beats, legs ? what +
+                                                   " drives the legs: it must last whole beats, "
+                                                   "found " +
+                                                   beats.ToString()
                                              : "cue length " + beats.ToString() +
                                                    " beats is off the beat grid (quarter beats)");
           ok = false;
@@ -694,10 +705,10 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
           diagnostics->Error(pos, "canon delay must not be negative, found " + delay.ToString());
           ok = false;
         } else if (!delay.IsMultipleOf(legs ? Beats(1) : grid)) {
-          diagnostics->Error(pos, legs ? "canon delay of a leg cue must be whole beats, found " +
-                                             delay.ToString()
-                                       : "canon delay " + delay.ToString() +
-                                             " is off the beat grid (quarter beats)");
+          diagnostics->Error(
+              pos,
+              legs ? "canon delay of a leg cue must be whole beats, found " + delay.ToString()
+                   : "canon delay " + delay.ToString() + " is off the beat grid (quarter beats)");
           ok = false;
         }
       }
@@ -705,10 +716,11 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
                                                        "front_to_back", "back_to_front"};
       if (!cue.order.empty()) {
         if (std::find(kOrders.begin(), kOrders.end(), cue.order) == kOrders.end()) {
-          diagnostics->Error(cue.src.At("order"), "unknown canon order " + Quote(cue.order) +
-                                                      DidYouMean(cue.order, kOrders) +
-                                                      "; orders: number, left_to_right, "
-                                                      "right_to_left, front_to_back, back_to_front");
+          diagnostics->Error(cue.src.At("order"),
+                             "unknown canon order " + Quote(cue.order) +
+                                 DidYouMean(cue.order, kOrders) +
+                                 "; orders: number, left_to_right, "
+                                 "right_to_left, front_to_back, back_to_front");
           ok = false;
         } else if (!cue.canon) {
           diagnostics->Warning(cue.src.At("order"), "'order' has no effect without 'canon'");
@@ -722,7 +734,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
                                                        "; assign: number or nearest");
           ok = false;
         } else if (cue.kind != CueKind::kFormation) {
-          diagnostics->Warning(cue.src.At("assign"), "'assign' has effect only on formation changes");
+          diagnostics->Warning(cue.src.At("assign"),
+                               "'assign' has effect only on formation changes");
         }
       }
       // Who.
@@ -785,7 +798,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   // ---- Robots: canon order and mirror sides from where the robots are ----
   const FootstepPlanner planner(PlannerParams(options.gait));
   std::vector<Stance> stance(static_cast<size_t>(robots));
-  for (int r = 0; r < robots; ++r) stance[r] = StanceAtPelvis(PoseOf(layout.starts[r]), options.gait);
+  for (int r = 0; r < robots; ++r)
+    stance[r] = StanceAtPelvis(PoseOf(layout.starts[r]), options.gait);
   std::stable_sort(instances.begin(), instances.end(),
                    [](const CueInstance& a, const CueInstance& b) { return a.start < b.start; });
   for (const CueInstance& inst : instances) {
@@ -820,7 +834,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
                                       std::abs(dy) / limits.max_lateral);
         return steps * steps;
       };
-      const std::vector<int> pick = NearestSlotAssignment(from, to, effort);
+      std::vector<int> pick = NearestSlotAssignment(from, to, effort);
+      SpreadPaths(from, to, effort, kMinSlotDistance, &pick);
       for (size_t k = 0; k < pick.size(); ++k) slot_of[inst.robots[k]] = inst.robots[pick[k]];
     }
     double centre_y = 0;
@@ -845,9 +860,10 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       // Track where leg cues leave the robot (in this order; replanned below in time order).
       if (sc.limbs & kLegs) {
         std::vector<BeatStep> steps;
-        StepContext context{stance[r], sc.length, &options.gait, &planner};
+        StepContext context{stance[r], sc.length, &options.gait, &planner, /*end_only=*/true};
         if (inst.move->PlanSteps(context, sc.params, &steps).empty()) {
-          if (sc.mirror && inst.move->spec().name != "walk_to") MirrorSteps(stance[r].Center(), &steps);
+          if (sc.mirror && inst.move->spec().name != "walk_to")
+            MirrorSteps(stance[r].Center(), &steps);
           for (const BeatStep& s : steps) stance[r].foot(s.foot) = s.pose;
         }
       }
@@ -859,8 +875,9 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   GroupedProblems problems;
   for (int r = 0; r < robots; ++r) {
     RobotSchedule& rs = schedule.robots[r];
-    std::stable_sort(rs.cues.begin(), rs.cues.end(),
-                     [](const ScheduledCue& a, const ScheduledCue& b) { return a.start < b.start; });
+    std::stable_sort(
+        rs.cues.begin(), rs.cues.end(),
+        [](const ScheduledCue& a, const ScheduledCue& b) { return a.start < b.start; });
     // Overlaps: per limb, the cue that ends last so far.
     int last[4] = {-1, -1, -1, -1};
     for (size_t i = 0; i < rs.cues.size(); ++i) {
@@ -871,9 +888,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
         if (j >= 0 && c.start < rs.cues[j].start + rs.cues[j].length) {
           const ScheduledCue& other = rs.cues[j];
           problems.Add(c.pos, Severity::kError,
-                       c.move->spec().name + " overlaps " + other.move->spec().name +
-                           " (line " + std::to_string(other.pos.line) + ") on the " +
-                           LimbNames(1u << limb),
+                       c.move->spec().name + " overlaps " + other.move->spec().name + " (line " +
+                           std::to_string(other.pos.line) + ") on the " + LimbNames(1u << limb),
                        r);
         }
         if (j < 0 || c.start + c.length > rs.cues[j].start + rs.cues[j].length) {
@@ -922,6 +938,55 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     rs.final_stance = feet;
   }
   problems.Flush(diagnostics);
+
+  // ---- Robots that come too close on the way, checked on every beat ----
+  {
+    std::vector<size_t> next(static_cast<size_t>(robots), 0);
+    std::vector<Stance> feet(static_cast<size_t>(robots));
+    for (int r = 0; r < robots; ++r) {
+      feet[r] = StanceAtPelvis(PoseOf(schedule.robots[r].start), options.gait);
+    }
+    std::set<std::pair<int, int>> reported;
+    // The cue that last moved each robot, and when: warnings point at it.
+    std::vector<SourcePos> mover(static_cast<size_t>(robots));
+    std::vector<Beats> moved_at(static_cast<size_t>(robots), Beats(-1));
+    const int64_t last_beat = schedule.end.Floor() + 1;
+    for (int64_t b = 0; b <= last_beat; ++b) {
+      bool moved = b == 0;
+      for (int r = 0; r < robots; ++r) {
+        const auto& steps = schedule.robots[r].steps;
+        while (next[r] < steps.size() && steps[next[r]].step.land <= Beats(b)) {
+          feet[r].foot(steps[next[r]].step.foot) = steps[next[r]].step.pose;
+          mover[r] = schedule.robots[r].cues[static_cast<size_t>(steps[next[r]].cue)].pos;
+          moved_at[r] = steps[next[r]].step.land;
+          ++next[r];
+          moved = true;
+        }
+      }
+      if (!moved) continue;
+      for (int i = 0; i < robots; ++i) {
+        const Pose2 a = PelvisOfStance(feet[i], options.gait);
+        for (int j = i + 1; j < robots; ++j) {
+          const Pose2 c = PelvisOfStance(feet[j], options.gait);
+          const double d = std::hypot(a.x - c.x, a.y - c.y);
+          if (d >= kMinRobotDistance || !reported.insert({i, j}).second) continue;
+          SourcePos pos = moved_at[i] >= moved_at[j] ? mover[i] : mover[j];
+          if (pos.line == 0) {
+            for (const auto& [range, at] : section_ranges) {
+              if (range.first <= Beats(b) && Beats(b) <= range.second) pos = at;
+            }
+          }
+          char text[200];
+          std::snprintf(text, sizeof(text),
+                        "robots %d and %d come within %.2f m of each other on bar %lld, beat %lld "
+                        "(at least %.1f m apart)",
+                        i + 1, j + 1, d, static_cast<long long>(b / bpb + 1),
+                        static_cast<long long>(b % bpb + 1), kMinRobotDistance);
+          diagnostics->Warning(pos, text);
+        }
+      }
+    }
+  }
   return schedule;
 }
 

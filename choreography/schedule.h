@@ -23,6 +23,8 @@ namespace yangbot {
 constexpr int kMaxShowRobots = 32;
 /// Longest show (s); sections ending later are an error.
 constexpr double kMaxShowSeconds = 3600;
+/// Robots whose pelvises come closer than this (m) on the way are a warning.
+constexpr double kMinRobotDistance = 0.5;
 /// Most cues in one show file.
 constexpr int kMaxShowCues = 20000;
 
@@ -51,20 +53,20 @@ struct ScheduledStep {
 
 /// Everything one robot does.
 struct RobotSchedule {
-  Placement start;                    ///< where it stands at the start (pelvis)
-  std::vector<ScheduledCue> cues;     ///< by start beat
-  std::vector<ScheduledStep> steps;   ///< by landing beat, from all its leg cues
-  Stance final_stance;                ///< feet after the last step
+  Placement start;                   ///< where it stands at the start (pelvis)
+  std::vector<ScheduledCue> cues;    ///< by start beat
+  std::vector<ScheduledStep> steps;  ///< by landing beat, from all its leg cues
+  Stance final_stance;               ///< feet after the last step
 };
 
 /// A checked show, ready to compile.
 struct Schedule {
-  BeatClock clock;                          ///< tempo and offset
-  int beats_per_bar = 4;                    ///< from the header
-  GaitParams gait;                          ///< geometry the steps were planned with
-  std::vector<RobotSchedule> robots;        ///< one per robot (robot i + 1 in the file)
+  BeatClock clock;                    ///< tempo and offset
+  int beats_per_bar = 4;              ///< from the header
+  GaitParams gait;                    ///< geometry the steps were planned with
+  std::vector<RobotSchedule> robots;  ///< one per robot (robot i + 1 in the file)
   std::map<std::string, std::vector<Placement>> formations;  ///< slots of each formation
-  Beats end;                                ///< absolute beat where the last section ends
+  Beats end;  ///< absolute beat where the last section ends
 
   /// Start placements of all robots (size robots.size()).
   std::vector<Placement> StartPlacements() const;
@@ -74,8 +76,8 @@ struct Schedule {
 
 /// Options of the scheduler.
 struct ScheduleOptions {
-  GaitParams gait;             ///< robot geometry and step limits
-  std::string base_dir;        ///< folder of the show file (music paths are relative to it)
+  GaitParams gait;       ///< robot geometry and step limits
+  std::string base_dir;  ///< folder of the show file (music paths are relative to it)
   const MoveRegistry* moves = nullptr;  ///< nullptr: BuiltinMoves()
 };
 

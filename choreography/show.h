@@ -41,11 +41,11 @@ struct SourceInfo {
 
 /// A named parameter of a move, hanky cue or formation shape, as written.
 struct Param {
-  std::string name;      ///< e.g. "stride"
-  bool is_number = true; ///< a quantity (number with optional unit) or a word
-  Quantity quantity;     ///< when is_number; unit as written (checked by the schedule)
-  std::string word;      ///< when !is_number, e.g. "left"
-  SourceInfo src;        ///< position of the value, comments on the line
+  std::string name;       ///< e.g. "stride"
+  bool is_number = true;  ///< a quantity (number with optional unit) or a word
+  Quantity quantity;      ///< when is_number; unit as written (checked by the schedule)
+  std::string word;       ///< when !is_number, e.g. "left"
+  SourceInfo src;         ///< position of the value, comments on the line
 };
 
 /// A group of robots: a list, or a rule over the start formation.
@@ -68,21 +68,21 @@ struct Troupe {
 
 /// One written-out slot of a formation.
 struct Slot {
-  double x = 0;       ///< m, towards the audience
-  double y = 0;       ///< m, to the dancers' left
-  double facing = 0;  ///< deg, 0 faces the audience (+x), counter-clockwise positive
+  double x = 0;             ///< m, towards the audience
+  double y = 0;             ///< m, to the dancers' left
+  double facing = 0;        ///< deg, 0 faces the audience (+x), counter-clockwise positive
   bool has_facing = false;  ///< whether the facing was written
-  SourceInfo src;     ///< where it was written
+  SourceInfo src;           ///< where it was written
 };
 
 /// A named set of slots, generated from a shape or written out.
 struct FormationDef {
-  std::string name;                          ///< used by `start` and formation cues
-  std::string shape;                         ///< grid, line, ...; "" when slots are written
-  std::vector<Param> params;                 ///< shape parameters (spacing, rows, facing...)
+  std::string name;                             ///< used by `start` and formation cues
+  std::string shape;                            ///< grid, line, ...; "" when slots are written
+  std::vector<Param> params;                    ///< shape parameters (spacing, rows, facing...)
   std::optional<std::array<double, 2>> centre;  ///< m, (x, y) of the shape's centre
-  std::vector<Slot> slots;                   ///< written-out slots, slot i for robot i + 1
-  SourceInfo src;                            ///< where it was defined
+  std::vector<Slot> slots;                      ///< written-out slots, slot i for robot i + 1
+  SourceInfo src;                               ///< where it was defined
 };
 
 /// What a cue asks for.
@@ -94,46 +94,46 @@ enum class CueKind {
 
 /// One instruction for some robots within a section.
 struct Cue {
-  CueKind kind = CueKind::kMove;  ///< what kind of cue
-  std::string name;               ///< move, formation or hanky action name
-  std::vector<std::string> who;   ///< group names and robot numbers ("3"); empty = all
-  std::vector<SourcePos> who_pos; ///< position of each `who` entry
-  std::optional<Beats> at;        ///< beats after the section start; default 0
-  std::optional<Beats> beats;     ///< length in beats; default to the section end
-  std::optional<Beats> canon;     ///< beats of delay per robot along the group (the wave)
-  std::string order;              ///< canon order: "" (robot number), left_to_right, ...
-  std::string assign;             ///< formation changes: "" (slot i for robot i) or nearest
-  bool mirror = false;            ///< robots right of the group's centre move mirrored
-  std::vector<Param> params;      ///< move parameters, in file order
-  SourceInfo src;                 ///< where it was written
+  CueKind kind = CueKind::kMove;   ///< what kind of cue
+  std::string name;                ///< move, formation or hanky action name
+  std::vector<std::string> who;    ///< group names and robot numbers ("3"); empty = all
+  std::vector<SourcePos> who_pos;  ///< position of each `who` entry
+  std::optional<Beats> at;         ///< beats after the section start; default 0
+  std::optional<Beats> beats;      ///< length in beats; default to the section end
+  std::optional<Beats> canon;      ///< beats of delay per robot along the group (the wave)
+  std::string order;               ///< canon order: "" (robot number), left_to_right, ...
+  std::string assign;              ///< formation changes: "" (slot i for robot i) or nearest
+  bool mirror = false;             ///< robots right of the group's centre move mirrored
+  std::vector<Param> params;       ///< move parameters, in file order
+  SourceInfo src;                  ///< where it was written
 };
 
 /// Bar and beat of a section start, both 1-based ("5:1"); the beat may be fractional.
 struct BarBeat {
-  int bar = 1;         ///< 1-based bar
-  Beats beat{1};       ///< 1-based beat within the bar
+  int bar = 1;    ///< 1-based bar
+  Beats beat{1};  ///< 1-based beat within the bar
 };
 
 /// A part of the show placed on the bar grid, holding cues.
 struct Section {
-  std::string name;       ///< e.g. "entrance"
-  BarBeat at;             ///< where it starts
+  std::string name;            ///< e.g. "entrance"
+  BarBeat at;                  ///< where it starts
   std::optional<Beats> beats;  ///< length in beats
-  std::vector<Cue> cues;  ///< in file order
-  SourceInfo src;         ///< where it was written
+  std::vector<Cue> cues;       ///< in file order
+  SourceInfo src;              ///< where it was written
 };
 
 /// A whole choreography file.
 struct Show {
-  std::string title;                   ///< "" = not given
-  std::optional<double> tempo;         ///< beats per minute
-  std::optional<int> beats_per_bar;    ///< default 4
-  std::optional<double> offset;        ///< s, time of bar 1 beat 1; default 0
-  std::string music;                   ///< music file, relative to the show file; "" = none
-  Troupe troupe;                       ///< robots and groups
-  std::vector<FormationDef> formations;  ///< in file order
-  std::vector<Section> timeline;       ///< in file order
-  SourceInfo src;                      ///< top-level keys
+  std::string title;                      ///< "" = not given
+  std::optional<double> tempo;            ///< beats per minute
+  std::optional<int> beats_per_bar;       ///< default 4
+  std::optional<double> offset;           ///< s, time of bar 1 beat 1; default 0
+  std::string music;                      ///< music file, relative to the show file; "" = none
+  Troupe troupe;                          ///< robots and groups
+  std::vector<FormationDef> formations;   ///< in file order
+  std::vector<Section> timeline;          ///< in file order
+  SourceInfo src;                         ///< top-level keys
   std::vector<std::string> end_comments;  ///< comments after the last element
 
   /// Tempo or its default (120 bpm).

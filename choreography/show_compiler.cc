@@ -129,9 +129,9 @@ ShowReference::ActiveRange(double t) const {
   // Cues that started by t, but not before t - longest (those have surely ended).
   const auto by_start = [](const TimedCue& c, double time) { return c.start_time < time; };
   const auto first = std::lower_bound(cues_.begin(), cues_.end(), t - longest_ - 1e-9, by_start);
-  const auto last = std::upper_bound(cues_.begin(), cues_.end(), t, [](double time, const TimedCue& c) {
-    return time < c.start_time;
-  });
+  const auto last =
+      std::upper_bound(cues_.begin(), cues_.end(), t,
+                       [](double time, const TimedCue& c) { return time < c.start_time; });
   return {first, std::max(first, last)};
 }
 
@@ -159,7 +159,8 @@ void ShowReference::Sample(double t, RobotReference* out) const {
   const auto next = std::upper_bound(
       patterns_.begin(), patterns_.end(), t,
       [](double time, const std::unique_ptr<WalkingPattern>& p) { return time < p->start_time(); });
-  const WalkingPattern& pattern = next == patterns_.begin() ? *patterns_.front() : **std::prev(next);
+  const WalkingPattern& pattern =
+      next == patterns_.begin() ? *patterns_.front() : **std::prev(next);
   const WalkingSample w = pattern.Sample(t);
   out->com = w.com_position;
   out->com_velocity = w.com_velocity;
@@ -203,8 +204,8 @@ void ShowReference::Sample(double t, RobotReference* out) const {
   if (span[0] > 0) {
     const double h = span[0] / 2;
     out->com_acceleration.z() =
-        (ahead.com_height_offset - 2 * now.com_height_offset + behind.com_height_offset) /
-        (h * h) * per_second * per_second;
+        (ahead.com_height_offset - 2 * now.com_height_offset + behind.com_height_offset) / (h * h) *
+        per_second * per_second;
   }
   out->torso_yaw = now.torso_yaw;
   out->torso_yaw_rate = rate(ahead.torso_yaw, behind.torso_yaw, 1);
@@ -217,9 +218,8 @@ void ShowReference::Sample(double t, RobotReference* out) const {
   for (int side = 0; side < 2; ++side) {
     out->hanky[side].spinning = now.hanky[side].spinning;
     out->hanky[side].phase = now.hanky[side].phase;
-    out->hanky[side].rate = now.hanky[side].spinning
-                                ? rate(ahead.hanky[side].phase, behind.hanky[side].phase, 3)
-                                : 0.0;
+    out->hanky[side].rate =
+        now.hanky[side].spinning ? rate(ahead.hanky[side].phase, behind.hanky[side].phase, 3) : 0.0;
   }
 }
 

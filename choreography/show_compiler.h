@@ -21,15 +21,15 @@ namespace yangbot {
 /// Settings of the compilation.
 struct CompileOptions {
   double preview_dt = 0.005;  ///< s, sample period of the CoM preview
-  double lead_in = 2.0;  ///< s, a walking pattern starts this long before its first lift-off
-  double settle = 2.0;   ///< s, and ends this long after its last touch-down
+  double lead_in = 2.0;       ///< s, a walking pattern starts this long before its first lift-off
+  double settle = 2.0;        ///< s, and ends this long after its last touch-down
 };
 
 /// A compiled show.
 struct CompiledShow {
-  BeatClock clock;                     ///< tempo and offset
-  double end_time = 0;                 ///< s, end of the last section
-  std::vector<Placement> placements;   ///< start placement per robot (for SceneOptions)
+  BeatClock clock;                    ///< tempo and offset
+  double end_time = 0;                ///< s, end of the last section
+  std::vector<Placement> placements;  ///< start placement per robot (for SceneOptions)
   std::vector<std::shared_ptr<const ReferenceSource>> references;  ///< one per robot
 };
 
@@ -75,8 +75,8 @@ class ShowReference : public ReferenceSource {
   double com_height_ = 0.95;
   FootstepPlan plan_;
   std::vector<std::unique_ptr<WalkingPattern>> patterns_;  // by start time, at least one
-  std::vector<TimedCue> cues_;  // non-leg channels of every cue, by start
-  double longest_ = 0;          // s, longest cue
+  std::vector<TimedCue> cues_;                  // non-leg channels of every cue, by start
+  double longest_ = 0;                          // s, longest cue
   std::array<std::vector<HeldHanky>, 2> held_;  // by end time
 };
 

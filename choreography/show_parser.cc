@@ -54,9 +54,8 @@ LineInfo ScanLine(std::string_view line) {
       }
     } else if (in_single) {
       if (c == '\'') in_single = false;  // '' re-opens on the next character
-    } else if ((c == '"' || c == '\'') &&
-               (previous == ' ' || previous == '\t' || previous == '[' || previous == '{' ||
-                previous == ',')) {
+    } else if ((c == '"' || c == '\'') && (previous == ' ' || previous == '\t' || previous == '[' ||
+                                           previous == '{' || previous == ',')) {
       (c == '"' ? in_double : in_single) = true;
     } else if (c == '#' && (previous == ' ' || previous == '\t')) {
       info.comment = RightTrim(std::string(line.substr(i)));
@@ -233,52 +232,51 @@ class Parser {
     Show show;
     show.src.pos = PosOf(root);
     if (!root.IsMap()) {
-      Error(root, "expected a choreography: a mapping with title, tempo, troupe, formations "
-                  "and timeline");
+      Error(root,
+            "expected a choreography: a mapping with title, tempo, troupe, formations "
+            "and timeline");
       return show;
     }
-    ForEachKey(root, "the header",
-               {"title", "tempo", "beats_per_bar", "offset", "music", "troupe", "formations",
-                "timeline"},
-               &show.src, [&](const std::string& key, const YAML::Node& value) {
-                 if (key == "title") {
-                   Text(value, key, &show.title);
-                 } else if (key == "tempo") {
-                   double bpm = 0;
-                   if (Number(value, key, "bpm", &bpm)) {
-                     if (bpm < 20 || bpm > 400) {
-                       Error(value, "tempo " + FormatNumber(bpm) +
-                                        " bpm is out of range (20 to 400 bpm)");
-                     }
-                     show.tempo = bpm;
-                   }
-                 } else if (key == "beats_per_bar") {
-                   int n = 0;
-                   if (Integer(value, key, &n)) {
-                     if (n < 1 || n > 16) {
-                       Error(value, "beats_per_bar " + std::to_string(n) +
-                                        " is out of range (1 to 16)");
-                     }
-                     show.beats_per_bar = n;
-                   }
-                 } else if (key == "offset") {
-                   double s = 0;
-                   if (Number(value, key, "s", &s)) {
-                     if (s < 0 || s > 3600) {
-                       Error(value, "offset " + FormatNumber(s) + " s is out of range (0 to 3600 s)");
-                     }
-                     show.offset = s;
-                   }
-                 } else if (key == "music") {
-                   Text(value, key, &show.music);
-                 } else if (key == "troupe") {
-                   ParseTroupe(value, &show.troupe);
-                 } else if (key == "formations") {
-                   ParseFormations(value, &show.formations);
-                 } else if (key == "timeline") {
-                   ParseTimeline(value, &show.timeline);
-                 }
-               });
+    ForEachKey(
+        root, "the header",
+        {"title", "tempo", "beats_per_bar", "offset", "music", "troupe", "formations", "timeline"},
+        &show.src, [&](const std::string& key, const YAML::Node& value) {
+          if (key == "title") {
+            Text(value, key, &show.title);
+          } else if (key == "tempo") {
+            double bpm = 0;
+            if (Number(value, key, "bpm", &bpm)) {
+              if (bpm < 20 || bpm > 400) {
+                Error(value, "tempo " + FormatNumber(bpm) + " bpm is out of range (20 to 400 bpm)");
+              }
+              show.tempo = bpm;
+            }
+          } else if (key == "beats_per_bar") {
+            int n = 0;
+            if (Integer(value, key, &n)) {
+              if (n < 1 || n > 16) {
+                Error(value, "beats_per_bar " + std::to_string(n) + " is out of range (1 to 16)");
+              }
+              show.beats_per_bar = n;
+            }
+          } else if (key == "offset") {
+            double s = 0;
+            if (Number(value, key, "s", &s)) {
+              if (s < 0 || s > 3600) {
+                Error(value, "offset " + FormatNumber(s) + " s is out of range (0 to 3600 s)");
+              }
+              show.offset = s;
+            }
+          } else if (key == "music") {
+            Text(value, key, &show.music);
+          } else if (key == "troupe") {
+            ParseTroupe(value, &show.troupe);
+          } else if (key == "formations") {
+            ParseFormations(value, &show.formations);
+          } else if (key == "timeline") {
+            ParseTimeline(value, &show.timeline);
+          }
+        });
     if (show.src.key_pos.count("tempo") == 0) {
       Error(SourcePos{1, 1}, "missing 'tempo' (beats per minute)");
     }
@@ -307,8 +305,8 @@ class Parser {
   template <typename Handle>
   void ForEachKey(const YAML::Node& map, const std::string& where,
                   std::initializer_list<const char*> known, SourceInfo* src, Handle handle,
-                  const std::function<void(const std::string&, const YAML::Node&,
-                                           const YAML::Node&, const Comments&)>* other = nullptr) {
+                  const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&,
+                                           const Comments&)>* other = nullptr) {
     std::vector<std::string> known_list(known.begin(), known.end());
     std::map<std::string, SourcePos> seen;
     size_t count = 0;
@@ -331,7 +329,8 @@ class Parser {
                        std::to_string(first->second.line) + ")");
         continue;
       }
-      const bool is_known = std::find(known_list.begin(), known_list.end(), name) != known_list.end();
+      const bool is_known =
+          std::find(known_list.begin(), known_list.end(), name) != known_list.end();
       if (!is_known) {
         if (other != nullptr) {
           (*other)(name, key, value, comments);
@@ -354,7 +353,8 @@ class Parser {
       return false;
     }
     if (value.Scalar().size() > kMaxTextLength) {
-      Error(value, Quote(key) + " is longer than " + std::to_string(kMaxTextLength) + " characters");
+      Error(value,
+            Quote(key) + " is longer than " + std::to_string(kMaxTextLength) + " characters");
       return false;
     }
     *out = value.Scalar();
@@ -423,8 +423,8 @@ class Parser {
     }
     const std::optional<Beats> beats = Beats::Parse(body);
     if (!beats) {
-      Error(value, Quote(key) + " must be a number of beats such as 4, 2.5 or 1/2, found " +
-                       Quote(text));
+      Error(value,
+            Quote(key) + " must be a number of beats such as 4, 2.5 or 1/2, found " + Quote(text));
       return false;
     }
     *out = *beats;
@@ -446,8 +446,8 @@ class Parser {
   }
 
   // A flow or block list of numbers: [a, b] (sizes within [min_size, max_size]).
-  bool NumberList(const YAML::Node& value, const std::string& key, size_t min_size,
-                  size_t max_size, const char* unit, std::vector<double>* out) {
+  bool NumberList(const YAML::Node& value, const std::string& key, size_t min_size, size_t max_size,
+                  const char* unit, std::vector<double>* out) {
     if (!value.IsSequence() || value.size() < min_size || value.size() > max_size) {
       Error(value, Quote(key) + " must be a list of " + std::to_string(min_size) +
                        (max_size > min_size ? " or " + std::to_string(max_size) : "") + " numbers" +
@@ -540,8 +540,9 @@ class Parser {
                          }
                        });
             if (group.rule.empty()) {
-              Error(value, "group " + Quote(name) + " needs a 'rule' (odd, even, front, back, "
-                                                     "left_half, right_half), 'rows' or 'columns'");
+              Error(value, "group " + Quote(name) +
+                               " needs a 'rule' (odd, even, front, back, "
+                               "left_half, right_half), 'rows' or 'columns'");
             }
           } else {
             Error(value, "group " + Quote(name) +
@@ -550,7 +551,8 @@ class Parser {
           }
           groups->push_back(std::move(group));
         };
-    ForEachKey(node, "groups", {}, &unused, [](const std::string&, const YAML::Node&) {}, &each);
+    ForEachKey(
+        node, "groups", {}, &unused, [](const std::string&, const YAML::Node&) {}, &each);
   }
 
   // ---- formations ----
@@ -574,7 +576,8 @@ class Parser {
           ParseFormation(value, &formation);
           formations->push_back(std::move(formation));
         };
-    ForEachKey(node, "formations", {}, &unused, [](const std::string&, const YAML::Node&) {}, &each);
+    ForEachKey(
+        node, "formations", {}, &unused, [](const std::string&, const YAML::Node&) {}, &each);
   }
 
   void ParseFormation(const YAML::Node& node, FormationDef* formation) {
@@ -604,8 +607,9 @@ class Parser {
         &param);
     const bool has_slots = formation->src.key_pos.count("slots") > 0;
     if (formation->shape.empty() && !has_slots && formation->src.key_pos.count("shape") == 0) {
-      Error(node, where + " needs a 'shape' (grid, line, column, circle, arc, v, diamond, "
-                          "two_columns) or written-out 'slots'");
+      Error(node, where +
+                      " needs a 'shape' (grid, line, column, circle, arc, v, diamond, "
+                      "two_columns) or written-out 'slots'");
     }
     if (!formation->shape.empty() && has_slots) {
       Error(formation->src.At("slots"), where + " has both a 'shape' and 'slots'; keep one");
@@ -773,7 +777,8 @@ class Parser {
   void ParseCues(const YAML::Node& node, Section* section) {
     if (node.IsNull()) return;
     if (!node.IsSequence()) {
-      Error(node, "'cues' must be a list of cues (- move: NAME, - formation: NAME, - hanky: ACTION)");
+      Error(node,
+            "'cues' must be a list of cues (- move: NAME, - formation: NAME, - hanky: ACTION)");
       return;
     }
     if (node.size() > kMaxItems) {
@@ -876,9 +881,8 @@ const std::vector<std::string>& ReservedCueKeys() {
 
 Show ParseShow(std::string_view text, Diagnostics* diagnostics) {
   if (text.size() > kMaxShowFileBytes) {
-    diagnostics->Error({1, 1}, "file is " + std::to_string(text.size()) +
-                                   " bytes, more than the " + std::to_string(kMaxShowFileBytes) +
-                                   " a choreography may have");
+    diagnostics->Error({1, 1}, "file is " + std::to_string(text.size()) + " bytes, more than the " +
+                                   std::to_string(kMaxShowFileBytes) + " a choreography may have");
     return {};
   }
   if (!PreCheck(text, diagnostics)) return {};
@@ -895,13 +899,15 @@ Show ParseShow(std::string_view text, Diagnostics* diagnostics) {
     return {};
   }
   if (documents.empty() || documents[0].IsNull()) {
-    diagnostics->Error({1, 1}, "empty file: expected a choreography (title, tempo, troupe, "
-                               "formations, timeline)");
+    diagnostics->Error({1, 1},
+                       "empty file: expected a choreography (title, tempo, troupe, "
+                       "formations, timeline)");
     return {};
   }
   if (documents.size() > 1) {
-    diagnostics->Error(PosOf(documents[1]), "more than one YAML document ('---'); a "
-                                            "choreography file holds one");
+    diagnostics->Error(PosOf(documents[1]),
+                       "more than one YAML document ('---'); a "
+                       "choreography file holds one");
   }
   try {
     Parser parser(text, diagnostics);

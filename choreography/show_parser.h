@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "choreography/diagnostics.h"
 #include "choreography/show.h"
@@ -25,8 +26,8 @@ Show ParseShow(std::string_view text, Diagnostics* diagnostics);
 /// at 1:1 (the returned Show is then empty).
 Show LoadShowFile(const std::string& path, Diagnostics* diagnostics);
 
-/// Word keys (cue keys other than the cue's own) that name parameters are checked by
-/// the schedule; these are the cue keys that are not parameters.
+/// Cue keys that are not move parameters (move, formation, hanky, who, at, beats, canon,
+/// order, assign, mirror); every other key of a cue is a parameter, checked by the schedule.
 const std::vector<std::string>& ReservedCueKeys();
 
 }  // namespace yangbot

@@ -19,10 +19,9 @@ bool NeedsQuotes(std::string_view s) {
     if (c == '#' && i > 0 && s[i - 1] == ' ') return true;
   }
   // Words YAML gives another meaning, and anything that looks like a number.
-  static constexpr std::string_view kSpecial[] = {"true", "false", "yes", "no", "on", "off",
-                                                  "null", "True", "False", "Yes", "No",
-                                                  "On", "Off", "Null", "TRUE", "FALSE",
-                                                  "NULL", "~", "y", "n", "Y", "N"};
+  static constexpr std::string_view kSpecial[] = {
+      "true", "false", "yes",  "no",   "on",    "off",  "null", "True", "False", "Yes", "No",
+      "On",   "Off",   "Null", "TRUE", "FALSE", "NULL", "~",    "y",    "n",     "Y",   "N"};
   for (std::string_view w : kSpecial) {
     if (s == w) return true;
   }
@@ -155,9 +154,7 @@ void WriteCue(Writer* w, const Cue& cue) {
   w->Line(6, std::string("- ") + kind + ": ", YamlScalar(cue.name), &first);
   if (!cue.who.empty()) {
     // Robot numbers bare, names as scalars; one entry without brackets.
-    auto item = [](const std::string& who) {
-      return ParseInteger(who) ? who : YamlScalar(who);
-    };
+    auto item = [](const std::string& who) { return ParseInteger(who) ? who : YamlScalar(who); };
     std::string value = item(cue.who[0]);
     if (cue.who.size() > 1) {
       value = "[" + value;
@@ -198,11 +195,21 @@ std::string YamlScalar(std::string_view text) {
   for (char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buffer[8];

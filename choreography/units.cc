@@ -56,24 +56,36 @@ std::string_view Trim(std::string_view s) {
 
 const char* DefaultUnit(Dimension dimension) {
   switch (dimension) {
-    case Dimension::kLength: return "m";
-    case Dimension::kAngle: return "deg";
-    case Dimension::kBeats: return "beats";
-    case Dimension::kTime: return "s";
-    case Dimension::kSpinRate: return "turns/beat";
-    case Dimension::kNone: break;
+    case Dimension::kLength:
+      return "m";
+    case Dimension::kAngle:
+      return "deg";
+    case Dimension::kBeats:
+      return "beats";
+    case Dimension::kTime:
+      return "s";
+    case Dimension::kSpinRate:
+      return "turns/beat";
+    case Dimension::kNone:
+      break;
   }
   return "";
 }
 
 const char* DimensionName(Dimension dimension) {
   switch (dimension) {
-    case Dimension::kLength: return "a length";
-    case Dimension::kAngle: return "an angle";
-    case Dimension::kBeats: return "a number of beats";
-    case Dimension::kTime: return "a time";
-    case Dimension::kSpinRate: return "a spin rate";
-    case Dimension::kNone: break;
+    case Dimension::kLength:
+      return "a length";
+    case Dimension::kAngle:
+      return "an angle";
+    case Dimension::kBeats:
+      return "a number of beats";
+    case Dimension::kTime:
+      return "a time";
+    case Dimension::kSpinRate:
+      return "a spin rate";
+    case Dimension::kNone:
+      break;
   }
   return "a plain number";
 }
@@ -127,9 +139,10 @@ std::optional<Quantity> ParseQuantity(std::string_view text, Dimension dimension
   const std::string_view unit = Trim(text.substr(split));
   const std::optional<double> value = ParseNumber(number);
   if (!value) {
-    *error = "expected " + std::string(DimensionName(dimension)) +
-             (dimension == Dimension::kNone ? "" : std::string(" such as 1 ") + DefaultUnit(dimension)) +
-             ", found '" + std::string(text.substr(0, 40)) + "'";
+    *error =
+        "expected " + std::string(DimensionName(dimension)) +
+        (dimension == Dimension::kNone ? "" : std::string(" such as 1 ") + DefaultUnit(dimension)) +
+        ", found '" + std::string(text.substr(0, 40)) + "'";
     return std::nullopt;
   }
   if (std::fabs(*value) > kMaxMagnitude) {

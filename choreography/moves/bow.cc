@@ -16,7 +16,8 @@ class Bow : public Move {
     spec_.doc = "bow forward and come back up over the cue";
     spec_.limbs = kWaist | kArms;
     spec_.min_beats = 2;
-    spec_.params = {NumberParam("depth", Dimension::kAngle, 30, 0, 45, "forward bend of the trunk")};
+    spec_.params = {
+        NumberParam("depth", Dimension::kAngle, 30, 0, 45, "forward bend of the trunk")};
   }
   const MoveSpec& spec() const override { return spec_; }
   void Pose(const ParamValues& p, double u, double length, BodyPose* pose) const override {

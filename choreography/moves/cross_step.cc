@@ -20,7 +20,8 @@ class CrossStep : public Move {
     spec_.cycle_beats = 4;
     spec_.min_beats = 4;
     spec_.params = {
-        NumberParam("stride", Dimension::kLength, 0.12, 0.04, 0.15, "how far forward the feet step"),
+        NumberParam("stride", Dimension::kLength, 0.12, 0.04, 0.15,
+                    "how far forward the feet step"),
         NumberParam("cross", Dimension::kLength, 0.02, 0.0, 0.1,
                     "how far past the midline the crossing foot lands"),
         NumberParam("bounce", Dimension::kLength, 0.02, 0.0, 0.05, "knee dip on each beat"),
@@ -49,10 +50,10 @@ class CrossStep : public Move {
         step.land = base + Beats(beat);
         steps->push_back(step);
       };
-      add(lead, stride, side * cross, 1, true);   // forward, across the midline
-      add(other, stride, side * w, 2, true);      // forward
-      add(lead, 0, -side * w, 3, true);           // back, across to its place
-      add(other, 0, side * w, 4, false);          // back
+      add(lead, stride, side * cross, 1, true);  // forward, across the midline
+      add(other, stride, side * w, 2, true);     // forward
+      add(lead, 0, -side * w, 3, true);          // back, across to its place
+      add(other, 0, side * w, 4, false);         // back
     }
     return "";
   }

@@ -27,8 +27,8 @@ class FigureEight : public Move {
     const double e = Envelope(u, length);
     const double size = p.Radians(kSize);
     const double w = 2 * M_PI * u / p.Number(kPeriod);
-    const double pitch = -0.5 * e;                      // arm raised forward
-    const double yaw = (0.2 + size * std::sin(w)) * e;  // left-right
+    const double pitch = -0.5 * e;                                   // arm raised forward
+    const double yaw = (0.2 + size * std::sin(w)) * e;               // left-right
     const double elbow = (-0.2 - 0.5 * size * std::sin(2 * w)) * e;  // up-down
     pose->arm_q.fill(0);
     SetArms({pitch, 0.1 * e, yaw, elbow}, SidesOf(p.Word(kHand)), pose);

@@ -1,5 +1,5 @@
 // walk_to: walk to a place on the stage and turn to a facing, one step a beat from the
-// cue start, ending with the feet square. Formation changes are walk_to cues with each
+// cue start, at the pace that arrives on the cue's last beat, ending with the feet square. Formation changes are walk_to cues with each
 // robot's slot as the target. The footstep planner (controllers/footstep_planner.h)
 // chooses the steps within the robot's step limits.
 #include <cmath>
@@ -53,13 +53,40 @@ class WalkTo : public Move {
                     context.gait->limits.max_lateral);
       return text;
     }
-    for (int64_t i = 0; i < needed; ++i) {
-      const Footstep& f = plan.steps[static_cast<size_t>(i)];
+    // Walk at the pace that arrives on the last beat: the smallest step limits (scaled
+    // down together) that still fit the beats given. Robots of a formation change then
+    // all travel the whole phrase and arrive together, rather than the near ones
+    // arriving early and standing in the way of the far ones.
+    const int64_t beats = context.length.Floor();
+    if (needed > 0 && needed < beats && !context.end_only) {
+      // Start from the proportional guess and speed up until the walk fits.
+      double scale = static_cast<double>(needed) / static_cast<double>(beats);
+      for (int attempt = 0; attempt < 8 && scale < 1; ++attempt, scale = std::min(1.0, scale * 1.1)) {
+        FootstepPlannerParams slow = context.planner->params();
+        for (double* limit : {&slow.limits.max_forward, &slow.limits.max_backward,
+                              &slow.limits.max_lateral, &slow.limits.max_turn,
+                              &slow.limits.max_turn_in}) {
+          *limit *= scale;
+        }
+        slow.max_steps = static_cast<int>(beats);
+        try {
+          FootstepPlan slower = FootstepPlanner(slow).PlanToPose(context.start, goal);
+          if (static_cast<int64_t>(slower.steps.size()) <= beats) {
+            plan = std::move(slower);
+            break;
+          }
+        } catch (const Error&) {
+          // More than `beats` steps at this pace: try a little faster.
+        }
+      }
+    }
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+      const Footstep& f = plan.steps[i];
       BeatStep step;
       step.foot = f.foot;
       step.pose = f.pose;
       step.allow_cross = f.allow_cross;
-      step.land = Beats(i + 1);
+      step.land = Beats(static_cast<int64_t>(i) + 1);
       steps->push_back(step);
     }
     return "";

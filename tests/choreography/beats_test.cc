@@ -66,8 +66,9 @@ TEST(BeatClockTest, CueTimesAreExactOverAFiveMinuteShow) {
   const double bpm = 133.7;  // not a round tempo
   const double offset = 0.37;
   const int sections = 170;  // 170 sections of 4 beats: 680 beats = 5.08 minutes
-  std::string text = "tempo: 133.7\noffset: 0.37\ntroupe: {robots: 2}\nformations:\n"
-                     "  pair: {shape: line}\ntimeline:\n";
+  std::string text =
+      "tempo: 133.7\noffset: 0.37\ntroupe: {robots: 2}\nformations:\n"
+      "  pair: {shape: line}\ntimeline:\n";
   for (int s = 0; s < sections; ++s) {
     text += "  - section: s" + std::to_string(s) + "\n    at: " + std::to_string(s + 1) +
             ":1\n    beats: 4\n    cues:\n      - move: waist_twist\n        at: 0.75\n"
@@ -97,8 +98,9 @@ TEST(BeatClockTest, CueTimesAreExactOverAFiveMinuteShow) {
                               (4.0L * s + 0.75L) * 60.0L / static_cast<long double>(bpm);
     EXPECT_NEAR(loaded.schedule.clock.Time(twist.start), static_cast<double>(exact), 1e-9);
     // What summing 4-beat durations in float gives, for comparison.
-    worst_drift = std::max(worst_drift, std::fabs(static_cast<double>(
-                                            static_cast<float>(accumulated) - (exact - 0.75L * 60.0L / bpm))));
+    worst_drift =
+        std::max(worst_drift, std::fabs(static_cast<double>(static_cast<float>(accumulated) -
+                                                            (exact - 0.75L * 60.0L / bpm))));
     accumulated = static_cast<float>(accumulated + static_cast<float>(4 * 60.0 / bpm));
   }
   EXPECT_GT(worst_drift, 1e-6);  // the naive way drifts; the clock does not

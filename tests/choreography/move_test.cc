@@ -15,10 +15,11 @@ namespace yangbot {
 namespace {
 
 TEST(MoveRegistryTest, HasTheWholeLibrary) {
-  const std::set<std::string> expected = {
-      "stand",  "cross_step",   "three_forward_one_back", "knee_bounce", "waist_twist",
-      "side_sway", "arm_swing", "figure_eight",           "hanky_flower", "flick",
-      "bow",    "walk_to",      "hanky_spin",             "hanky_flick"};
+  const std::set<std::string> expected = {"stand",       "cross_step",   "three_forward_one_back",
+                                          "knee_bounce", "waist_twist",  "side_sway",
+                                          "arm_swing",   "figure_eight", "hanky_flower",
+                                          "flick",       "bow",          "walk_to",
+                                          "hanky_spin",  "hanky_flick"};
   const std::vector<std::string> names = BuiltinMoves().Names();
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
   for (const std::string& name : names) {
@@ -36,7 +37,8 @@ TEST(MoveRegistryTest, HasTheWholeLibrary) {
     }
   }
   EXPECT_EQ(BuiltinMoves().Find("cross_step")->spec().limbs, static_cast<LimbSet>(kLegs));
-  EXPECT_EQ(BuiltinMoves().Find("hanky_flower")->spec().limbs, static_cast<LimbSet>(kArms | kHanky));
+  EXPECT_EQ(BuiltinMoves().Find("hanky_flower")->spec().limbs,
+            static_cast<LimbSet>(kArms | kHanky));
   EXPECT_EQ(BuiltinMoves().Find("nope"), nullptr);
 }
 
@@ -109,7 +111,7 @@ TEST(MoveTest, ArmTargetsStayInJointRangesAtTheBounds) {
 }
 
 TEST(MoveTest, MovesFadeInAndOutFromTheNeutralPose) {
-  for (const std::string& name : {"arm_swing", "figure_eight", "hanky_flower", "flick", "bow",
+  for (const char* name : {"arm_swing", "figure_eight", "hanky_flower", "flick", "bow",
                                   "waist_twist", "side_sway", "knee_bounce"}) {
     const Move& move = *BuiltinMoves().Find(name);
     ParamValues values;

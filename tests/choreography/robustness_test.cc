@@ -22,7 +22,9 @@ void ExpectError(const std::string& text, const std::string& fragment = "") {
   ASSERT_NO_THROW(loaded = CheckShowText(text, "")) << text.substr(0, 200);
   const std::string report = loaded.diagnostics.Format("f");
   EXPECT_FALSE(loaded.ok()) << text.substr(0, 200);
-  if (!fragment.empty()) EXPECT_NE(report.find(fragment), std::string::npos) << report;
+  if (!fragment.empty()) {
+    EXPECT_NE(report.find(fragment), std::string::npos) << report;
+  }
   // Every line has a position and a severity.
   std::istringstream lines(report);
   for (std::string line; std::getline(lines, line);) {
@@ -137,9 +139,10 @@ TEST(RobustnessTest, AliasesTagsAndOddKeys) {
 }
 
 TEST(RobustnessTest, ManyCuesAndRobotsStayFast) {
-  std::string text = "tempo: 400\noffset: 1\ntroupe: {robots: 32}\nformations:\n"
-                     "  g: {shape: grid, spacing: 1}\ntimeline:\n  - section: s\n    at: 1:1\n"
-                     "    beats: 20000\n    cues:\n";
+  std::string text =
+      "tempo: 400\noffset: 1\ntroupe: {robots: 32}\nformations:\n"
+      "  g: {shape: grid, spacing: 1}\ntimeline:\n  - section: s\n    at: 1:1\n"
+      "    beats: 20000\n    cues:\n";
   for (int i = 0; i < 5000; ++i) {
     text += "      - move: waist_twist\n        at: " + std::to_string(i * 4) +
             "\n        beats: 4\n      - hanky: spin\n        at: " + std::to_string(i * 4) +
@@ -150,8 +153,9 @@ TEST(RobustnessTest, ManyCuesAndRobotsStayFast) {
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 20.0);
   EXPECT_FALSE(loaded.ok());  // 1/16 is off the quarter-beat grid
   EXPECT_EQ(loaded.diagnostics.error_count(), 5000);
-  std::string many = "tempo: 120\ntroupe: {robots: 1}\nformations:\n  one: {shape: line}\n"
-                     "timeline:\n  - section: s\n    at: 1:1\n    beats: 8\n    cues:\n";
+  std::string many =
+      "tempo: 120\ntroupe: {robots: 1}\nformations:\n  one: {shape: line}\n"
+      "timeline:\n  - section: s\n    at: 1:1\n    beats: 8\n    cues:\n";
   for (int i = 0; i < kMaxShowCues + 5; ++i) many += "      - hanky: spin\n";
   ExpectError(many, "cues in the show");
 }
@@ -174,9 +178,15 @@ void Mutate(const std::string& file, int iterations, uint32_t seed) {
     for (int e = 0; e < edits && !text.empty(); ++e) {
       const size_t at = rng() % text.size();
       switch (rng() % 4) {
-        case 0: text.erase(at, 1 + rng() % 20); break;
-        case 1: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        case 2: text[at] = alphabet[rng() % alphabet.size()]; break;
+        case 0:
+          text.erase(at, 1 + rng() % 20);
+          break;
+        case 1:
+          text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 2:
+          text[at] = alphabet[rng() % alphabet.size()];
+          break;
         default: {
           const size_t length = std::min<size_t>(1 + rng() % 80, text.size() - at);
           text.insert(rng() % text.size(), text.substr(at, length));

@@ -140,7 +140,8 @@ TEST(ScheduleTest, LegsAndArmsMayOverlapButNotTheSameLimb) {
                            "      - move: cross_step\n      - move: arm_swing\n"
                            "      - hanky: spin\n      - move: waist_twist\n";
   Check(base);
-  LoadedShow bad = CheckShowText(base + "      - move: flick\n        who: 3\n        at: 2\n        beats: 2\n", "");
+  LoadedShow bad = CheckShowText(
+      base + "      - move: flick\n        who: 3\n        at: 2\n        beats: 2\n", "");
   EXPECT_FALSE(bad.ok());
   EXPECT_EQ(bad.diagnostics.Format("f"),
             "f:21:9: error: robot 3: flick overlaps arm_swing (line 18) on the arms\n"
@@ -240,6 +241,52 @@ TEST(FormationTest, NearestAssignmentIsOptimal) {
   EXPECT_TRUE(NearestSlotAssignment(from, {}).empty());
 }
 
+TEST(FormationTest, ClosestApproachOfSteadyWalks) {
+  // Head on along x: they meet in the middle.
+  EXPECT_NEAR(ClosestApproach({0, 0, 0}, {2, 0, 0}, {2, 0, 0}, {0, 0, 0}), 0, 1e-12);
+  // Side by side in step: the gap stays.
+  EXPECT_NEAR(ClosestApproach({0, 0, 0}, {2, 0, 0}, {0, 1, 0}, {2, 1, 0}), 1, 1e-12);
+  // Crossing paths at different times can pass clear of each other.
+  EXPECT_NEAR(ClosestApproach({0, 0, 0}, {0, 0, 0}, {3, 0, 0}, {1, 0, 0}), 1, 1e-12);
+}
+
+TEST(FormationTest, SpreadPathsAvoidsHeadOnSwaps) {
+  // Two robots walk forward 2 m; assigned crosswise their diagonal paths cross in the
+  // middle at the same moment; SpreadPaths uncrosses them.
+  const std::vector<Placement> from = {{0, 0.5, 0}, {0, -0.5, 0}};
+  const std::vector<Placement> to = {{2, 0.5, 0}, {2, -0.5, 0}};
+  std::vector<int> slot_of = {1, 0};
+  SpreadPaths(from, to, {}, kMinSlotDistance, &slot_of);
+  EXPECT_EQ(slot_of, (std::vector<int>{0, 1}));
+}
+
+TEST(ScheduleTest, WarnsWhenRobotsComeTooCloseOnTheWay) {
+  const std::string text = R"(tempo: 120
+offset: 1
+troupe: {robots: 2, start: pair}
+formations:
+  pair:
+    slots: [[0, 0.5], [0, -0.5]]
+  swapped:
+    slots: [[0, -0.5], [0, 0.5]]
+timeline:
+  - section: swap
+    at: 1:1
+    beats: 16
+    cues:
+      - formation: swapped
+)";
+  const LoadedShow loaded = CheckShowText(text, "");
+  EXPECT_TRUE(loaded.ok());  // a warning, not an error
+  EXPECT_NE(loaded.diagnostics.Format("f").find(
+                "f:14:9: warning: robots 1 and 2 come within 0."),
+            std::string::npos)
+      << loaded.diagnostics.Format("f");
+  // With assign: nearest nobody needs to move, so nobody collides.
+  std::string nearest = text + "        assign: nearest\n";
+  EXPECT_EQ(CheckShowText(nearest, "").diagnostics.Format("f"), "");
+}
+
 TEST(WavDurationTest, ReadsTheDataChunk) {
   const std::string path = testing::TempDir() + "/tone.wav";
   {
@@ -270,9 +317,10 @@ TEST(WavDurationTest, ReadsTheDataChunk) {
   EXPECT_DOUBLE_EQ(*WavDuration(path), 3.0);
   EXPECT_FALSE(WavDuration(testing::TempDir() + "/none.wav").has_value());
   // A section past the end of the music is an error.
-  const std::string text = "tempo: 120\nmusic: tone.wav\ntroupe: {robots: 1}\nformations:\n"
-                           "  one: {shape: line}\ntimeline:\n  - section: long\n    at: 1:1\n"
-                           "    beats: 8\n    cues: []\n";
+  const std::string text =
+      "tempo: 120\nmusic: tone.wav\ntroupe: {robots: 1}\nformations:\n"
+      "  one: {shape: line}\ntimeline:\n  - section: long\n    at: 1:1\n"
+      "    beats: 8\n    cues: []\n";
   const LoadedShow loaded = CheckShowText(text, testing::TempDir());
   EXPECT_EQ(loaded.diagnostics.Format("f"),
             "f:8:9: error: section 'long' ends at 4.00 s, after the end of the music (3.00 s)\n");

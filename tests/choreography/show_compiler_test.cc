@@ -134,7 +134,9 @@ TEST(ShowCompilerTest, HankiesInUnisonAreInPhaseAndACanonIsAWave) {
       const RobotReference ref = At(show, r, t);
       const double since = beat - 8 - r;
       EXPECT_EQ(ref.hanky[1].spinning, since >= 0 && since < 4) << r << " " << beat;
-      if (ref.hanky[1].spinning) EXPECT_NEAR(ref.hanky[1].phase, 2 * M_PI * since, 1e-9);
+      if (ref.hanky[1].spinning) {
+        EXPECT_NEAR(ref.hanky[1].phase, 2 * M_PI * since, 1e-9);
+      }
     }
   }
   // And its arm rises: right shoulder roll negative (outward on the right), within range.
@@ -156,8 +158,8 @@ TEST(ShowCompilerTest, MirrorFlipsTwistSwayAndArms) {
 )");
   for (double beat : {1.3, 2.5, 4.75}) {
     const double t = 2 + beat * 0.6;
-    const RobotReference left = At(show, 1, t);    // robot 2, left of centre
-    const RobotReference right = At(show, 2, t);   // robot 3, right of centre: mirrored
+    const RobotReference left = At(show, 1, t);   // robot 2, left of centre
+    const RobotReference right = At(show, 2, t);  // robot 3, right of centre: mirrored
     EXPECT_GT(std::abs(left.torso_yaw), 0.01);
     EXPECT_NEAR(right.torso_yaw, -left.torso_yaw, 1e-12);
     EXPECT_NEAR(right.torso_yaw_rate, -left.torso_yaw_rate, 1e-9);
@@ -226,7 +228,8 @@ TEST(ShowCompilerTest, DefaultShowStaysInRangeAndFinite) {
       ASSERT_LT(std::abs(ref.torso_yaw), 1.0);
       for (const FootReference& foot : ref.feet) ASSERT_TRUE(foot.position.allFinite());
       // Feet stay apart.
-      ASSERT_GT((ref.feet[0].position - ref.feet[1].position).head<2>().norm(), 0.1) << r << " " << t;
+      ASSERT_GT((ref.feet[0].position - ref.feet[1].position).head<2>().norm(), 0.1)
+          << r << " " << t;
     }
   }
   EXPECT_THROW(CompileShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/none.yaml"),
@@ -248,10 +251,12 @@ TEST(ShowCompilerTest, DefaultShowReferencesAreContinuous) {
       ref.Sample(t, &now);
       ASSERT_LT((now.com - previous.com).norm(), 0.004) << r << " t " << t;
       for (int f = 0; f < 2; ++f) {
-        ASSERT_LT((now.feet[f].position - previous.feet[f].position).norm(), 0.01) << r << " t " << t;
+        ASSERT_LT((now.feet[f].position - previous.feet[f].position).norm(), 0.01)
+            << r << " t " << t;
       }
       for (int j = 0; j < kArmJoints; ++j) {
-        ASSERT_LT(std::abs(now.arm_q[j] - previous.arm_q[j]), 0.03) << r << " j " << j << " t " << t;
+        ASSERT_LT(std::abs(now.arm_q[j] - previous.arm_q[j]), 0.03)
+            << r << " j " << j << " t " << t;
       }
       ASSERT_LT(std::abs(now.torso_yaw - previous.torso_yaw), 0.01) << r << " t " << t;
       ASSERT_LT(std::abs(now.trunk_pitch - previous.trunk_pitch), 0.01) << r << " t " << t;

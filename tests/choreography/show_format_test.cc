@@ -131,8 +131,8 @@ timeline:
 TEST(ShowFormatTest, SavingIsStableAndRoundTrips) {
   const std::string once = Canonical(kMessy);
   const std::string twice = Canonical(once);
-  EXPECT_EQ(once, twice);                  // save -> load -> save
-  EXPECT_EQ(Canonical(twice), twice);      // and again
+  EXPECT_EQ(once, twice);              // save -> load -> save
+  EXPECT_EQ(Canonical(twice), twice);  // and again
   Diagnostics diagnostics;
   const Show show = ParseShow(kMessy, &diagnostics);
   EXPECT_EQ(WriteShow(show), WriteShow(show));  // save twice: identical bytes

@@ -71,7 +71,8 @@ TEST(ChoreographyCommandsTest, ValidateReportsEveryProblemWithItsPosition) {
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.output,
             path + ":11:9: error: unknown move 'waist_twst' (did you mean 'waist_twist'?)\n" +
-                path + ":13:20: error: 'amplitude' 40 deg of side_sway is above the maximum 12 deg\n" +
+                path +
+                ":13:20: error: 'amplitude' 40 deg of side_sway is above the maximum 12 deg\n" +
                 path + ":14:14: error: unknown group 'frnt' (did you mean 'front'?)\n");
   const Result missing = RunYangbot("validate " + Temp("no_such_show.yaml"));
   EXPECT_EQ(missing.status, 1);

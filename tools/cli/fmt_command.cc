@@ -21,7 +21,8 @@ Command AddFmtCommand(CLI::App* app) {
     bool in_place = false;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* command = app->add_subcommand("fmt", "print or rewrite a choreography file canonically");
+  CLI::App* command =
+      app->add_subcommand("fmt", "print or rewrite a choreography file canonically");
   command->add_option("file", flags->file, "choreography YAML file")->required();
   command->add_flag("--check", flags->check, "exit 1 when the file is not in canonical form");
   command->add_flag("--in-place,-i", flags->in_place,
@@ -35,8 +36,9 @@ Command AddFmtCommand(CLI::App* app) {
             // The canonical form must read back to itself; anything else is a bug here.
             Diagnostics again;
             if (WriteShow(ParseShow(text, &again)) != text || again.has_errors()) {
-              throw Error(path + ": error: internal: the canonical form does not round-trip; "
-                                 "file left unchanged");
+              throw Error(path +
+                          ": error: internal: the canonical form does not round-trip; "
+                          "file left unchanged");
             }
             const std::string original = ReadFileOrThrow(path);
             if (flags->check) {

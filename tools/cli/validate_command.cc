@@ -28,11 +28,11 @@ Command AddValidateCommand(CLI::App* app) {
             if (flags->compile) CompileSchedule(loaded.schedule);
             if (!flags->quiet) {
               const double seconds = loaded.schedule.end_time();
-              std::printf("%s: ok: %zu robots, %d sections, %d:%04.1f (%d warnings)\n",
-                          flags->file.c_str(), loaded.schedule.robots.size(),
-                          static_cast<int>(loaded.show.timeline.size()),
-                          static_cast<int>(seconds / 60), seconds - 60 * static_cast<int>(seconds / 60),
-                          loaded.diagnostics.warning_count());
+              std::printf(
+                  "%s: ok: %zu robots, %d sections, %d:%04.1f (%d warnings)\n", flags->file.c_str(),
+                  loaded.schedule.robots.size(), static_cast<int>(loaded.show.timeline.size()),
+                  static_cast<int>(seconds / 60), seconds - 60 * static_cast<int>(seconds / 60),
+                  loaded.diagnostics.warning_count());
             }
             return 0;
           }};

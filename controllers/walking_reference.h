@@ -1,0 +1,70 @@
+// A ReferenceSource that walks: a WalkingPattern (footsteps, ZMP-preview CoM, swing
+// trajectories, beat-locked timing) turned into the whole-body controller's reference.
+// Arms, torso twist and handkerchiefs hold the values given at construction; the pelvis
+// heading follows the mean of the two feet's headings.
+//
+// Walking an H1-class robot (measured with tests/controllers/walking_test.cc): its legs
+// have no ankle roll, so with both soles flat the pelvis can neither translate nor roll
+// sideways (each hip stays in its foot's sagittal plane; the feet are hip-width apart,
+// ~0.404 m). The ZMP-preview CoM swings ±0.1 m sideways, which the robot cannot follow;
+// asking for it makes it fall at the first lift-off. What walks: lateral_com_scale = 0
+// (CoM reference on the midpoint of the feet), nominal_width = measured stance width,
+// and quick short steps — 285 steps/min, 10 % double support, 5 cm steps (0.24 m/s),
+// 3 cm swing apex: each single support (0.19 s) is a short fall toward the swing side
+// about the stance foot's inner edge, caught by the landing foot. Feet then land ~25 ms
+// early; delay = 0.025 puts them on the beat (within 10 ms). The window is narrow:
+// 270-300 steps/min and 6-12 % double support; 6 cm steps or 240 steps/min fall.
+// Turning: 0.05 rad per step. Arcs: 4 cm steps. Backward: 3 cm steps, 8 % double
+// support, roll_per_lateral_offset = 1 (7 of 8 seeds). Sideways: the feet may open and
+// close by only 1 cm per step (min_separation = width - 1 cm, max_lateral = 1 cm).
+#ifndef YANGBOT_CONTROLLERS_WALKING_REFERENCE_H_
+#define YANGBOT_CONTROLLERS_WALKING_REFERENCE_H_
+
+#include <array>
+#include <memory>
+
+#include "controllers/reference.h"
+#include "controllers/walking_pattern.h"
+
+namespace yangbot {
+
+/// Posture held while walking (everything the walking pattern does not set).
+struct WalkingPosture {
+  std::array<double, kArmJoints> arm_q{};  ///< rad, arm joint targets
+  double torso_yaw = 0;                    ///< rad, waist twist held
+  double trunk_pitch = 0;                  ///< rad, forward lean (world pitch)
+  /// m, CoM height above the sole centres (the pattern's preview com_height is used when
+  /// it is <= 0).
+  double com_height = 0;
+  /// Fraction of the pattern's lateral CoM swing (across the path, about the midpoint of
+  /// the feet) passed on; H1 legs (no ankle roll) cannot shift the CoM sideways over a
+  /// flat foot, so 1 asks for a motion the robot cannot make.
+  double lateral_com_scale = 1;
+  /// rad/m: pelvis roll commanded per metre of the pattern's lateral CoM offset from the
+  /// midpoint of the feet (hip strategy: lean the upper body over the coming stance foot;
+  /// positive leans toward the side the CoM is planned to move to).
+  double roll_per_lateral_offset = 0;
+  /// s, the pattern runs this much behind the conductor's clock: a swing foot lands early
+  /// (the robot tips toward the swing side in single support, ~25 ms at 285 steps/min),
+  /// so delaying the pattern puts the landings on the beat.
+  double delay = 0;
+};
+
+/// Walking pattern as a ReferenceSource.
+class WalkingReference : public ReferenceSource {
+ public:
+  /// Wraps `pattern` (shared, immutable).
+  WalkingReference(std::shared_ptr<const WalkingPattern> pattern, const WalkingPosture& posture);
+  void Sample(double t, RobotReference* out) const override;
+  double end_time() const override { return pattern_->end_time() + posture_.delay; }
+  /// The pattern followed.
+  const WalkingPattern& pattern() const { return *pattern_; }
+
+ private:
+  std::shared_ptr<const WalkingPattern> pattern_;
+  WalkingPosture posture_;
+};
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CONTROLLERS_WALKING_REFERENCE_H_
