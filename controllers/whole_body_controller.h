@@ -13,8 +13,8 @@
 //   centre of mass, swing feet (position + orientation), pelvis orientation (heading,
 //   sway roll, bow pitch), joint posture (torso twist, arms, legs' nominal bend,
 //   handkerchief spin phase-locked to the reference), small regularisation.
-// Balance: the CoM task's acceleration includes a capture-point (DCM) feedback that
-//   drives the measured divergent component back onto the planned one.
+// Balance: the CoM task is a PD on the planned CoM; the capture-point (DCM) error is
+//   computed for diagnostics only (a DCM stabiliser and step adjustment are future work).
 #ifndef YANGBOT_CONTROLLERS_WHOLE_BODY_CONTROLLER_H_
 #define YANGBOT_CONTROLLERS_WHOLE_BODY_CONTROLLER_H_
 
