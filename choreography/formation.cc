@@ -197,9 +197,16 @@ class TwoColumns : public Shape {
 }  // namespace
 
 const std::vector<const FormationShape*>& FormationShapes() {
+  static const Grid grid;
+  static const Line line;
+  static const Column column;
+  static const Circle circle;
+  static const Arc arc;
+  static const Vee vee;
+  static const Diamond diamond;
+  static const TwoColumns two_columns;
   static const std::vector<const FormationShape*> shapes = {
-      new Grid(), new Line(), new Column(),  new Circle(),
-      new Arc(),  new Vee(),  new Diamond(), new TwoColumns()};
+      &grid, &line, &column, &circle, &arc, &vee, &diamond, &two_columns};
   return shapes;
 }
 

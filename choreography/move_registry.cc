@@ -54,12 +54,12 @@ void RegisterBuiltinMoves(MoveRegistry* registry) {
 }
 
 const MoveRegistry& BuiltinMoves() {
-  static const MoveRegistry* registry = [] {
-    auto* r = new MoveRegistry();
-    RegisterBuiltinMoves(r);
+  static const MoveRegistry registry = [] {
+    MoveRegistry r;
+    RegisterBuiltinMoves(&r);
     return r;
   }();
-  return *registry;
+  return registry;
 }
 
 std::string HankyMoveName(const std::string& action) { return "hanky_" + action; }
