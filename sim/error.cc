@@ -61,7 +61,7 @@ void WriteFileAtomic(const std::string& path, std::string_view contents, bool ke
   }
   std::error_code ec;
   if (keep_backup && fs::exists(target, ec)) {
-    fs::copy_file(target, path + "~", fs::copy_options::overwrite_existing, ec);
+    fs::copy_file(target, path + ".bak", fs::copy_options::overwrite_existing, ec);
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);

@@ -23,7 +23,7 @@ std::string FormatFileError(std::string_view file, int line, int column, std::st
 std::string ReadFileOrThrow(const std::string& path);
 
 /// Writes a file atomically: a temporary file in the same folder, flushed, then renamed
-/// over `path`. When `keep_backup` is set, an existing file is first kept as `path~`.
+/// over `path`. When `keep_backup` is set, an existing file is first kept as `path.bak`.
 /// Throws Error on failure and leaves any existing file intact.
 void WriteFileAtomic(const std::string& path, std::string_view contents, bool keep_backup = false);
 

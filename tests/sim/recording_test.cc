@@ -83,11 +83,11 @@ namespace {
 TEST(WriteFileAtomicTest, ReplacesContentsKeepsABackupAndUsesNormalPermissions) {
   const std::string path = ::testing::TempDir() + "/atomic.txt";
   std::remove(path.c_str());
-  std::remove((path + "~").c_str());
+  std::remove((path + ".bak").c_str());
   WriteFileAtomic(path, "first");
   WriteFileAtomic(path, "second", /*keep_backup=*/true);
   EXPECT_EQ(ReadFileOrThrow(path), "second");
-  EXPECT_EQ(ReadFileOrThrow(path + "~"), "first");
+  EXPECT_EQ(ReadFileOrThrow(path + ".bak"), "first");
   struct stat info;
   ASSERT_EQ(stat(path.c_str(), &info), 0);
   EXPECT_NE(info.st_mode & S_IRGRP, 0u) << "not 0600: a report must be readable like any file";

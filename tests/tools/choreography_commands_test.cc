@@ -93,11 +93,11 @@ TEST(ChoreographyCommandsTest, FmtPrintsChecksAndRewritesInPlace) {
   EXPECT_EQ(check.status, 1);
   EXPECT_NE(check.output.find("not in canonical form"), std::string::npos);
 
-  std::filesystem::remove(path + "~");
+  std::filesystem::remove(path + ".bak");
   const Result rewrite = RunYangbot("fmt --in-place " + path);
   EXPECT_EQ(rewrite.status, 0) << rewrite.output;
   EXPECT_EQ(Read(path), kCanonical);
-  EXPECT_EQ(Read(path + "~"), kMessy);  // the previous version is kept
+  EXPECT_EQ(Read(path + ".bak"), kMessy);  // the previous version is kept
   EXPECT_EQ(RunYangbot("fmt --check " + path).status, 0);
   // Formatting a canonical file changes nothing, byte for byte.
   EXPECT_EQ(RunYangbot("fmt -i " + path).status, 0);

@@ -1,7 +1,7 @@
 // yangbot fmt FILE: prints a valid choreography file in canonical form (fixed key order,
 // shortest exact numbers, the comments a person wrote kept). --check exits 1 when the
 // file is not canonical; --in-place rewrites it atomically, keeping the previous
-// version as FILE~ (WriteFileAtomic). Invalid files are not formatted: their problems
+// version as FILE.bak (WriteFileAtomic). Invalid files are not formatted: their problems
 // are printed as by `yangbot validate` and the exit code is 1.
 #include <cstdio>
 #include <memory>
@@ -26,7 +26,7 @@ Command AddFmtCommand(CLI::App* app) {
   command->add_option("file", flags->file, "choreography YAML file")->required();
   command->add_flag("--check", flags->check, "exit 1 when the file is not in canonical form");
   command->add_flag("--in-place,-i", flags->in_place,
-                    "rewrite the file (atomically; the old one is kept as FILE~)");
+                    "rewrite the file (atomically; the old one is kept as FILE.bak)");
   return {command, [flags] {
             const std::string& path = flags->file;
             const LoadedShow loaded = CheckShowFile(path);
