@@ -9,23 +9,12 @@
 #include <sstream>
 #include <string>
 
+#include "tests/tools/run_yangbot.h"
+
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-Result RunYangbot(const std::string& args) {
-  Result result;
-  const std::string command = std::string(YANGBOT_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using Result = yangbot::testing::CommandResult;
+using yangbot::testing::RunYangbot;
 
 std::string Temp(const std::string& name) { return ::testing::TempDir() + "/" + name; }
 
