@@ -15,9 +15,7 @@ double PelvisHeight(const Scene& scene, const mjData& d, int robot) {
 }
 
 double TorsoTilt(const Scene& scene, const mjData& d, int robot) {
-  int local = RobotInfo::IndexOf(scene.robot_info().body_names, "torso_link");
-  if (local < 0) local = 0;
-  const int body = scene.robot(robot).body_begin + local;
+  const int body = scene.robot(robot).body_begin + scene.robot_info().torso_body;
   const double zz = std::clamp(d.xmat[9 * body + 8], -1.0, 1.0);  // body z axis . world z
   return std::acos(zz);
 }

@@ -129,9 +129,7 @@ void Step(const Scene& scene, RunState* state) {
   for (const Fault& f : state->faults) {
     if (f.kind == Fault::Kind::kDropout && d->time >= f.time) state->powered[f.robot] = false;
     if (f.kind == Fault::Kind::kPush && d->time >= f.time && d->time < f.time + f.duration) {
-      int local = RobotInfo::IndexOf(info.body_names, "torso_link");
-      if (local < 0) local = 0;
-      const int body = scene.robot(f.robot).body_begin + local;
+      const int body = scene.robot(f.robot).body_begin + info.torso_body;
       // Applied at the body's centre of mass (xfrc_applied acts at xipos).
       for (int k = 0; k < 3; ++k) d->xfrc_applied[6 * body + k] += f.force[k];
     }

@@ -181,6 +181,7 @@ RobotInfo LoadRobotInfo(const std::string& path) {
   const mjtNum* qpos = key >= 0 ? m->key_qpos + key * m->nq : m->qpos0;
   info.stand_qpos.assign(qpos, qpos + m->nq);
   info.mass = mj_getTotalmass(m);
+  info.torso_body = std::max(0, RobotInfo::IndexOf(info.body_names, "torso_link"));
   mj_deleteModel(m);
   return info;
 }

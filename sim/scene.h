@@ -50,6 +50,7 @@ struct RobotInfo {
   std::vector<int> actuator_dof;            ///< local dof address of actuator i's joint
   std::vector<double> ctrl_min, ctrl_max;   ///< N·m, torque limits of actuator i
   double mass = 0;                          ///< kg, total
+  int torso_body = 0;                       ///< local body "torso_link", else 0 (the root)
 
   /// Local index of a named element (-1 when absent); `names` is one of the lists above.
   static int IndexOf(const std::vector<std::string>& names, const std::string& name);

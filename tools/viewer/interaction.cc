@@ -14,8 +14,7 @@ void SelectRobotBody(const Scene& scene, int robot, mjvPerturb* perturb) {
     perturb->select = 0;
     return;
   }
-  const int torso = RobotInfo::IndexOf(scene.robot_info().body_names, "torso_link");
-  perturb->select = scene.robot(robot).body_begin + std::max(torso, 0);
+  perturb->select = scene.robot(robot).body_begin + scene.robot_info().torso_body;
 }
 
 bool ApplyViewInput(const ViewInput& input, double aspect, const mjvOption& options,
