@@ -44,7 +44,7 @@ void PostureController::Compute(const Scene& scene, int robot, const mjData& d, 
   const mjModel* m = scene.model();
   const RobotInfo& info = scene.robot_info();
   const RobotIndex& index = scene.robot(robot);
-  state_.Read(scene, robot, d);
+  state_.Read(scene, robot, d, layout_);
   const double t = d.time;
 
   // Balance (ankle strategy): put the centre of pressure where it drives the

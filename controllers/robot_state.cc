@@ -1,5 +1,6 @@
 #include "controllers/robot_state.h"
 
+#include <Eigen/Geometry>
 #include <string>
 
 #include "sim/error.h"
@@ -33,23 +34,48 @@ RobotLayout RobotLayout::Resolve(const RobotInfo& info) {
         "right_shoulder_pitch", "right_shoulder_roll", "right_shoulder_yaw", "right_elbow"}) {
     need(info.actuator_names, joint, "motor");
   }
+  // The IMU (optional): both sensors on the "imu" site, which must sit on the root body.
+  layout.imu_site = RobotInfo::IndexOf(info.site_names, "imu");
+  layout.imu_quat_sensor = RobotInfo::IndexOf(info.sensor_names, "imu_quat");
+  layout.imu_gyro_sensor = RobotInfo::IndexOf(info.sensor_names, "imu_gyro");
+  if (layout.imu_site < 0 || layout.imu_quat_sensor < 0 || layout.imu_gyro_sensor < 0) {
+    layout.imu_site = layout.imu_quat_sensor = layout.imu_gyro_sensor = -1;
+  }
   layout.left_hanky = Actuator(info, "left_hanky");
   layout.right_hanky = Actuator(info, "right_hanky");
   return layout;
 }
 
-void RobotState::Read(const Scene& scene, int robot, const mjData& d) {
+void RobotState::Read(const Scene& scene, int robot, const mjData& d, const RobotLayout& layout) {
   const RobotInfo& info = scene.robot_info();
   const RobotIndex& index = scene.robot(robot);
+  const mjModel* m = scene.model();
   time = d.time;
   q = Eigen::Map<const Eigen::VectorXd>(d.qpos + index.qpos_begin, info.nq);
   v = Eigen::Map<const Eigen::VectorXd>(d.qvel + index.dof_begin, info.nv);
+  const int site = index.site_begin + layout.imu_site;
+  from_imu = layout.imu_site >= 0 && m->site_bodyid[site] == index.body_begin;
+  if (from_imu) {
+    // Site frame in the body frame; the sensors measure the site, the state is the body's.
+    const Eigen::Quaterniond body_site(m->site_quat[4 * site], m->site_quat[4 * site + 1],
+                                       m->site_quat[4 * site + 2], m->site_quat[4 * site + 3]);
+    const double* quat = d.sensordata + m->sensor_adr[index.sensor_begin + layout.imu_quat_sensor];
+    const double* gyro = d.sensordata + m->sensor_adr[index.sensor_begin + layout.imu_gyro_sensor];
+    const Eigen::Quaterniond world_site(quat[0], quat[1], quat[2], quat[3]);
+    const Eigen::Quaterniond world_body = (world_site * body_site.conjugate()).normalized();
+    q.segment<4>(3) << world_body.w(), world_body.x(), world_body.y(), world_body.z();
+    v.segment<3>(3) = body_site * Eigen::Vector3d(gyro[0], gyro[1], gyro[2]);
+  }
   joint_q.resize(info.nu);
   joint_v.resize(info.nu);
   for (int a = 0; a < info.nu; ++a) {
     joint_q[a] = q[info.actuator_qpos[a]];
     joint_v[a] = v[info.actuator_dof[a]];
   }
+}
+
+Eigen::Matrix3d RobotState::BaseRotation() const {
+  return Eigen::Quaterniond(q[3], q[4], q[5], q[6]).normalized().toRotationMatrix();
 }
 
 void ComVelocity(const mjModel* m, const mjData& d, int body_begin, int nbody, double out[3]) {

@@ -1,5 +1,6 @@
 #include "controllers/walking_reference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -15,7 +16,65 @@ void CopyFoot(const FootState& from, bool in_contact, FootReference* to) {
   to->in_contact = in_contact;
 }
 
+// Cubic Hermite from (p0, v0) at 0 to (p1, v1) at T: position, rate, acceleration at t.
+Eigen::Vector3d Hermite(double p0, double v0, double p1, double v1, double T, double t) {
+  if (T <= 0) return {p1, v1, 0};
+  const double s = std::clamp(t / T, 0.0, 1.0);
+  const double h00 = 2 * s * s * s - 3 * s * s + 1, h10 = s * s * s - 2 * s * s + s;
+  const double h01 = -2 * s * s * s + 3 * s * s, h11 = s * s * s - s * s;
+  const double d00 = 6 * s * s - 6 * s, d10 = 3 * s * s - 4 * s + 1, d01 = -d00, d11 = 3 * s * s - 2 * s;
+  const double a00 = 12 * s - 6, a10 = 6 * s - 4, a01 = -a00, a11 = 6 * s - 2;
+  return {h00 * p0 + h10 * T * v0 + h01 * p1 + h11 * T * v1,
+          (d00 * p0 + d10 * T * v0 + d01 * p1 + d11 * T * v1) / T,
+          (a00 * p0 + a10 * T * v0 + a01 * p1 + a11 * T * v1) / (T * T)};
+}
+
 }  // namespace
+
+Eigen::Vector3d WalkingReference::RockingOffset(const WalkingSample& w) const {
+  const FootstepPlan& plan = pattern_->plan();
+  const int n = static_cast<int>(plan.steps.size());
+  if (n == 0) return Eigen::Vector3d::Zero();
+  const double g = 9.81;
+  const double h = pattern_->gains().params.com_height;
+  const double omega = std::sqrt(g / h);
+  const double s = posture_.rock_offset;
+  // Stance side of step i: +1 when the left foot bears the weight (the right swings).
+  auto side = [&](int i) { return plan.steps[i].foot == Foot::kRight ? 1.0 : -1.0; };
+  auto pivot = [&](int i) {
+    const Stance& before = plan.StanceAfter(i);
+    const Pose2 l = before.left, r = before.right;
+    const double half = 0.5 * std::hypot(l.x - r.x, l.y - r.y);
+    return side(i) * (half - posture_.rock_pivot_inset);
+  };
+  // State at the touch-down of step i.
+  auto fall = [&](int i, double tau) -> Eigen::Vector3d {
+    const double p = pivot(i), u0 = side(i) * s;
+    const double c = std::cosh(omega * tau), sh = std::sinh(omega * tau);
+    return {p + (u0 - p) * c, (u0 - p) * omega * sh, (u0 - p) * omega * omega * c};
+  };
+  const double shift = pattern_->params().shift_time;
+  if (w.phase == WalkPhase::kLeftSwing || w.phase == WalkPhase::kRightSwing) {
+    const Footstep& step = plan.steps[w.step_index];
+    return fall(w.step_index, w.time - step.liftoff_time);
+  }
+  const int i = w.step_index;  // next to lift off (n: after the last)
+  if (i <= 0 || w.phase == WalkPhase::kStanding) {
+    if (w.time < plan.start_time || i == 0) {
+      const double t1 = plan.steps[0].liftoff_time;
+      const double t0 = std::max(plan.start_time, t1 - shift);
+      if (w.time < t0) return Eigen::Vector3d::Zero();
+      return Hermite(0, 0, side(0) * s, 0, t1 - t0, w.time - t0);
+    }
+  }
+  const Footstep& prev = plan.steps[std::min(i, n) - 1];
+  const Eigen::Vector3d td = fall(std::min(i, n) - 1, prev.touchdown_time - prev.liftoff_time);
+  if (i >= n) {
+    return Hermite(td.x(), td.y(), 0, 0, shift, w.time - prev.touchdown_time);
+  }
+  const double t1 = plan.steps[i].liftoff_time;
+  return Hermite(td.x(), td.y(), side(i) * s, 0, t1 - prev.touchdown_time, w.time - prev.touchdown_time);
+}
 
 WalkingReference::WalkingReference(std::shared_ptr<const WalkingPattern> pattern,
                                    const WalkingPosture& posture)
@@ -43,6 +102,13 @@ void WalkingReference::Sample(double t, RobotReference* out) const {
     out->com.head<2>() += k * off * across;
     out->com_velocity.head<2>() += k * off_v * across;
     out->com_acceleration.head<2>() -= across.dot(out->com_acceleration.head<2>()) * (1 - posture_.lateral_com_scale) * across;
+  }
+  if (posture_.rock_offset > 0) {
+    const Eigen::Vector3d u = RockingOffset(s);
+    out->com.head<2>() += u.x() * across;
+    out->com_velocity.head<2>() += u.y() * across;
+    out->com_acceleration.head<2>() += u.z() * across;
+    out->trunk_roll = -posture_.roll_per_lateral_offset * u.x();
   }
   out->zmp = s.zmp_reference;
   CopyFoot(s.left, s.left_in_contact, &out->feet[0]);

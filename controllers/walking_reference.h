@@ -14,7 +14,14 @@
 // about the stance foot's inner edge, caught by the landing foot. Feet then land ~25 ms
 // early; delay = 0.025 puts them on the beat (within 10 ms). The window is narrow:
 // 270-300 steps/min and 6-12 % double support; 6 cm steps or 240 steps/min fall.
-// Turning: 0.05 rad per step. Arcs: 4 cm steps. Backward: 3 cm steps, 8 % double
+// 120 bpm, one step a beat (helper "gait", experiment, not yet a test): the quick swing
+// alone with a long double support falls (the landing's sideways momentum rocks the
+// robot off its trailing foot). What stepped in place on the beat for 16 beats (seeds
+// 1-5, contact-measured touch-downs 8-10 ms early RMS, drift < 1 cm; seeds 4, 5 had one
+// extra foot bounce): rock_offset = 0.03 m (the CoM reference follows the measured fall,
+// a LIPM about the stance sole's inner edge, and is moved towards the next stance foot in
+// double support), roll_per_lateral_offset = 2, swing 0.15 s, 3 cm apex, no delay.
+// Forward 4 cm steps with it still fall. Turning: 0.05 rad per step. Arcs: 4 cm steps. Backward: 3 cm steps, 8 % double
 // support, roll_per_lateral_offset = 1 (7 of 8 seeds). Sideways: the feet may open and
 // close by only 1 cm per step (min_separation = width - 1 cm, max_lateral = 1 cm).
 #ifndef YANGBOT_CONTROLLERS_WALKING_REFERENCE_H_
@@ -48,6 +55,12 @@ struct WalkingPosture {
   /// (the robot tips toward the swing side in single support, ~25 ms at 285 steps/min),
   /// so delaying the pattern puts the landings on the beat.
   double delay = 0;
+  /// m, lateral rocking (see RockingOffset): at each lift-off the CoM is this far from the
+  /// midpoint of the feet towards the stance foot; 0: no rocking model.
+  double rock_offset = 0;
+  /// m, single support: the CoM falls about a pivot this far inside the stance sole's
+  /// centre (its inner edge, where the CoP can be).
+  double rock_pivot_inset = 0.034;
 };
 
 /// Walking pattern as a ReferenceSource.
@@ -61,6 +74,10 @@ class WalkingReference : public ReferenceSource {
   const WalkingPattern& pattern() const { return *pattern_; }
 
  private:
+  // Lateral CoM offset (m) from the midpoint of the feet, its rate and acceleration, at
+  // pattern time t under the rocking model.
+  Eigen::Vector3d RockingOffset(const WalkingSample& s) const;
+
   std::shared_ptr<const WalkingPattern> pattern_;
   WalkingPosture posture_;
 };

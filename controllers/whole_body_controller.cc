@@ -115,6 +115,11 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
     sole.y_max = cy + margin * (sole.y_max - cy);
     soles_[side] = sole;
   }
+  std::array<SoleRectangle, 2> rectangles;
+  for (int side = 0; side < 2; ++side) {
+    rectangles[side] = {soles_[side].x_min, soles_[side].x_max, soles_[side].y_min, soles_[side].y_max};
+  }
+  recovery_ = BalanceRecovery(options_.recovery, rectangles);
 }
 
 std::unique_ptr<RobotController> WholeBodyController::Clone() const {
@@ -171,11 +176,12 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   const RobotIndex& index = scene.robot(robot);
   const WholeBodyGains& k = options_.gains;
   const int nv = info.nv;
-  state_.Read(scene, robot, d);
+  state_.Read(scene, robot, d, layout_);
 
-  // Fall detector: once fallen, the robot relaxes its joints (damping only).
-  const int torso_body = index.body_begin + layout_.torso_body;
-  const double tilt = std::acos(std::clamp(d.xmat[9 * torso_body + 8], -1.0, 1.0));
+  // Fall detector: once fallen, the robot relaxes its joints (damping only). Tilt from the
+  // IMU (the torso joint turns about the pelvis's z axis, so both tilt alike).
+  const Matrix3 R_base = state_.BaseRotation();
+  const double tilt = std::acos(std::clamp(R_base(2, 2), -1.0, 1.0));
   if (fallen_ || tilt > options_.fall_tilt || state_.q[2] < options_.fall_height) {
     fallen_ = true;
     Relax(scene, ctrl);
@@ -186,20 +192,21 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   const RobotReference& ref = reference_;
 
   // Dynamics and kinematics of this robot alone.
-  Eigen::MatrixXd M;
-  Eigen::VectorXd h;
+  // Scratch members: sized once, reused every tick (no allocations in the loop).
+  Eigen::MatrixXd& M = M_;
+  Eigen::VectorXd& h = h_;
   RobotMassMatrix(m, d, index.dof_begin, nv, &M);
   RobotBias(d, index.dof_begin, nv, &h);
-  Eigen::MatrixXd J_com;
+  Eigen::MatrixXd& J_com = J_com_;
   RobotComJacobian(m, d, index.body_begin, index.dof_begin, nv, &J_com);
-  std::array<Eigen::MatrixXd, 2> J_foot;
+  std::array<Eigen::MatrixXd, 2>& J_foot = J_foot_;
   std::array<int, 2> sole_site{};
   for (int side = 0; side < 2; ++side) {
     sole_site[side] = index.site_begin + (side == 0 ? layout_.left_sole_site : layout_.right_sole_site);
     RobotPointJacobian(m, d, m->site_bodyid[sole_site[side]], d.site_xpos + 3 * sole_site[side],
                        index.dof_begin, nv, &J_foot[side]);
   }
-  Eigen::MatrixXd J_pelvis;
+  Eigen::MatrixXd& J_pelvis = J_pelvis_;
   RobotPointJacobian(m, d, index.body_begin, d.xpos + 3 * index.body_begin, index.dof_begin, nv,
                      &J_pelvis);
   const Eigen::VectorXd& v = state_.v;
@@ -221,6 +228,28 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   prev_J_foot_ = J_foot;
   prev_time_ = d.time;
 
+  // Capture-point stepping: may take over the reference (feet, contacts, CoM).
+  const Vector3 com(d.subtree_com + 3 * index.body_begin);
+  const Vector3 com_vel = com_jv;
+  {
+    BalanceInput in;
+    in.time = d.time;
+    in.com = com;
+    in.com_velocity = com_vel;
+    for (int side = 0; side < 2; ++side) {
+      in.sole[side] = Vector3(d.site_xpos + 3 * sole_site[side]);
+      const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site[side]);
+      in.sole_yaw[side] = std::atan2(R(1, 0), R(0, 0));
+    }
+    in.omega = std::sqrt(-m->opt.gravity[2] / std::max(0.3, com.z() - 0.5 * (in.sole[0].z() + in.sole[1].z())));
+    const bool finished = recovery_.Update(in, &reference_);
+    diagnostics_.capture_point = recovery_.capture_point();
+    diagnostics_.recovery_phase = recovery_.phase();
+    diagnostics_.recovery_steps = recovery_.steps();
+    diagnostics_.last_landing = recovery_.last_landing();
+    if (finished && !options_.reference) LatchStandingReference(scene, robot, d);
+  }
+
   // Which feet bear weight: the plan's contact flags.
   std::vector<int> stance;
   for (int side = 0; side < 2; ++side) {
@@ -235,8 +264,6 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   p.g.setZero(n);
 
   // Centre of mass: planned motion plus PD feedback.
-  const Vector3 com(d.subtree_com + 3 * index.body_begin);
-  const Vector3 com_vel = com_jv;
   Vector3 com_acc = ref.com_acceleration;
   com_acc.head<2>() += k.com_kp * (ref.com - com).head<2>() + k.com_kd * (ref.com_velocity - com_vel).head<2>();
   com_acc.z() += k.com_z_kp * (ref.com.z() - com.z()) + k.com_z_kd * (ref.com_velocity.z() - com_vel.z());
@@ -261,11 +288,13 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
 
   // Pelvis orientation: heading, side sway (roll) and bow (pitch).
   {
-    const Matrix3 R = RotationOf(d.xmat + 9 * index.body_begin);
+    const Matrix3& R = R_base;
     const Vector3 omega_pelvis = J_pelvis.bottomRows<3>() * v;
     const Vector3 acc = k.pelvis_kp * OrientationError(YawPitchRoll(ref.pelvis_yaw, ref.trunk_pitch, ref.trunk_roll), R) +
                         k.pelvis_kd * (Vector3(0, 0, ref.pelvis_yaw_rate) - omega_pelvis);
-    AddTask(J_pelvis.bottomRows<3>(), acc, k.w_pelvis, &p);
+    // Kept upright while recovering: a bowing torso moves the CoM the recovery planned for.
+    const bool recovering = recovery_.phase() != BalanceRecovery::Phase::kIdle;
+    AddTask(J_pelvis.bottomRows<3>(), acc, recovering ? k.w_pelvis_recovery : k.w_pelvis, &p);
   }
 
   // Joint posture: torso twist, arms, nominal leg bend, handkerchief spin.
@@ -396,9 +425,16 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
       tau(dof) += M(dof, dof) * (k.posture_kp * (nominal_q_[a] - state_.joint_q[a]) - k.posture_kd * state_.joint_v[a]);
     }
   }
+  // Scenario 7: count the ticks where a command had to be clipped to a motor's limit.
+  bool saturated = false;
   for (int a = 0; a < info.nu; ++a) {
-    ctrl[a] = std::clamp(tau(info.actuator_dof[a]), info.ctrl_min[a], info.ctrl_max[a]);
+    const double t = tau(info.actuator_dof[a]);
+    ctrl[a] = std::clamp(t, info.ctrl_min[a], info.ctrl_max[a]);
+    const double limit = std::max(std::abs(info.ctrl_min[a]), std::abs(info.ctrl_max[a]));
+    if (limit > 0) diagnostics_.max_torque_ratio = std::max(diagnostics_.max_torque_ratio, std::abs(t) / limit);
+    saturated |= t < info.ctrl_min[a] || t > info.ctrl_max[a];
   }
+  diagnostics_.saturated_ticks += saturated;
 }
 
 ControllerFactory MakeWholeBodyControllerFactory(const WholeBodyOptions& options) {

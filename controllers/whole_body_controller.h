@@ -13,15 +13,18 @@
 //   centre of mass, swing feet (position + orientation), pelvis orientation (heading,
 //   sway roll, bow pitch), joint posture (torso twist, arms, legs' nominal bend,
 //   handkerchief spin phase-locked to the reference), small regularisation.
-// Balance: the CoM task is a PD on the planned CoM; the capture-point (DCM) error is
-//   computed for diagnostics only (a DCM stabiliser and step adjustment are future work).
+// Balance: the CoM task is a PD on the planned CoM; when the capture point leaves the
+//   support, BalanceRecovery (controllers/balance_recovery.h) takes over the reference
+//   and steps.
 #ifndef YANGBOT_CONTROLLERS_WHOLE_BODY_CONTROLLER_H_
 #define YANGBOT_CONTROLLERS_WHOLE_BODY_CONTROLLER_H_
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "controllers/balance_recovery.h"
 #include "controllers/qp_solver.h"
 #include "controllers/reference.h"
 #include "controllers/robot_state.h"
@@ -49,6 +52,7 @@ struct WholeBodyGains {
   double w_com = 100;            ///< CoM task weight
   double w_foot = 100;           ///< swing foot task weight
   double w_pelvis = 10;          ///< pelvis orientation weight
+  double w_pelvis_recovery = 100;  ///< pelvis orientation weight while stepping to recover
   double w_torso = 10;           ///< torso twist joint weight
   double w_legs = 0.01;          ///< leg posture weight (resolves redundancy)
   double w_arms = 5;             ///< arm joint weight
@@ -72,6 +76,7 @@ struct WholeBodyOptions {
   double stand_hanky_rate = 0;      ///< rev/s, spin while standing without a reference
   double fall_tilt = 0.8;           ///< rad: beyond this torso tilt the robot is fallen
   double fall_height = 0.55;        ///< m: below this pelvis height the robot is fallen
+  BalanceRecoveryParams recovery;   ///< capture-point stepping
 };
 
 /// Per-tick diagnostics (for tests, reports and the viewer).
@@ -86,6 +91,12 @@ struct WholeBodyDiagnostics {
   Eigen::Vector2d dcm_error = Eigen::Vector2d::Zero();  ///< m, capture point error
   Eigen::Vector2d cop = Eigen::Vector2d::Zero();       ///< m, commanded centre of pressure
   std::array<double, 2> hanky_phase_error{};           ///< rad, wrapped
+  Eigen::Vector2d capture_point = Eigen::Vector2d::Zero();  ///< m, measured (floor plane)
+  BalanceRecovery::Phase recovery_phase = BalanceRecovery::Phase::kIdle;  ///< stepping state
+  int recovery_steps = 0;                              ///< recovery steps taken so far
+  Eigen::Vector3d last_landing = Eigen::Vector3d::Zero();  ///< m, last planned recovery landing
+  int64_t saturated_ticks = 0;  ///< ticks where a commanded torque reached a motor's limit
+  double max_torque_ratio = 0;  ///< largest |commanded torque| / limit so far
 };
 
 /// The whole-body controller of one robot.
@@ -122,9 +133,14 @@ class WholeBodyController : public RobotController {
   RobotReference reference_;
   WholeBodyDiagnostics diagnostics_;
   RobotState state_;
+  BalanceRecovery recovery_;
   QpSolver qp_;
   QpProblem problem_;
   QpSolution solution_;
+  // Per-tick scratch (dynamics and Jacobians of this tick), kept to avoid reallocation.
+  Eigen::MatrixXd M_, J_com_, J_pelvis_;
+  Eigen::VectorXd h_;
+  std::array<Eigen::MatrixXd, 2> J_foot_;
   // Jacobians of the previous tick, for the J-dot v terms (finite differences).
   Eigen::MatrixXd prev_J_com_;
   std::array<Eigen::MatrixXd, 2> prev_J_foot_;

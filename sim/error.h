@@ -23,9 +23,16 @@ std::string FormatFileError(std::string_view file, int line, int column, std::st
 std::string ReadFileOrThrow(const std::string& path);
 
 /// Writes a file atomically: a temporary file in the same folder, flushed, then renamed
-/// over `path`. When `keep_backup` is set, an existing file is first kept as `path.bak`.
-/// Throws Error on failure and leaves any existing file intact.
+/// over `path` (and the folder flushed). When `keep_backup` is set, an existing file is
+/// first kept as `path.bak` (itself replaced atomically; no backup, no save). Throws Error
+/// on failure and leaves any existing file intact; a crash at any point leaves either the
+/// old or the new file at `path`, never a mix.
 void WriteFileAtomic(const std::string& path, std::string_view contents, bool keep_backup = false);
+
+/// Test seam: `hook` (if set) is called with the temporary file's path once it is written
+/// and flushed and the backup is kept, just before the rename; tests kill the process or
+/// throw there to interrupt a save at its worst moment. Pass nullptr to remove it.
+void SetBeforeRenameHookForTesting(void (*hook)(const std::string& temp_path));
 
 }  // namespace yangbot
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace yangbot {
 
@@ -41,6 +42,10 @@ void UpdateMetrics(const Scene& scene, const mjData& d, int warnings_before, Met
     if (!r.fallen && (height < kFallPelvisHeight || tilt > kFallTiltAngle)) {
       r.fallen = true;
       r.fall_time = d.time;
+      char message[96];
+      std::snprintf(message, sizeof(message), "fell: pelvis %.2f m high, torso tilted %.0f deg",
+                    height, tilt * 180 / M_PI);
+      metrics->events.push_back({d.time, i, "fall", message});
     }
     const int u0 = scene.robot(i).ctrl_begin;
     bool saturated = false;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "sim/scene.h"
@@ -27,6 +28,16 @@ struct RobotMetrics {
   double max_torque_ratio = 0;         ///< largest |ctrl| / limit seen
 };
 
+/// Something that happened during a run (the report's "events", in time order).
+struct RunEvent {
+  double time = 0;      ///< s
+  int robot = -1;       ///< robot index; -1: the stage as a whole
+  std::string kind;     ///< "fall", "dropout", "push", "imu_freeze", "weak_motor", or a health
+                        ///< failure: "bad_state", "diverged", "bad_qacc", "contact_overflow",
+                        ///< "constraint_overflow", "singular_inertia", "mujoco_warning"
+  std::string message;  ///< what happened, for people
+};
+
 /// Whole-run measurements.
 struct Metrics {
   std::vector<RobotMetrics> robots;                                   ///< one per robot
@@ -34,6 +45,7 @@ struct Metrics {
   double min_separation_time = 0;                                    ///< s, when it happened
   int mujoco_warnings = 0;                                           ///< MuJoCo warnings raised
   int64_t steps = 0;                                                 ///< steps measured
+  std::vector<RunEvent> events;                                      ///< in time order
 
   /// Number of robots that fell.
   int falls() const;

@@ -61,8 +61,17 @@ nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall
   nlohmann::json fallen = nlohmann::json::array();
   int64_t saturated = 0;
   nlohmann::json per_robot = nlohmann::json::array();
+  nlohmann::json failed = nlohmann::json::array();
+  nlohmann::json events = nlohmann::json::array();
+  for (const RunEvent& e : metrics.events) {
+    events.push_back({{"time", e.time}, {"robot", e.robot}, {"kind", e.kind}, {"message", e.message}});
+  }
   for (int i = 0; i < scene.robot_count(); ++i) {
     const RobotMetrics& r = metrics.robots[i];
+    const bool robot_failed = i < static_cast<int>(state.health.size()) && state.health[i].failed;
+    if (robot_failed) failed.push_back(i);
+    const nlohmann::json failure =
+        robot_failed ? nlohmann::json(state.health[i].failure) : nlohmann::json(nullptr);
     if (r.fallen) fallen.push_back(i);
     saturated += r.saturated_ticks;
     per_robot.push_back({{"robot", i},
@@ -72,7 +81,9 @@ nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall
                          {"max_tilt_deg", r.max_tilt * 180.0 / M_PI},
                          {"saturated_ticks", r.saturated_ticks},
                          {"max_torque_ratio", r.max_torque_ratio},
-                         {"powered", static_cast<bool>(state.powered[i])}});
+                         {"powered", static_cast<bool>(state.powered[i])},
+                         {"failed", robot_failed},
+                         {"failure", failure}});
   }
   report["fallen_robots"] = fallen;
   report["min_separation_m"] =
@@ -82,6 +93,8 @@ nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall
   report["steps"] = state.steps;
   report["state_sha256"] = StateHash(scene.model(), *state.data);
   report["per_robot"] = per_robot;
+  report["failed_robots"] = failed;
+  report["events"] = events;
   return report;
 }
 

@@ -36,7 +36,9 @@ class TrajectoryRecorder {
 };
 
 /// The run report: robots, sim_seconds, wall_seconds, realtime_factor, falls, fallen_robots,
-/// min_separation_m, mujoco_warnings, per-robot details and the trajectory hash.
+/// min_separation_m, mujoco_warnings, per-robot details (failed, failure: the kind of the
+/// health event that ended its dance), failed_robots, events (time, robot, kind, message)
+/// and the trajectory hash.
 nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall_seconds);
 
 /// SHA-256 of a byte string, as 64 lowercase hex digits.

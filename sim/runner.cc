@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <sstream>
 
@@ -9,22 +10,43 @@
 
 namespace yangbot {
 
+namespace {
+
+// The form each fault kind is written in (for error messages).
+const char* FaultUsage(const std::string& kind) {
+  if (kind == "dropout") return "dropout:ROBOT@TIME";
+  if (kind == "push") return "push:ROBOT@TIME:FX,FY,FZ:DURATION";
+  if (kind == "imu") return "imu:ROBOT@TIME:DURATION";
+  if (kind == "motor") return "motor:ROBOT@TIME:JOINT:FRACTION";
+  return "dropout:ROBOT@TIME, push:ROBOT@TIME:FX,FY,FZ:DURATION, imu:ROBOT@TIME:DURATION or "
+         "motor:ROBOT@TIME:JOINT:FRACTION";
+}
+
+}  // namespace
+
 Fault ParseFault(const std::string& text) {
+  std::string kind;
   auto fail = [&](const std::string& why) -> Fault {
-    throw Error("error: bad --fault '" + text + "': " + why +
-                " (expected dropout:ROBOT@TIME or push:ROBOT@TIME:FX,FY,FZ:DURATION)");
+    throw Error("error: bad --fault '" + text + "': " + why + " (expected " + FaultUsage(kind) +
+                ")");
   };
   const size_t colon = text.find(':');
   if (colon == std::string::npos) return fail("missing ':' after the fault kind");
-  const std::string kind = text.substr(0, colon);
+  kind = text.substr(0, colon);
   std::string rest = text.substr(colon + 1);
   Fault fault;
   if (kind == "dropout") {
     fault.kind = Fault::Kind::kDropout;
   } else if (kind == "push") {
     fault.kind = Fault::Kind::kPush;
+  } else if (kind == "imu") {
+    fault.kind = Fault::Kind::kImuFreeze;
+  } else if (kind == "motor") {
+    fault.kind = Fault::Kind::kWeakMotor;
   } else {
-    return fail("unknown fault kind '" + kind + "'");
+    const std::string unknown = kind;
+    kind.clear();
+    return fail("unknown fault kind '" + unknown + "'");
   }
   // Strict number parsing: the whole token must be a finite number.
   auto number = [&](const std::string& token, const char* what) {
@@ -33,9 +55,14 @@ Fault ParseFault(const std::string& text) {
     try {
       v = std::stod(token, &used);
     } catch (...) {
-      fail(std::string("bad ") + what);
+      fail(std::string("bad ") + what + " '" + token + "'");
     }
-    if (used != token.size() || !std::isfinite(v)) fail(std::string("bad ") + what);
+    if (used != token.size() || !std::isfinite(v)) fail(std::string("bad ") + what + " '" + token + "'");
+    return v;
+  };
+  auto duration = [&](const std::string& token) {
+    const double v = number(token, "duration");
+    if (v <= 0 || v > 1e4) fail("duration must be in (0, 1e4] s");
     return v;
   };
   const size_t at = rest.find('@');
@@ -43,19 +70,35 @@ Fault ParseFault(const std::string& text) {
   const std::string robot = rest.substr(0, at);
   if (robot.empty() || robot.size() > 3 ||
       !std::all_of(robot.begin(), robot.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return fail("bad robot index");
+    return fail("bad robot index '" + robot + "' (robots are numbered from 0)");
   }
   fault.robot = std::stoi(robot);
   rest = rest.substr(at + 1);
   std::vector<std::string> parts;
   std::stringstream stream(rest);
   for (std::string part; std::getline(stream, part, ':');) parts.push_back(part);
+  if (!rest.empty() && rest.back() == ':') parts.push_back("");
   if (parts.empty()) return fail("missing time");
   fault.time = number(parts[0], "time");
   if (fault.time < 0) return fail("time must be >= 0");
-  if (fault.kind == Fault::Kind::kDropout) {
-    if (parts.size() != 1) return fail("dropout takes no force");
-    return fault;
+  switch (fault.kind) {
+    case Fault::Kind::kDropout:
+      if (parts.size() != 1) return fail("dropout takes only a time");
+      return fault;
+    case Fault::Kind::kImuFreeze:
+      if (parts.size() != 2) return fail("imu needs a DURATION");
+      fault.duration = duration(parts[1]);
+      return fault;
+    case Fault::Kind::kWeakMotor: {
+      if (parts.size() != 3) return fail("motor needs a JOINT and a FRACTION");
+      fault.joint = parts[1];
+      if (fault.joint.empty()) return fail("missing JOINT (a motor name, e.g. left_knee)");
+      fault.fraction = number(parts[2], "fraction");
+      if (fault.fraction < 0 || fault.fraction > 1) return fail("FRACTION must be in [0, 1]");
+      return fault;
+    }
+    case Fault::Kind::kPush:
+      break;
   }
   if (parts.size() != 3) return fail("push needs FX,FY,FZ and DURATION");
   std::vector<std::string> components;
@@ -66,9 +109,27 @@ Fault ParseFault(const std::string& text) {
     fault.force[k] = number(components[k], "force");
     if (std::abs(fault.force[k]) > 1e5) return fail("force beyond 1e5 N");
   }
-  fault.duration = number(parts[2], "duration");
-  if (fault.duration <= 0 || fault.duration > 1e4) return fail("duration must be in (0, 1e4] s");
+  fault.duration = duration(parts[2]);
   return fault;
+}
+
+void CheckFault(const Scene& scene, const Fault& fault) {
+  if (fault.robot < 0 || fault.robot >= scene.robot_count()) {
+    throw Error("error: fault names robot " + std::to_string(fault.robot) + " but the stage has " +
+                std::to_string(scene.robot_count()) + " robots (0 to " +
+                std::to_string(scene.robot_count() - 1) + ")");
+  }
+  const RobotInfo& info = scene.robot_info();
+  if (fault.kind == Fault::Kind::kWeakMotor &&
+      RobotInfo::IndexOf(info.actuator_names, fault.joint) < 0) {
+    std::string motors;
+    for (const auto& name : info.actuator_names) motors += (motors.empty() ? "" : ", ") + name;
+    throw Error("error: motor fault names '" + fault.joint + "' but the robot's motors are " +
+                motors);
+  }
+  if (fault.kind == Fault::Kind::kImuFreeze && info.imu_sensors.empty()) {
+    throw Error(info.path + ": error: an imu fault needs an IMU: sensors on a site named 'imu'");
+  }
 }
 
 RunState::~RunState() {
@@ -81,26 +142,310 @@ std::unique_ptr<RunState> RunState::Clone(const Scene& scene) const {
   mj_copyData(copy->data, scene.model(), data);
   for (const auto& c : controllers) copy->controllers.push_back(c->Clone());
   copy->faults = faults;
+  copy->fault_progress = fault_progress;
   copy->powered = powered;
+  copy->health = health;
   copy->metrics = metrics;
   copy->seed = seed;
   copy->steps = steps;
   return copy;
 }
 
+namespace {
+
+std::string Number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.3g", v);
+  return buffer;
+}
+
+// Stage joint owning qpos address `adr` (or dof `adr` when `dof` is set), with the entry's
+// index inside the joint for free and ball joints: "r01/floating_base[2]", "r01/left_knee".
+std::string EntryName(const mjModel* m, int adr, bool dof) {
+  for (int j = 0; j < m->njnt; ++j) {
+    const int begin = dof ? m->jnt_dofadr[j] : m->jnt_qposadr[j];
+    const int type = m->jnt_type[j];
+    const int size = type == mjJNT_FREE ? (dof ? 6 : 7)
+                     : type == mjJNT_BALL ? (dof ? 3 : 4)
+                                           : 1;
+    if (adr < begin || adr >= begin + size) continue;
+    const char* name = mj_id2name(m, mjOBJ_JOINT, j);
+    std::string out = name ? name : "joint " + std::to_string(j);
+    if (size > 1) out += "[" + std::to_string(adr - begin) + "]";
+    return out;
+  }
+  return "entry " + std::to_string(adr);
+}
+
+// Robot owning stage body `body`, -1 for the world.
+int RobotOfBody(const Scene& scene, int body) {
+  return body >= 1 ? (body - 1) / scene.robot_info().nbody : -1;
+}
+
+// Puts a failed robot back at its last healthy pose, at rest and unpowered.
+void HoldStill(const Scene& scene, RunState* state, int robot) {
+  const RobotInfo& info = scene.robot_info();
+  const RobotIndex& r = scene.robot(robot);
+  mjData* d = state->data;
+  const std::vector<mjtNum>& pose = state->health[robot].last_good_qpos;
+  std::copy(pose.begin(), pose.end(), d->qpos + r.qpos_begin);
+  std::fill(d->qvel + r.dof_begin, d->qvel + r.dof_begin + info.nv, 0.0);
+  // Its forces too, so that a bad number found mid-step goes no further (the constraint
+  // solver couples all robots, and mj_Euler integrates qfrc_smooth + qfrc_constraint).
+  for (mjtNum* v : {d->qacc, d->qacc_smooth, d->qfrc_smooth, d->qfrc_constraint}) {
+    std::fill(v + r.dof_begin, v + r.dof_begin + info.nv, 0.0);
+  }
+  std::fill(d->qacc_warmstart + r.dof_begin, d->qacc_warmstart + r.dof_begin + info.nv, 0.0);
+  std::fill(d->ctrl + r.ctrl_begin, d->ctrl + r.ctrl_begin + info.nu, 0.0);
+}
+
+// Ends robot `robot`'s dance: reports why, powers it down and holds it still.
+void FailRobot(const Scene& scene, RunState* state, int robot, const std::string& kind,
+               const std::string& why) {
+  RobotHealth& health = state->health[robot];
+  if (health.failed) return;
+  health.failed = true;
+  health.failure = kind;
+  state->powered[robot] = false;
+  state->metrics.events.push_back(
+      {state->data->time, robot, kind,
+       why + "; its dance ends: powered down and held at its last healthy pose"});
+  HoldStill(scene, state, robot);
+}
+
+// The per-robot qpos/qvel check (see runner.h). Healthy robots' poses are remembered.
+void CheckState(const Scene& scene, RunState* state) {
+  const mjModel* m = scene.model();
+  const RobotInfo& info = scene.robot_info();
+  mjData* d = state->data;
+  for (int i = 0; i < scene.robot_count(); ++i) {
+    if (state->health[i].failed) {
+      HoldStill(scene, state, i);
+      continue;
+    }
+    const RobotIndex& r = scene.robot(i);
+    const mjtNum* q = d->qpos + r.qpos_begin;
+    const mjtNum* v = d->qvel + r.dof_begin;
+    // Branch-free; NaN fails every comparison.
+    bool healthy = true;
+    for (int k = 0; k < info.nq; ++k) healthy &= std::abs(q[k]) <= mjMAXVAL;
+    for (int k = 0; k < info.nv; ++k) healthy &= std::abs(v[k]) <= kMaxHealthySpeed;
+    if (healthy) {
+      std::copy(q, q + info.nq, state->health[i].last_good_qpos.begin());
+      continue;
+    }
+    // Rare path: name the first bad entry.
+    for (int k = 0; k < info.nq; ++k) {
+      if (!(std::abs(q[k]) <= mjMAXVAL)) {
+        FailRobot(scene, state, i, std::isfinite(q[k]) ? "diverged" : "bad_state",
+                  "qpos of " + EntryName(m, r.qpos_begin + k, false) + " is " + Number(q[k]));
+        break;
+      }
+    }
+    for (int k = 0; k < info.nv && !state->health[i].failed; ++k) {
+      if (!(std::abs(v[k]) <= kMaxHealthySpeed)) {
+        FailRobot(scene, state, i, std::isfinite(v[k]) ? "diverged" : "bad_state",
+                  "qvel of " + EntryName(m, r.dof_begin + k, true) + " is " + Number(v[k]) +
+                      (std::isfinite(v[k]) ? " (beyond " + Number(kMaxHealthySpeed) +
+                                                 "): the simulation diverged"
+                                           : ""));
+      }
+    }
+  }
+}
+
+// Fails the robots whose accelerations (`qacc`: d->qacc_smooth before the constraint
+// solver, d->qacc after it) MuJoCo's mj_checkAcc would reset the stage for.
+void CheckAcceleration(const Scene& scene, RunState* state, const mjtNum* qacc) {
+  const RobotInfo& info = scene.robot_info();
+  for (int i = 0; i < scene.robot_count(); ++i) {
+    if (state->health[i].failed) continue;
+    const mjtNum* a = qacc + scene.robot(i).dof_begin;
+    bool healthy = true;
+    for (int k = 0; k < info.nv; ++k) healthy &= std::abs(a[k]) <= mjMAXVAL;
+    if (healthy) continue;
+    for (int k = 0; k < info.nv; ++k) {
+      if (!(std::abs(a[k]) <= mjMAXVAL)) {
+        FailRobot(scene, state, i, "bad_qacc",
+                  "qacc of " + EntryName(scene.model(), scene.robot(i).dof_begin + k, true) +
+                      " is " + Number(a[k]));
+        break;
+      }
+    }
+  }
+}
+
+// Attributes the MuJoCo warnings raised during this step (counts above `before`) to robots.
+void CheckWarnings(const Scene& scene, RunState* state, const int before[mjNWARNING]) {
+  const mjModel* m = scene.model();
+  const mjData* d = state->data;
+  const RobotInfo& info = scene.robot_info();
+  const int n = scene.robot_count();
+  for (int w = 0; w < mjNWARNING; ++w) {
+    if (d->warning[w].number == before[w] || w == mjWARN_VGEOMFULL) continue;  // visual only
+    const int info_index = d->warning[w].lastinfo;
+    switch (w) {
+      case mjWARN_CONTACTFULL:
+      case mjWARN_CNSTRFULL: {
+        // Contacts are dropped once the memory is full: blame the robots that lost contacts
+        // (no constraint rows), else the robot holding the most contacts.
+        std::vector<int> contacts(n, 0), dropped(n, 0);
+        for (int c = 0; c < d->ncon; ++c) {
+          const mjContact& con = d->contact[c];
+          int robot = RobotOfBody(scene, m->geom_bodyid[con.geom1]);
+          if (robot < 0) robot = RobotOfBody(scene, m->geom_bodyid[con.geom2]);
+          if (robot < 0) continue;
+          ++contacts[robot];
+          dropped[robot] += w == mjWARN_CNSTRFULL && !con.exclude && con.efc_address < 0;
+        }
+        const bool any_dropped = std::any_of(dropped.begin(), dropped.end(), [](int k) { return k > 0; });
+        const std::vector<int>& blame = any_dropped ? dropped : contacts;
+        const int worst = static_cast<int>(std::max_element(blame.begin(), blame.end()) - blame.begin());
+        const bool contact = w == mjWARN_CONTACTFULL;
+        for (int i = 0; i < n; ++i) {
+          if (blame[i] == 0 || (!any_dropped && i != worst)) continue;
+          FailRobot(scene, state, i, contact ? "contact_overflow" : "constraint_overflow",
+                    std::string("the stage's ") +
+                        (contact ? "contact memory (nconmax " + std::to_string(m->nconmax)
+                                 : "constraint memory (njmax " + std::to_string(m->njmax)) +
+                        ") is full; this robot holds " + std::to_string(contacts[i]) + " of " +
+                        std::to_string(d->ncon) + " contacts" +
+                        (any_dropped ? ", " + std::to_string(dropped[i]) + " of them dropped" : ""));
+        }
+        break;
+      }
+      case mjWARN_INERTIA:
+        if (info_index >= 0 && info_index < m->nv) {
+          FailRobot(scene, state, info_index / info.nv, "singular_inertia",
+                    "the mass matrix is singular at " + EntryName(m, info_index, true));
+        }
+        break;
+      case mjWARN_BADQPOS:
+      case mjWARN_BADQVEL:
+      case mjWARN_BADQACC:
+      case mjWARN_BADCTRL: {
+        // CheckState/CheckAcceleration and the ctrl clamp catch these first; if MuJoCo still
+        // saw one it has reset the stage, which must not pass silently either.
+        const int size = w == mjWARN_BADQPOS ? info.nq : w == mjWARN_BADCTRL ? info.nu : info.nv;
+        const int robot = info_index >= 0 && size > 0 ? info_index / size : -1;
+        if (robot >= 0 && robot < n) {
+          FailRobot(scene, state, robot, "bad_state",
+                    std::string("MuJoCo: ") + mju_warningText(w, info_index));
+        } else {
+          state->metrics.events.push_back({d->time, -1, "mujoco_warning",
+                                           std::string("MuJoCo: ") + mju_warningText(w, info_index)});
+        }
+        break;
+      }
+      default:
+        state->metrics.events.push_back({d->time, -1, "mujoco_warning",
+                                         std::string("MuJoCo: ") + mju_warningText(w, info_index)});
+    }
+  }
+}
+
+// The stage addresses of robot `robot`'s IMU readings, in RobotInfo::imu_sensors order.
+template <typename F>
+void ForEachImuValue(const Scene& scene, int robot, F&& f) {
+  const mjModel* m = scene.model();
+  for (int local : scene.robot_info().imu_sensors) {
+    const int id = scene.robot(robot).sensor_begin + local;
+    for (int k = 0; k < m->sensor_dim[id]; ++k) f(m->sensor_adr[id] + k);
+  }
+}
+
+bool Active(const Fault& f, double time) { return time >= f.time && time < f.time + f.duration; }
+
+// Starts the faults whose time has come and applies pushes, dropouts and frozen IMUs.
+void ApplyFaults(const Scene& scene, RunState* state) {
+  const mjModel* m = scene.model();
+  mjData* d = state->data;
+  const RobotInfo& info = scene.robot_info();
+  // Forces are cleared every step so only active pushes act.
+  mju_zero(d->xfrc_applied, 6 * m->nbody);
+  if (state->fault_progress.size() < state->faults.size()) {
+    state->fault_progress.resize(state->faults.size());  // faults added during the run
+  }
+  for (size_t k = 0; k < state->faults.size(); ++k) {
+    const Fault& f = state->faults[k];
+    FaultProgress& progress = state->fault_progress[k];
+    if (d->time < f.time) continue;
+    if (!progress.started) {
+      progress.started = true;
+      std::string kind, message;
+      switch (f.kind) {
+        case Fault::Kind::kDropout:
+          kind = "dropout";
+          message = "dropped out: powered down";
+          break;
+        case Fault::Kind::kPush:
+          kind = "push";
+          message = "pushed with (" + Number(f.force[0]) + ", " + Number(f.force[1]) + ", " +
+                    Number(f.force[2]) + ") N for " + Number(f.duration) + " s";
+          break;
+        case Fault::Kind::kImuFreeze:
+          kind = "imu_freeze";
+          message = "IMU readings frozen for " + Number(f.duration) + " s";
+          ForEachImuValue(scene, f.robot,
+                          [&](int adr) { progress.held_readings.push_back(d->sensordata[adr]); });
+          break;
+        case Fault::Kind::kWeakMotor:
+          kind = "weak_motor";
+          progress.actuator = RobotInfo::IndexOf(info.actuator_names, f.joint);
+          message = "motor '" + f.joint + "' limited to " + Number(100 * f.fraction) +
+                    "% of its torque" +
+                    (progress.actuator < 0 ? " (no such motor: fault ignored)" : "");
+          break;
+      }
+      state->metrics.events.push_back({d->time, f.robot, kind, message});
+    }
+    if (f.kind == Fault::Kind::kDropout) state->powered[f.robot] = false;
+    if (f.kind == Fault::Kind::kPush && Active(f, d->time)) {
+      const int body = scene.robot(f.robot).body_begin + info.torso_body;
+      // Applied at the body's centre of mass (xfrc_applied acts at xipos).
+      for (int c = 0; c < 3; ++c) d->xfrc_applied[6 * body + c] += f.force[c];
+    }
+  }
+}
+
+// Overwrites the IMU readings of robots under an active imu fault with the held values.
+void HoldImuReadings(const Scene& scene, RunState* state) {
+  for (size_t k = 0; k < state->faults.size(); ++k) {
+    const Fault& f = state->faults[k];
+    const FaultProgress& progress = state->fault_progress[k];
+    if (f.kind != Fault::Kind::kImuFreeze || !progress.started || !Active(f, state->data->time)) {
+      continue;
+    }
+    size_t next = 0;
+    ForEachImuValue(scene, f.robot, [&](int adr) {
+      if (next < progress.held_readings.size()) state->data->sensordata[adr] = progress.held_readings[next++];
+    });
+  }
+}
+
+// Clamps the commands of weakened motors to their reduced torque limits.
+void LimitWeakMotors(const Scene& scene, RunState* state) {
+  const RobotInfo& info = scene.robot_info();
+  for (size_t k = 0; k < state->faults.size(); ++k) {
+    const Fault& f = state->faults[k];
+    const int a = state->fault_progress[k].actuator;
+    if (f.kind != Fault::Kind::kWeakMotor || !state->fault_progress[k].started || a < 0) continue;
+    double& ctrl = state->data->ctrl[scene.robot(f.robot).ctrl_begin + a];
+    ctrl = std::clamp(ctrl, f.fraction * info.ctrl_min[a], f.fraction * info.ctrl_max[a]);
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<RunState> StartRun(const Scene& scene, const ControllerFactory& factory,
                                    uint64_t seed, std::vector<Fault> faults, double noise) {
   const mjModel* m = scene.model();
-  for (const Fault& f : faults) {
-    if (f.robot < 0 || f.robot >= scene.robot_count()) {
-      throw Error("error: fault names robot " + std::to_string(f.robot) + " but the stage has " +
-                  std::to_string(scene.robot_count()) + " robots");
-    }
-  }
+  for (const Fault& f : faults) CheckFault(scene, f);
   auto state = std::make_unique<RunState>();
   state->data = mj_makeData(m);
   state->seed = seed;
   state->faults = std::move(faults);
+  state->fault_progress.resize(state->faults.size());
   state->powered.assign(scene.robot_count(), true);
   mjData* d = state->data;
   mj_resetDataKeyframe(m, d, scene.stand_key());
@@ -113,6 +458,11 @@ std::unique_ptr<RunState> StartRun(const Scene& scene, const ControllerFactory& 
     }
   }
   mj_forward(m, d);
+  state->health.resize(scene.robot_count());
+  for (int i = 0; i < scene.robot_count(); ++i) {
+    const mjtNum* q = d->qpos + scene.robot(i).qpos_begin;
+    state->health[i].last_good_qpos.assign(q, q + info.nq);
+  }
   for (int i = 0; i < scene.robot_count(); ++i) state->controllers.push_back(factory(scene, i));
   state->metrics.robots.resize(scene.robot_count());
   return state;
@@ -122,18 +472,14 @@ void Step(const Scene& scene, RunState* state) {
   const mjModel* m = scene.model();
   mjData* d = state->data;
   const RobotInfo& info = scene.robot_info();
+  // Before MuJoCo's own checks, which would reset the whole stage (see runner.h).
+  CheckState(scene, state);
+  int warnings[mjNWARNING];
+  for (int w = 0; w < mjNWARNING; ++w) warnings[w] = d->warning[w].number;
   const int warnings_before = CountWarnings(*d);
   mj_step1(m, d);
-  // Faults that start now; forces are cleared every step so only active pushes act.
-  mju_zero(d->xfrc_applied, 6 * m->nbody);
-  for (const Fault& f : state->faults) {
-    if (f.kind == Fault::Kind::kDropout && d->time >= f.time) state->powered[f.robot] = false;
-    if (f.kind == Fault::Kind::kPush && d->time >= f.time && d->time < f.time + f.duration) {
-      const int body = scene.robot(f.robot).body_begin + info.torso_body;
-      // Applied at the body's centre of mass (xfrc_applied acts at xipos).
-      for (int k = 0; k < 3; ++k) d->xfrc_applied[6 * body + k] += f.force[k];
-    }
-  }
+  ApplyFaults(scene, state);
+  HoldImuReadings(scene, state);
   for (int i = 0; i < scene.robot_count(); ++i) {
     double* ctrl = d->ctrl + scene.robot(i).ctrl_begin;
     if (state->powered[i]) {
@@ -146,8 +492,21 @@ void Step(const Scene& scene, RunState* state) {
       std::fill(ctrl, ctrl + info.nu, 0.0);
     }
   }
-  mj_step2(m, d);
+  LimitWeakMotors(scene, state);
+  // mj_step2 without mj_checkAcc (it resets the whole stage on one robot's bad qacc). The
+  // stage always uses the Euler integrator (robot files' <option> is not copied), so this
+  // is exactly mj_step2 otherwise.
+  mj_fwdActuation(m, d);
+  mj_fwdAcceleration(m, d);
+  CheckAcceleration(scene, state, d->qacc_smooth);  // before the solver couples the robots
+  mj_fwdConstraint(m, d);
+  mj_sensorAcc(m, d);
+  HoldImuReadings(scene, state);
+  CheckAcceleration(scene, state, d->qacc);
+  mj_Euler(m, d);
   ++state->steps;
+  CheckWarnings(scene, state, warnings);
+  CheckState(scene, state);
   UpdateMetrics(scene, *d, warnings_before, &state->metrics);
 }
 
@@ -162,6 +521,11 @@ void RunUntil(const Scene& scene, RunState* state, double t_end,
       next_report += 1.0;
     }
   }
+}
+
+int FailedRobots(const RunState& state) {
+  return static_cast<int>(std::count_if(state.health.begin(), state.health.end(),
+                                        [](const RobotHealth& h) { return h.failed; }));
 }
 
 }  // namespace yangbot

@@ -1,7 +1,34 @@
 // The fixed-step loop shared by the headless CLI and the viewer:
-//   mj_step1 -> every robot's controller -> faults -> mj_step2 -> metrics.
+//   mj_step1 -> faults -> every robot's controller -> motor faults -> mj_step2 -> metrics.
 // Scene is const; everything a run must remember is in RunState, so a run can be
 // cloned (snapshots, seeking) and replayed bit for bit.
+//
+// Simulation health. A robot whose simulation goes wrong ends its dance; the others go on.
+// - What counts as wrong, checked every step for every robot on its own blocks of mjData:
+//   a qpos entry that is not finite or beyond 1e10 (MuJoCo's own limit), a qvel entry not
+//   finite or beyond kMaxHealthySpeed (the simulation diverged: nothing on a robot moves at
+//   1000 m/s or rad/s), a qacc entry not finite or beyond 1e10, and the MuJoCo warnings
+//   (contact or constraint buffer full, singular inertia, bad numbers), each attributed to
+//   a robot: the one whose dof it names, or for a full buffer the robots whose contacts
+//   were dropped, else the one holding the most contacts.
+// - Why per robot, and before MuJoCo looks: MuJoCo 2.2.2's mj_checkPos/mj_checkVel
+//   (start of mj_step1) and mj_checkAcc (in mj_step2) answer one bad number anywhere
+//   with mj_resetData on the WHOLE stage. So Step checks qpos/qvel itself before
+//   mj_step1 (state edited between steps: viewer, tests) and after integrating, and runs
+//   mj_step2's stages itself (mj_fwdActuation, mj_fwdAcceleration, own check of
+//   qacc_smooth, mj_fwdConstraint, mj_sensorAcc, own check of qacc, mj_Euler), leaving out
+//   mj_checkAcc. The qacc_smooth check matters: the constraint solver couples all robots
+//   (dense factorisations, one line search), so a NaN reaching it would spread to every
+//   robot; a robot failed there has its forces zeroed first. Otherwise the robots are
+//   separate kinematic trees: a bad number stays in its robot's block of the
+//   block-diagonal mass matrix.
+// - What happens: the robot is marked failed (RobotHealth::failed), powered down, and held
+//   still at its last healthy pose (qpos restored, qvel and warm start zeroed) before and
+//   after every step, so it stays on stage as an obstacle with finite state. One RunEvent
+//   (time, robot, kind, message) says why. Nothing is thrown: the process and the other
+//   robots go on. Failed robots' contacts still count against the stage's contact memory.
+// - Cost: a few comparisons per dof and step (about 1 µs for 16 robots), a copy of each
+//   healthy robot's qpos block per step.
 #ifndef YANGBOT_SIM_RUNNER_H_
 #define YANGBOT_SIM_RUNNER_H_
 
@@ -18,6 +45,9 @@
 
 namespace yangbot {
 
+/// A qvel entry beyond this (m/s or rad/s) means the simulation diverged.
+constexpr double kMaxHealthySpeed = 1000;
+
 /// Per-robot control logic. Implementations live in controllers/; the runner only
 /// calls them. A controller reads its own robot's block of mjData (see RobotIndex).
 class RobotController {
@@ -26,7 +56,7 @@ class RobotController {
   /// Deep copy, memory included (for snapshots and replays).
   virtual std::unique_ptr<RobotController> Clone() const = 0;
   /// Motor torques (size robot_info().nu, N·m) for robot `robot` at d.time. `d` holds the
-  /// results of mj_step1 (kinematics, velocities, qM, qfrc_bias) for the whole stage.
+  /// results of mj_step1 (kinematics, velocities, qM, qfrc_bias, sensors) for the whole stage.
   virtual void Compute(const Scene& scene, int robot, const mjData& d, double* ctrl) = 0;
   /// Whether the controller has declared its robot fallen (it then relaxes its joints).
   virtual bool fallen() const { return false; }
@@ -36,26 +66,53 @@ class RobotController {
 using ControllerFactory = std::function<std::unique_ptr<RobotController>(const Scene&, int robot)>;
 
 /// An injected fault: the only forces on robots besides gravity, contacts and motors
-/// (and a viewer user's mouse push).
+/// (and a viewer user's mouse push), and the only sensor or motor defects.
 struct Fault {
-  enum class Kind { kDropout, kPush };
+  enum class Kind {
+    kDropout,    ///< the robot stops and is powered down for good
+    kPush,       ///< a force on its torso for `duration`
+    kImuFreeze,  ///< its IMU readings hold their values at `time` for `duration`
+    kWeakMotor,  ///< motor `joint` keeps `fraction` of its torque limit from `time` on
+  };
   Kind kind = Kind::kPush;
   int robot = 0;                  ///< robot index
   double time = 0;                ///< s, start
-  double duration = 0;            ///< s (push)
+  double duration = 0;            ///< s (push, imu)
   double force[3] = {0, 0, 0};    ///< N, world frame, applied at the torso's centre of mass (push)
+  std::string joint;              ///< actuator name, e.g. "left_knee" (motor)
+  double fraction = 1;            ///< share of the torque limit left, [0, 1] (motor)
 };
 
-/// Parses "dropout:ROBOT@TIME" or "push:ROBOT@TIME:FX,FY,FZ:DURATION"; throws Error.
+/// Parses "dropout:ROBOT@TIME", "push:ROBOT@TIME:FX,FY,FZ:DURATION",
+/// "imu:ROBOT@TIME:DURATION" or "motor:ROBOT@TIME:JOINT:FRACTION"; throws Error.
 Fault ParseFault(const std::string& text);
+
+/// Checks a fault against the stage (robot index, motor name, IMU present); throws Error.
+void CheckFault(const Scene& scene, const Fault& fault);
+
+/// What the health checks remember about one robot.
+struct RobotHealth {
+  bool failed = false;                 ///< a health check ended its dance (held still, no power)
+  std::string failure;                 ///< kind of the event that ended it ("diverged", ...)
+  std::vector<mjtNum> last_good_qpos;  ///< its qpos block (size nq) when last healthy; held there once failed
+};
+
+/// What the runner remembers about one fault while it acts.
+struct FaultProgress {
+  bool started = false;               ///< its start time has come (event reported)
+  int actuator = -1;                  ///< motor: local actuator index
+  std::vector<mjtNum> held_readings;  ///< imu: the robot's IMU sensordata at the fault's start
+};
 
 /// Everything that changes during a run.
 struct RunState {
   mjData* data = nullptr;                                   ///< owned
   std::vector<std::unique_ptr<RobotController>> controllers;  ///< one per robot
   std::vector<Fault> faults;                                ///< injected faults
-  std::vector<bool> powered;                                ///< false once a robot drops out
-  Metrics metrics;                                          ///< measured from the state
+  std::vector<FaultProgress> fault_progress;                ///< one per fault (grown as faults are added)
+  std::vector<bool> powered;                                ///< false once a robot drops out or fails
+  std::vector<RobotHealth> health;                          ///< one per robot
+  Metrics metrics;                                          ///< measured from the state, events included
   uint64_t seed = 0;                                        ///< initial-posture noise seed
   int64_t steps = 0;                                        ///< physics steps taken
 
@@ -68,7 +125,8 @@ struct RunState {
 };
 
 /// Starts a run: every robot in the "stand" posture (plus a small seeded joint-angle
-/// noise, ±`noise` rad), one controller per robot from `factory`.
+/// noise, ±`noise` rad), one controller per robot from `factory`. Throws Error on a fault
+/// that does not fit the stage (CheckFault).
 std::unique_ptr<RunState> StartRun(const Scene& scene, const ControllerFactory& factory,
                                    uint64_t seed, std::vector<Fault> faults = {},
                                    double noise = 0.002);
@@ -79,6 +137,9 @@ void Step(const Scene& scene, RunState* state);
 /// Advances until d.time >= t_end; calls `progress` (if set) every ~1 s of sim time.
 void RunUntil(const Scene& scene, RunState* state, double t_end,
               const std::function<void(const RunState&)>& progress = nullptr);
+
+/// Number of robots whose dance a health check ended.
+int FailedRobots(const RunState& state);
 
 }  // namespace yangbot
 

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 #include "sim/error.h"
@@ -80,6 +82,129 @@ void ResolveFolder(XmlElement* compiler, const char* attribute,
   if (p.is_relative()) compiler->Set(attribute, (base / p).lexically_normal().string() + "/");
 }
 
+// A dof must move at least this much inertia (kg·m² for rotation, kg for translation).
+constexpr double kMinDofInertia = 1e-6;
+
+// "PATH:LINE:COL: error: MESSAGE" at an element of the robot file, or "PATH: error: MESSAGE"
+// when there is no element to point at.
+std::string LocatedError(const std::string& path, const XmlElement* where,
+                         const std::string& message) {
+  if (!where) return path + ": error: " + message;
+  return FormatFileError(path, where->line, where->column, message);
+}
+
+// The first element that starts on `line`, outside <default> (where nothing is compiled).
+const XmlElement* ElementOnLine(const XmlElement& e, int line) {
+  if (e.line == line) return &e;
+  for (const auto& child : e.children) {
+    if (child.tag == "default") continue;
+    if (const XmlElement* found = ElementOnLine(child, line)) return found;
+  }
+  return nullptr;
+}
+
+// The element of body `id` (MuJoCo numbers bodies depth first, in file order; 0 is the world).
+const XmlElement* BodyElement(const XmlElement& root, int id) {
+  const XmlElement* worldbody = root.Child("worldbody");
+  if (!worldbody || id < 1) return worldbody;
+  int next = 1;
+  std::function<const XmlElement*(const XmlElement&)> visit =
+      [&](const XmlElement& e) -> const XmlElement* {
+    for (const auto& child : e.children) {
+      if (child.tag != "body") continue;
+      if (next++ == id) return &child;
+      if (const XmlElement* found = visit(child)) return found;
+    }
+    return nullptr;
+  };
+  return visit(*worldbody);
+}
+
+// The element of joint `id`: its body's k-th <joint>/<freejoint>, else the body.
+const XmlElement* JointElement(const XmlElement& root, const mjModel* m, int id) {
+  const int body = m->jnt_bodyid[id];
+  const XmlElement* e = BodyElement(root, body);
+  if (!e) return nullptr;
+  int k = id - m->body_jntadr[body];
+  for (const auto& child : e->children) {
+    if ((child.tag == "joint" || child.tag == "freejoint") && k-- == 0) return &child;
+  }
+  return e;
+}
+
+// The element of actuator `id` (actuators are numbered in file order).
+const XmlElement* ActuatorElement(const XmlElement& root, int id) {
+  int next = 0;
+  for (const auto& section : root.children) {
+    if (section.tag != "actuator") continue;
+    for (const auto& child : section.children) {
+      if (next++ == id) return &child;
+    }
+  }
+  return nullptr;
+}
+
+// MuJoCo's load error ("Error: WHAT\nObject name = N, id = I, line = L, column = -1" or
+// "XML Error: WHAT\n\nElement 'TAG', line L") as "PATH:LINE:COL: error: TAG 'N': WHAT".
+std::string MujocoLoadError(const std::string& path, const XmlElement& root, const char* error) {
+  std::string text = error;
+  std::string what = text.substr(0, text.find('\n'));
+  for (const char* prefix : {"XML Error: ", "Error: "}) {
+    if (what.starts_with(prefix)) what = what.substr(std::strlen(prefix));
+  }
+  if (what.empty()) what = "MuJoCo could not load the robot";
+  int line = 0;  // the location, if any, follows the first line
+  const size_t details = text.find('\n');
+  for (const char* key : {"line = ", "line "}) {
+    const size_t at = details == std::string::npos ? details : text.find(key, details);
+    if (at != std::string::npos) {
+      line = std::atoi(text.c_str() + at + std::strlen(key));
+      break;
+    }
+  }
+  const XmlElement* where = line > 0 ? ElementOnLine(root, line) : nullptr;
+  if (!where) {
+    return line > 0 ? FormatFileError(path, line, 1, what) : path + ": error: " + what;
+  }
+  const std::string name = where->Get("name");
+  return LocatedError(path, where,
+                      where->tag + (name.empty() ? "" : " '" + name + "'") + ": " + what);
+}
+
+// Why actuator `a` is not a torque motor on a joint ("" when it is one): the controllers
+// write joint torques in N·m into ctrl and read the torque limits from ctrlrange.
+std::string ActuatorProblem(const mjModel* m, int a) {
+  const std::string use = ": use <motor> (gear 1) with ctrlrange = the torque limit in N·m";
+  if (m->actuator_trntype[a] != mjTRN_JOINT) {
+    return "does not drive a joint (tendon, site or slider-crank transmission)" + use;
+  }
+  const int type = m->jnt_type[m->actuator_trnid[2 * a]];
+  if (type != mjJNT_HINGE && type != mjJNT_SLIDE) return "must drive a hinge or slide joint";
+  if (m->actuator_dyntype[a] != mjDYN_NONE) {
+    return "has activation dynamics, it is not a torque motor" + use;
+  }
+  if (m->actuator_gaintype[a] != mjGAIN_FIXED) {
+    return "has a state-dependent gain (a muscle?), it is not a torque motor" + use;
+  }
+  const mjtNum* bias = m->actuator_biasprm + a * mjNBIAS;
+  if (m->actuator_biastype[a] != mjBIAS_NONE) {
+    if (bias[1] != 0) return "is a position servo (kp " + Format(-bias[1]) + "), not a torque motor" + use;
+    if (bias[2] != 0) return "is a velocity servo (kv " + Format(-bias[2]) + "), not a torque motor" + use;
+    return "has a bias force, it is not a torque motor" + use;
+  }
+  const double gain = m->actuator_gainprm[a * mjNGAIN];
+  if (gain != 1) return "has gain " + Format(gain) + ", so ctrl is not the torque" + use;
+  const double gear = m->actuator_gear[6 * a];
+  if (gear != 1) return "has gear " + Format(gear) + ", so ctrl is not the joint torque" + use;
+  if (!m->actuator_ctrllimited[a]) return "has no ctrlrange (its torque limit)";
+  const double lo = m->actuator_ctrlrange[2 * a], hi = m->actuator_ctrlrange[2 * a + 1];
+  if (!(lo < 0 && hi > 0)) {
+    return "has ctrlrange [" + Format(lo) + ", " + Format(hi) +
+           "]: a torque limit must allow both signs (e.g. -40 40)";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string DefaultRobotPath() { return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1.xml"; }
@@ -107,42 +232,77 @@ int RobotInfo::IndexOf(const std::vector<std::string>& names, const std::string&
 
 RobotInfo LoadRobotInfo(const std::string& path) {
   if (!std::filesystem::exists(path)) throw Error(path + ": error: robot file not found");
+  // Our own reader first: it reports malformed XML with line and column, and it is the
+  // reader the stage is built with, so a file it rejects could not be staged anyway.
+  const XmlElement root = ParseXml(ReadFileOrThrow(path), path);
   char error[1024] = "";
   mjModel* m = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));
-  if (!m) throw Error(path + ": error: MuJoCo could not load the robot: " + error);
+  if (!m) throw Error(MujocoLoadError(path, root, error));
   RobotInfo info;
   info.path = path;
-  auto fail = [&](const std::string& message) {
+  auto fail = [&](const XmlElement* where, const std::string& message) {
     mj_deleteModel(m);
-    throw Error(path + ": error: " + message);
+    throw Error(LocatedError(path, where, message));
   };
+  auto name_of = [&](int type, int id) {
+    const char* n = mj_id2name(m, type, id);
+    return std::string(n ? n : "");
+  };
+  auto label = [&](int type, int id) {
+    const std::string name = name_of(type, id);
+    return name.empty() ? "#" + std::to_string(id) : "'" + name + "'";
+  };
+  const XmlElement* worldbody = root.Child("worldbody");
   // Exactly one top-level body, holding the free joint as its first joint.
   int top_level = 0;
   for (int b = 1; b < m->nbody; ++b) top_level += m->body_parentid[b] == 0;
-  if (top_level != 1) fail("the robot must have exactly one top-level body (found " +
-                           std::to_string(top_level) + ")");
-  if (m->njnt == 0 || m->jnt_type[0] != mjJNT_FREE || m->jnt_bodyid[0] != 1)
-    fail("the robot's root body must have a free joint (a floating base)");
-  for (int j = 1; j < m->njnt; ++j) {
-    if (m->jnt_type[j] == mjJNT_FREE) fail("the robot has more than one free joint");
+  if (top_level != 1) {
+    fail(worldbody, "the robot must have exactly one top-level body (found " +
+                        std::to_string(top_level) + ")");
   }
-  if (m->nmocap > 0) fail("the robot must not contain mocap bodies");
-  if (m->neq > 0) fail("the robot must not contain equality constraints");
-  if (m->nu == 0) fail("the robot has no actuators");
+  if (m->njnt == 0 || m->jnt_type[0] != mjJNT_FREE || m->jnt_bodyid[0] != 1) {
+    fail(BodyElement(root, 1), "the robot's root body must have a free joint (a floating base)");
+  }
+  for (int j = 1; j < m->njnt; ++j) {
+    if (m->jnt_type[j] == mjJNT_FREE) {
+      fail(BodyElement(root, m->jnt_bodyid[j]), "the robot has more than one free joint");
+    }
+  }
+  if (m->nmocap > 0) fail(nullptr, "the robot must not contain mocap bodies");
+  if (m->neq > 0) fail(root.Child("equality"), "the robot must not contain equality constraints");
+  if (m->nu == 0) fail(nullptr, "the robot has no actuators");
   for (int a = 0; a < m->nu; ++a) {
-    const char* name = mj_id2name(m, mjOBJ_ACTUATOR, a);
-    const std::string label = name ? name : "#" + std::to_string(a);
-    const bool is_motor = m->actuator_trntype[a] == mjTRN_JOINT &&
-                          m->actuator_dyntype[a] == mjDYN_NONE &&
-                          m->actuator_gaintype[a] == mjGAIN_FIXED &&
-                          m->actuator_biastype[a] == mjBIAS_NONE;
-    if (!is_motor) fail("actuator '" + label + "' is not a torque motor on a joint");
-    if (!m->actuator_ctrllimited[a]) fail("actuator '" + label + "' has no ctrlrange (torque limit)");
+    const std::string problem = ActuatorProblem(m, a);
+    if (!problem.empty()) {
+      fail(ActuatorElement(root, a), "actuator " + label(mjOBJ_ACTUATOR, a) + " " + problem);
+    }
   }
   for (int b = 1; b < m->nbody; ++b) {
     if (!(m->body_mass[b] > 0)) {
-      const char* name = mj_id2name(m, mjOBJ_BODY, b);
-      fail(std::string("body '") + (name ? name : "?") + "' has no mass");
+      fail(BodyElement(root, b), "body " + label(mjOBJ_BODY, b) + " has no mass");
+    }
+  }
+  // MuJoCo only rejects moving bodies lighter than 1e-15; a joint that moves next to no
+  // inertia still makes the dynamics stiff enough to blow up. Measured on the H1-class
+  // robot: the lightest dof (a handkerchief spinner) has 1.05e-3 kg·m².
+  {
+    mjData* d = mj_makeData(m);
+    mj_kinematics(m, d);
+    mj_comPos(m, d);
+    mj_crb(m, d);
+    std::vector<mjtNum> diagonal(m->nv);
+    for (int v = 0; v < m->nv; ++v) diagonal[v] = d->qM[m->dof_Madr[v]];
+    mj_deleteData(d);
+    for (int v = 0; v < m->nv; ++v) {
+      if (!(diagonal[v] >= kMinDofInertia)) {
+        const int joint = m->dof_jntid[v];
+        const char* unit = m->jnt_type[joint] == mjJNT_SLIDE ? " kg" : " kg·m²";
+        fail(JointElement(root, m, joint),
+             "joint " + label(mjOBJ_JOINT, joint) + " moves an inertia of " +
+                 Format(diagonal[v]) + unit + ", below " + Format(kMinDofInertia) + unit +
+                 ": the simulation would blow up; give its bodies realistic masses and "
+                 "inertias (or the joint an armature)");
+      }
     }
   }
   info.nq = m->nq;
@@ -152,10 +312,6 @@ RobotInfo LoadRobotInfo(const std::string& path) {
   info.njnt = m->njnt;
   info.ngeom = m->ngeom - m->body_geomnum[0];
   info.nsensor = m->nsensor;
-  auto name_of = [&](int type, int id) {
-    const char* n = mj_id2name(m, type, id);
-    return std::string(n ? n : "");
-  };
   for (int b = 1; b < m->nbody; ++b) info.body_names.push_back(name_of(mjOBJ_BODY, b));
   for (int j = 0; j < m->njnt; ++j) info.joint_names.push_back(name_of(mjOBJ_JOINT, j));
   for (int g = 0; g < m->ngeom; ++g) {
@@ -168,9 +324,6 @@ RobotInfo LoadRobotInfo(const std::string& path) {
   for (int a = 0; a < m->nu; ++a) {
     info.actuator_names.push_back(name_of(mjOBJ_ACTUATOR, a));
     const int joint = m->actuator_trnid[2 * a];
-    if (m->jnt_type[joint] != mjJNT_HINGE && m->jnt_type[joint] != mjJNT_SLIDE) {
-      fail("actuator '" + info.actuator_names.back() + "' must drive a hinge or slide joint");
-    }
     info.actuator_qpos.push_back(m->jnt_qposadr[joint]);
     info.actuator_dof.push_back(m->jnt_dofadr[joint]);
     info.ctrl_min.push_back(m->actuator_ctrlrange[2 * a]);
@@ -182,6 +335,12 @@ RobotInfo LoadRobotInfo(const std::string& path) {
   info.stand_qpos.assign(qpos, qpos + m->nq);
   info.mass = mj_getTotalmass(m);
   info.torso_body = std::max(0, RobotInfo::IndexOf(info.body_names, "torso_link"));
+  const int imu_site = mj_name2id(m, mjOBJ_SITE, "imu");
+  for (int s = 0; s < m->nsensor; ++s) {
+    if (imu_site >= 0 && m->sensor_objtype[s] == mjOBJ_SITE && m->sensor_objid[s] == imu_site) {
+      info.imu_sensors.push_back(s);
+    }
+  }
   mj_deleteModel(m);
   return info;
 }

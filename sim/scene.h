@@ -51,6 +51,7 @@ struct RobotInfo {
   std::vector<double> ctrl_min, ctrl_max;   ///< N·m, torque limits of actuator i
   double mass = 0;                          ///< kg, total
   int torso_body = 0;                       ///< local body "torso_link", else 0 (the root)
+  std::vector<int> imu_sensors;             ///< local sensors mounted on the site "imu" (the IMU)
 
   /// Local index of a named element (-1 when absent); `names` is one of the lists above.
   static int IndexOf(const std::vector<std::string>& names, const std::string& name);
@@ -105,7 +106,11 @@ class Scene {
   int stand_key_ = 0;
 };
 
-/// Loads a single-robot MJCF and reads its RobotInfo; throws yangbot::Error on a bad model.
+/// Loads a single-robot MJCF and reads its RobotInfo; throws yangbot::Error naming what is
+/// wrong ("PATH:LINE:COL: error: ..." where it points at an element): malformed XML, what
+/// MuJoCo rejects, no single floating base, mocap bodies, equality constraints, actuators
+/// that are not torque motors on joints with a torque limit, massless bodies, and dofs that
+/// move next to no inertia (the dynamics would blow up).
 RobotInfo LoadRobotInfo(const std::string& path);
 
 /// Builds the scene MJCF text for the options (used by Scene::Build).

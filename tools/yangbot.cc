@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
       AddFmtCommand(&app),
       AddSnapshotCommand(&app),
       AddViewCommand(&app),
+      AddRegressCommand(&app),
+      AddMusicCommand(&app),
+      AddBeatsCommand(&app),
   };
   try {
     app.parse(argc, argv);

@@ -14,8 +14,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Next to this file (CMake compiles it by its absolute path).
-const fs::path kBadDir = fs::path(__FILE__).parent_path() / "testdata" / "bad";
+// YANGBOT_TESTDATA_DIR is tests/testdata; this folder's data sits beside it (not __FILE__,
+// which ccache may make relative).
+const fs::path kBadDir =
+    fs::path(YANGBOT_TESTDATA_DIR).parent_path() / "choreography" / "testdata" / "bad";
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "sim/error.h"
@@ -91,6 +96,51 @@ TEST(WriteFileAtomicTest, ReplacesContentsKeepsABackupAndUsesNormalPermissions) 
   struct stat info;
   ASSERT_EQ(stat(path.c_str(), &info), 0);
   EXPECT_NE(info.st_mode & S_IRGRP, 0u) << "not 0600: a report must be readable like any file";
+}
+
+// A save killed at its worst moment (new contents written and flushed, backup kept, not yet
+// renamed): the original is intact and the backup holds it too. The child process dies
+// by SIGKILL from the test seam, deterministically at that point.
+TEST(WriteFileAtomicTest, ASaveKilledBeforeTheRenameLeavesTheOriginalAndTheBackup) {
+  const std::string path = ::testing::TempDir() + "/killed.txt";
+  std::remove((path + ".bak").c_str());
+  WriteFileAtomic(path, "the choreographer's work");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    SetBeforeRenameHookForTesting([](const std::string&) { raise(SIGKILL); });
+    WriteFileAtomic(path, "half a day later", /*keep_backup=*/true);
+    _exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the save was not interrupted";
+  EXPECT_EQ(ReadFileOrThrow(path), "the choreographer's work");
+  EXPECT_EQ(ReadFileOrThrow(path + ".bak"), "the choreographer's work");
+  // The next save works and replaces the file; the backup is the previous version.
+  WriteFileAtomic(path, "saved", /*keep_backup=*/true);
+  EXPECT_EQ(ReadFileOrThrow(path), "saved");
+  EXPECT_EQ(ReadFileOrThrow(path + ".bak"), "the choreographer's work");
+}
+
+// The same interruption as an error inside the process: it propagates, the original is
+// intact and no temporary file is left behind.
+TEST(WriteFileAtomicTest, ASaveFailingBeforeTheRenameCleansUp) {
+  const std::string folder = ::testing::TempDir() + "/atomic_fail";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const std::string path = folder + "/show.yangge";
+  WriteFileAtomic(path, "original");
+  SetBeforeRenameHookForTesting([](const std::string&) { throw Error("disk gone"); });
+  EXPECT_THROW(WriteFileAtomic(path, "new", /*keep_backup=*/true), Error);
+  SetBeforeRenameHookForTesting(nullptr);
+  EXPECT_EQ(ReadFileOrThrow(path), "original");
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"show.yangge", "show.yangge.bak"}));
 }
 
 TEST(WriteFileAtomicTest, AFailedWriteLeavesTheOriginalIntact) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/error.h"
@@ -146,6 +147,122 @@ TEST(FaultTest, RejectsMalformedFaults) {
 TEST(FaultTest, FaultOnAMissingRobotIsAnError) {
   auto scene = TwoRobots();
   EXPECT_THROW(StartRun(*scene, ZeroFactory(), 1, {ParseFault("dropout:5@1")}), Error);
+}
+
+TEST(FaultTest, ParsesImuAndMotorFaults) {
+  const Fault imu = ParseFault("imu:1@2.5:0.5");
+  EXPECT_EQ(imu.kind, Fault::Kind::kImuFreeze);
+  EXPECT_EQ(imu.robot, 1);
+  EXPECT_DOUBLE_EQ(imu.time, 2.5);
+  EXPECT_DOUBLE_EQ(imu.duration, 0.5);
+  const Fault motor = ParseFault("motor:0@1:left_knee:0.5");
+  EXPECT_EQ(motor.kind, Fault::Kind::kWeakMotor);
+  EXPECT_EQ(motor.joint, "left_knee");
+  EXPECT_DOUBLE_EQ(motor.fraction, 0.5);
+}
+
+// Each malformed fault names the problem and the form expected for its kind.
+TEST(FaultTest, ErrorsSayWhatIsWrongAndWhatWasExpected) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"kick:1@1", "unknown fault kind 'kick'"},
+      {"imu:1@1", "imu needs a DURATION (expected imu:ROBOT@TIME:DURATION)"},
+      {"imu:1@1:0", "duration must be in (0, 1e4] s"},
+      {"imu:1@1:0.5:2", "imu needs a DURATION"},
+      {"imu:x@1:0.5", "bad robot index 'x'"},
+      {"motor:1@1:left_knee", "motor needs a JOINT and a FRACTION (expected "
+                              "motor:ROBOT@TIME:JOINT:FRACTION)"},
+      {"motor:1@1::0.5", "missing JOINT"},
+      {"motor:1@1:left_knee:1.5", "FRACTION must be in [0, 1]"},
+      {"motor:1@1:left_knee:half", "bad fraction 'half'"},
+      {"motor:1@1:left_knee:", "bad fraction ''"},
+      {"dropout:1@1:", "dropout takes only a time"},
+      {"push:1@1:1,2,3:", "bad duration ''"},
+      {"imu:1@-2:0.5", "time must be >= 0"},
+  };
+  for (const auto& [text, expected] : cases) {
+    try {
+      ParseFault(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(FaultTest, StageChecksNameTheRobotAndTheMotor) {
+  auto scene = TwoRobots();
+  auto message = [&](const std::string& fault) {
+    try {
+      CheckFault(*scene, ParseFault(fault));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message("imu:2@1:0.5").find("robot 2 but the stage has 2 robots (0 to 1)"),
+            std::string::npos);
+  EXPECT_NE(message("motor:0@1:left_kneee:0.5").find("'left_kneee' but the robot's motors are "
+                                                     "left_hip_yaw, "),
+            std::string::npos);
+  EXPECT_EQ(message("motor:1@1:right_knee:0.5"), "accepted");
+  EXPECT_EQ(message("imu:1@1:0.5"), "accepted");
+}
+
+TEST(FaultTest, AFrozenImuHoldsItsReadingsForTheDurationOnly) {
+  auto scene = TwoRobots();
+  const RobotInfo& info = scene->robot_info();
+  ASSERT_EQ(info.imu_sensors.size(), 3u);  // framequat, gyro, accelerometer on the "imu" site
+  auto state = StartRun(*scene, ZeroFactory(), 1, {ParseFault("imu:1@0.1:0.2")});
+  const mjModel* m = scene->model();
+  // The readings of robot 1's IMU (and robot 0's, which must keep changing).
+  auto readings = [&](int robot) {
+    std::vector<double> out;
+    for (int local : info.imu_sensors) {
+      const int id = scene->robot(robot).sensor_begin + local;
+      for (int k = 0; k < m->sensor_dim[id]; ++k) out.push_back(state->data->sensordata[m->sensor_adr[id] + k]);
+    }
+    return out;
+  };
+  RunUntil(*scene, state.get(), 0.12);  // the fault started at 0.1 s
+  const std::vector<double> held = readings(1);
+  const std::vector<double> other = readings(0);
+  RunUntil(*scene, state.get(), 0.25);  // the robot falls meanwhile (full torques, no balance)
+  EXPECT_EQ(readings(1), held);
+  EXPECT_NE(readings(0), other);
+  RunUntil(*scene, state.get(), 0.35);
+  EXPECT_NE(readings(1), held) << "the IMU works again after the fault";
+  ASSERT_FALSE(state->metrics.events.empty());  // then falls (no balance here)
+  EXPECT_EQ(state->metrics.events[0].kind, "imu_freeze");
+  EXPECT_EQ(state->metrics.events[0].robot, 1);
+}
+
+TEST(FaultTest, AWeakMotorIsClampedToItsShareOfTheTorqueLimit) {
+  auto scene = TwoRobots();
+  const RobotInfo& info = scene->robot_info();
+  const int knee = RobotInfo::IndexOf(info.actuator_names, "left_knee");
+  auto state = StartRun(*scene, ZeroFactory(), 1, {ParseFault("motor:1@0.01:left_knee:0.5")});
+  Step(*scene, state.get());  // before the fault: full torque (the controller asks for 1e6)
+  EXPECT_DOUBLE_EQ(state->data->ctrl[scene->robot(1).ctrl_begin + knee], info.ctrl_max[knee]);
+  RunUntil(*scene, state.get(), 0.05);
+  EXPECT_DOUBLE_EQ(state->data->ctrl[scene->robot(1).ctrl_begin + knee], 0.5 * info.ctrl_max[knee]);
+  EXPECT_DOUBLE_EQ(state->data->ctrl[scene->robot(0).ctrl_begin + knee], info.ctrl_max[knee]);
+  EXPECT_DOUBLE_EQ(state->data->ctrl[scene->robot(1).ctrl_begin + knee + 1], info.ctrl_max[knee + 1]);
+  EXPECT_EQ(state->metrics.events.at(0).kind, "weak_motor");
+}
+
+TEST(FaultTest, FaultsAndFallsAreEvents) {
+  auto scene = TwoRobots();
+  auto state = StartRun(*scene, ZeroFactory(), 1,
+                        {ParseFault("dropout:0@0.1"), ParseFault("push:1@0.2:100,0,0:0.1")});
+  RunUntil(*scene, state.get(), 3.0);
+  std::vector<std::string> kinds;
+  for (const RunEvent& e : state->metrics.events) kinds.push_back(e.kind + std::to_string(e.robot));
+  ASSERT_GE(kinds.size(), 3u);
+  EXPECT_EQ(kinds[0], "dropout0");
+  EXPECT_EQ(kinds[1], "push1");
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "fall0"), kinds.end());
+  EXPECT_NEAR(state->metrics.events[0].time, 0.1, 0.002);
 }
 
 }  // namespace

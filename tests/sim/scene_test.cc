@@ -237,5 +237,65 @@ TEST(SceneBuildTest, RejectsARobotWithoutAFreeJoint) {
   }
 }
 
+std::string Testdata(const std::string& name) {
+  return (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "sim" / "testdata" / name)
+      .string();
+}
+
+TEST(RobotFileTest, TheTinyTestRobotIsAValidRobot) {
+  SceneOptions options;
+  options.robots = 2;
+  options.robot_path = Testdata("tiny_robot.xml");
+  auto scene = Scene::Build(options);
+  EXPECT_EQ(scene->robot_info().nu, 1);
+  EXPECT_TRUE(scene->robot_info().imu_sensors.empty());
+}
+
+// tests/sim/testdata holds tiny_robot.xml with one thing wrong per file: each is rejected
+// with "PATH:LINE:COL: error: WHAT" pointing at the culprit (or "PATH: error:" when no
+// element is to blame).
+TEST(RobotFileTest, EachBrokenRobotFileIsRejectedWithWhereAndWhat) {
+  struct Case {
+    const char* file;
+    const char* location;  // after the path
+    const char* problem;
+  };
+  const Case cases[] = {
+      {"malformed.xml", ":13:3: error: ", "expected </body>, found </worldbody>"},
+      {"unknown_attribute.xml", ":7:7: error: ", "geom 'base': Schema violation: unrecognized "
+                                                 "attribute: 'heft'"},
+      {"position_actuator.xml", ":16:5: error: ", "actuator 'swing' is a position servo (kp 50), "
+                                                 "not a torque motor: use <motor>"},
+      {"geared_motor.xml", ":16:5: error: ", "actuator 'swing' has gear 50, so ctrl is not the "
+                                            "joint torque"},
+      {"no_torque_limit.xml", ":16:5: error: ", "actuator 'swing' has no ctrlrange"},
+      {"massless_link.xml", ":8:7: error: ", "body 'arm': mass and inertia of moving bodies"},
+      {"negative_mass.xml", ":10:9: error: ", "geom 'arm': mass, inertia or density are negative"},
+      {"feather_link.xml", ":9:9: error: ", "joint 'swing' moves an inertia of 3.24026e-11 kg·m², "
+                                            "below 1e-06 kg·m²: the simulation would blow up"},
+      {"equality.xml", ":15:3: error: ", "the robot must not contain equality constraints"},
+  };
+  for (const Case& c : cases) {
+    SceneOptions options;
+    options.robots = 2;
+    options.robot_path = Testdata(c.file);
+    try {
+      Scene::Build(options);
+      ADD_FAILURE() << c.file << " was accepted";
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind(options.robot_path + c.location, 0), 0u) << what;
+      EXPECT_NE(what.find(c.problem), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(RobotFileTest, TheBuiltInRobotHasAnImu) {
+  const RobotInfo info = LoadRobotInfo(DefaultRobotPath());
+  std::vector<std::string> names;
+  for (int s : info.imu_sensors) names.push_back(info.sensor_names[s]);
+  EXPECT_EQ(names, (std::vector<std::string>{"imu_quat", "imu_gyro", "imu_acc"}));
+}
+
 }  // namespace
 }  // namespace yangbot

@@ -41,6 +41,12 @@ Command AddFmtCommand(CLI::App* app);
 Command AddSnapshotCommand(CLI::App* app);
 /// yangbot view: the desktop viewer (GLFW + Dear ImGui + MuJoCo).
 Command AddViewCommand(CLI::App* app);
+/// yangbot music: write a yangge percussion track (WAV) at a tempo and offset.
+Command AddMusicCommand(CLI::App* app);
+/// yangbot beats: detect a music file's tempo and first beat; print the header lines.
+Command AddBeatsCommand(CLI::App* app);
+/// yangbot regress: run a suite of scenarios against baselines (JUnit, --list shards, --merge).
+Command AddRegressCommand(CLI::App* app);
 
 }  // namespace yangbot
 

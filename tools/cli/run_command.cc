@@ -1,11 +1,29 @@
+// yangbot run [FILE]: the headless run CI calls. With a choreography FILE the troupe
+// dances the compiled show (whole-body controller tracking each robot's reference);
+// without one the robots stand on a grid, twist and spin their handkerchiefs.
+//
+// Outputs: a progress line on a terminal, a one-line summary, the JSON report
+// (--report: the runner's report, events included, plus trajectory_sha256, the show
+// metrics of choreography/show_metrics.h and the threshold verdicts), the trajectory CSV,
+// pictures (--video, --snapshots), and the exit status:
+//   0  the run finished and no --fail-on threshold failed
+//   1  bad input (options, show file with errors, files that cannot be written)
+//   2  the run finished but a --fail-on threshold failed
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include "choreography/choreography.h"
+#include "choreography/show_metrics.h"
+#include "choreography/thresholds.h"
 #include "controllers/posture_controller.h"
 #include "controllers/whole_body_controller.h"
 #include "sim/error.h"
@@ -13,23 +31,63 @@
 #include "sim/runner.h"
 #include "tools/cli/command.h"
 
+#if YANGBOT_HAVE_VIEWER
+#include "tools/render/stage_recorder.h"
+#endif
+
 namespace yangbot {
 namespace {
 
 struct RunFlags {
   StageFlags stage;
+  std::string file;  // choreography; "" = stand, sway and spin
   double seconds = 10;
   uint64_t seed = 1;
   std::string report;
   std::string trajectory;
   std::vector<std::string> faults;
+  std::vector<std::string> fail_on;
   bool quiet = false;
   std::string controller = "wbc";
   double sway = 0.2;        // rad
   double hanky_rate = 3.0;  // rev/s
+  std::string video;
+  double fps = 30;
+  std::string snapshots;
+  double every = 10;  // s
+  int width = 1280;
+  int height = 720;
+  // Which options were given (some mean nothing with a show file).
+  bool seconds_given = false, stage_given = false, stand_given = false;
+  bool pictures_given = false;
 };
 
-ControllerFactory MakeFactory(const RunFlags& flags) {
+// The trajectory fingerprint: a SHA-256 hash chain over the state after every physics
+// step, starting with the initial state:
+//   h_0 = SHA-256(S_0),  h_k = SHA-256(hex(h_{k-1}) || S_k),
+// where S_k is the raw bytes of d.time, qpos (nq) and qvel (nv) as the machine stores
+// them (IEEE-754 doubles, little-endian on x86-64) and hex() is 64 lowercase hex digits.
+// Any bit that differs at any step changes the final hash; the same binary, file, seed
+// and options give the same hash.
+class TrajectoryHash {
+ public:
+  explicit TrajectoryHash(const mjModel* m) : nq_(m->nq), nv_(m->nv) {}
+  void Add(const mjData& d) {
+    bytes_ = hash_;
+    bytes_.append(reinterpret_cast<const char*>(&d.time), sizeof(d.time));
+    bytes_.append(reinterpret_cast<const char*>(d.qpos), sizeof(mjtNum) * nq_);
+    bytes_.append(reinterpret_cast<const char*>(d.qvel), sizeof(mjtNum) * nv_);
+    hash_ = Sha256Hex(bytes_);
+  }
+  const std::string& hex() const { return hash_; }
+
+ private:
+  int nq_, nv_;
+  std::string hash_;   // "" before the first state
+  std::string bytes_;  // reused buffer
+};
+
+ControllerFactory MakeStandFactory(const RunFlags& flags) {
   if (flags.controller == "posture") {
     PostureControllerOptions options;
     options.sway_amplitude = flags.sway;
@@ -42,68 +100,318 @@ ControllerFactory MakeFactory(const RunFlags& flags) {
   return MakeWholeBodyControllerFactory(options);
 }
 
+// A loaded and compiled show file.
+struct ShowRun {
+  LoadedShow loaded;
+  CompiledShow compiled;
+};
+
+// Loads FILE, prints its diagnostics (as `yangbot validate` does) to stderr and compiles
+// it; throws Error when it has errors.
+std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
+  auto show = std::make_unique<ShowRun>();
+  show->loaded = CheckShowFile(path);
+  std::fputs(show->loaded.diagnostics.Format(path).c_str(), stderr);
+  if (!show->loaded.ok()) {
+    throw Error(path + ": error: the show has " +
+                std::to_string(show->loaded.diagnostics.error_count()) +
+                " error(s); see `yangbot validate`");
+  }
+  show->compiled = CompileSchedule(show->loaded.schedule);
+  return show;
+}
+
+// The robot model a show file names ("" = built-in), relative to the file's folder.
+std::string ShowModelPath(const Show& show, const std::string& file) {
+  const std::string& model = show.troupe.model;
+  if (model.empty() || model == "builtin") return "";
+  std::filesystem::path path(model);
+  if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
+  return path.string();
+}
+
+// Names a --fail-on threshold may use: the numbers (or nulls: not measured in this run)
+// at the top level of a report, plus the show metrics.
+std::vector<std::string> MetricNames(const nlohmann::json& report) {
+  std::vector<std::string> names;
+  for (const auto& [key, value] : report.items()) {
+    if (value.is_number() || value.is_null()) names.push_back(key);
+  }
+  for (const std::string& name : ShowMetricNames()) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
+std::string Clock(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "--:--";
+  const long s = std::lround(seconds);
+  char text[32];
+  std::snprintf(text, sizeof(text), "%ld:%02ld", s / 60, s % 60);
+  return text;
+}
+
 int Run(const RunFlags& flags) {
+  std::unique_ptr<ShowRun> show;
+  SceneOptions scene_options = ToSceneOptions(flags.stage);
+  double seconds = flags.seconds;
+  if (!flags.file.empty()) {
+    if (flags.stage_given) {
+      throw Error("error: --robots and --spacing come from the show file; drop them");
+    }
+    if (flags.stand_given) {
+      throw Error("error: --controller, --sway and --hanky-rate apply only without a show file");
+    }
+    show = LoadShow(flags.file);
+    scene_options.robots = static_cast<int>(show->compiled.placements.size());
+    scene_options.placements = show->compiled.placements;
+    if (flags.stage.robot_path.empty()) {
+      scene_options.robot_path = ShowModelPath(show->loaded.show, flags.file);
+    }
+    if (!flags.seconds_given) seconds = show->compiled.end_time;
+  }
   std::vector<Fault> faults;
   for (const auto& text : flags.faults) faults.push_back(ParseFault(text));
-  auto scene = Scene::Build(ToSceneOptions(flags.stage));
-  auto state = StartRun(*scene, MakeFactory(flags), flags.seed, faults);
+  auto scene = Scene::Build(scene_options);
+
+  ControllerFactory factory =
+      show ? MakeWholeBodyControllerFactory(WholeBodyOptions{}, show->compiled.references)
+           : MakeStandFactory(flags);
+  auto state = StartRun(*scene, factory, flags.seed, faults);
+
+  // Thresholds are checked against the names a report of this run has, before it runs.
+  std::vector<Threshold> thresholds;
+  {
+    const std::vector<std::string> names = MetricNames(MakeReport(*scene, *state, 0));
+    for (const std::string& text : flags.fail_on) {
+      std::string error;
+      const auto threshold = ParseThreshold(text, names, &error);
+      if (!threshold) throw Error("error: bad --fail-on '" + text + "': " + error);
+      thresholds.push_back(*threshold);
+    }
+  }
+
+#if YANGBOT_HAVE_VIEWER
+  // Open the GL context (and ffmpeg) before simulating, so a missing display fails at once.
+  std::unique_ptr<StageRecorder> pictures;
+  if (!flags.video.empty() || !flags.snapshots.empty()) {
+    StageRecordingOptions film;
+    film.video = flags.video;
+    film.fps = flags.fps;
+    film.snapshot_dir = flags.snapshots;
+    film.snapshot_every = flags.every;
+    film.width = flags.width;
+    film.height = flags.height;
+    pictures = StageRecorder::Create(*scene, film);
+  }
+#else
+  if (flags.pictures_given) {
+    throw Error("error: --video and --snapshots need a build with -DYANGBOT_VIEWER=ON");
+  }
+#endif
+
+  std::unique_ptr<ShowMetrics> show_metrics;
+  if (show) {
+    show_metrics = std::make_unique<ShowMetrics>(*scene, show->loaded.schedule, show->compiled);
+  }
+  std::vector<bool> active(scene->robot_count(), true);
+  TrajectoryHash hash(scene->model());
   TrajectoryRecorder recorder(*scene);
+  const bool record = !flags.trajectory.empty();
+  // Measures the current state: once at the start, then after every step.
+  auto observe = [&] {
+    hash.Add(*state->data);
+    if (record) recorder.Sample(*state->data);
+    if (show_metrics) {
+      for (int i = 0; i < scene->robot_count(); ++i) {
+        active[i] = state->powered[i] && !state->metrics.robots[i].fallen;
+      }
+      show_metrics->Update(*state->data, active);
+    }
+#if YANGBOT_HAVE_VIEWER
+    if (pictures) pictures->Capture(state->data);
+#endif
+  };
+
   const bool tty = isatty(STDERR_FILENO) && !flags.quiet;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  if (!flags.trajectory.empty()) recorder.Sample(*state->data);
   const double dt = scene->model()->opt.timestep;
-  double next_progress = 1.0;
-  while (state->data->time < flags.seconds - 0.5 * dt) {
+  double next_progress = 0.25;  // s of wall time
+  observe();
+  while (state->data->time < seconds - 0.5 * dt) {
     Step(*scene, state.get());
-    if (!flags.trajectory.empty()) recorder.Sample(*state->data);
-    if (tty && state->data->time >= next_progress) {
-      next_progress += 1.0;
+    observe();
+    if (tty && (state->steps & 63) == 0 && elapsed() >= next_progress) {
+      next_progress = elapsed() + 0.25;
       const double rtf = state->data->time / elapsed();
-      std::fprintf(stderr, "\r  t=%6.1f s / %.1f s   %.2fx real time   ETA %5.0f s   falls %d ",
-                   state->data->time, flags.seconds, rtf,
-                   (flags.seconds - state->data->time) / std::max(rtf, 1e-9),
+      std::fprintf(stderr, "\r  t %6.1f / %.1f s   %5.2fx real time   ETA %s   falls %d ",
+                   state->data->time, seconds, rtf,
+                   Clock((seconds - state->data->time) / std::max(rtf, 1e-9)).c_str(),
                    state->metrics.falls());
     }
   }
-  if (tty) std::fprintf(stderr, "\r%80s\r", "");
+  if (tty) std::fprintf(stderr, "\r%79s\r", "");
   const double wall = elapsed();
-  const nlohmann::json report = MakeReport(*scene, *state, wall);
+#if YANGBOT_HAVE_VIEWER
+  if (pictures) pictures->Finish();
+#endif
+
+  nlohmann::json report = MakeReport(*scene, *state, wall);
+  report["trajectory_sha256"] = hash.hex();
+  report["show_file"] = show ? nlohmann::json(flags.file) : nlohmann::json(nullptr);
+  std::optional<ShowMetricsResult> show_result;
+  if (show_metrics) show_result = show_metrics->Result(state->data->time);
+  {
+    // The show metrics, null when there is no show; per-robot entries merge into the
+    // runner's per_robot objects.
+    const nlohmann::json metrics = ShowMetricsJson(show_result.value_or(ShowMetricsResult{}));
+    for (const auto& [key, value] : metrics.items()) {
+      if (key == "per_robot") continue;
+      report[key] = show_result ? value : nlohmann::json(nullptr);
+    }
+    if (show_result && report.contains("per_robot")) {
+      for (size_t i = 0; i < report["per_robot"].size() && i < metrics["per_robot"].size(); ++i) {
+        report["per_robot"][i].update(metrics["per_robot"][i]);
+      }
+    }
+  }
+
+  // Thresholds.
+  std::vector<std::string> failures;
+  nlohmann::json verdicts = nlohmann::json::array();
+  for (const Threshold& t : thresholds) {
+    const nlohmann::json& value = report[t.metric];
+    nlohmann::json verdict = {{"threshold", t.ToString()}, {"metric", t.metric}};
+    if (!value.is_number()) {
+      verdict["value"] = nullptr;
+      verdict["verdict"] = "skipped";
+      std::printf("threshold %s skipped: %s not measured in this run\n", t.ToString().c_str(),
+                  t.metric.c_str());
+    } else {
+      const double x = value.get<double>();
+      verdict["value"] = x;
+      const bool failed = t.FailsFor(x);
+      verdict["verdict"] = failed ? "failed" : "passed";
+      if (failed) {
+        char text[200];
+        std::snprintf(text, sizeof(text), "%s (%s = %g)", t.ToString().c_str(), t.metric.c_str(),
+                      x);
+        failures.push_back(text);
+      }
+    }
+    verdicts.push_back(verdict);
+  }
+  report["thresholds"] = verdicts;
   if (!flags.report.empty()) WriteFileAtomic(flags.report, report.dump(2) + "\n");
-  if (!flags.trajectory.empty()) WriteFileAtomic(flags.trajectory, recorder.csv());
+  if (record) WriteFileAtomic(flags.trajectory, recorder.csv());
+
   const double min_sep = state->metrics.min_separation;
-  std::printf("%d robots, %.1f s simulated in %.1f s (%.2fx real time): %d falls, "
-              "min separation %.2f m, %d MuJoCo warnings\n",
-              scene->robot_count(), state->data->time, wall, state->data->time / wall,
-              state->metrics.falls(), std::isfinite(min_sep) ? min_sep : 0.0,
-              state->metrics.mujoco_warnings);
-  return 0;
+  std::string extra;
+  if (show_result) {
+    char text[200];
+    auto add = [&](const char* format, const std::optional<double>& value) {
+      if (!value) return;
+      std::snprintf(text, sizeof(text), format, *value);
+      extra += text;
+    };
+    add(", formation %.3f m", show_result->formation_error_m_rms);
+    add(", sync %.2f deg", show_result->sync_error_deg_rms);
+    add(", spin phase %.1f deg", show_result->spin_phase_error_deg_rms);
+    add(", beat timing %.0f ms", show_result->beat_timing_error_ms_rms);
+    if (!extra.empty()) extra += " (RMS)";
+  }
+  std::printf(
+      "%d robots, %.1f s simulated in %.1f s (%.2fx real time): %d falls, "
+      "min separation %.2f m, %d MuJoCo warnings%s\n",
+      scene->robot_count(), state->data->time, wall, state->data->time / wall,
+      state->metrics.falls(), std::isfinite(min_sep) ? min_sep : 0.0,
+      state->metrics.mujoco_warnings, extra.c_str());
+#if YANGBOT_HAVE_VIEWER
+  if (pictures) {
+    if (!flags.video.empty()) {
+      std::printf("wrote %s: %d frames at %g fps\n", flags.video.c_str(), pictures->frames(),
+                  flags.fps);
+    }
+    if (!flags.snapshots.empty()) {
+      std::printf("wrote %d snapshots to %s\n", pictures->snapshots(), flags.snapshots.c_str());
+    }
+  }
+#endif
+  for (const std::string& failure : failures) std::printf("FAILED --fail-on %s\n", failure.c_str());
+  return failures.empty() ? 0 : 2;
 }
 
 }  // namespace
 
 Command AddRunCommand(CLI::App* app) {
   auto flags = std::make_shared<RunFlags>();
-  CLI::App* command = app->add_subcommand("run", "run the show headless and report");
+  CLI::App* command = app->add_subcommand(
+      "run",
+      "run a show (or, without FILE, the robots standing on a grid) headless and report.\n"
+      "Exit status: 0 ok, 1 bad input, 2 a --fail-on threshold failed.");
+  command->add_option("file", flags->file,
+                      "choreography YAML file; the robot count, placements and (by default) the "
+                      "length come from it");
   AddStageFlags(command, &flags->stage);
-  command->add_option("--seconds,-s", flags->seconds, "simulated seconds")
-      ->check(CLI::Range(0.0, 36000.0));
+  CLI::Option* seconds =
+      command
+          ->add_option("--seconds,-s", flags->seconds,
+                       "simulated seconds (default: the show's length, or 10 without FILE)")
+          ->check(CLI::Range(0.0, 36000.0));
   command->add_option("--seed", flags->seed, "seed of the initial-posture noise");
-  command->add_option("--report", flags->report, "write the JSON report here");
-  command->add_option("--trajectory", flags->trajectory, "write the trajectory CSV here");
-  command->add_option("--fault", flags->faults,
-                      "inject a fault: dropout:ROBOT@TIME or push:ROBOT@TIME:FX,FY,FZ:DURATION");
+  command->add_option("--report", flags->report,
+                      "write the JSON report here (metrics, per_robot, events, thresholds, "
+                      "trajectory_sha256)");
+  command->add_option("--trajectory", flags->trajectory,
+                      "write the trajectory CSV here (time and every qpos, every 20 ms)");
+  command
+      ->add_option("--fault", flags->faults,
+                   "inject a fault: dropout:ROBOT@TIME or push:ROBOT@TIME:FX,FY,FZ:DURATION "
+                   "(repeatable)")
+      ->allow_extra_args(false);  // one value per flag: a FILE after it stays the FILE
+  command
+      ->add_option("--fail-on", flags->fail_on,
+                   "exit 2 when METRIC OP NUMBER holds, e.g. 'falls>0', "
+                   "'min_separation_m<0.6', 'sync_error_deg_rms>2' (repeatable; OP: < <= > "
+                   ">= ==; METRIC: a number in the report)")
+      ->allow_extra_args(false);
   command->add_flag("--quiet,-q", flags->quiet, "no progress line");
-  command->add_option("--controller", flags->controller,
-                      "wbc (whole-body QP controller) or posture (joint PD + balance)")
-      ->check(CLI::IsMember({"wbc", "posture"}));
-  command->add_option("--sway", flags->sway, "waist twist amplitude while standing, rad")
-      ->check(CLI::Range(0.0, 0.8));
-  command->add_option("--hanky-rate", flags->hanky_rate, "handkerchief spin, rev/s")
-      ->check(CLI::Range(-10.0, 10.0));
-  return {command, [flags] { return Run(*flags); }};
+  CLI::Option* controller =
+      command
+          ->add_option("--controller", flags->controller,
+                       "without FILE: wbc (whole-body QP controller) or posture (joint PD + "
+                       "balance)")
+          ->check(CLI::IsMember({"wbc", "posture"}));
+  CLI::Option* sway =
+      command->add_option("--sway", flags->sway, "without FILE: waist twist amplitude, rad")
+          ->check(CLI::Range(0.0, 0.8));
+  CLI::Option* hanky =
+      command
+          ->add_option("--hanky-rate", flags->hanky_rate, "without FILE: handkerchief spin, rev/s")
+          ->check(CLI::Range(-10.0, 10.0));
+  CLI::Option* video = command->add_option(
+      "--video", flags->video, "film the run from the audience camera into this MP4 (ffmpeg)");
+  command->add_option("--fps", flags->fps, "video frames per simulated second")
+      ->check(CLI::Range(1.0, 240.0));
+  CLI::Option* snapshots = command->add_option(
+      "--snapshots", flags->snapshots,
+      "write PNG pictures from the audience camera into this folder (tSSSSS.ss.png)");
+  command->add_option("--every", flags->every, "seconds of sim time between snapshots")
+      ->check(CLI::Range(0.001, 36000.0));
+  command->add_option("--width", flags->width, "picture width in pixels")
+      ->check(CLI::Range(16, 8192));
+  command->add_option("--height", flags->height, "picture height in pixels")
+      ->check(CLI::Range(16, 8192));
+  return {command, [flags, command, seconds, controller, sway, hanky, video, snapshots] {
+            flags->seconds_given = seconds->count() > 0;
+            flags->stage_given = command->count("--robots") > 0 || command->count("--spacing") > 0;
+            flags->stand_given = controller->count() + sway->count() + hanky->count() > 0;
+            flags->pictures_given = video->count() + snapshots->count() > 0;
+            return Run(*flags);
+          }};
 }
 
 }  // namespace yangbot

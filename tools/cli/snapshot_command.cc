@@ -9,9 +9,7 @@
 #include "tools/cli/command.h"
 
 #if YANGBOT_HAVE_VIEWER
-#include "tools/render/camera.h"
-#include "tools/render/image.h"
-#include "tools/render/offscreen_renderer.h"
+#include "tools/render/stage_recorder.h"
 #endif
 
 namespace yangbot {
@@ -36,37 +34,35 @@ int Snapshot(const SnapshotFlags& flags) {
   if (flags.out.empty() && flags.video.empty()) {
     throw Error("error: nothing to write: give --out FILE.png and/or --video FILE.mp4");
   }
-  const CameraPreset preset = ParseCameraPreset(flags.camera);
+  StageRecordingOptions film;
+  film.video = flags.video;
+  film.fps = flags.fps;
+  film.width = flags.width;
+  film.height = flags.height;
+  film.camera = ParseCameraPreset(flags.camera);
+  film.follow = flags.follow;
   std::vector<Fault> faults;
   for (const auto& text : flags.faults) faults.push_back(ParseFault(text));
   auto scene = Scene::Build(ToSceneOptions(flags.stage));
-  if (flags.follow < 0 || flags.follow >= scene->robot_count()) {
-    throw Error("error: --follow names robot " + std::to_string(flags.follow) +
-                " but the stage has " + std::to_string(scene->robot_count()) + " robots");
-  }
   // Open the GL context before simulating, so a missing display fails at once.
-  auto renderer = OffscreenRenderer::Create(scene->model(), flags.width, flags.height);
-  SetCameraPreset(*scene, preset, flags.follow, renderer->camera());
+  auto recorder = StageRecorder::Create(*scene, film);
   auto state = StartRun(*scene, MakePostureControllerFactory(), flags.seed, faults);
-  std::unique_ptr<VideoWriter> video;
-  if (!flags.video.empty()) {
-    video = std::make_unique<VideoWriter>(flags.video, flags.width, flags.height, flags.fps);
-    const int frames = static_cast<int>(flags.seconds * flags.fps + 1e-9) + 1;
-    for (int k = 0; k < frames; ++k) {
-      RunUntil(*scene, state.get(), k / flags.fps);
-      video->AddFrame(renderer->Render(state->data));
-    }
+  const double dt = scene->model()->opt.timestep;
+  recorder->Capture(state->data);
+  while (state->data->time < flags.seconds - 0.5 * dt) {
+    Step(*scene, state.get());
+    recorder->Capture(state->data);
   }
-  RunUntil(*scene, state.get(), flags.seconds);
+  recorder->Finish();
+  const char* camera = CameraPresetName(film.camera);
   if (!flags.out.empty()) {
-    WritePng(flags.out, flags.width, flags.height, renderer->Render(state->data));
+    recorder->WritePicture(flags.out, state->data);
     std::printf("wrote %s: %dx%d, %s camera, t=%.2f s\n", flags.out.c_str(), flags.width,
-                flags.height, CameraPresetName(preset), state->data->time);
+                flags.height, camera, state->data->time);
   }
-  if (video) {
-    video->Close();
+  if (!flags.video.empty()) {
     std::printf("wrote %s: %d frames at %g fps, %dx%d, %s camera\n", flags.video.c_str(),
-                video->frames(), flags.fps, flags.width, flags.height, CameraPresetName(preset));
+                recorder->frames(), flags.fps, flags.width, flags.height, camera);
   }
   std::printf("%d robots, %.2f s simulated: %d falls\n", scene->robot_count(), state->data->time,
               state->metrics.falls());

@@ -16,6 +16,7 @@ namespace yangbot {
 namespace {
 
 struct ViewFlags {
+  std::string file;
   StageFlags stage;
   uint64_t seed = 1;
   std::vector<std::string> faults;
@@ -25,15 +26,22 @@ struct ViewFlags {
   int width = 1600;
   int height = 900;
   double quit_after = 0;
+  int64_t frames = 0;
   std::string screenshot;
+  bool no_timeline = false;
+  bool stage_editor = false;
+  bool plots = false;
 };
 
 }  // namespace
 
 Command AddViewCommand(CLI::App* app) {
   auto flags = std::make_shared<ViewFlags>();
-  CLI::App* command = app->add_subcommand("view", "open the desktop viewer on the stage");
+  CLI::App* command = app->add_subcommand(
+      "view", "open the desktop viewer: a choreography file to watch and edit, or the stage");
 #if YANGBOT_HAVE_VIEWER
+  command->add_option("file", flags->file,
+                      "choreography file (without one: the troupe standing on the stage)");
   AddStageFlags(command, &flags->stage);
   command->add_option("--seed", flags->seed, "seed of the initial-posture noise");
   command->add_option("--fault", flags->faults,
@@ -45,13 +53,19 @@ Command AddViewCommand(CLI::App* app) {
   command->add_option("--width", flags->width, "window width")->check(CLI::Range(320, 8192));
   command->add_option("--height", flags->height, "window height")->check(CLI::Range(240, 8192));
   command
-      ->add_option("--quit-after", flags->quit_after,
+      ->add_option("--quit-after,--after", flags->quit_after,
                    "close after this many seconds of real time (for scripted checks)")
       ->check(CLI::Range(0.0, 1e6));
+  command->add_option("--frames", flags->frames, "close after drawing this many frames")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   command->add_option("--screenshot", flags->screenshot,
                       "on close, save the window (panel included) as this PNG");
+  command->add_flag("--no-timeline", flags->no_timeline, "hide the timeline editor");
+  command->add_flag("--stage-editor", flags->stage_editor, "open the stage editor window");
+  command->add_flag("--plots", flags->plots, "open the plots of the selected robot");
   return {command, [flags] {
             ViewerOptions options;
+            options.show_file = flags->file;
             options.scene = ToSceneOptions(flags->stage);
             options.seed = flags->seed;
             for (const auto& text : flags->faults) options.faults.push_back(ParseFault(text));
@@ -61,7 +75,11 @@ Command AddViewCommand(CLI::App* app) {
             options.width = flags->width;
             options.height = flags->height;
             options.quit_after = flags->quit_after;
+            options.frames = flags->frames;
             options.screenshot = flags->screenshot;
+            options.timeline = !flags->no_timeline;
+            options.stage_editor = flags->stage_editor;
+            options.plots = flags->plots;
             return RunViewer(options);
           }};
 #else

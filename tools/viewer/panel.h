@@ -92,6 +92,8 @@ struct InputEvents {
     int key = 0;           ///< GLFW key code
     bool repeat = false;   ///< auto-repeat while held
     bool command = false;  ///< with Ctrl, Alt or Super
+    bool ctrl = false;     ///< with Ctrl
+    bool shift = false;    ///< with Shift
   };
   /// A double-click.
   struct Click {

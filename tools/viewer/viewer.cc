@@ -12,16 +12,22 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "controllers/posture_controller.h"
+#include "controllers/whole_body_controller.h"
 #include "sim/error.h"
 #include "tools/render/gl_window.h"
 #include "tools/render/image.h"
+#include "tools/viewer/editor_panels.h"
 #include "tools/viewer/interaction.h"
 #include "tools/viewer/panel.h"
+#include "tools/viewer/plots.h"
 #include "tools/viewer/session.h"
+#include "tools/viewer/show_document.h"
+#include "tools/viewer/timeline.h"
 
 namespace yangbot {
 namespace {
@@ -60,11 +66,12 @@ std::string ScreenshotPath() {
   return path;
 }
 
-// The window's back buffer as packed RGB, top row first.
-std::vector<uint8_t> ReadWindow(int width, int height, const mjrContext& context) {
-  std::vector<uint8_t> rgb(3 * static_cast<size_t>(width) * height);
-  mjr_readPixels(rgb.data(), nullptr, mjrRect{0, 0, width, height}, &context);
-  FlipRows(width, height, &rgb);
+// A rectangle of the window's back buffer (GL coordinates: from the bottom-left) as packed
+// RGB, top row first.
+std::vector<uint8_t> ReadWindow(const mjrRect& rect, const mjrContext& context) {
+  std::vector<uint8_t> rgb(3 * static_cast<size_t>(rect.width) * rect.height);
+  mjr_readPixels(rgb.data(), nullptr, rect, &context);
+  FlipRows(rect.width, rect.height, &rgb);
   return rgb;
 }
 
@@ -108,6 +115,7 @@ std::string Describe(const Fault& fault, double time) {
 // What the GLFW callbacks queue between frames (see InputEvents).
 struct EventQueue {
   InputEvents events;
+  bool close_requested = false;  // the window's close button (vetoed while there are unsaved edits)
   double last_press_time = -1;  // s, glfwGetTime of the last mouse press
   int last_press_button = -1;
   double last_press_x = 0, last_press_y = 0;
@@ -123,7 +131,14 @@ void OnKey(GLFWwindow* window, int key, int /*scancode*/, int action, int mods) 
   press.key = key;
   press.repeat = action == GLFW_REPEAT;
   press.command = (mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER)) != 0;
+  press.ctrl = (mods & GLFW_MOD_CONTROL) != 0;
+  press.shift = (mods & GLFW_MOD_SHIFT) != 0;
   QueueOf(window)->events.keys.push_back(press);
+}
+
+void OnClose(GLFWwindow* window) {
+  QueueOf(window)->close_requested = true;
+  glfwSetWindowShouldClose(window, GLFW_FALSE);  // the loop decides (unsaved edits)
 }
 
 void OnMouseButton(GLFWwindow* window, int button, int action, int /*mods*/) {
@@ -150,28 +165,83 @@ void OnMouseButton(GLFWwindow* window, int button, int action, int /*mods*/) {
   queue->last_press_y = y;
 }
 
+// The stand-in run while no show is compiled: the troupe standing, waist twisting and
+// handkerchiefs spinning under the whole-body controller.
+ControllerFactory StandingFactory() {
+  WholeBodyOptions options;
+  options.stand_sway_amplitude = 0.2;  // rad, as `yangbot run`
+  options.stand_hanky_rate = 3;        // rev/s
+  return MakeWholeBodyControllerFactory(options);
+}
+
+// What the window shows: a run and the MuJoCo structures drawing its model.
+struct Stage {
+  std::unique_ptr<Session> session;
+  std::unique_ptr<MujocoView> view;
+  std::optional<ShowRun> show;  // the compiled show it runs (none: standing demo)
+};
+
+// Builds the stage for `show` (or the standing demo on `scene`) and starts its physics.
+Stage MakeStage(const SceneOptions& scene, std::optional<ShowRun> show, uint64_t seed,
+                const std::vector<Fault>& faults) {
+  Stage stage;
+  if (show) {
+    auto built = Scene::Build(show->scene);
+    stage.session = std::make_unique<Session>(
+        std::move(built), MakeWholeBodyControllerFactory({}, show->compiled.references), seed,
+        faults);
+  } else {
+    stage.session = std::make_unique<Session>(Scene::Build(scene), StandingFactory(), seed, faults);
+  }
+  stage.show = std::move(show);
+  stage.view = std::make_unique<MujocoView>(stage.session->scene().model());
+  return stage;
+}
+
+std::string WindowTitle(const ShowDocument* document) {
+  if (document == nullptr) return "YangBOT";
+  return "YangBOT - " + std::filesystem::path(document->path()).filename().string() +
+         (document->dirty() ? " *" : "");
+}
+
 }  // namespace
 
 int RunViewer(const ViewerOptions& options) {
-  auto built = Scene::Build(options.scene);
-  if (options.select >= built->robot_count()) {
+  // The show (if any) first: a file that cannot be read is a plain error.
+  std::unique_ptr<ShowDocument> document;
+  SceneOptions demo = options.scene;
+  std::optional<ShowRun> first_run;
+  if (!options.show_file.empty()) {
+    if (!std::filesystem::exists(options.show_file)) {
+      throw Error(options.show_file + ": error: no such file");
+    }
+    document = std::make_unique<ShowDocument>(options.show_file);
+    std::fputs(document->DiagnosticsText().c_str(), stderr);
+    if (document->ok()) {
+      first_run = MakeShowRun(document->loaded(), document->base_dir());
+    } else if (document->show().troupe.robots) {
+      demo.robots = std::clamp(*document->show().troupe.robots, 1, 32);
+    }
+  }
+  const int robots = first_run ? first_run->scene.robots : demo.robots;
+  if (options.select >= robots) {
     throw Error("error: --select names robot " + std::to_string(options.select) +
-                " but the stage has " + std::to_string(built->robot_count()) + " robots");
+                " but the stage has " + std::to_string(robots) + " robots");
   }
   // The window before the run (mj_makeData of a big stage takes seconds): no display fails fast.
-  auto window = GlWindow::Create(options.width, options.height, "YangBOT", /*visible=*/true);
+  auto window = GlWindow::Create(options.width, options.height, WindowTitle(document.get()).c_str(),
+                                 /*visible=*/true);
   GLFWwindow* glfw = window->window();
   glfwSwapInterval(1);
-  Session session(std::move(built), MakePostureControllerFactory(), options.seed, options.faults);
-  const Scene& stage = session.scene();
-  const mjModel* m = stage.model();
-  MujocoView mj(m);
+  Stage stage = MakeStage(demo, std::move(first_run), options.seed, options.faults);
+  int64_t built_revision = document ? document->revision() : -1;
 
   // Our callbacks go in first: ImGui's GLFW backend chains to them.
   EventQueue queue;
   glfwSetWindowUserPointer(glfw, &queue);
   glfwSetKeyCallback(glfw, OnKey);
   glfwSetMouseButtonCallback(glfw, OnMouseButton);
+  glfwSetWindowCloseCallback(glfw, OnClose);
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
@@ -183,34 +253,79 @@ int RunViewer(const ViewerOptions& options) {
   ViewSettings settings;
   settings.camera = options.camera;
   settings.selected = options.select;
-  SetCameraPreset(stage, settings.camera, std::max(settings.selected, 0), &mj.camera);
+  SetCameraPreset(stage.session->scene(), settings.camera, std::max(settings.selected, 0),
+                  &stage.view->camera);
   RunStatus status;
   std::string message = "Space play/pause, Right step, Backspace restart, F12 screenshot";
+  if (document && !document->ok()) message = options.show_file + " has errors: see Problems";
   MouseDrag drag;
   std::vector<Action> actions;
   bool apply_selection = settings.selected >= 0;
   if (!options.paused) actions.push_back(Action{Action::Kind::kPlay, 0, {}});
-  session.Start();
+  EditorState editor;
+  editor.show_stage_editor = options.stage_editor;
+  editor.show_plots = options.plots;
+  TimelineLayout layout;
+  int64_t layout_revision = -1;
+  RobotPlots plots;
+  bool confirm_close = false;
+  std::string title = WindowTitle(document.get());
+  stage.session->Start();
   const auto start = std::chrono::steady_clock::now();
+  auto last_poll = start;
   int64_t frame = 0;
   double frames_per_second = 0;
   auto fps_start = start;
   int fps_frames = 0;
+  bool quit = false;
 
-  while (!glfwWindowShouldClose(glfw)) {
+  while (!quit) {
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
-    // The 3D view is the window left of the panel (ImGui units; the framebuffer may differ).
+    const Scene& scene = stage.session->scene();
+    const mjModel* m = scene.model();
+    MujocoView& mj = *stage.view;
+    const bool editing = document != nullptr && options.timeline;
+    // The 3D view is the window's top-left, left of the panel and above the timeline
+    // (ImGui units; the framebuffer may differ).
     const float view_width = std::max(1.0f, io.DisplaySize.x - PanelWidth(settings));
-    const float view_height = std::max(1.0f, io.DisplaySize.y);
+    const float timeline_height = editing ? std::min(kTimelineHeight, io.DisplaySize.y / 2) : 0;
+    const float view_height = std::max(1.0f, io.DisplaySize.y - timeline_height);
+
+    // The show file: hot reload, then the timeline layout of the current revision.
+    const auto now = std::chrono::steady_clock::now();
+    if (document && now - last_poll > std::chrono::milliseconds(500)) {
+      last_poll = now;
+      switch (document->Poll()) {
+        case ShowDocument::DiskChange::kReloaded:
+          message = "reloaded " + document->path() +
+                    (document->ok() ? "" : ": it has errors, see Problems");
+          break;
+        case ShowDocument::DiskChange::kConflict:
+          message = document->path() +
+                    " changed on disk; your unsaved edits are kept (Reload takes the file's)";
+          break;
+        case ShowDocument::DiskChange::kMissing:
+          message = document->path() + " is gone from disk; Save writes it again";
+          break;
+        case ShowDocument::DiskChange::kNone:
+          break;
+      }
+    }
+    if (document && layout_revision != document->revision()) {
+      layout = LayoutTimeline(document->loaded());
+      layout_revision = document->revision();
+    }
 
     // Keyboard and mouse: camera moves now (this thread owns the camera), run edits queued.
     PanelRequests requests;
+    EditorRequests edits;
     const ViewInput input =
         ReadViewInput(io, queue.events, view_width, view_height, settings.selected >= 0, &drag);
     HandleShortcuts(queue.events, status, &settings, &actions, &requests);
+    const EditorKeys keys = document ? HandleEditorShortcuts(queue.events, &edits) : EditorKeys();
     queue.events = InputEvents();
     if (frame > 0 && (input.camera_action != mjMOUSE_NONE || input.zoom != 0)) {
       if (mj.camera.type == mjCAMERA_FIXED) {
@@ -227,7 +342,7 @@ int RunViewer(const ViewerOptions& options) {
     // Sync: the only time this thread holds the lock. Apply the queued actions, the mouse's
     // selection and push, read the status and copy the state into the abstract scene.
     bool selection_changed = false;
-    session.Sync([&](Transport* transport) {
+    stage.session->Sync([&](Transport* transport) {
       for (const Action& action : actions) {
         const std::string error = ApplyAction(action, transport);
         if (!error.empty()) {
@@ -236,81 +351,206 @@ int RunViewer(const ViewerOptions& options) {
           message = "injected " + Describe(action.fault, transport->time());
         }
       }
-      if (apply_selection) SelectRobotBody(stage, settings.selected, transport->mutable_perturb());
+      if (apply_selection) SelectRobotBody(scene, settings.selected, transport->mutable_perturb());
       apply_selection = false;
       selection_changed = ApplyViewInput(input, view_width / view_height, mj.options, mj.scene,
                                          &settings, &mj.camera, transport);
       ReadStatus(*transport, &status);
       status.frames_per_second = frames_per_second;
+      if (editor.show_plots) plots.Sample(*transport, std::max(settings.selected, 0));
       mjv_updateScene(m, transport->mutable_state()->data, &mj.options, &transport->perturb(),
                       &mj.camera, mjCAT_ALL, &mj.scene);
     });
     actions.clear();
     if (selection_changed && settings.camera == CameraPreset::kFollow && settings.selected >= 0) {
-      SetCameraPreset(stage, settings.camera, settings.selected, &mj.camera);
+      SetCameraPreset(scene, settings.camera, settings.selected, &mj.camera);
     }
 
     // The panel shows this sync's status; what it queues goes in at the next sync.
     DrawPanel(status, message, &settings, &actions, &requests);
     if (requests.selection_changed) apply_selection = true;
     if (requests.camera_changed) {
-      SetCameraPreset(stage, settings.camera, std::max(settings.selected, 0), &mj.camera);
+      SetCameraPreset(scene, settings.camera, std::max(settings.selected, 0), &mj.camera);
+    }
+    // The show's windows.
+    const BeatClock clock = stage.show ? stage.show->compiled.clock : document ? document->show().clock() : BeatClock();
+    const double playhead_beat = clock.BeatAt(status.time);
+    if (document) {
+      const bool running_old = !document->ok() || built_revision != document->revision();
+      DrawProblemsWindow(*document, running_old && stage.show.has_value());
+      if (editing) {
+        DrawTimelineWindow(*document, layout, playhead_beat, status.playing, view_width, &editor,
+                           &edits);
+        CopyPasteDelete(*document, layout, keys.copy, keys.paste, keys.erase, playhead_beat,
+                        &editor, &edits);
+      }
+      std::vector<double> robots_xy;
+      for (const RunStatus::Robot& r : status.robots) {
+        robots_xy.push_back(r.label_pos[0]);
+        robots_xy.push_back(r.label_pos[1]);
+      }
+      DrawStageEditor(*document, robots_xy, &editor, &edits);
+    }
+    DrawPlotsWindow(plots, &editor);
+    if (queue.close_requested) {
+      queue.close_requested = false;
+      if (document && document->dirty()) {
+        confirm_close = true;
+      } else {
+        quit = true;
+      }
+    }
+    if (DrawFileDialogs(document.get(), confirm_close, &editor, &edits)) quit = true;
+    confirm_close = false;
+
+    // Edits and file requests change the document now; the stage follows below.
+    if (document) {
+      for (const EditorRequests::Edit& edit : edits.edits) {
+        if (document->Apply(edit.label, edit.apply)) {
+          message = edit.label + (document->ok() ? "" : ": the show now has errors (Ctrl+Z undoes)");
+        }
+      }
+      if (edits.undo) {
+        const std::string label = document->undo_label();
+        if (document->Undo()) message = "undid " + label;
+      }
+      if (edits.redo) {
+        const std::string label = document->redo_label();
+        if (document->Redo()) message = "redid " + label;
+      }
+      try {
+        if (edits.save) {
+          document->Save();
+          message = "saved " + document->path() + " (previous version in .bak)";
+        }
+        if (edits.save_as) {
+          document->SaveAs(*edits.save_as);
+          message = "saved " + document->path();
+        }
+      } catch (const Error& e) {
+        message = e.what();
+        quit = false;  // a failed save does not close the window
+      }
+      if (edits.reload) {
+        document->Reload();
+        message = "reloaded " + document->path();
+      }
+      if (edits.seek_beat) {
+        actions.push_back(Action{Action::Kind::kSeek, std::max(0.0, clock.Time(Beats::Fraction(
+                                                          std::llround(*edits.seek_beat * 4), 4))),
+                                 {}});
+      }
+    }
+    if (edits.open) {
+      if (!std::filesystem::exists(*edits.open)) {
+        message = *edits.open + ": no such file";
+      } else {
+        document = std::make_unique<ShowDocument>(*edits.open);
+        built_revision = -1;
+        layout_revision = -1;
+        editor = EditorState();
+        editor.show_stage_editor = options.stage_editor;
+        editor.show_plots = options.plots;
+        message = "opened " + document->path() + (document->ok() ? "" : ": it has errors, see Problems");
+      }
+    }
+
+    // A new revision without errors replaces the run, at the same time when possible.
+    bool rebuilt = false;  // the new stage has not been synced yet: draw it next frame
+    if (document && document->ok() && built_revision != document->revision()) {
+      built_revision = document->revision();
+      try {
+        ShowRun run = MakeShowRun(document->loaded(), document->base_dir());
+        const mjvCamera camera = mj.camera;
+        double time = 0;
+        bool playing = false;
+        stage.session->Sync([&](Transport* transport) {
+          time = transport->seeking() ? transport->seek_target() : transport->time();
+          playing = transport->playing();
+        });
+        // Built before the old one goes, so a failure leaves the old run on stage.
+        Stage next = MakeStage(demo, std::move(run), options.seed, options.faults);
+        stage.session->Stop();
+        stage = std::move(next);
+        stage.view->camera = camera;
+        settings.selected = std::min(settings.selected, stage.session->scene().robot_count() - 1);
+        apply_selection = settings.selected >= 0;
+        plots.Clear();
+        actions.insert(actions.begin(), Action{Action::Kind::kSetSpeed, kViewerSpeeds[settings.speed_index], {}});
+        if (time > 0) actions.push_back(Action{Action::Kind::kSeek, time, {}});
+        if (playing) actions.push_back(Action{Action::Kind::kPlay, 0, {}});
+        stage.session->Start();
+        rebuilt = true;
+      } catch (const Error& e) {
+        message = std::string("the show does not compile: ") + e.what();
+      }
+    }
+    if (const std::string t = WindowTitle(document.get()); t != title) {
+      title = t;
+      glfwSetWindowTitle(glfw, title.c_str());
     }
 
     // Draw without the lock: MuJoCo first, ImGui on top.
+    MujocoView& drawn = *stage.view;
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(glfw, &fb_width, &fb_height);
-    const int scene_width =
-        static_cast<int>(fb_width * view_width / std::max(1.0f, io.DisplaySize.x));
-    if (fb_width <= 0 || fb_height <= 0 || scene_width <= 0) {  // minimised
-      ImGui::EndFrame();
+    const float to_pixels = fb_height / std::max(1.0f, io.DisplaySize.y);
+    const int scene_width = static_cast<int>(view_width * to_pixels);
+    const int scene_bottom = static_cast<int>(timeline_height * to_pixels);
+    const mjrRect scene_rect{0, scene_bottom, scene_width, fb_height - scene_bottom};
+    if (fb_width <= 0 || fb_height <= 0 || scene_width <= 0 || scene_rect.height <= 0) {
+      ImGui::EndFrame();  // minimised
       glfwWaitEventsTimeout(0.1);
       continue;
     }
     glViewport(0, 0, fb_width, fb_height);
     glClearColor(0.1f, 0.1f, 0.12f, 1);
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
-    mjr_setBuffer(mjFB_WINDOW, &mj.context);
-    mjr_render(mjrRect{0, 0, scene_width, fb_height}, &mj.scene, &mj.context);
+    mjr_setBuffer(mjFB_WINDOW, &drawn.context);
+    if (!rebuilt) mjr_render(scene_rect, &drawn.scene, &drawn.context);
     if (requests.screenshot) {
       const std::string path = ScreenshotPath();
       try {
-        WritePng(path, scene_width, fb_height, ReadWindow(scene_width, fb_height, mj.context));
+        WritePng(path, scene_rect.width, scene_rect.height, ReadWindow(scene_rect, drawn.context));
         message = "saved " + path;
       } catch (const Error& e) {
         message = e.what();
       }
     }
-    if (settings.robot_labels) {
-      DrawRobotLabels(mj.scene, status, settings.selected, view_width, view_height);
+    if (settings.robot_labels && !rebuilt) {
+      DrawRobotLabels(drawn.scene, status, settings.selected, view_width, view_height);
     }
     ImGui::Render();
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
+    ++frame;
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (options.quit_after > 0 && elapsed >= options.quit_after) {
+    if ((options.quit_after > 0 && elapsed >= options.quit_after) ||
+        (options.frames > 0 && frame >= options.frames)) {
       if (!options.screenshot.empty()) {
         WritePng(options.screenshot, fb_width, fb_height,
-                 ReadWindow(fb_width, fb_height, mj.context));
+                 ReadWindow(mjrRect{0, 0, fb_width, fb_height}, drawn.context));
         std::printf("wrote %s: %dx%d at t=%.2f s\n", options.screenshot.c_str(), fb_width,
                     fb_height, status.time);
       }
-      glfwSetWindowShouldClose(glfw, GLFW_TRUE);
+      std::printf("%lld frames in %.1f s: %.1f fps; sim time %.2f s (%.2fx real time)\n",
+                  static_cast<long long>(frame), elapsed, frame / elapsed, status.time,
+                  status.time / elapsed);
+      quit = true;
     }
     glfwSwapBuffers(glfw);
-    ++frame;
     ++fps_frames;
-    const auto now = std::chrono::steady_clock::now();
-    const double fps_window = std::chrono::duration<double>(now - fps_start).count();
+    const auto after = std::chrono::steady_clock::now();
+    const double fps_window = std::chrono::duration<double>(after - fps_start).count();
     if (fps_window >= 0.5) {
       frames_per_second = fps_frames / fps_window;
       fps_frames = 0;
-      fps_start = now;
+      fps_start = after;
     }
   }
 
-  session.Stop();
+  stage.session->Stop();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

@@ -15,7 +15,8 @@ namespace yangbot {
 
 /// What `yangbot view` opens.
 struct ViewerOptions {
-  SceneOptions scene;                             ///< the stage
+  std::string show_file;  ///< choreography file ("": the standing demo on `scene`)
+  SceneOptions scene;                             ///< the stage of the standing demo
   uint64_t seed = 1;                              ///< initial-posture noise seed
   std::vector<Fault> faults;                      ///< faults scheduled from the start
   CameraPreset camera = CameraPreset::kAudience;  ///< initial camera
@@ -23,11 +24,17 @@ struct ViewerOptions {
   bool paused = false;                            ///< start paused
   int width = 1600, height = 900;                 ///< window size, pixels
   double quit_after = 0;                          ///< s of real time, then close (0: never)
+  int64_t frames = 0;                             ///< close after this many frames (0: never)
   std::string screenshot;  ///< on close, save the window (panel included) here
+  bool timeline = true;    ///< show the timeline editor (with a show file)
+  bool stage_editor = false;  ///< open the stage editor window (with a show file)
+  bool plots = false;         ///< open the plots window
 };
 
 /// Opens the viewer and runs until its window closes; returns the exit code. Throws Error
-/// on bad options or when no window can be opened.
+/// on bad options or when no window can be opened. A show file with errors opens too
+/// (its problems listed, the standing demo of its troupe on stage): fixing the file
+/// reloads it.
 int RunViewer(const ViewerOptions& options);
 
 }  // namespace yangbot

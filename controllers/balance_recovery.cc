@@ -1,0 +1,231 @@
+#include "controllers/balance_recovery.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace yangbot {
+namespace {
+
+using Vector2 = Eigen::Vector2d;
+using Vector3 = Eigen::Vector3d;
+
+Vector2 Direction(double yaw) { return {std::cos(yaw), std::sin(yaw)}; }
+
+}  // namespace
+
+BalanceRecovery::BalanceRecovery(const BalanceRecoveryParams& params,
+                                 const std::array<SoleRectangle, 2>& soles)
+    : params_(params), soles_(soles) {}
+
+Vector2 BalanceRecovery::Heading(const BalanceInput& in) const {
+  const Vector2 sum = Direction(in.sole_yaw[0]) + Direction(in.sole_yaw[1]);
+  return sum.norm() > 1e-9 ? Vector2(sum.normalized()) : Vector2(1, 0);
+}
+
+bool BalanceRecovery::CaptureOutside(const BalanceInput& in, bool both_feet, int stance,
+                                     bool* forward) const {
+  const Vector2 ex = Heading(in);
+  double front = -1e9, back = 1e9;
+  for (int side = 0; side < 2; ++side) {
+    if (!both_feet && side != stance) continue;
+    // Extent of the sole's rectangle along the heading (its four corners).
+    const Vector2 ux = Direction(in.sole_yaw[side]);
+    const Vector2 uy(-ux.y(), ux.x());
+    const SoleRectangle& r = soles_[side];
+    for (double x : {r.x_min, r.x_max}) {
+      for (double y : {r.y_min, r.y_max}) {
+        const double along = (in.sole[side].head<2>() + x * ux + y * uy).dot(ex);
+        front = std::max(front, along);
+        back = std::min(back, along);
+      }
+    }
+  }
+  const double xi = xi_.dot(ex);
+  if (xi > front + params_.trigger_margin) {
+    *forward = true;
+    return true;
+  }
+  if (xi < back - params_.trigger_margin) {
+    *forward = false;
+    return true;
+  }
+  return false;
+}
+
+Vector3 BalanceRecovery::PlanLanding(const BalanceInput& in, int side, double remaining) const {
+  const int stance = 1 - side;
+  const Vector2 ex = Heading(in);
+  const double stance_x = in.sole[stance].head<2>().dot(ex);
+  // The stance foot's CoP pushed to its edge in the direction of travel.
+  const double p = stance_x + (forward_ ? soles_[stance].x_max : soles_[stance].x_min);
+  const double xi = xi_.dot(ex);
+  double target = p + (xi - p) * std::exp(in.omega * std::max(0.0, remaining));
+  target += forward_ ? params_.landing_offset : -params_.landing_offset;
+  // Never behind the stance foot along the push, never beyond the leg's reach.
+  target = forward_ ? std::clamp(target, stance_x, stance_x + params_.max_forward)
+                    : std::clamp(target, stance_x - params_.max_backward, stance_x);
+  // The flat foot moves along its own heading (its hip's sagittal plane).
+  const Vector3& start = swing_.Sample(swing_.start_time()).position;
+  const Vector2 u = Direction(in.sole_yaw[side]);
+  const double advance = (target - start.head<2>().dot(ex)) / std::max(0.5, u.dot(ex));
+  Vector3 landing = start;
+  landing.head<2>() += advance * u;
+  return landing;
+}
+
+void BalanceRecovery::StartSwing(const BalanceInput& in, int side, double duration, double height,
+                                 const Vector3& target) {
+  swing_side_ = side;
+  swing_ = SwingTrajectory(in.sole[side], in.sole_yaw[side], target, in.sole_yaw[side], in.time,
+                           in.time + duration, height);
+  landing_ = target;
+  phase_start_ = in.time;
+}
+
+Vector2 BalanceRecovery::SettlePoint(const BalanceInput& in) const {
+  // With both soles flat the hips only move along the feet's heading, so the CoM keeps
+  // its lateral place; it can rest where that lateral line crosses the segment between
+  // the sole centres (the middle of the staggered support).
+  const Vector2 ex = Heading(in);
+  const Vector2 ey(-ex.y(), ex.x());
+  const Vector2 a = in.sole[0].head<2>(), b = in.sole[1].head<2>();
+  const double across = (b - a).dot(ey);
+  double s = 0.5;
+  if (std::abs(across) > 1e-6) s = std::clamp((in.com.head<2>() - a).dot(ey) / across, 0.2, 0.8);
+  const Vector2 on_segment = a + s * (b - a);
+  return on_segment.dot(ex) * ex + in.com.head<2>().dot(ey) * ey;
+}
+
+bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
+  xi_ = (in.com + in.com_velocity / in.omega).head<2>();
+  if (!params_.enabled) return false;
+  const Vector2 ex = Heading(in);
+  const Vector2 ey(-ex.y(), ex.x());
+  const double t = in.time;
+  const Vector2 mid = 0.5 * (in.sole[0] + in.sole[1]).head<2>();
+  bool finished = false;
+
+  // Starts a recovery step with the foot behind along the push; stance on the side the
+  // capture point leans to (the lateral fall in single support is then smallest).
+  auto start_recovery = [&](bool forward) {
+    forward_ = forward;
+    const double a0 = in.sole[0].head<2>().dot(ex), a1 = in.sole[1].head<2>().dot(ex);
+    int side;
+    if (std::abs(a0 - a1) > 0.02) {
+      side = (a0 < a1) == forward ? 0 : 1;
+    } else {
+      side = (xi_ - mid).dot(ey) > 0 ? 1 : 0;  // leaning left: stand on the left foot
+    }
+    swing_ = SwingTrajectory(in.sole[side], in.sole_yaw[side], in.sole[side], in.sole_yaw[side], t,
+                             t + params_.swing_duration, params_.swing_height);
+    StartSwing(in, side, params_.swing_duration, params_.swing_height,
+               PlanLanding(in, side, params_.swing_duration));
+    com_hold_.head<2>() = mid;
+    phase_ = Phase::kSwing;
+    ++steps_;
+  };
+
+  switch (phase_) {
+    case Phase::kIdle: {
+      if (!ref->feet[0].in_contact || !ref->feet[1].in_contact) return false;
+      bool forward = true;
+      if (!CaptureOutside(in, true, 0, &forward)) return false;
+      const Vector2 xi_ref = (ref->com + ref->com_velocity / in.omega).head<2>();
+      const double error = (xi_ - xi_ref).dot(ex);
+      if ((forward ? error : -error) < params_.trigger_dcm_error) return false;
+      start_recovery(forward);
+      break;
+    }
+    case Phase::kSwing: {
+      if (t < swing_.end_time()) {
+        const double s = (t - swing_.start_time()) / (swing_.end_time() - swing_.start_time());
+        if (s < params_.replan_fraction) {
+          const Vector3 start = swing_.Sample(swing_.start_time()).position;
+          const double yaw = swing_.Sample(swing_.start_time()).yaw;
+          landing_ = PlanLanding(in, swing_side_, swing_.end_time() - t);
+          swing_ = SwingTrajectory(start, yaw, landing_, yaw, swing_.start_time(), swing_.end_time(),
+                                   swing_.apex_height());
+        }
+        break;
+      }
+      phase_ = Phase::kSettle;
+      phase_start_ = t;
+      com_hold_.head<2>() = SettlePoint(in);
+      break;
+    }
+    case Phase::kSettle: {
+      bool forward = true;
+      if (CaptureOutside(in, true, 0, &forward) &&
+          (forward ? 1 : -1) * (xi_ - com_hold_.head<2>()).dot(ex) > params_.trigger_dcm_error) {
+        start_recovery(forward);
+        break;
+      }
+      // Step through: while the capture point still runs past the front foot's centre, the
+      // CoM will end up over that foot, out of the rear leg's reach: bring the rear foot up.
+      const double a0 = in.sole[0].head<2>().dot(ex), a1 = in.sole[1].head<2>().dot(ex);
+      const double front_x = forward_ ? std::max(a0, a1) : std::min(a0, a1);
+      if (t - phase_start_ >= params_.double_support &&
+          (forward_ ? 1 : -1) * (xi_.dot(ex) - front_x) > -params_.step_through_margin &&
+          std::abs(a0 - a1) > 0.03) {
+        start_recovery(forward_);
+        break;
+      }
+      if (t - phase_start_ < params_.settle_time || in.com_velocity.head<2>().norm() > params_.settle_speed) {
+        break;
+      }
+      phase_ = Phase::kIdle;
+      finished = true;
+      break;
+    }
+  }
+  if (phase_ == Phase::kIdle) return finished;
+
+  // Rewrite the reference: stance feet where they are, the swing foot on its trajectory.
+  const bool swinging = phase_ == Phase::kSwing;
+  for (int side = 0; side < 2; ++side) {
+    FootReference& f = ref->feet[side];
+    if (swinging && side == swing_side_) {
+      const FootState s = swing_.Sample(t);
+      f.position = s.position;
+      f.velocity = s.velocity;
+      f.acceleration = s.acceleration;
+      f.yaw = s.yaw;
+      f.yaw_rate = s.yaw_rate;
+      f.in_contact = false;
+    } else {
+      f.position = in.sole[side];
+      f.velocity.setZero();
+      f.acceleration.setZero();
+      f.yaw = in.sole_yaw[side];
+      f.yaw_rate = 0;
+      f.in_contact = true;
+    }
+  }
+  // CoM: laterally held between the feet; sagittally as below.
+  const double lateral = com_hold_.head<2>().dot(ey);
+  Vector2 com = in.com.head<2>(), com_velocity = Vector2::Zero(), com_acceleration = Vector2::Zero();
+  switch (phase_) {
+    case Phase::kSwing: {
+      // Fall as the pendulum over the stance foot's edge does (the landing assumes it).
+      const int stance = 1 - swing_side_;
+      const double p = in.sole[stance].head<2>().dot(ex) +
+                       (forward_ ? soles_[stance].x_max : soles_[stance].x_min);
+      const double along = in.com.head<2>().dot(ex);
+      com_velocity = in.com_velocity.head<2>().dot(ex) * ex;
+      com_acceleration = in.omega * in.omega * (along - p) * ex;
+      break;
+    }
+    case Phase::kSettle:
+      com = com_hold_.head<2>();
+      break;
+    case Phase::kIdle:
+      break;
+  }
+  com = com - com.dot(ey) * ey + lateral * ey;
+  ref->com.head<2>() = com;
+  ref->com_velocity.head<2>() = com_velocity;
+  ref->com_acceleration.head<2>() = com_acceleration;
+  return finished;
+}
+
+}  // namespace yangbot

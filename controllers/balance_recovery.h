@@ -1,0 +1,123 @@
+// Push recovery by stepping, driven by the capture point (divergent component of motion).
+//
+// Linear inverted pendulum: with the CoM c at height z above the floor, w = sqrt(g / z),
+// the capture point xi = c + c_dot / w obeys xi_dot = w (xi - p), p the centre of
+// pressure. Ankle torque can hold p anywhere inside the support polygon; once xi leaves
+// it the robot can only be saved by moving the support: a step.
+//
+// H1 legs have no ankle roll (see the 5-DoF leg trap in NOTES.md): a flat foot only moves
+// in its own sagittal plane and the feet stay hip-width apart, so the only recovery steps
+// are forward or backward along the foot's heading. Sideways pushes are absorbed without
+// stepping (the stance is 0.4 m wide; the QP and the feet's edges hold them).
+//
+// Lifecycle (one BalanceRecovery per controller, part of its clonable state):
+//   kIdle:   watch xi; step when it passes the support's front or back edge (in the
+//            heading frame of the feet) and differs from the reference's capture point
+//            by more than trigger_dcm_error (so planned walking motion never triggers it).
+//   kSwing:  the foot that lies behind along the push lifts at once and swings
+//            (SwingTrajectory) along its own heading to where xi will be at touch-down,
+//            predicted with the stance foot's centre of pressure at its edge:
+//            xi(T) = p + (xi - p) e^{w T}. The landing point is re-planned every tick
+//            until replan_fraction of the swing, then frozen. The CoM is asked to move as
+//            that pendulum does (sagittally) and to stay between the feet (laterally).
+//   kSettle: both feet down; the CoM is brought to rest between them. If xi leaves the
+//            new support again, the other foot steps (back to kSwing).
+//            While xi still runs past the front foot's centre, the rear foot steps
+//            through (another kSwing), which usually ends in a square stance again.
+// It rewrites the reference only while not idle; `finished` tells the caller that a
+// recovery ended (a standing controller then re-latches its stance).
+#ifndef YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
+#define YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
+
+#include <Eigen/Core>
+#include <array>
+
+#include "controllers/reference.h"
+#include "controllers/swing_trajectory.h"
+
+namespace yangbot {
+
+/// Support rectangle of one sole, in the sole frame (x forward, y left), m.
+struct SoleRectangle {
+  double x_min = -0.1, x_max = 0.1, y_min = -0.03, y_max = 0.03;
+};
+
+/// Parameters of the stepping recovery (see controllers/README.md).
+struct BalanceRecoveryParams {
+  bool enabled = true;              ///< false: never step
+  double trigger_margin = 0.0;      ///< m, how far xi may pass the CoP limit before a step
+  double trigger_dcm_error = 0.04;  ///< m, and how far it must be from the reference's xi
+  double swing_duration = 0.25;     ///< s, lift-off to touch-down
+  double swing_height = 0.05;       ///< m, apex above the floor
+  double max_forward = 0.30;        ///< m, landing ahead of the stance foot (sole centres)
+  double max_backward = 0.32;       ///< m, landing behind the stance foot
+  double landing_offset = 0.03;     ///< m, landing sole centre ahead of the predicted xi
+  double replan_fraction = 0.6;     ///< of the swing, after which the landing is frozen
+  double settle_time = 0.8;         ///< s after touch-down before the recovery ends
+  double settle_speed = 0.08;       ///< m/s, CoM speed below which the robot has settled
+  double double_support = 0.05;     ///< s on both feet before a step-through step
+  double step_through_margin = 0.05;  ///< m: step the rear foot up while xi is beyond the front sole centre minus this
+};
+
+/// What the recovery needs to know each tick (measured, world frame).
+struct BalanceInput {
+  double time = 0;                                        ///< s
+  Eigen::Vector3d com = Eigen::Vector3d::Zero();          ///< m
+  Eigen::Vector3d com_velocity = Eigen::Vector3d::Zero(); ///< m/s
+  double omega = 3.3;                                     ///< 1/s, sqrt(g / CoM height)
+  std::array<Eigen::Vector3d, 2> sole{Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero()};  ///< m, sole centres (0 left, 1 right)
+  std::array<double, 2> sole_yaw{};                       ///< rad, sole headings
+};
+
+/// Capture-point stepping controller; rewrites the whole-body reference while active.
+class BalanceRecovery {
+ public:
+  enum class Phase { kIdle, kSwing, kSettle };
+
+  BalanceRecovery() = default;
+  /// `soles`: support rectangles of the left and right sole (what the CoP may use).
+  BalanceRecovery(const BalanceRecoveryParams& params, const std::array<SoleRectangle, 2>& soles);
+
+  /// Advances the recovery with this tick's measurement and, while recovering, rewrites
+  /// `ref` (feet, contact flags, CoM). Returns true when a recovery ended this tick.
+  bool Update(const BalanceInput& in, RobotReference* ref);
+
+  /// Current phase.
+  Phase phase() const { return phase_; }
+  /// Recovery steps taken (squaring-up steps not counted).
+  int steps() const { return steps_; }
+  /// m, where the last recovery step was planned to land (sole centre, world).
+  const Eigen::Vector3d& last_landing() const { return landing_; }
+  /// m, capture point of the last tick (world, floor plane).
+  const Eigen::Vector2d& capture_point() const { return xi_; }
+
+ private:
+  // Starts a swing of foot `side` at in.time toward `target` (computed by Plan).
+  void StartSwing(const BalanceInput& in, int side, double duration, double height,
+                  const Eigen::Vector3d& target);
+  // Landing point of foot `side` so that xi lands on it after `remaining` seconds,
+  // with the stance foot's CoP at its edge in the direction of travel.
+  Eigen::Vector3d PlanLanding(const BalanceInput& in, int side, double remaining) const;
+  // Whether xi lies beyond the front or back CoP limit of the support; sets *forward.
+  bool CaptureOutside(const BalanceInput& in, bool both_feet, int stance, bool* forward) const;
+  // Where the CoM can come to rest after a recovery step (floor plane, world).
+  Eigen::Vector2d SettlePoint(const BalanceInput& in) const;
+  // Heading unit vector of the feet (mean yaw).
+  Eigen::Vector2d Heading(const BalanceInput& in) const;
+
+  BalanceRecoveryParams params_;
+  std::array<SoleRectangle, 2> soles_{};
+  Phase phase_ = Phase::kIdle;
+  int swing_side_ = 0;
+  bool forward_ = true;          // direction of the current recovery
+  SwingTrajectory swing_;
+  double phase_start_ = 0;       // s
+  Eigen::Vector3d landing_ = Eigen::Vector3d::Zero();
+  Eigen::Vector2d xi_ = Eigen::Vector2d::Zero();
+  Eigen::Vector3d com_hold_ = Eigen::Vector3d::Zero();  // CoM target while settling
+  int steps_ = 0;
+};
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_

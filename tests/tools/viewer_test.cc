@@ -1,0 +1,64 @@
+// `yangbot view FILE` end to end: the window opens on a show, draws it and saves a picture
+// (needs a display: tools/test runs the tests under xvfb-run).
+#if YANGBOT_HAVE_VIEWER
+
+#include <gtest/gtest.h>
+#include <stb/stb_image.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "tests/tools/run_yangbot.h"
+
+namespace yangbot {
+namespace {
+
+using testing::RunYangbot;
+
+const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
+
+TEST(ViewCommandTest, AMissingShowFileIsAClearError) {
+  const auto result = RunYangbot("view /nonexistent/show.yaml");
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.output.find("/nonexistent/show.yaml: error: no such file"), std::string::npos)
+      << result.output;
+}
+
+TEST(ViewCommandTest, DrawsAShowWithItsRedHandkerchiefs) {
+  if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no display (run under xvfb-run)";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("yangbot_viewer_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string png = (dir / "view.png").string();
+  const auto result = RunYangbot("view " + kShort +
+                                 " --frames 8 --width 960 --height 600 --camera audience"
+                                 " --screenshot " + png);
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("wrote " + png), std::string::npos) << result.output;
+  int width = 0, height = 0, channels = 0;
+  unsigned char* pixels = stbi_load(png.c_str(), &width, &height, &channels, 3);
+  ASSERT_NE(pixels, nullptr);
+  EXPECT_EQ(width, 960);
+  EXPECT_EQ(height, 600);
+  // The handkerchiefs are strongly red; the timeline's playhead is red too, so count only
+  // the 3D view (above the timeline, left of the panel).
+  int red = 0, bright = 0;
+  for (int y = 0; y < height - 270; ++y) {
+    for (int x = 0; x < width - 400; ++x) {
+      const unsigned char* p = pixels + 3 * (y * width + x);
+      if (p[0] > 120 && p[0] > 2 * p[1] && p[0] > 2 * p[2]) ++red;
+      if (p[0] + p[1] + p[2] > 300) ++bright;
+    }
+  }
+  stbi_image_free(pixels);
+  EXPECT_GT(red, 50);
+  EXPECT_GT(bright, 500);  // robots and stage lit, not a blank frame
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace yangbot
+
+#endif  // YANGBOT_HAVE_VIEWER
