@@ -207,7 +207,7 @@ void Mutate(const std::string& file, int iterations, uint32_t seed) {
 
 TEST(RobustnessTest, MutationsOfARealShow) {
   Mutate("short.yaml", 400, 2024);
-  Mutate("default.yaml", 40, 7);
+  Mutate("yangge16.yaml", 40, 7);
 }
 
 }  // namespace

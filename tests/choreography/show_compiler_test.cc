@@ -210,7 +210,7 @@ TEST(ShowCompilerTest, RatesMatchTheChangeOfTheTargets) {
 }
 
 TEST(ShowCompilerTest, DefaultShowStaysInRangeAndFinite) {
-  const std::string path = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/default.yaml";
+  const std::string path = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml";
   const CompiledShow show = CompileShowFile(path);
   ASSERT_EQ(show.references.size(), 16u);
   EXPECT_GT(show.end_time, 120.0);
@@ -240,7 +240,7 @@ TEST(ShowCompilerTest, DefaultShowStaysInRangeAndFinite) {
 // next: every 2 ms the targets move by less than a fast robot could.
 TEST(ShowCompilerTest, DefaultShowReferencesAreContinuous) {
   const CompiledShow show =
-      CompileShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/default.yaml");
+      CompileShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml");
   for (int r : {0, 5, 15}) {
     const auto& ref = dynamic_cast<const ShowReference&>(*show.references[r]);
     EXPECT_GE(ref.pattern_count(), 2) << r;  // the show has pauses between walks

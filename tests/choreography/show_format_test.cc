@@ -139,7 +139,7 @@ TEST(ShowFormatTest, SavingIsStableAndRoundTrips) {
 }
 
 TEST(ShowFormatTest, AssetsAreCanonicalAndValid) {
-  for (const char* name : {"short.yaml", "default.yaml"}) {
+  for (const char* name : {"minimal.yaml", "short.yaml", "yangge16.yaml"}) {
     const std::string path = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/" + name;
     const std::string text = ReadText(path);
     ASSERT_FALSE(text.empty()) << path;

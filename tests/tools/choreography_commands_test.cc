@@ -41,7 +41,7 @@ constexpr const char* kCanonical =
     "      - move: waist_twist  # twist\n";
 
 TEST(ChoreographyCommandsTest, ValidateAcceptsTheShippedShows) {
-  for (const char* name : {"short.yaml", "default.yaml"}) {
+  for (const char* name : {"minimal.yaml", "short.yaml", "yangge16.yaml"}) {
     const std::string path = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/" + name;
     const Result r = RunYangbot("validate " + path);
     EXPECT_EQ(r.status, 0) << r.output;

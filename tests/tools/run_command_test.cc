@@ -86,6 +86,16 @@ TEST(RunCommandTest, DancesTheShowFileAndReportsShowMetrics) {
   EXPECT_EQ(report["trajectory_sha256"].get<std::string>().size(), 64u);
 }
 
+// The tutorial's first show is danced to its end: the thresholds a choreographer would set.
+TEST(RunCommandTest, TheMinimalShowIsDancedWithoutFalls) {
+  const std::string show = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/minimal.yaml";
+  const CommandResult r = RunYangbot("run " + show + " --quiet --fail-on 'falls>0'" +
+                                     " --fail-on 'spin_phase_error_deg_rms>10'" +
+                                     " --fail-on 'sync_error_deg_rms>2'");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("2 robots, 7.0 s simulated"), std::string::npos) << r.output;
+}
+
 TEST(RunCommandTest, ADropoutIsListedAndTheRobotStopsCounting) {
   // A dropout at 2 s: robot 2 is powered down; the event is listed, and its show metrics
   // hold only what it danced before (1 s to 2 s).
