@@ -6,7 +6,6 @@
 #ifndef YANGBOT_CHOREOGRAPHY_FORMATION_H_
 #define YANGBOT_CHOREOGRAPHY_FORMATION_H_
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,29 +46,6 @@ void ApplyFacing(const std::string& word, double facing, double centre_x, double
 /// Smallest distance between two slots (m) and which (0-based, i < j); infinity and
 /// (-1, -1) for fewer than two slots.
 double ClosestSlots(const std::vector<Placement>& slots, int* i, int* j);
-
-/// Cost of moving a robot from one placement to another (any units, >= 0).
-using SlotCost = std::function<double(const Placement& from, const Placement& to)>;
-
-/// Which of `slots` each robot at `from` should take so the summed cost is least
-/// (Hungarian method, O(n^3)); the default cost, straight-line distance, gives paths
-/// that never cross. Returns the slot index per robot (size from.size(); empty unless
-/// from.size() == slots.size()).
-std::vector<int> NearestSlotAssignment(const std::vector<Placement>& from,
-                                       const std::vector<Placement>& slots,
-                                       const SlotCost& cost = {});
-
-/// Closest approach (m) of two robots walking straight from a0 to a1 and from b0 to b1
-/// at steady paces that start and arrive together.
-double ClosestApproach(const Placement& a0, const Placement& a1, const Placement& b0,
-                       const Placement& b1);
-
-/// Improves a slot assignment (slot_of: slot index per robot, a permutation) by swapping
-/// pairs of slots while that lowers the summed `cost` plus a heavy penalty for each pair
-/// of robots whose straight, steady walks (ClosestApproach) pass closer than
-/// `clearance` (m).
-void SpreadPaths(const std::vector<Placement>& from, const std::vector<Placement>& slots,
-                 const SlotCost& cost, double clearance, std::vector<int>* slot_of);
 
 }  // namespace yangbot
 

@@ -98,15 +98,42 @@ struct BodyPose {
 /// directions change sign, arms and hankies swap sides (shoulder roll and yaw negated).
 BodyPose MirrorPose(const BodyPose& pose);
 
+/// Step limits of the quick walking steps the controller walks stably (measured,
+/// NOTES.md "Walking"): at most 0.05 m forward, 0.03 m back and 0.01 m sideways per step,
+/// 0.05 rad of turn per step.
+inline FootstepLimits WalkingStepLimits() {
+  FootstepLimits limits;
+  limits.max_forward = 0.05;
+  limits.max_backward = 0.03;
+  limits.max_lateral = 0.01;
+  limits.max_turn = 0.05;
+  limits.max_turn_in = 0.05;
+  return limits;
+}
+
+/// Beats between quick walking steps: 2/5 of a beat, at 120 bpm 0.2 s (300 steps a
+/// minute, the controller's measured range is 270-300).
+inline Beats QuickWalkStepBeats() { return Beats::Fraction(2, 5); }
+
 /// Robot geometry and gait numbers the compiler plans with. The defaults suit the
 /// built-in H1-class robot; the controller side passes values read from the model.
 struct GaitParams {
   double com_height = 0.95;      ///< m, CoM height when standing
-  double foot_lateral = 0.20;    ///< m, sole centre from the pelvis centre line (each side)
-  double foot_forward = 0.07;    ///< m, sole centre ahead of the pelvis
-  double swing_height = 0.07;    ///< m, swing apex height
-  double double_support = 0.25;  ///< fraction of each step with both feet down, [0, 1)
-  FootstepLimits limits;         ///< step limits (footstep_planner.h)
+  // Geometry of the robot's stand posture (assets/robots/h1/h1.xml keyframe "stand"): the
+  // soles are 0.202 m either side of the pelvis and 0.025 m ahead of it. A reference that
+  // puts the feet elsewhere relative to the CoM makes a standing robot lean and drift.
+  double foot_lateral = 0.202;   ///< m, sole centre from the pelvis centre line (each side)
+  double foot_forward = 0.025;   ///< m, sole centre ahead of the pelvis
+  double swing_height = 0.03;    ///< m, swing apex height (quick low steps walk; see NOTES.md)
+  FootstepLimits limits;         ///< step limits of dance steps (footstep_planner.h)
+  /// Step limits of walking (walk_to, formation changes): what the controller can do
+  /// (measured, NOTES.md "Walking"): short quick steps; the flat H1 feet cannot open
+  /// sideways (no ankle roll), so walks travel by turning to face the way, walking
+  /// forward and turning to the final facing.
+  FootstepLimits walk_limits = WalkingStepLimits();
+  /// Beats between the landings of walking steps (walk_to and formation changes). The
+  /// controller walks at 270-300 steps a minute: QuickWalkStepBeats().
+  Beats walk_step_beats = QuickWalkStepBeats();
   double min_first_step = 1.0;   ///< s, time the robots need before their first step
 };
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <numbers>
 
@@ -50,7 +51,8 @@ void Drum(std::vector<float>* out, int rate, size_t start, double gain, Noise* n
   AddStroke(out, rate, start, 0.4, [&](double t) {
     const double f = 55 + 75 * std::exp(-t / 0.03);
     phase += kTwoPi * f / rate;
-    return gain * (std::exp(-t / 0.12) * std::sin(phase) + 0.4 * std::exp(-t / 0.004) * noise->Next());
+    return gain *
+           (std::exp(-t / 0.12) * std::sin(phase) + 0.4 * std::exp(-t / 0.004) * noise->Next());
   });
 }
 
@@ -87,7 +89,7 @@ void Cymbal(std::vector<float>* out, int rate, size_t start, double gain, Noise*
   });
 }
 
-// ---- libsndfile in memory: the WAV is built in a string, then written atomically ----
+// ---- libsndfile in memory: the file is built in a string, then written atomically ----
 
 struct MemoryFile {
   std::string bytes;
@@ -193,7 +195,8 @@ void CheckPercussionOptions(const PercussionOptions& o) {
   check(o.seconds >= 1 && o.seconds <= 600, "--seconds must be between 1 and 600");
   check(o.offset < o.seconds, "--offset must be before the end of the track");
   check(o.beats_per_bar >= 2 && o.beats_per_bar <= 8, "--beats-per-bar must be between 2 and 8");
-  check(o.sample_rate >= 8000 && o.sample_rate <= 96000, "--rate must be between 8000 and 96000 Hz");
+  check(o.sample_rate >= 8000 && o.sample_rate <= 96000,
+        "--rate must be between 8000 and 96000 Hz");
 }
 
 std::vector<float> SynthesizePercussion(const PercussionOptions& o) {
@@ -229,47 +232,85 @@ std::vector<float> SynthesizePercussion(const PercussionOptions& o) {
   return out;
 }
 
-void WritePercussionWav(const std::string& path, const PercussionOptions& options) {
+void WritePercussion(const std::string& path, const PercussionOptions& options, double quality) {
+  const std::string extension = std::filesystem::path(path).extension().string();
+  int format = 0;
+  if (extension == ".wav") {
+    format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  } else if (extension == ".flac") {
+    format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  } else if (extension == ".ogg") {
+    format = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+  } else if (extension == ".opus") {
+    format = SF_FORMAT_OGG | SF_FORMAT_OPUS;
+  } else {
+    throw Error(path + ": unknown audio format '" + extension +
+                "' (use .wav, .flac, .ogg or .opus)");
+  }
+  if (!(quality >= 0 && quality <= 1)) throw Error("music: --quality must be between 0 and 1");
   const std::vector<float> samples = SynthesizePercussion(options);
+  // Encoded into memory, then written atomically: a failed run never leaves half a file.
   MemoryFile file;
   SF_VIRTUAL_IO io{MemoryLength, MemorySeek, MemoryRead, MemoryWrite, MemoryTell};
   SF_INFO info{};
   info.samplerate = options.sample_rate;
   info.channels = 1;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  info.format = format;
   SNDFILE* sf = sf_open_virtual(&io, SFM_WRITE, &info, &file);
-  if (sf == nullptr) throw Error(path + ": cannot encode WAV: " + sf_strerror(nullptr));
-  const sf_count_t written = sf_writef_float(sf, samples.data(), samples.size());
-  sf_close(sf);
-  if (written != static_cast<sf_count_t>(samples.size())) {
-    throw Error(path + ": cannot encode WAV");
+  if (sf == nullptr) throw Error(path + ": cannot encode: " + sf_strerror(nullptr));
+  if ((format & SF_FORMAT_SUBMASK) == SF_FORMAT_VORBIS) {
+    sf_command(sf, SFC_SET_VBR_ENCODING_QUALITY, &quality, sizeof(quality));
+  } else if ((format & SF_FORMAT_SUBMASK) == SF_FORMAT_OPUS) {
+    double level = 1 - quality;  // libsndfile: 0 = best, 1 = smallest
+    sf_command(sf, SFC_SET_COMPRESSION_LEVEL, &level, sizeof(level));
+  }
+  // In blocks: libvorbis crashes on one write of minutes of audio (it allocates the
+  // analysis buffer for the whole write at once).
+  constexpr size_t kBlock = 4096;
+  size_t written = 0;
+  while (written < samples.size()) {
+    const sf_count_t n = static_cast<sf_count_t>(std::min(kBlock, samples.size() - written));
+    if (sf_writef_float(sf, samples.data() + written, n) != n) break;
+    written += static_cast<size_t>(n);
+  }
+  const int closed = sf_close(sf);
+  if (written != samples.size() || closed != 0) {
+    throw Error(path + ": cannot encode audio");
   }
   WriteFileAtomic(path, file.bytes);
 }
 
-std::optional<DetectedBeat> DetectBeats(const std::string& path, std::string* error) {
-  auto fail = [&](const std::string& why) -> std::optional<DetectedBeat> {
+std::optional<DecodedAudio> DecodeAudio(const std::string& path, std::string* error) {
+  auto fail = [&](const std::string& why) -> std::optional<DecodedAudio> {
     if (error != nullptr) *error = why;
     return std::nullopt;
   };
   SF_INFO info{};
   SNDFILE* sf = sf_open(path.c_str(), SFM_READ, &info);
-  if (sf == nullptr) return fail(std::string("cannot decode: ") + sf_strerror(nullptr));
+  if (sf == nullptr) return fail(std::string("cannot decode audio: ") + sf_strerror(nullptr));
   std::unique_ptr<SNDFILE, int (*)(SNDFILE*)> closer(sf, sf_close);
   // Ten minutes of audio at most: a show is shorter, and this bounds memory.
-  if (info.channels < 1 || info.samplerate < 4000 || info.samplerate > 192000 ||
-      info.frames > static_cast<sf_count_t>(info.samplerate) * 600) {
+  if (info.channels < 1 || info.channels > 16 || info.samplerate < 4000 ||
+      info.samplerate > 192000 || info.frames > static_cast<sf_count_t>(info.samplerate) * 600) {
     return fail("unsupported audio (channels, sample rate or more than 10 minutes)");
   }
   std::vector<float> interleaved(static_cast<size_t>(info.frames) * info.channels);
   const sf_count_t frames = sf_readf_float(sf, interleaved.data(), info.frames);
-  std::vector<float> mono(static_cast<size_t>(std::max<sf_count_t>(frames, 0)));
-  for (size_t i = 0; i < mono.size(); ++i) {
+  DecodedAudio audio;
+  audio.sample_rate = info.samplerate;
+  audio.samples.resize(static_cast<size_t>(std::max<sf_count_t>(frames, 0)));
+  for (size_t i = 0; i < audio.samples.size(); ++i) {
     float sum = 0;
     for (int c = 0; c < info.channels; ++c) sum += interleaved[i * info.channels + c];
-    mono[i] = sum / static_cast<float>(info.channels);
+    audio.samples[i] = sum / static_cast<float>(info.channels);
   }
-  return DetectBeats(mono, info.samplerate, error);
+  return audio;
+}
+
+std::optional<DetectedBeat> DetectBeats(const std::string& path, std::string* error) {
+  const std::optional<DecodedAudio> audio = DecodeAudio(path, error);
+  if (!audio) return std::nullopt;
+  return DetectBeats(audio->samples, audio->sample_rate, error);
 }
 
 std::optional<DetectedBeat> DetectBeats(const std::vector<float>& samples, int sample_rate,
@@ -332,7 +373,8 @@ std::optional<DetectedBeat> DetectBeats(const std::vector<float>& samples, int s
       grid = FitBeatGrid(onsets, grid->period / 2, grid->phase);
     } else if (std::min(parity[0], parity[1]) < 0.4 * std::max(parity[0], parity[1]) &&
                60.0 / (grid->period * 2) >= kMinBpm / 1.05) {
-      const double strong = grid->phase + (first_k + (parity[0] >= parity[1] ? 0 : 1)) * grid->period;
+      const double strong =
+          grid->phase + (first_k + (parity[0] >= parity[1] ? 0 : 1)) * grid->period;
       grid = FitBeatGrid(onsets, grid->period * 2, strong);
     } else {
       break;
@@ -360,6 +402,69 @@ double OffsetToMusicBeat(const DetectedBeat& beat, double offset) {
   const double period = 60.0 / beat.bpm;
   const double k = std::round((offset - beat.first_beat) / period);
   return std::abs(offset - (beat.first_beat + k * period));
+}
+
+void CheckShowMusic(const Show& show, const std::string& base_dir, Diagnostics* diagnostics) {
+  if (show.music.empty()) return;
+  std::filesystem::path path(show.music);
+  if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return;  // the schedule warns "not found"
+  std::string error;
+  const std::optional<DecodedAudio> audio = DecodeAudio(path.string(), &error);
+  if (!audio) {
+    diagnostics->Error(show.src.At("music"), "music " + show.music + ": " + error);
+    return;
+  }
+
+  // Sections that end after the music. The same message as the schedule's WAV check, which
+  // is skipped when already there.
+  const BeatClock clock = show.clock();
+  const int bpb = show.beats_per_bar_or_default();
+  if (clock.bpm > 0 && bpb > 0) {
+    for (const Section& section : show.timeline) {
+      if (!section.beats || section.at.bar < 1) continue;
+      const Beats start =
+          Beats(static_cast<int64_t>(section.at.bar - 1) * bpb) + (section.at.beat - Beats(1));
+      const double end = clock.Time(start + *section.beats);
+      if (!(end > audio->duration() + 1e-6)) continue;
+      char text[200];
+      std::snprintf(text, sizeof(text),
+                    "section '%s' ends at %.2f s, after the end of the music (%.2f s)",
+                    section.name.c_str(), end, audio->duration());
+      const SourcePos at = section.src.At("at");
+      const auto& items = diagnostics->items();
+      const bool reported = std::any_of(items.begin(), items.end(), [&](const Diagnostic& d) {
+        return d.pos.line == at.line && d.pos.column == at.column && d.message == text;
+      });
+      if (!reported) diagnostics->Error(at, text);
+    }
+  }
+
+  // Tempo and offset against the music's beat grid.
+  const std::optional<DetectedBeat> beat = DetectBeats(audio->samples, audio->sample_rate, &error);
+  if (!beat) {
+    diagnostics->Warning(show.src.At("music"),
+                         "music " + show.music + ": " + error + "; tempo and offset not checked");
+    return;
+  }
+  char text[240];
+  if (std::abs(beat->bpm - clock.bpm) > kMusicTempoTolerance) {
+    std::snprintf(text, sizeof(text),
+                  "tempo %s bpm differs from the music's %.2f bpm (%s); `yangbot beats` "
+                  "prints the header lines",
+                  FormatNumber(clock.bpm).c_str(), beat->bpm, show.music.c_str());
+    diagnostics->Warning(show.src.At("tempo"), text);
+  }
+  const double off = OffsetToMusicBeat(*beat, clock.offset);
+  if (off > kMusicOffsetTolerance) {
+    std::snprintf(text, sizeof(text),
+                  "offset %s s is %.0f ms from the music's nearest beat (first beat at %.3f s, "
+                  "one every %.3f s)",
+                  FormatNumber(clock.offset).c_str(), off * 1000, beat->first_beat,
+                  60.0 / beat->bpm);
+    diagnostics->Warning(show.src.At("offset"), text);
+  }
 }
 
 }  // namespace yangbot

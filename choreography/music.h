@@ -2,9 +2,10 @@
 // drives a yangge) and a beat detector (aubio) that finds the tempo and first beat of an
 // audio file, so a show's `tempo:` and `offset:` can be checked against its music.
 //
-//   WritePercussionWav("assets/music/yangge120.wav", {.bpm = 120, .offset = 0.5});
-//   std::optional<DetectedBeat> beat = DetectBeats("assets/music/yangge120.wav");
+//   WritePercussion("yangge120.wav", {.bpm = 120, .offset = 0.5});
+//   std::optional<DetectedBeat> beat = DetectBeats("yangge120.wav");
 //   // beat->bpm ~ 120, beat->first_beat ~ 0.5 s
+//   CheckShowMusic(show, "assets/choreographies", &diagnostics);  // validate's music checks
 #ifndef YANGBOT_CHOREOGRAPHY_MUSIC_H_
 #define YANGBOT_CHOREOGRAPHY_MUSIC_H_
 
@@ -12,6 +13,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "choreography/diagnostics.h"
+#include "choreography/show.h"
 
 namespace yangbot {
 
@@ -36,8 +40,27 @@ void CheckPercussionOptions(const PercussionOptions& options);
 /// Throws Error when an option is out of range.
 std::vector<float> SynthesizePercussion(const PercussionOptions& options);
 
-/// Writes the track as a 16-bit mono WAV file (libsndfile), atomically; throws Error.
-void WritePercussionWav(const std::string& path, const PercussionOptions& options);
+/// Writes the track as a mono audio file (libsndfile), atomically; the format follows the
+/// extension: .wav (16-bit PCM), .flac (16-bit), .ogg (Vorbis at `quality`, 0 smallest to
+/// 1 best). Throws Error on another extension or when encoding fails.
+void WritePercussion(const std::string& path, const PercussionOptions& options,
+                     double quality = 0.4);
+
+// ---- Decoding ----
+
+/// Mono samples of an audio file.
+struct DecodedAudio {
+  std::vector<float> samples;  ///< mono, channels mixed down, in [-1, 1]
+  int sample_rate = 0;         ///< Hz
+  /// Length, s.
+  double duration() const {
+    return sample_rate > 0 ? static_cast<double>(samples.size()) / sample_rate : 0.0;
+  }
+};
+
+/// Decodes an audio file with libsndfile (WAV, FLAC, OGG, ...; at most 10 minutes).
+/// Returns nullopt when it cannot; `error` (if set) then says why.
+std::optional<DecodedAudio> DecodeAudio(const std::string& path, std::string* error = nullptr);
 
 // ---- Beat detection ----
 
@@ -49,7 +72,7 @@ struct DetectedBeat {
   double duration = 0;    ///< s, length of the file
 };
 
-/// Decodes an audio file (libsndfile: WAV, FLAC, OGG, ...; channels mixed down) and
+/// Decodes an audio file (DecodeAudio) and
 /// finds its tempo (aubio's beat tracker, refined by a least-squares fit of the beat grid
 /// to the onsets) and its first beat (the first onset on that grid). Returns nullopt
 /// when the file cannot be decoded or has no steady beat; `error` (if set) then says why.
@@ -67,6 +90,23 @@ std::string BeatHeaderLines(const DetectedBeat& beat);
 /// falls on a beat of the music, else the distance in s to the nearest one (a show may
 /// start on any beat of the music, not only its first).
 double OffsetToMusicBeat(const DetectedBeat& beat, double offset);
+
+// ---- Checking a show against its music ----
+
+/// Largest tempo difference (bpm) between a show and its music that is not reported.
+inline constexpr double kMusicTempoTolerance = 1.0;
+/// Largest distance (s) from the show's offset to the music's beat grid not reported.
+inline constexpr double kMusicOffsetTolerance = 0.030;
+
+/// Checks a show against its `music:` file (relative to `base_dir`, the show file's
+/// folder): an error at the music line when the file exists but cannot be decoded; a
+/// warning at the tempo line when the music's tempo differs by more than
+/// kMusicTempoTolerance; a warning at the offset line when bar 1 beat 1 is more than
+/// kMusicOffsetTolerance from a beat of the music; an error at a section's `at` when it
+/// ends after the music (the schedule reports that itself for WAV files: not repeated).
+/// Does nothing without music or when the file is missing (the schedule warns then).
+/// Decodes the whole file and runs the beat detector: about a second for 4 minutes.
+void CheckShowMusic(const Show& show, const std::string& base_dir, Diagnostics* diagnostics);
 
 }  // namespace yangbot
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "choreography/assignment.h"
 #include "choreography/formation.h"
 #include "choreography/show_parser.h"
 #include "sim/error.h"
@@ -173,11 +174,273 @@ struct CueInstance {
   Beats start, length, delay;
   std::vector<int> robots;
   std::string order;
-  bool nearest = false;  // formation changes: robots take the nearest free slots
+  // Formation changes: how slots are shared out (number, nearest, optimal), the robot
+  // sets that keep to their own slots, and robot -> slot pins (0-based).
+  std::string assign = "number";
+  std::vector<std::vector<int>> keep_groups;
+  std::map<int, int> pins;
   bool mirror = false;
 };
 
+// Checks `keep_groups` and `pin` of a formation change for the robots `who` and stores
+// them in `inst`; false (with errors) when they cannot be honoured.
+bool ResolveAssignOptions(const Cue& cue, const std::set<int>& who,
+                          const std::map<std::string, std::vector<int>>& groups,
+                          const std::vector<std::string>& group_names, int robots,
+                          CueInstance* inst, Diagnostics* diagnostics) {
+  bool ok = true;
+  std::map<int, std::string> group_of;  // robot -> the keep group it is in
+  std::map<std::string, std::vector<int>> members_of;
+  for (size_t k = 0; k < cue.keep_groups.size(); ++k) {
+    const std::string& name = cue.keep_groups[k];
+    const SourcePos pos = k < cue.keep_groups_pos.size() ? cue.keep_groups_pos[k] : cue.src.pos;
+    const auto it = groups.find(name);
+    if (it == groups.end()) {
+      diagnostics->Error(pos, "unknown group " + Quote(name) + DidYouMean(name, group_names));
+      ok = false;
+      continue;
+    }
+    std::vector<int> members;
+    for (int r : it->second) {
+      if (who.count(r) == 0) continue;  // not in this change: it keeps no slot here
+      if (const auto [g, inserted] = group_of.emplace(r, name); !inserted) {
+        diagnostics->Error(pos, "robot " + std::to_string(r + 1) + " is in both " +
+                                    Quote(g->second) + " and " + Quote(name) +
+                                    "; groups in keep_groups must not share robots");
+        ok = false;
+        continue;
+      }
+      members.push_back(r);
+    }
+    members_of[name] = members;
+    inst->keep_groups.push_back(std::move(members));
+  }
+  std::set<int> pinned_slots;
+  for (const SlotPin& pin : cue.pins) {
+    const int r = pin.robot - 1, slot = pin.slot - 1;
+    const std::string robot_text = "robot " + std::to_string(pin.robot);
+    const std::string slot_text = "slot " + std::to_string(pin.slot);
+    std::string error;
+    if (pin.robot < 1 || pin.robot > robots) {
+      error = robot_text + " does not exist (robots are 1 to " + std::to_string(robots) + ")";
+    } else if (who.count(r) == 0) {
+      error = robot_text + " is not in this formation change";
+    } else if (slot < 0 || slot >= robots) {
+      error = slot_text + " does not exist (the formation has " + std::to_string(robots) +
+              " slots)";
+    } else if (who.count(slot) == 0) {
+      error = slot_text + " is not filled by this change: a change for some robots fills "
+              "the slots with their numbers";
+    } else if (inst->pins.count(r) > 0) {
+      error = robot_text + " is pinned twice";
+    } else if (!pinned_slots.insert(slot).second) {
+      error = slot_text + " is pinned twice";
+    } else if (group_of.count(r) > 0 &&
+               (group_of.count(slot) == 0 || group_of.at(slot) != group_of.at(r))) {
+      error = robot_text + " keeps to group " + Quote(group_of.at(r)) +
+              ": it takes a slot of that group's robots, not " + slot_text;
+    } else if (group_of.count(r) == 0 && group_of.count(slot) > 0) {
+      error = slot_text + " belongs to group " + Quote(group_of.at(slot)) + " (keep_groups)";
+    }
+    if (!error.empty()) {
+      diagnostics->Error(pin.pos, error);
+      ok = false;
+      continue;
+    }
+    inst->pins[r] = slot;
+  }
+  return ok;
+}
+
+// Beats a robot at `from` needs to walk to `to` at the step limits, a step every
+// walk_step_beats, the closing step included (0 when it is there).
+double WalkToBeats(const Pose2& from, const Pose2& to, const GaitParams& gait) {
+  const double turn = WrapAngle(to.yaw - from.yaw);
+  if (std::hypot(to.x - from.x, to.y - from.y) < 1e-6 && std::abs(turn) < 1e-6) return 0;
+  const double steps = std::ceil(QuickestWalkSteps(from, to, gait) - 1e-9) + 1;
+  return steps * gait.walk_step_beats.ToDouble();
+}
+
+// "bar 5, beat 3" of an absolute beat.
+std::string BarAndBeat(double beat, int beats_per_bar) {
+  const long long b = std::max(0LL, static_cast<long long>(std::floor(beat + 1e-9)));
+  return "bar " + std::to_string(b / beats_per_bar + 1) + ", beat " +
+         std::to_string(b % beats_per_bar + 1);
+}
+
+// Shares the slots of a formation change's robots out among them (slot per robot of
+// inst.robots, in that order); empty when the pins and groups leave no way.
+std::vector<int> ShareOutSlots(const CueInstance& inst, const std::vector<Pose2>& where,
+                               const GaitParams& gait) {
+  const std::vector<int>& robots = inst.robots;
+  const size_t n = robots.size();
+  std::vector<int> slot_of(robots);  // by number: robot r takes slot r
+  if (inst.assign == "number") return slot_of;
+  // Which robot's keep group each robot (and so each slot) is in; -1 none.
+  std::map<int, int> group;
+  for (size_t g = 0; g < inst.keep_groups.size(); ++g) {
+    for (int r : inst.keep_groups[g]) group[r] = static_cast<int>(g);
+  }
+  auto group_index = [&](int r) {
+    const auto it = group.find(r);
+    return it == group.end() ? -1 : it->second;
+  };
+  CostMatrix beats(n, std::vector<double>(n)), distance = beats, squared = beats;
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < n; ++j) {
+      const int r = robots[i], slot = robots[j];
+      const Placement& p = (*inst.formation)[static_cast<size_t>(slot)];
+      const Pose2 to{p.x, p.y, p.yaw};
+      bool allowed = group_index(r) == group_index(slot);
+      if (const auto pin = inst.pins.find(r); pin != inst.pins.end()) {
+        allowed = allowed && pin->second == slot;
+      } else {
+        for (const auto& [other, pinned] : inst.pins) allowed = allowed && pinned != slot;
+      }
+      const double d = std::hypot(to.x - where[r].x, to.y - where[r].y);
+      beats[i][j] = allowed ? WalkToBeats(where[r], to, gait) : kForbidden;
+      distance[i][j] = allowed ? d : kForbidden;
+      squared[i][j] = allowed ? d * d : kForbidden;
+    }
+  }
+  const std::optional<std::vector<int>> pick =
+      inst.assign == "nearest" ? MinTotalAssignment(distance)
+                               : BottleneckAssignment(beats, squared);
+  if (!pick) return {};
+  for (size_t i = 0; i < n; ++i) slot_of[i] = robots[static_cast<size_t>((*pick)[i])];
+  return slot_of;
+}
+
+// Shares out the slots of a formation change and plans the walks (transition.h): the
+// walk of each robot of the change goes to `walk_of`; problems are reported at the cue.
+// `order` is the canon order (robot k starts k delays late); `stance` the feet of every
+// robot when the cue starts. Pairs named in an error go to `reported`.
+void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
+                         const std::vector<Stance>& stance, const GaitParams& gait,
+                         Schedule* schedule, std::map<int, PlannedWalk>* walk_of,
+                         std::set<std::pair<int, int>>* reported, GroupedProblems* problems,
+                         Diagnostics* diagnostics) {
+  const int robots = static_cast<int>(stance.size());
+  const SourcePos pos = inst.cue->src.pos;
+  std::vector<Pose2> where(static_cast<size_t>(robots));
+  for (int r = 0; r < robots; ++r) where[r] = PelvisOfStance(stance[r], gait);
+  const std::vector<int> slot_of = ShareOutSlots(inst, where, gait);
+  if (slot_of.size() != inst.robots.size()) {
+    diagnostics->Error(pos, "the pins and keep_groups leave no way to share out the slots");
+    return;
+  }
+  std::map<int, int> slot_for;
+  for (size_t k = 0; k < slot_of.size(); ++k) slot_for[inst.robots[k]] = slot_of[k];
+  std::vector<WalkRequest> walkers;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const int r = order[k];
+    const Placement& slot = (*inst.formation)[static_cast<size_t>(slot_for[r])];
+    WalkRequest w;
+    w.robot = r;
+    w.feet = stance[r];
+    w.goal = {slot.x, slot.y, slot.yaw};
+    w.start = inst.start + inst.delay * static_cast<int64_t>(k);
+    w.beats = static_cast<int>(inst.length.Floor());
+    walkers.push_back(w);
+  }
+  std::vector<StandingRobot> standing;
+  const std::set<int> in_cue(inst.robots.begin(), inst.robots.end());
+  for (int r = 0; r < robots; ++r) {
+    if (in_cue.count(r) == 0) standing.push_back({r, where[r]});
+  }
+  TransitionOptions transition;
+  if (inst.assign != "number") {
+    // Robots may trade slots when neither is pinned and they keep to the same group.
+    std::map<int, int> group;
+    for (size_t g = 0; g < inst.keep_groups.size(); ++g) {
+      for (int r : inst.keep_groups[g]) group[r] = static_cast<int>(g);
+    }
+    transition.can_swap = [pins = inst.pins, group](int a, int b) {
+      const auto ga = group.find(a), gb = group.find(b);
+      return pins.count(a) == 0 && pins.count(b) == 0 &&
+             (ga == group.end() ? -1 : ga->second) == (gb == group.end() ? -1 : gb->second);
+    };
+  }
+  TransitionPlan plan = PlanTransition(walkers, standing, gait, transition);
+  for (const PlannedWalk& walk : plan.walks) (*walk_of)[walk.robot] = walk;
+  if (!plan.ok && !plan.robots.empty()) {
+    const FootstepLimits& limits = gait.walk_limits;
+    if (plan.too_far) {
+      for (const TransitionPlan::TooFar& far : plan.too_far_robots) {
+        char text[400];
+        std::snprintf(text, sizeof(text),
+                      "must walk %.2f m to formation '%s' in %s beats but needs %d beats (a "
+                      "step every %s beats; steps of at most %.2f m forward, %.2f m back, "
+                      "%.2f m sideways, %.2f rad of turn)",
+                      far.distance, inst.cue->name.c_str(), inst.length.ToString().c_str(),
+                      far.beats_needed, gait.walk_step_beats.ToString().c_str(),
+                      limits.max_forward, limits.max_backward, limits.max_lateral,
+                      std::min(limits.max_turn, limits.max_turn_in));
+        problems->Add(pos, Severity::kError, text, far.robot);
+      }
+    } else {
+      std::vector<int> numbers;
+      for (int r : plan.robots) numbers.push_back(r + 1);
+      std::sort(numbers.begin(), numbers.end());
+      numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+      for (int a : plan.robots) {
+        for (int b : plan.robots) {
+          if (a < b) reported->insert({a, b});
+        }
+      }
+      char text[300];
+      const int given = static_cast<int>(inst.length.Floor());
+      if (plan.beats_needed > 0) {
+        std::snprintf(text, sizeof(text),
+                      ": cannot keep %.1f m apart on the way to formation '%s' in the %d beats "
+                      "given; the change needs %d beats",
+                      kMinRobotDistance, inst.cue->name.c_str(), given, plan.beats_needed);
+      } else {
+        std::snprintf(text, sizeof(text),
+                      ": cannot keep %.1f m apart on the way to formation '%s' in the %d beats "
+                      "given, nor in %d",
+                      kMinRobotDistance, inst.cue->name.c_str(), given,
+                      given + kMostExtraTransitionBeats);
+      }
+      diagnostics->Error(pos, RobotList(numbers) + text);
+    }
+  }
+  ScheduledTransition record;
+  record.formation = inst.cue->name;
+  record.pos = pos;
+  record.walks = std::move(plan.walks);
+  record.min_distance = plan.min_distance;
+  record.ok = plan.ok;
+  schedule->transitions.push_back(std::move(record));
+}
+
 }  // namespace
+
+PelvisTrack RobotPelvisTrack(const RobotSchedule& robot, const GaitParams& gait) {
+  PelvisTrack track;
+  Stance feet = StanceAtPelvis(PoseOf(robot.start), gait);
+  track.beats.push_back(robot.steps.empty()
+                            ? 0.0
+                            : (robot.steps.front().step.land - robot.steps.front().step.duration)
+                                  .ToDouble());
+  track.pelvis.push_back(PelvisOfStance(feet, gait));
+  for (const ScheduledStep& s : robot.steps) {
+    const double lift = (s.step.land - s.step.duration).ToDouble();
+    const double land = s.step.land.ToDouble();
+    if (lift > track.beats.back()) {
+      track.beats.push_back(lift);
+      track.pelvis.push_back(track.pelvis.back());
+    }
+    feet.foot(s.step.foot) = s.step.pose;
+    if (land > track.beats.back()) {
+      track.beats.push_back(land);
+      track.pelvis.push_back(PelvisOfStance(feet, gait));
+    } else {
+      track.pelvis.back() = PelvisOfStance(feet, gait);  // steps that overlap: keep the last
+    }
+  }
+  return track;
+}
 
 std::vector<Placement> Schedule::StartPlacements() const {
   std::vector<Placement> out;
@@ -726,16 +989,25 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
           diagnostics->Warning(cue.src.At("order"), "'order' has no effect without 'canon'");
         }
       }
-      if (!cue.assign.empty()) {
-        static const std::vector<std::string> kAssign = {"number", "nearest"};
-        if (std::find(kAssign.begin(), kAssign.end(), cue.assign) == kAssign.end()) {
-          diagnostics->Error(cue.src.At("assign"), "unknown slot assignment " + Quote(cue.assign) +
-                                                       DidYouMean(cue.assign, kAssign) +
-                                                       "; assign: number or nearest");
+      const bool assign_options = !cue.keep_groups.empty() || !cue.pins.empty();
+      if (!cue.assign.empty() || assign_options) {
+        static const std::vector<std::string> kAssign = {"number", "nearest", "optimal"};
+        const SourcePos pos = cue.assign_src.key_pos.count("by") > 0 ? cue.assign_src.At("by")
+                                                                     : cue.src.At("assign");
+        if (!cue.assign.empty() &&
+            std::find(kAssign.begin(), kAssign.end(), cue.assign) == kAssign.end()) {
+          diagnostics->Error(pos, "unknown slot assignment " + Quote(cue.assign) +
+                                      DidYouMean(cue.assign, kAssign) +
+                                      "; assign: number, nearest or optimal");
           ok = false;
         } else if (cue.kind != CueKind::kFormation) {
           diagnostics->Warning(cue.src.At("assign"),
                                "'assign' has effect only on formation changes");
+        } else if (cue.assign == "number" && assign_options) {
+          diagnostics->Error(pos,
+                             "with 'by: number' robot i takes slot i; 'keep_groups' and 'pin' "
+                             "need 'by: nearest' or 'by: optimal'");
+          ok = false;
         }
       }
       // Who.
@@ -780,7 +1052,11 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       inst.delay = delay;
       inst.robots.assign(who.begin(), who.end());
       inst.order = cue.order;
-      inst.nearest = cue.assign == "nearest";
+      inst.assign = cue.assign.empty() ? (assign_options ? "optimal" : "number") : cue.assign;
+      if (cue.kind == CueKind::kFormation && assign_options &&
+          !ResolveAssignOptions(cue, who, groups, group_names, robots, &inst, diagnostics)) {
+        continue;
+      }
       inst.mirror = cue.mirror && cue.kind != CueKind::kFormation;
       instances.push_back(std::move(inst));
     }
@@ -796,6 +1072,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   if (robots == 0) return schedule;
 
   // ---- Robots: canon order and mirror sides from where the robots are ----
+  GroupedProblems problems;
+  std::set<std::pair<int, int>> reported;  // pairs of robots already named in an error
   const FootstepPlanner planner(PlannerParams(options.gait));
   std::vector<Stance> stance(static_cast<size_t>(robots));
   for (int r = 0; r < robots; ++r)
@@ -813,30 +1091,11 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     if (inst.order == "right_to_left") sort_by([&](int r) { return where[r].y; });
     if (inst.order == "front_to_back") sort_by([&](int r) { return -where[r].x; });
     if (inst.order == "back_to_front") sort_by([&](int r) { return where[r].x; });
-    // Slots: robot r takes slot r, or with assign: nearest the slots of the robots in
-    // the cue, shared out so the total distance walked is least.
-    std::vector<int> slot_of(static_cast<size_t>(robots));
-    for (int r = 0; r < robots; ++r) slot_of[r] = r;
-    if (inst.formation != nullptr && inst.nearest) {
-      std::vector<Placement> from, to;
-      for (int r : inst.robots) {
-        from.push_back({where[r].x, where[r].y, where[r].yaw});
-        to.push_back((*inst.formation)[static_cast<size_t>(r)]);
-      }
-      // Cost: the square of the steps the walk takes (forward, back and sideways
-      // limits differ), so the longest walks are kept short.
-      const FootstepLimits& limits = options.gait.limits;
-      const SlotCost effort = [&limits](const Placement& a, const Placement& b) {
-        const double c = std::cos(a.yaw), s = std::sin(a.yaw);
-        const double dx = c * (b.x - a.x) + s * (b.y - a.y);
-        const double dy = -s * (b.x - a.x) + c * (b.y - a.y);
-        const double steps = std::max(dx >= 0 ? dx / limits.max_forward : -dx / limits.max_backward,
-                                      std::abs(dy) / limits.max_lateral);
-        return steps * steps;
-      };
-      std::vector<int> pick = NearestSlotAssignment(from, to, effort);
-      SpreadPaths(from, to, effort, kMinSlotDistance, &pick);
-      for (size_t k = 0; k < pick.size(); ++k) slot_of[inst.robots[k]] = inst.robots[pick[k]];
+    // Formation changes: slots shared out, then walks planned clear of each other.
+    std::map<int, PlannedWalk> walk_of;
+    if (inst.formation != nullptr) {
+      PlanFormationChange(inst, order, stance, options.gait, &schedule, &walk_of, &reported,
+                          &problems, diagnostics);
     }
     double centre_y = 0;
     for (int r : inst.robots) centre_y += where[r].y / static_cast<double>(inst.robots.size());
@@ -845,10 +1104,13 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       ScheduledCue sc;
       sc.move = inst.move;
       sc.params = inst.params;
-      if (inst.formation != nullptr) {
-        const Placement& slot = (*inst.formation)[static_cast<size_t>(slot_of[r])];
+      const auto walk = walk_of.find(r);
+      if (walk != walk_of.end()) {
+        const Pose2& slot = walk->second.goal;
         sc.params.numbers = {slot.x, slot.y, slot.yaw * kDegPerRad};
         sc.params.words = {"", "", ""};
+        sc.planned = true;
+        sc.planned_steps = walk->second.steps;
       }
       sc.mirror = inst.mirror && where[r].y < centre_y - 1e-6;
       sc.start = inst.start + inst.delay * static_cast<int64_t>(k);
@@ -858,7 +1120,9 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       sc.section = inst.section;
       sc.cue = inst.index;
       // Track where leg cues leave the robot (in this order; replanned below in time order).
-      if (sc.limbs & kLegs) {
+      if (sc.planned) {
+        for (const BeatStep& s : sc.planned_steps) stance[r].foot(s.foot) = s.pose;
+      } else if (sc.limbs & kLegs) {
         std::vector<BeatStep> steps;
         StepContext context{stance[r], sc.length, &options.gait, &planner, /*end_only=*/true};
         if (inst.move->PlanSteps(context, sc.params, &steps).empty()) {
@@ -872,7 +1136,6 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   }
 
   // ---- Robots: overlaps and footsteps in time order ----
-  GroupedProblems problems;
   for (int r = 0; r < robots; ++r) {
     RobotSchedule& rs = schedule.robots[r];
     std::stable_sort(
@@ -903,8 +1166,13 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       const ScheduledCue& c = rs.cues[i];
       if (!(c.limbs & kLegs)) continue;
       std::vector<BeatStep> steps;
-      StepContext context{feet, c.length, &options.gait, &planner};
-      const std::string why = c.move->PlanSteps(context, c.params, &steps);
+      std::string why;
+      if (c.planned) {
+        steps = c.planned_steps;  // a formation change: the walk planned with the others
+      } else {
+        StepContext context{feet, c.length, &options.gait, &planner};
+        why = c.move->PlanSteps(context, c.params, &steps);
+      }
       if (!why.empty()) {
         problems.Add(c.pos, Severity::kError, why, r);
         continue;
@@ -939,52 +1207,47 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   }
   problems.Flush(diagnostics);
 
-  // ---- Robots that come too close on the way, checked on every beat ----
-  {
-    std::vector<size_t> next(static_cast<size_t>(robots), 0);
-    std::vector<Stance> feet(static_cast<size_t>(robots));
-    for (int r = 0; r < robots; ++r) {
-      feet[r] = StanceAtPelvis(PoseOf(schedule.robots[r].start), options.gait);
-    }
-    std::set<std::pair<int, int>> reported;
-    // The cue that last moved each robot, and when: warnings point at it.
-    std::vector<SourcePos> mover(static_cast<size_t>(robots));
-    std::vector<Beats> moved_at(static_cast<size_t>(robots), Beats(-1));
-    const int64_t last_beat = schedule.end.Floor() + 1;
-    for (int64_t b = 0; b <= last_beat; ++b) {
-      bool moved = b == 0;
-      for (int r = 0; r < robots; ++r) {
-        const auto& steps = schedule.robots[r].steps;
-        while (next[r] < steps.size() && steps[next[r]].step.land <= Beats(b)) {
-          feet[r].foot(steps[next[r]].step.foot) = steps[next[r]].step.pose;
-          mover[r] = schedule.robots[r].cues[static_cast<size_t>(steps[next[r]].cue)].pos;
-          moved_at[r] = steps[next[r]].step.land;
-          ++next[r];
-          moved = true;
-        }
-      }
-      if (!moved) continue;
-      for (int i = 0; i < robots; ++i) {
-        const Pose2 a = PelvisOfStance(feet[i], options.gait);
-        for (int j = i + 1; j < robots; ++j) {
-          const Pose2 c = PelvisOfStance(feet[j], options.gait);
-          const double d = std::hypot(a.x - c.x, a.y - c.y);
-          if (d >= kMinRobotDistance || !reported.insert({i, j}).second) continue;
-          SourcePos pos = moved_at[i] >= moved_at[j] ? mover[i] : mover[j];
-          if (pos.line == 0) {
-            for (const auto& [range, at] : section_ranges) {
-              if (range.first <= Beats(b) && Beats(b) <= range.second) pos = at;
-            }
+  // ---- Robots that come too close, at any instant ----
+  // The pelvis of each robot as its footsteps place it, moving linearly during each
+  // step (see transition.h for why this checks the compiled feet exactly).
+  std::vector<PelvisTrack> tracks;
+  for (const RobotSchedule& rs : schedule.robots) {
+    tracks.push_back(RobotPelvisTrack(rs, options.gait));
+  }
+  for (int i = 0; i < robots; ++i) {
+    for (int j = i + 1; j < robots; ++j) {
+      const Approach approach = ClosestApproach(tracks[i], tracks[j]);
+      schedule.min_separation = std::min(schedule.min_separation, approach.distance);
+      if (approach.distance >= kMinRobotDistance - 1e-9 || reported.count({i, j}) > 0) continue;
+      const Pose2 a = tracks[i].pelvis.front(), b = tracks[j].pelvis.front();
+      if (std::hypot(a.x - b.x, a.y - b.y) < kMinRobotDistance - 1e-9) continue;  // slots: reported
+      // The cue of the step that brought them closest: the one moving then, or last.
+      SourcePos pos;
+      Beats latest(-1);
+      for (int r : {i, j}) {
+        const RobotSchedule& rs = schedule.robots[r];
+        for (const ScheduledStep& s : rs.steps) {
+          if ((s.step.land - s.step.duration).ToDouble() > approach.beat + 1e-9) break;
+          if (s.step.land >= latest) {
+            latest = s.step.land;
+            pos = rs.cues[static_cast<size_t>(s.cue)].pos;
           }
-          char text[200];
-          std::snprintf(text, sizeof(text),
-                        "robots %d and %d come within %.2f m of each other on bar %lld, beat %lld "
-                        "(at least %.1f m apart)",
-                        i + 1, j + 1, d, static_cast<long long>(b / bpb + 1),
-                        static_cast<long long>(b % bpb + 1), kMinRobotDistance);
-          diagnostics->Warning(pos, text);
         }
       }
+      if (pos.line == 0) {
+        for (const auto& [range, at] : section_ranges) {
+          if (range.first.ToDouble() <= approach.beat && approach.beat <= range.second.ToDouble()) {
+            pos = at;
+          }
+        }
+      }
+      char text[200];
+      std::snprintf(text, sizeof(text),
+                    "robots %d and %d come within %.2f m of each other on %s (they must keep "
+                    "%.1f m apart)",
+                    i + 1, j + 1, approach.distance, BarAndBeat(approach.beat, bpb).c_str(),
+                    kMinRobotDistance);
+      diagnostics->Error(pos, text);
     }
   }
   return schedule;

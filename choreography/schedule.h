@@ -7,6 +7,7 @@
 #ifndef YANGBOT_CHOREOGRAPHY_SCHEDULE_H_
 #define YANGBOT_CHOREOGRAPHY_SCHEDULE_H_
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "choreography/move.h"
 #include "choreography/move_registry.h"
 #include "choreography/show.h"
+#include "choreography/transition.h"
 #include "sim/scene.h"
 
 namespace yangbot {
@@ -23,8 +25,6 @@ namespace yangbot {
 constexpr int kMaxShowRobots = 32;
 /// Longest show (s); sections ending later are an error.
 constexpr double kMaxShowSeconds = 3600;
-/// Robots whose pelvises come closer than this (m) on the way are a warning.
-constexpr double kMinRobotDistance = 0.5;
 /// Most cues in one show file.
 constexpr int kMaxShowCues = 20000;
 
@@ -43,6 +43,10 @@ struct ScheduledCue {
   SourcePos pos;               ///< where the cue is written
   int section = 0;             ///< index in Show::timeline
   int cue = 0;                 ///< index in the section's cues
+  /// Formation changes: the footsteps of the walk planned with the other robots
+  /// (transition.h; `land` counts beats from `start`), used instead of the move's own.
+  std::vector<BeatStep> planned_steps;
+  bool planned = false;  ///< planned_steps are set
 };
 
 /// A footstep on the absolute beat grid.
@@ -59,6 +63,15 @@ struct RobotSchedule {
   Stance final_stance;               ///< feet after the last step
 };
 
+/// A formation change as planned (transition.h).
+struct ScheduledTransition {
+  std::string formation;           ///< the formation walked to
+  SourcePos pos;                   ///< the cue
+  std::vector<PlannedWalk> walks;  ///< one per robot of the change, in canon order
+  double min_distance = 0;         ///< m, least distance between robots during it
+  bool ok = true;                  ///< false: reported as an error
+};
+
 /// A checked show, ready to compile.
 struct Schedule {
   BeatClock clock;                    ///< tempo and offset
@@ -67,12 +80,20 @@ struct Schedule {
   std::vector<RobotSchedule> robots;  ///< one per robot (robot i + 1 in the file)
   std::map<std::string, std::vector<Placement>> formations;  ///< slots of each formation
   Beats end;  ///< absolute beat where the last section ends
+  std::vector<ScheduledTransition> transitions;  ///< formation changes, by start
+  /// m, least pelvis distance between two robots over the show (footstep model of
+  /// transition.h); infinity for one robot.
+  double min_separation = std::numeric_limits<double>::infinity();
 
   /// Start placements of all robots (size robots.size()).
   std::vector<Placement> StartPlacements() const;
   /// Time (s) of the end of the show.
   double end_time() const { return clock.Time(end); }
 };
+
+/// A robot's pelvis over the show as its footsteps place it (the pelvis over the feet
+/// at each landing, moving linearly during each step; see transition.h).
+PelvisTrack RobotPelvisTrack(const RobotSchedule& robot, const GaitParams& gait);
 
 /// Options of the scheduler.
 struct ScheduleOptions {

@@ -14,6 +14,7 @@
 
 #include "choreography/beats.h"
 #include "choreography/diagnostics.h"
+#include "choreography/thresholds.h"
 #include "choreography/units.h"
 
 namespace yangbot {
@@ -92,6 +93,13 @@ enum class CueKind {
   kHanky,      ///< a handkerchief action (`hanky: spin | flick`)
 };
 
+/// A robot pinned to a slot by a formation change (`pin: {ROBOT: SLOT}`).
+struct SlotPin {
+  int robot = 0;  ///< 1-based robot number
+  int slot = 0;   ///< 1-based slot number of the target formation
+  SourcePos pos;  ///< where the pair was written (the robot number)
+};
+
 /// One instruction for some robots within a section.
 struct Cue {
   CueKind kind = CueKind::kMove;   ///< what kind of cue
@@ -102,7 +110,12 @@ struct Cue {
   std::optional<Beats> beats;      ///< length in beats; default to the section end
   std::optional<Beats> canon;      ///< beats of delay per robot along the group (the wave)
   std::string order;               ///< canon order: "" (robot number), left_to_right, ...
-  std::string assign;              ///< formation changes: "" (slot i for robot i) or nearest
+  std::string assign;              ///< formation changes: "" or number (slot i for robot i),
+                                   ///< nearest or optimal
+  std::vector<std::string> keep_groups;  ///< groups whose robots take only their group's slots
+  std::vector<SourcePos> keep_groups_pos;  ///< position of each keep_groups entry
+  std::vector<SlotPin> pins;             ///< robots pinned to slots, in file order
+  SourceInfo assign_src;  ///< keys of `assign:` when written as a mapping (by, keep_groups, pin)
   bool mirror = false;             ///< robots right of the group's centre move mirrored
   std::vector<Param> params;       ///< move parameters, in file order
   SourceInfo src;                  ///< where it was written
@@ -123,6 +136,12 @@ struct Section {
   SourceInfo src;              ///< where it was written
 };
 
+/// A pass/fail condition of the header (`thresholds:`), for `yangbot run`.
+struct ShowThreshold {
+  Threshold threshold;  ///< metric, operator, limit
+  SourceInfo src;       ///< where it was written, comments on its line
+};
+
 /// A whole choreography file.
 struct Show {
   std::string title;                      ///< "" = not given
@@ -130,6 +149,7 @@ struct Show {
   std::optional<int> beats_per_bar;       ///< default 4
   std::optional<double> offset;           ///< s, time of bar 1 beat 1; default 0
   std::string music;                      ///< music file, relative to the show file; "" = none
+  std::vector<ShowThreshold> thresholds;  ///< conditions that fail a run, in file order
   Troupe troupe;                          ///< robots and groups
   std::vector<FormationDef> formations;   ///< in file order
   std::vector<Section> timeline;          ///< in file order

@@ -46,7 +46,9 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
     f.beats = s.step.duration.ToDouble();
     f.touchdown_beat = s.step.land.ToDouble();
     f.touchdown_time = clock_.Time(s.step.land);
-    f.liftoff_time = f.touchdown_time - (1 - gait.double_support) * f.beats * period;
+    // Quick steps swing 90 % of the step, one-a-beat dance steps a short 0.15 s
+    // (controllers/walking_reference.h GaitSwingTime: the gait the controller walks).
+    f.liftoff_time = f.touchdown_time - GaitSwingTime(f.beats * period);
     plan.steps.push_back(f);
   }
   plan.start_time = plan.steps.empty() ? 0 : plan.steps.front().liftoff_time;
@@ -79,11 +81,12 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
           std::max(previous_end, stretch.steps.front().liftoff_time - options.lead_in);
       stretch.end_time = stretch.steps.back().touchdown_time + options.settle;
     }
-    if (!patterns_.empty()) {
+    if (!walks_.empty()) {
       // Start where the previous stretch left the CoM.
-      params.initial_com = patterns_.back()->Sample(stretch.start_time).com_position.head<2>();
+      params.initial_com =
+          walks_.back().pattern().Sample(stretch.start_time).com_position.head<2>();
     }
-    patterns_.push_back(std::make_unique<WalkingPattern>(stretch, params));
+    walks_.emplace_back(std::make_shared<const WalkingPattern>(stretch, params), options.walking);
     stance = stretch.Final();
     previous_end = stretch.end_time;
     first = last;
@@ -156,28 +159,12 @@ void ShowReference::Sample(double t, RobotReference* out) const {
   *out = RobotReference();
   out->time = t;
   // The last stretch of walking that has started (or the first).
-  const auto next = std::upper_bound(
-      patterns_.begin(), patterns_.end(), t,
-      [](double time, const std::unique_ptr<WalkingPattern>& p) { return time < p->start_time(); });
-  const WalkingPattern& pattern =
-      next == patterns_.begin() ? *patterns_.front() : **std::prev(next);
-  const WalkingSample w = pattern.Sample(t);
-  out->com = w.com_position;
-  out->com_velocity = w.com_velocity;
-  out->com_acceleration = w.com_acceleration;
-  out->zmp = w.zmp_reference;
-  const FootState* feet[2] = {&w.left, &w.right};
-  const bool contact[2] = {w.left_in_contact, w.right_in_contact};
-  for (int i = 0; i < 2; ++i) {
-    out->feet[i].position = feet[i]->position;
-    out->feet[i].velocity = feet[i]->velocity;
-    out->feet[i].acceleration = feet[i]->acceleration;
-    out->feet[i].yaw = feet[i]->yaw;
-    out->feet[i].yaw_rate = feet[i]->yaw_rate;
-    out->feet[i].in_contact = contact[i];
-  }
-  out->pelvis_yaw = 0.5 * (w.left.yaw + w.right.yaw);
-  out->pelvis_yaw_rate = 0.5 * (w.left.yaw_rate + w.right.yaw_rate);
+  const auto next = std::upper_bound(walks_.begin(), walks_.end(), t,
+                                     [](double time, const WalkingReference& w) {
+                                       return time < w.pattern().start_time();
+                                     });
+  (next == walks_.begin() ? walks_.front() : *std::prev(next)).Sample(t, out);
+  const double walking_roll = out->trunk_roll;  // the gait's lean over the stance foot
 
   // Body channels and their rates: central differences within each cue.
   const double per_second = clock_.bpm / 60.0;  // beats per s
@@ -209,7 +196,7 @@ void ShowReference::Sample(double t, RobotReference* out) const {
   }
   out->torso_yaw = now.torso_yaw;
   out->torso_yaw_rate = rate(ahead.torso_yaw, behind.torso_yaw, 1);
-  out->trunk_roll = now.trunk_roll;
+  out->trunk_roll = walking_roll + now.trunk_roll;
   out->trunk_pitch = now.trunk_pitch;
   for (int j = 0; j < kArmJoints; ++j) {
     out->arm_q[j] = now.arm_q[j];

@@ -14,6 +14,7 @@
 #include "choreography/schedule.h"
 #include "controllers/reference.h"
 #include "controllers/walking_pattern.h"
+#include "controllers/walking_reference.h"
 #include "sim/scene.h"
 
 namespace yangbot {
@@ -23,6 +24,10 @@ struct CompileOptions {
   double preview_dt = 0.005;  ///< s, sample period of the CoM preview
   double lead_in = 2.0;       ///< s, a walking pattern starts this long before its first lift-off
   double settle = 2.0;        ///< s, and ends this long after its last touch-down
+  /// How the walking patterns are followed (controllers/walking_reference.h: its defaults
+  /// are the gait H1-class legs can walk and dance; arms, waist and hankies come from the
+  /// cues).
+  WalkingPosture walking;
 };
 
 /// A compiled show.
@@ -51,7 +56,7 @@ class ShowReference : public ReferenceSource {
   /// time spent walking, not the length of the show.
   const FootstepPlan& plan() const { return plan_; }
   /// Number of walking patterns (stretches of walking).
-  int pattern_count() const { return static_cast<int>(patterns_.size()); }
+  int pattern_count() const { return static_cast<int>(walks_.size()); }
   /// The body pose (waist, arms, CoM offset, hankies) at time t (s), before rates.
   BodyPose PoseAt(double t) const;
 
@@ -74,7 +79,7 @@ class ShowReference : public ReferenceSource {
   double end_time_ = 0;
   double com_height_ = 0.95;
   FootstepPlan plan_;
-  std::vector<std::unique_ptr<WalkingPattern>> patterns_;  // by start time, at least one
+  std::vector<WalkingReference> walks_;  // one per stretch of walking, by start time, >= 1
   std::vector<TimedCue> cues_;                  // non-leg channels of every cue, by start
   double longest_ = 0;                          // s, longest cue
   std::array<std::vector<HeldHanky>, 2> held_;  // by end time

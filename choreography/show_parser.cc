@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -239,7 +240,8 @@ class Parser {
     }
     ForEachKey(
         root, "the header",
-        {"title", "tempo", "beats_per_bar", "offset", "music", "troupe", "formations", "timeline"},
+        {"title", "tempo", "beats_per_bar", "offset", "music", "thresholds", "troupe", "formations",
+         "timeline"},
         &show.src, [&](const std::string& key, const YAML::Node& value) {
           if (key == "title") {
             Text(value, key, &show.title);
@@ -269,6 +271,8 @@ class Parser {
             }
           } else if (key == "music") {
             Text(value, key, &show.music);
+          } else if (key == "thresholds") {
+            ParseThresholds(value, &show.thresholds);
           } else if (key == "troupe") {
             ParseTroupe(value, &show.troupe);
           } else if (key == "formations") {
@@ -482,6 +486,50 @@ class Parser {
       }
     }
     return ok;
+  }
+
+  // ---- thresholds ----
+
+  void ParseThresholds(const YAML::Node& node, std::vector<ShowThreshold>* thresholds) {
+    if (!node.IsSequence()) {
+      Error(node, "'thresholds' must be a list of conditions such as \"falls>0\" or "
+                  "\"min_separation_m<0.6\"");
+      return;
+    }
+    if (node.size() > kMaxItems) {
+      Error(node, "'thresholds' has more than " + std::to_string(kMaxItems) + " entries");
+      return;
+    }
+    for (size_t i = 0; i < node.size(); ++i) {
+      const YAML::Node item = node[i];
+      ShowThreshold t;
+      t.src.pos = PosOf(item);
+      t.src.comments = comments_.Take(t.src.pos.line);
+      std::string text;
+      if (!Scalar(item, "thresholds", "a condition such as \"falls>0\"", &text)) continue;
+      // The metric is any name here: which metrics exist is up to the run that reads them.
+      size_t end = 0;
+      while (end < text.size() && text[end] == ' ') ++end;
+      const size_t begin = end;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                   text[end] == '_')) {
+        ++end;
+      }
+      const std::string metric = text.substr(begin, end - begin);
+      std::string error;
+      std::optional<Threshold> parsed;
+      if (!metric.empty() && !IsName(metric)) {
+        error = "the metric " + Quote(metric) + " must be a name (letters, digits and _)";
+      } else {
+        parsed = ParseThreshold(text, {metric}, &error);
+      }
+      if (!parsed) {
+        Error(item, "threshold " + Quote(text) + ": " + error);
+        continue;
+      }
+      t.threshold = *parsed;
+      thresholds->push_back(std::move(t));
+    }
   }
 
   // ---- troupe ----
@@ -834,7 +882,7 @@ class Parser {
           } else if (key == "order") {
             Name(value, key, &cue->order);
           } else if (key == "assign") {
-            Name(value, key, &cue->assign);
+            ParseAssign(value, cue);
           } else if (key == "mirror") {
             Bool(value, key, &cue->mirror);
           }
@@ -843,6 +891,53 @@ class Parser {
     if (kinds == 0) {
       Error(node, "a cue needs 'move: NAME', 'formation: NAME' or 'hanky: spin|flick'");
     }
+  }
+
+  // `assign: METHOD` or `assign: {by: METHOD, keep_groups: [...], pin: {ROBOT: SLOT}}`.
+  void ParseAssign(const YAML::Node& value, Cue* cue) {
+    if (!value.IsMap()) {
+      Name(value, "assign", &cue->assign);
+      return;
+    }
+    cue->assign_src.pos = PosOf(value);
+    ForEachKey(value, "'assign'", {"by", "keep_groups", "pin"}, &cue->assign_src,
+               [&](const std::string& key, const YAML::Node& v) {
+                 if (key == "by") {
+                   Name(v, key, &cue->assign);
+                 } else if (key == "keep_groups") {
+                   auto add = [&](const YAML::Node& item) {
+                     std::string name;
+                     if (Name(item, key, &name)) {
+                       cue->keep_groups.push_back(name);
+                       cue->keep_groups_pos.push_back(PosOf(item));
+                     }
+                   };
+                   if (v.IsSequence()) {
+                     if (v.size() == 0 || v.size() > kMaxItems) {
+                       Error(v, "'keep_groups' must list at least one group");
+                       return;
+                     }
+                     for (size_t i = 0; i < v.size(); ++i) add(v[i]);
+                   } else {
+                     add(v);
+                   }
+                 } else if (key == "pin") {
+                   if (!v.IsMap() || v.size() == 0) {
+                     Error(v, "'pin' must map robots to slots, such as {1: 4, 16: 13}");
+                     return;
+                   }
+                   size_t count = 0;
+                   for (auto it = v.begin(); it != v.end(); ++it) {
+                     if (++count > kMaxItems) break;
+                     SlotPin pin;
+                     pin.pos = PosOf(it->first);
+                     if (Integer(it->first, "pin", &pin.robot) &&
+                         Integer(it->second, "pin", &pin.slot)) {
+                       cue->pins.push_back(pin);
+                     }
+                   }
+                 }
+               });
   }
 
   void ParseWho(const YAML::Node& value, Cue* cue) {

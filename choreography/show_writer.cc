@@ -146,6 +146,45 @@ Comments FirstLine(const SourceInfo& src, const std::string& key) {
   return c;
 }
 
+// `assign: METHOD`, or a mapping when robots keep to groups or are pinned.
+void WriteAssign(Writer* w, const Cue& cue) {
+  if (cue.keep_groups.empty() && cue.pins.empty()) {
+    if (cue.assign.empty()) return;
+    // A mapping that held only `by` becomes the short form; its comment goes along.
+    Comments comments;
+    if (const auto it = cue.src.key_comments.find("assign"); it != cue.src.key_comments.end()) {
+      comments = it->second;
+    }
+    if (const auto it = cue.assign_src.key_comments.find("by");
+        it != cue.assign_src.key_comments.end()) {
+      comments.before.insert(comments.before.end(), it->second.before.begin(),
+                             it->second.before.end());
+      if (comments.after.empty()) comments.after = it->second.after;
+    }
+    w->Line(8, "assign: ", YamlScalar(cue.assign), &comments);
+    return;
+  }
+  w->Key(8, cue.src, "assign", "");
+  if (!cue.assign.empty()) w->Key(10, cue.assign_src, "by", YamlScalar(cue.assign));
+  if (!cue.keep_groups.empty()) {
+    std::string value = YamlScalar(cue.keep_groups[0]);
+    if (cue.keep_groups.size() > 1) {
+      value = "[" + value;
+      for (size_t i = 1; i < cue.keep_groups.size(); ++i) value += ", " + YamlScalar(cue.keep_groups[i]);
+      value += "]";
+    }
+    w->Key(10, cue.assign_src, "keep_groups", value);
+  }
+  if (!cue.pins.empty()) {
+    std::string value = "{";
+    for (size_t i = 0; i < cue.pins.size(); ++i) {
+      if (i > 0) value += ", ";
+      value += std::to_string(cue.pins[i].robot) + ": " + std::to_string(cue.pins[i].slot);
+    }
+    w->Key(10, cue.assign_src, "pin", value + "}");
+  }
+}
+
 void WriteCue(Writer* w, const Cue& cue) {
   const char* kind = cue.kind == CueKind::kMove        ? "move"
                      : cue.kind == CueKind::kFormation ? "formation"
@@ -167,7 +206,7 @@ void WriteCue(Writer* w, const Cue& cue) {
   if (cue.beats) w->Key(8, cue.src, "beats", cue.beats->ToString());
   if (cue.canon) w->Key(8, cue.src, "canon", cue.canon->ToString());
   if (!cue.order.empty()) w->Key(8, cue.src, "order", YamlScalar(cue.order));
-  if (!cue.assign.empty()) w->Key(8, cue.src, "assign", YamlScalar(cue.assign));
+  WriteAssign(w, cue);
   if (cue.mirror) w->Key(8, cue.src, "mirror", "true");
   WriteParams(w, 8, cue.params);
 }
@@ -230,6 +269,12 @@ std::string WriteShow(const Show& show) {
   if (show.beats_per_bar) w.Key(0, show.src, "beats_per_bar", std::to_string(*show.beats_per_bar));
   if (show.offset) w.Key(0, show.src, "offset", FormatNumber(*show.offset));
   if (!show.music.empty()) w.Key(0, show.src, "music", YamlScalar(show.music));
+  if (!show.thresholds.empty()) {
+    w.Key(0, show.src, "thresholds", "");
+    for (const ShowThreshold& t : show.thresholds) {
+      w.Line(2, "- ", YamlScalar(t.threshold.ToString()), &t.src.comments);
+    }
+  }
   w.Blank();
   WriteTroupe(&w, show);
   w.Blank();

@@ -31,6 +31,21 @@ Eigen::Vector3d Hermite(double p0, double v0, double p1, double v1, double T, do
 
 }  // namespace
 
+double GaitSwingTime(double step_period) {
+  return step_period < kRockMinPeriod ? 0.9 * step_period : std::min(kDanceSwing, 0.9 * step_period);
+}
+
+void SetGaitSwingTimes(FootstepPlan* plan) {
+  const int n = static_cast<int>(plan->steps.size());
+  for (int i = 0; i < n; ++i) {
+    const double period = i > 0   ? plan->steps[i].touchdown_time - plan->steps[i - 1].touchdown_time
+                          : n > 1 ? plan->steps[1].touchdown_time - plan->steps[0].touchdown_time
+                                  : kRockMinPeriod;
+    Footstep& step = plan->steps[i];
+    step.liftoff_time = std::max(step.touchdown_time - GaitSwingTime(period), plan->start_time);
+  }
+}
+
 Eigen::Vector3d WalkingReference::RockingOffset(const WalkingSample& w) const {
   const FootstepPlan& plan = pattern_->plan();
   const int n = static_cast<int>(plan.steps.size());
@@ -47,8 +62,18 @@ Eigen::Vector3d WalkingReference::RockingOffset(const WalkingSample& w) const {
     const double half = 0.5 * std::hypot(l.x - r.x, l.y - r.y);
     return side(i) * (half - posture_.rock_pivot_inset);
   };
-  // State at the touch-down of step i.
+  // Only steps of at least rock_min_period rock; quicker steps keep the CoM on the
+  // midpoint of the feet (the 285 steps/min gait), so one plan can mix both.
+  auto rocks = [&](int i) {
+    const double period = i > 0 ? plan.steps[i].touchdown_time - plan.steps[i - 1].touchdown_time
+                          : n > 1 ? plan.steps[1].touchdown_time - plan.steps[0].touchdown_time
+                                  : 1e9;
+    return period >= posture_.rock_min_period - 1e-9;
+  };
+  auto amplitude = [&](int i) { return rocks(i) ? s : 0.0; };
+  // State at time tau after the lift-off of step i (no fall for a quick step).
   auto fall = [&](int i, double tau) -> Eigen::Vector3d {
+    if (!rocks(i)) return Eigen::Vector3d::Zero();
     const double p = pivot(i), u0 = side(i) * s;
     const double c = std::cosh(omega * tau), sh = std::sinh(omega * tau);
     return {p + (u0 - p) * c, (u0 - p) * omega * sh, (u0 - p) * omega * omega * c};
@@ -64,7 +89,7 @@ Eigen::Vector3d WalkingReference::RockingOffset(const WalkingSample& w) const {
       const double t1 = plan.steps[0].liftoff_time;
       const double t0 = std::max(plan.start_time, t1 - shift);
       if (w.time < t0) return Eigen::Vector3d::Zero();
-      return Hermite(0, 0, side(0) * s, 0, t1 - t0, w.time - t0);
+      return Hermite(0, 0, side(0) * amplitude(0), 0, t1 - t0, w.time - t0);
     }
   }
   const Footstep& prev = plan.steps[std::min(i, n) - 1];
@@ -73,7 +98,7 @@ Eigen::Vector3d WalkingReference::RockingOffset(const WalkingSample& w) const {
     return Hermite(td.x(), td.y(), 0, 0, shift, w.time - prev.touchdown_time);
   }
   const double t1 = plan.steps[i].liftoff_time;
-  return Hermite(td.x(), td.y(), side(i) * s, 0, t1 - prev.touchdown_time, w.time - prev.touchdown_time);
+  return Hermite(td.x(), td.y(), side(i) * amplitude(i), 0, t1 - prev.touchdown_time, w.time - prev.touchdown_time);
 }
 
 WalkingReference::WalkingReference(std::shared_ptr<const WalkingPattern> pattern,
@@ -108,6 +133,7 @@ void WalkingReference::Sample(double t, RobotReference* out) const {
     out->com.head<2>() += u.x() * across;
     out->com_velocity.head<2>() += u.y() * across;
     out->com_acceleration.head<2>() += u.z() * across;
+    // Zero through stretches of quick steps: they walk with the pelvis level.
     out->trunk_roll = -posture_.roll_per_lateral_offset * u.x();
   }
   out->zmp = s.zmp_reference;
@@ -121,7 +147,15 @@ void WalkingReference::Sample(double t, RobotReference* out) const {
   out->trunk_pitch = posture_.trunk_pitch;
   out->arm_q = posture_.arm_q;
   out->arm_qd.fill(0);
-  for (auto& h : out->hanky) h = HankyReference{};
+  for (auto& h : out->hanky) {
+    h = HankyReference{};
+    if (posture_.hanky_rate != 0) {
+      // Phase from the conductor's clock: every robot spinning at this rate is in phase.
+      h.spinning = true;
+      h.rate = 2 * M_PI * posture_.hanky_rate;
+      h.phase = std::remainder(h.rate * t, 2 * M_PI);
+    }
+  }
 }
 
 }  // namespace yangbot

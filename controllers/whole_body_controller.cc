@@ -250,10 +250,20 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     if (finished && !options_.reference) LatchStandingReference(scene, robot, d);
   }
 
-  // Which feet bear weight: the plan's contact flags.
+  // Which feet bear weight: the plan's contact flags, less a planned stance foot that is
+  // measurably off the ground while the other one is down (the robot rocked onto the
+  // other foot's edge: asking the lifted foot for forces would topple it further).
   std::vector<int> stance;
   for (int side = 0; side < 2; ++side) {
-    if (ref.feet[side].in_contact) stance.push_back(side);
+    if (!ref.feet[side].in_contact) continue;
+    const int other = 1 - side;
+    const double lift = d.site_xpos[3 * sole_site[side] + 2] - ref.feet[side].position.z();
+    const double other_lift = d.site_xpos[3 * sole_site[other] + 2] - ref.feet[other].position.z();
+    if (k.lifted_foot_tolerance > 0 && ref.feet[other].in_contact && lift > k.lifted_foot_tolerance &&
+        other_lift < k.lifted_foot_tolerance && lift > other_lift) {
+      continue;
+    }
+    stance.push_back(side);
   }
   if (stance.empty()) stance.push_back(0);  // never plan a flight phase
   const int ns = static_cast<int>(stance.size());
@@ -294,7 +304,20 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
                         k.pelvis_kd * (Vector3(0, 0, ref.pelvis_yaw_rate) - omega_pelvis);
     // Kept upright while recovering: a bowing torso moves the CoM the recovery planned for.
     const bool recovering = recovery_.phase() != BalanceRecovery::Phase::kIdle;
-    AddTask(J_pelvis.bottomRows<3>(), acc, recovering ? k.w_pelvis_recovery : k.w_pelvis, &p);
+    // Slow steps: the reference's double supports last longer than slow_double_support.
+    // Set when a foot lifts: standing (a double support over 1 s) is not slow stepping,
+    // as a quick walk's first steps falter with the slow weight.
+    if (ref.feet[0].in_contact && ref.feet[1].in_contact) {
+      if (double_support_since_ < 0) double_support_since_ = d.time;
+    } else {
+      if (double_support_since_ >= 0) {
+        const double lasted = d.time - double_support_since_;
+        slow_steps_ = lasted >= k.slow_double_support && lasted < 1.0;
+      }
+      double_support_since_ = -1;
+    }
+    const double w = recovering ? k.w_pelvis_recovery : slow_steps_ ? k.w_pelvis_slow_steps : k.w_pelvis;
+    AddTask(J_pelvis.bottomRows<3>(), acc, w, &p);
   }
 
   // Joint posture: torso twist, arms, nominal leg bend, handkerchief spin.

@@ -53,6 +53,12 @@ struct WholeBodyGains {
   double w_foot = 100;           ///< swing foot task weight
   double w_pelvis = 10;          ///< pelvis orientation weight
   double w_pelvis_recovery = 100;  ///< pelvis orientation weight while stepping to recover
+  /// Pelvis orientation weight for slow (one-step-a-beat, rocking) steps: used from the
+  /// moment the reference's double support has lasted slow_double_support until the next
+  /// double support starts. Quick steps (285-300 steps/min) fall with it; the cross step
+  /// at 120 bpm bounces a foot with w_pelvis (tests/controllers/yangge_steps_test.cc).
+  double w_pelvis_slow_steps = 30;
+  double slow_double_support = 0.1;  ///< s, a double support this long marks slow steps
   double w_torso = 10;           ///< torso twist joint weight
   double w_legs = 0.01;          ///< leg posture weight (resolves redundancy)
   double w_arms = 5;             ///< arm joint weight
@@ -63,6 +69,11 @@ struct WholeBodyGains {
   double min_normal_force = 10;  ///< N, per stance foot
   double sole_margin = 0.85;     ///< fraction of the sole the CoP may use
   double torque_margin = 0.98;   ///< fraction of each motor's limit the QP may use
+  /// m, measured contact: a foot the reference puts on the ground whose sole is more than
+  /// this above its reference height while the other foot bears weight is treated as a
+  /// swing foot pulled back to its reference pose (the QP no longer counts on forces it
+  /// cannot have, see controllers/README.md); <= 0: trust the reference's contact flags.
+  double lifted_foot_tolerance = 0;
 };
 
 /// Options of a whole-body controller.
@@ -145,6 +156,8 @@ class WholeBodyController : public RobotController {
   Eigen::MatrixXd prev_J_com_;
   std::array<Eigen::MatrixXd, 2> prev_J_foot_;
   double prev_time_ = -1;
+  double double_support_since_ = -1;  // s, start of the reference's current double support
+  bool slow_steps_ = false;           // the last double support was long (w_pelvis_slow_steps)
 };
 
 /// Factory for the runner: every robot gets a WholeBodyController with these options.

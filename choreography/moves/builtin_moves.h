@@ -44,6 +44,13 @@ struct HandSides {
 /// Parses a hand word (unknown words select the right hand).
 HandSides SidesOf(const std::string& hand);
 
+/// Handkerchief angle (rad) of a flick every cycle: half a turn per cycle, eased in and out
+/// over the first 90 % of it; `cycles` counts flicks since the cue started (u / every).
+/// The spinner motor has 0.5 N·m for a ~0.003 kg·m² handkerchief: a half turn in a
+/// quarter beat at 120 bpm needs ~4 N·m, and the whole-body controller then swung the
+/// whole body to turn it (a standing robot fell in 3 s, measured in session 3).
+double FlickPhase(double cycles);
+
 /// Writes a left-arm pose (pitch, roll, yaw, elbow; rad) to the chosen sides of
 /// pose->arm_q, mirrored for the right arm (roll and yaw negated).
 void SetArms(const std::array<double, 4>& left_arm, HandSides sides, BodyPose* pose);

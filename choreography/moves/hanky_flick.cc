@@ -24,9 +24,7 @@ class HankyFlick : public Move {
   const MoveSpec& spec() const override { return spec_; }
   void Pose(const ParamValues& p, double u, double, BodyPose* pose) const override {
     const HandSides sides = SidesOf(p.Word(kHand));
-    const double every = p.Number(kEvery);
-    const double k = std::floor(u / every);
-    const double phase = M_PI * (k + SmoothStep((u / every - k) / 0.25));
+    const double phase = FlickPhase(u / p.Number(kEvery));
     for (int side = 0; side < 2; ++side) {
       if (side == 0 ? sides.left : sides.right) pose->hanky[side] = {true, phase};
     }

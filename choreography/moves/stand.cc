@@ -2,6 +2,8 @@
 // so nothing else moves them while it lasts.
 #include "choreography/moves/builtin_moves.h"
 
+#include <cmath>
+
 namespace yangbot {
 namespace {
 
@@ -31,6 +33,11 @@ HandSides SidesOf(const std::string& hand) {
   if (hand == "both") return {true, true};
   if (hand == "left") return {true, false};
   return {false, true};
+}
+
+double FlickPhase(double cycles) {
+  const double k = std::floor(cycles);
+  return M_PI * (k + SmoothStep((cycles - k) / 0.9));
 }
 
 void SetArms(const std::array<double, 4>& left_arm, HandSides sides, BodyPose* pose) {

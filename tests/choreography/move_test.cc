@@ -174,13 +174,13 @@ TEST(MoveTest, CrossStepGoesForwardAcrossForwardBackAcrossBack) {
   for (int cycle = 0; cycle < 2; ++cycle) {
     const BeatStep* s = &steps[4 * cycle];
     for (int k = 0; k < 4; ++k) EXPECT_EQ(s[k].land, Beats(4 * cycle + k + 1));
-    // Lead (right) forward and across the midline (to y > 0).
+    // Lead (right) forward; by default on its own line (H1 feet cannot cross).
     EXPECT_EQ(s[0].foot, Foot::kRight);
-    EXPECT_GT(RelativePose(centre, s[0].pose).x, 0.05);
-    EXPECT_GE(RelativePose(centre, s[0].pose).y, 0.0);
+    EXPECT_NEAR(RelativePose(centre, s[0].pose).x, 0.03, 1e-12);
+    EXPECT_NEAR(RelativePose(centre, s[0].pose).y, -gait.foot_lateral, 1e-12);
     // Left forward.
     EXPECT_EQ(s[1].foot, Foot::kLeft);
-    EXPECT_GT(RelativePose(centre, s[1].pose).x, 0.05);
+    EXPECT_NEAR(RelativePose(centre, s[1].pose).x, 0.03, 1e-12);
     // Right back across to its place.
     EXPECT_EQ(s[2].foot, Foot::kRight);
     EXPECT_NEAR(RelativePose(centre, s[2].pose).x, 0, 1e-12);
@@ -190,6 +190,13 @@ TEST(MoveTest, CrossStepGoesForwardAcrossForwardBackAcrossBack) {
     EXPECT_NEAR(RelativePose(centre, s[3].pose).x, 0, 1e-12);
     EXPECT_NEAR(RelativePose(centre, s[3].pose).y, gait.foot_lateral, 1e-12);
   }
+  // `cross` brings the lead foot in from its line: past the midline when it exceeds the
+  // half stance width.
+  ParamValues crossing = Defaults(move);
+  crossing.numbers[1] = gait.foot_lateral + 0.02;
+  steps.clear();
+  ASSERT_EQ(move.PlanSteps(context, crossing, &steps), "");
+  EXPECT_NEAR(RelativePose(centre, steps[0].pose).y, 0.02, 1e-12);
   // Every step is within the robot's step limits.
   Stance feet = start;
   for (const BeatStep& s : steps) {
@@ -237,8 +244,10 @@ TEST(MoveTest, WalkToReachesItsGoalOrSaysHowManyBeatsItNeeds) {
   ASSERT_EQ(move.PlanSteps({start, Beats(32), &gait, &planner}, values, &steps), "");
   ASSERT_FALSE(steps.empty());
   Stance feet = start;
+  // Quick steps, one every gait.walk_step_beats (2/5 beat), alternating feet.
   for (size_t i = 0; i < steps.size(); ++i) {
-    EXPECT_EQ(steps[i].land, Beats(static_cast<int64_t>(i) + 1));
+    EXPECT_EQ(steps[i].land, gait.walk_step_beats * Beats(static_cast<int64_t>(i) + 1));
+    if (i > 0) EXPECT_NE(steps[i].foot, steps[i - 1].foot);
     feet.foot(steps[i].foot) = steps[i].pose;
   }
   const Pose2 pelvis = PelvisOfStance(feet, gait);

@@ -121,7 +121,7 @@ TEST(ScheduleTest, MirrorFlipsTheRightHalfOfTheGroup) {
     cues:
       - move: side_sway
         mirror: true
-      - move: arm_swing
+      - move: knee_bounce
         who: [1, 2]
         mirror: true
 )");
@@ -130,8 +130,8 @@ TEST(ScheduleTest, MirrorFlipsTheRightHalfOfTheGroup) {
     EXPECT_EQ(FindCue(loaded.schedule.robots[r], "side_sway")->mirror, right) << r + 1;
   }
   // Within the pair 1-2, robot 2 is the right one.
-  EXPECT_FALSE(FindCue(loaded.schedule.robots[0], "arm_swing")->mirror);
-  EXPECT_TRUE(FindCue(loaded.schedule.robots[1], "arm_swing")->mirror);
+  EXPECT_FALSE(FindCue(loaded.schedule.robots[0], "knee_bounce")->mirror);
+  EXPECT_TRUE(FindCue(loaded.schedule.robots[1], "knee_bounce")->mirror);
 }
 
 TEST(ScheduleTest, LegsAndArmsMayOverlapButNotTheSameLimb) {
@@ -182,17 +182,18 @@ timeline:
   EXPECT_DOUBLE_EQ(c1->params.Number(1), 2.25);
   const ScheduledCue* c4 = FindCue(s.robots[3], "walk_to");
   EXPECT_DOUBLE_EQ(c4->params.Number(1), -2.25);
-  // Robot 1's walk ends on its slot: steps land on whole beats from the cue start.
-  ASSERT_FALSE(s.robots[0].steps.empty());
-  for (size_t i = 0; i < s.robots[0].steps.size(); ++i) {
-    EXPECT_EQ(s.robots[0].steps[i].step.land, Beats(static_cast<int64_t>(i) + 1));
+  // Robot 1's walk: quick steps, one every walk_step_beats.
+  ASSERT_GE(s.robots[0].steps.size(), 2u);
+  for (size_t i = 1; i < s.robots[0].steps.size(); ++i) {
+    EXPECT_EQ(s.robots[0].steps[i].step.land - s.robots[0].steps[i - 1].step.land,
+              GaitParams().walk_step_beats);
   }
   // Without `assign` robot 1 walks 4.5 m: too far for 8 beats.
   std::string by_number = text;
   by_number.replace(by_number.find("        assign: nearest\n"), 24, "");
   const LoadedShow far = CheckShowText(by_number, "");
   EXPECT_FALSE(far.ok());
-  EXPECT_NE(far.diagnostics.Format("f").find("robot 1: must walk 4.50 m in 8 beats"),
+  EXPECT_NE(far.diagnostics.Format("f").find("must walk 4.50 m to formation 'flipped' in 8 beats"),
             std::string::npos)
       << far.diagnostics.Format("f");
 }
@@ -234,13 +235,6 @@ TEST(FormationTest, FacingInAndOutPointAtTheCentre) {
   EXPECT_NEAR(slots[1].yaw, M_PI / 2, 1e-12);
 }
 
-TEST(FormationTest, NearestAssignmentIsOptimal) {
-  const std::vector<Placement> from = {{0, 0, 0}, {1, 0, 0}, {2, 0, 0}};
-  const std::vector<Placement> to = {{2, 1, 0}, {0, 1, 0}, {1, 1, 0}};
-  EXPECT_EQ(NearestSlotAssignment(from, to), (std::vector<int>{1, 2, 0}));
-  EXPECT_TRUE(NearestSlotAssignment(from, {}).empty());
-}
-
 TEST(FormationTest, ClosestApproachOfSteadyWalks) {
   // Head on along x: they meet in the middle.
   EXPECT_NEAR(ClosestApproach({0, 0, 0}, {2, 0, 0}, {2, 0, 0}, {0, 0, 0}), 0, 1e-12);
@@ -250,17 +244,9 @@ TEST(FormationTest, ClosestApproachOfSteadyWalks) {
   EXPECT_NEAR(ClosestApproach({0, 0, 0}, {0, 0, 0}, {3, 0, 0}, {1, 0, 0}), 1, 1e-12);
 }
 
-TEST(FormationTest, SpreadPathsAvoidsHeadOnSwaps) {
-  // Two robots walk forward 2 m; assigned crosswise their diagonal paths cross in the
-  // middle at the same moment; SpreadPaths uncrosses them.
-  const std::vector<Placement> from = {{0, 0.5, 0}, {0, -0.5, 0}};
-  const std::vector<Placement> to = {{2, 0.5, 0}, {2, -0.5, 0}};
-  std::vector<int> slot_of = {1, 0};
-  SpreadPaths(from, to, {}, kMinSlotDistance, &slot_of);
-  EXPECT_EQ(slot_of, (std::vector<int>{0, 1}));
-}
-
-TEST(ScheduleTest, WarnsWhenRobotsComeTooCloseOnTheWay) {
+TEST(ScheduleTest, SwapByNumberThatCannotKeepApartIsAnError) {
+  // Two robots 1 m apart swap places by number: side by side they cannot pass in 16 beats
+  // (the planner reports the robots and the beats they would need).
   const std::string text = R"(tempo: 120
 offset: 1
 troupe: {robots: 2, start: pair}
@@ -276,15 +262,17 @@ timeline:
     cues:
       - formation: swapped
 )";
-  const LoadedShow loaded = CheckShowText(text, "");
-  EXPECT_TRUE(loaded.ok());  // a warning, not an error
-  EXPECT_NE(loaded.diagnostics.Format("f").find(
-                "f:14:9: warning: robots 1 and 2 come within 0."),
+  GaitParams measured;  // the walking the controller can do
+  measured.walk_limits = WalkingStepLimits();
+  measured.walk_step_beats = QuickWalkStepBeats();
+  const LoadedShow loaded = CheckShowText(text, "", measured);
+  EXPECT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.diagnostics.Format("f").find("f:14:9: error: robots 1, 2: must walk 1.00 m"),
             std::string::npos)
       << loaded.diagnostics.Format("f");
   // With assign: nearest nobody needs to move, so nobody collides.
   std::string nearest = text + "        assign: nearest\n";
-  EXPECT_EQ(CheckShowText(nearest, "").diagnostics.Format("f"), "");
+  EXPECT_EQ(CheckShowText(nearest, "", measured).diagnostics.Format("f"), "");
 }
 
 TEST(WavDurationTest, ReadsTheDataChunk) {

@@ -208,5 +208,34 @@ TEST(ShowFormatTest, CommentsWithHashesInsideQuotesAreNotComments) {
   EXPECT_NE(canonical.find("title: \"a # b\"  # real\n"), std::string::npos) << canonical;
 }
 
+TEST(ShowFormatTest, ThresholdsRoundTripAndTheirErrorsHavePositions) {
+  const std::string text =
+      "tempo: 120\n"
+      "thresholds:\n"
+      "  - falls>0  # nobody falls\n"
+      "  - min_separation_m<0.6\n"
+      "troupe: {robots: 1}\n";
+  Diagnostics diagnostics;
+  const Show show = ParseShow(text, &diagnostics);
+  EXPECT_EQ(diagnostics.Format("f").find("threshold"), std::string::npos)
+      << diagnostics.Format("f");
+  ASSERT_EQ(show.thresholds.size(), 2u);
+  EXPECT_EQ(show.thresholds[0].src.pos.line, 3);
+  const std::string written = WriteShow(show);
+  EXPECT_NE(written.find("thresholds:"), std::string::npos) << written;
+  EXPECT_NE(written.find("falls>0  # nobody falls"), std::string::npos) << written;
+  EXPECT_EQ(Canonical(written), written);  // fmt leaves its own output unchanged
+  // Errors point at the bad entry (line 4, column 5) or the key's value.
+  Diagnostics bad;
+  ParseShow("tempo: 120\nthresholds:\n  - falls>0\n  - falls>>1\n", &bad);
+  EXPECT_NE(bad.Format("f").find("f:4:5: error: threshold 'falls>>1': "), std::string::npos)
+      << bad.Format("f");
+  Diagnostics not_list;
+  ParseShow("tempo: 120\nthresholds: falls>0\n", &not_list);
+  EXPECT_NE(not_list.Format("f").find("f:2:13: error: 'thresholds' must be a list"),
+            std::string::npos)
+      << not_list.Format("f");
+}
+
 }  // namespace
 }  // namespace yangbot

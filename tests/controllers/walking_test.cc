@@ -14,11 +14,14 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <regex>
 
 #include "controllers/footstep_planner.h"
 #include "controllers/step_timing.h"
 #include "controllers/whole_body_controller.h"
+#include "sim/error.h"
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
@@ -102,6 +105,7 @@ std::shared_ptr<WalkingReference> MakeReference(const Scene& scene, const StartP
     posture.arm_q[k] = info.stand_qpos[info.actuator_qpos[RobotLayout::Actuator(info, kArmNames[k])]];
   }
   posture.lateral_com_scale = 0;
+  posture.rock_offset = 0;  // the quick gait of these tests: roll from the pattern's offset
   posture.delay = gait.delay;
   posture.roll_per_lateral_offset = gait.roll;
   return std::make_shared<WalkingReference>(pattern, posture);
@@ -187,6 +191,9 @@ TEST(WalkingReferenceTest, FollowsThePatternAndHoldsThePosture) {
   WalkingPosture posture;
   posture.arm_q[3] = 0.5;
   posture.torso_yaw = 0.1;
+  posture.lateral_com_scale = 1;  // the pattern as it is: no rocking, no roll
+  posture.rock_offset = 0;
+  posture.roll_per_lateral_offset = 0;
   const WalkingReference full(pattern, posture);
   posture.lateral_com_scale = 0;
   posture.roll_per_lateral_offset = 2;
@@ -235,6 +242,29 @@ TEST(WalkingTest, WalksTwoMetresForward) {
   EXPECT_EQ(result.qp_failures, 0);
   EXPECT_EQ(result.touchdowns, static_cast<int>(reference->pattern().plan().steps.size()));
   EXPECT_LT(result.worst_touchdown_error, 0.03);  // on the (285 bpm) beat
+}
+
+// Scenario 8: the controller works on the model it is given. A robot 10 % heavier in the
+// torso (the torso link's mass in the file raised from 17.79 to 19.569 kg) walks the same
+// 2 m: the controller reads masses from the model, not from constants.
+TEST(WalkingTest, ARobotTenPercentHeavierInTheTorsoWalksTwoMetresForward) {
+  std::string xml = ReadFileOrThrow(DefaultRobotPath());
+  xml = std::regex_replace(xml, std::regex(R"(mass="17.79")"), R"(mass="19.569")");
+  const std::string path = ::testing::TempDir() + "/heavy_h1_walk.xml";
+  std::ofstream(path) << xml;
+  SceneOptions options;
+  options.robots = 1;
+  options.robot_path = path;
+  auto scene = Scene::Build(options);
+  ASSERT_NEAR(scene->robot_info().mass, 51.5 + 1.779, 0.01);
+  const Gait gait;
+  const StartPose start = ReadStart(*scene, 3);
+  auto reference = MakeReference(*scene, start, MakePlanner(start, gait).PlanForward(start.stance, 2.0), gait);
+  const WalkResult result = Walk(*scene, reference, 3);
+  EXPECT_FALSE(result.fallen);
+  EXPECT_EQ(result.falls, 0);
+  EXPECT_LT(result.position_error, 0.10);
+  EXPECT_LT(result.heading_error, 5 * M_PI / 180);
 }
 
 TEST(WalkingTest, TurnsNinetyDegreesInPlace) {

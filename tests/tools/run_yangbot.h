@@ -29,6 +29,18 @@ inline CommandResult RunYangbot(const std::string& args) {
   return result;
 }
 
+/// Standard output of a shell command (binary-safe: raw pictures from ffmpeg).
+inline std::string CaptureOutput(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return out;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
+  pclose(pipe);
+  return out;
+}
+
 }  // namespace yangbot::testing
 
 #endif  // YANGBOT_TESTS_TOOLS_RUN_YANGBOT_H_

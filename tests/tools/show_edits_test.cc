@@ -133,10 +133,11 @@ TEST(ShowEditsTest, SetsParametersInTheirUnits) {
 TEST(ShowEditsTest, MovesWrittenSlotsOnTheGrid) {
   Show show = Short().show;
   ASSERT_EQ(show.formations[1].name, "wings");
-  MoveSlot(1, 0, 1.23, 2.07, {}, &show);
-  EXPECT_DOUBLE_EQ(show.formations[1].slots[0].x, 1.2);
-  EXPECT_DOUBLE_EQ(show.formations[1].slots[0].y, 2.1);
-  EXPECT_NE(WriteShow(show).find("[1.2, 2.1]"), std::string::npos);
+  // (A move the robots can still walk in the section's 8 beats.)
+  MoveSlot(1, 0, 0.63, 1.93, {}, &show);
+  EXPECT_DOUBLE_EQ(show.formations[1].slots[0].x, 0.6);
+  EXPECT_DOUBLE_EQ(show.formations[1].slots[0].y, 1.9);
+  EXPECT_NE(WriteShow(show).find("[0.6, 1.9]"), std::string::npos);
   EXPECT_TRUE(Recheck(show).ok());
 }
 
@@ -146,7 +147,7 @@ TEST(ShowEditsTest, WritesOutAShapeBeforeMovingOneOfItsSlots) {
   Diagnostics diagnostics;
   const std::vector<Placement> line = FormationSlots(show.formations[0], 4, 120, &diagnostics);
   ASSERT_EQ(line.size(), 4u);
-  MoveSlot(0, 3, line[3].x - 0.5, line[3].y, line, &show);
+  MoveSlot(0, 3, line[3].x + 0.3, line[3].y, line, &show);
   EXPECT_TRUE(show.formations[0].shape.empty());
   ASSERT_EQ(show.formations[0].slots.size(), 4u);
   const LoadedShow again = Recheck(show);
@@ -157,7 +158,7 @@ TEST(ShowEditsTest, WritesOutAShapeBeforeMovingOneOfItsSlots) {
     EXPECT_NEAR(moved[i].y, line[i].y, 1e-6);
     EXPECT_NEAR(moved[i].yaw, line[i].yaw, 1e-6);
   }
-  EXPECT_NEAR(moved[3].x, std::round((line[3].x - 0.5) / kSlotGrid) * kSlotGrid, 1e-9);
+  EXPECT_NEAR(moved[3].x, std::round((line[3].x + 0.3) / kSlotGrid) * kSlotGrid, 1e-9);
 }
 
 TEST(ShowEditsTest, FindsSlotsTooClose) {

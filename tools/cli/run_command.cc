@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "choreography/demo_moves.h"
 #include "choreography/show_metrics.h"
 #include "choreography/thresholds.h"
 #include "controllers/posture_controller.h"
@@ -48,6 +49,7 @@ struct RunFlags {
   std::vector<std::string> faults;
   std::vector<std::string> fail_on;
   bool quiet = false;
+  bool demo_moves = false;  // the built-in loop of every primitive (choreography/demo_moves.h)
   std::string controller = "wbc";
   double sway = 0.2;        // rad
   double hanky_rate = 3.0;  // rev/s
@@ -106,11 +108,11 @@ struct ShowRun {
   CompiledShow compiled;
 };
 
-// Loads FILE, prints its diagnostics (as `yangbot validate` does) to stderr and compiles
-// it; throws Error when it has errors.
-std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
+// Checks a loaded show, prints its diagnostics (as `yangbot validate` does) to stderr and
+// compiles it; throws Error when it has errors. `path` names it in messages.
+std::unique_ptr<ShowRun> CompileLoaded(LoadedShow loaded, const std::string& path) {
   auto show = std::make_unique<ShowRun>();
-  show->loaded = CheckShowFile(path);
+  show->loaded = std::move(loaded);
   std::fputs(show->loaded.diagnostics.Format(path).c_str(), stderr);
   if (!show->loaded.ok()) {
     throw Error(path + ": error: the show has " +
@@ -119,6 +121,11 @@ std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
   }
   show->compiled = CompileSchedule(show->loaded.schedule);
   return show;
+}
+
+// Loads FILE and compiles it (see CompileLoaded).
+std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
+  return CompileLoaded(CheckShowFile(path), path);
 }
 
 // The robot model a show file names ("" = built-in), relative to the file's folder.
@@ -162,6 +169,7 @@ int Run(const RunFlags& flags) {
     if (flags.stand_given) {
       throw Error("error: --controller, --sway and --hanky-rate apply only without a show file");
     }
+    if (flags.demo_moves) throw Error("error: --demo-moves is a show of its own: drop FILE");
     show = LoadShow(flags.file);
     scene_options.robots = static_cast<int>(show->compiled.placements.size());
     scene_options.placements = show->compiled.placements;
@@ -169,6 +177,14 @@ int Run(const RunFlags& flags) {
       scene_options.robot_path = ShowModelPath(show->loaded.show, flags.file);
     }
     if (!flags.seconds_given) seconds = show->compiled.end_time;
+  } else if (flags.demo_moves) {
+    if (flags.stand_given) {
+      throw Error("error: --controller, --sway and --hanky-rate apply only without --demo-moves");
+    }
+    // Every primitive, in unison, on the --robots grid, for --seconds (whole sections).
+    show = CompileLoaded(CheckShowText(DemoMovesShow(scene_options.robots, seconds), "."),
+                         "<demo-moves>");
+    scene_options.placements = show->compiled.placements;
   }
   std::vector<Fault> faults;
   for (const auto& text : flags.faults) faults.push_back(ParseFault(text));
@@ -188,6 +204,18 @@ int Run(const RunFlags& flags) {
       const auto threshold = ParseThreshold(text, names, &error);
       if (!threshold) throw Error("error: bad --fail-on '" + text + "': " + error);
       thresholds.push_back(*threshold);
+    }
+    // The show file's own `thresholds:` count as --fail-on too; their names are checked
+    // here, against what this run reports.
+    if (show) {
+      for (const ShowThreshold& t : show->loaded.show.thresholds) {
+        if (std::find(names.begin(), names.end(), t.threshold.metric) == names.end()) {
+          throw Error(flags.file + ":" + std::to_string(t.src.pos.line) + ":" +
+                      std::to_string(t.src.pos.column) + ": error: unknown metric '" +
+                      t.threshold.metric + "' in thresholds");
+        }
+        thresholds.push_back(t.threshold);
+      }
     }
   }
 
@@ -379,6 +407,10 @@ Command AddRunCommand(CLI::App* app) {
                    ">= ==; METRIC: a number in the report)")
       ->allow_extra_args(false);
   command->add_flag("--quiet,-q", flags->quiet, "no progress line");
+  command->add_flag("--demo-moves", flags->demo_moves,
+                    "without FILE: dance the built-in loop of every primitive (waist twist, arm "
+                    "swings, figure-eights, handkerchiefs, three-forward-one-back, a walk out "
+                    "and back, the cross step) in unison on the --robots grid");
   CLI::Option* controller =
       command
           ->add_option("--controller", flags->controller,

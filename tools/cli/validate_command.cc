@@ -1,10 +1,13 @@
 // yangbot validate FILE: checks a choreography file and prints one line per problem,
 // "FILE:LINE:COL: error: message" (or warning:), all of them at once. Exit 0 when the
-// file has no errors, 1 otherwise.
+// file has no errors, 1 otherwise. A show with `music:` is also checked against its music
+// (tempo, offset, length: CheckShowMusic).
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "choreography/choreography.h"
+#include "choreography/music.h"
 #include "tools/cli/command.h"
 
 namespace yangbot {
@@ -22,7 +25,9 @@ Command AddValidateCommand(CLI::App* app) {
                     "also compile every robot's reference (walking patterns)");
   command->add_flag("--quiet,-q", flags->quiet, "print problems only");
   return {command, [flags] {
-            const LoadedShow loaded = CheckShowFile(flags->file);
+            LoadedShow loaded = CheckShowFile(flags->file);
+            CheckShowMusic(loaded.show, std::filesystem::path(flags->file).parent_path().string(),
+                           &loaded.diagnostics);
             std::fputs(loaded.diagnostics.Format(flags->file).c_str(), stdout);
             if (!loaded.ok()) return 1;
             if (flags->compile) CompileSchedule(loaded.schedule);

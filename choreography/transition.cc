@@ -1,0 +1,759 @@
+#include "choreography/transition.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace yangbot {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Detour offsets (m) to the side of the straight line, tried in this order.
+constexpr double kDetourOffsets[] = {0.4, 0.8, 1.2, 1.8, 2.5};
+
+double Distance(const Pose2& a, const Pose2& b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// Ways of travelling along a path. The feet cannot open sideways much (the step limits
+// allow ~1 cm a step), so over any distance a robot turns to face the way, walks forward
+// (or backward) and turns to its final facing; short shuffles go straight, the facing
+// turning evenly on the way.
+enum class Travel { kDirect, kForward, kBackward };
+
+// One stretch of a walk: the pelvis moves linearly (position and yaw) from `from` to
+// `to`, taking `steps` steps (real) at the step limits.
+struct Phase {
+  Pose2 from, to;
+  double steps = 0;
+};
+
+// A walk's pelvis path from the start to the goal, in phases (a turn in place, a stretch
+// of walking, ...). The walk's steps spread over the phases in proportion to the steps
+// each needs at the limits, so a slower pace slows every phase alike.
+struct Path {
+  std::vector<Pose2> points;  // start, waypoints..., goal (yaw of the goal: its facing)
+  std::vector<Phase> phases;
+  double total = 0;  // steps, summed over the phases
+  double length = 0;  // m, travelled
+  double turn = 0;    // rad, yaw from the start to the goal (unwrapped along the phases)
+
+  // Pelvis at fraction f of the walk's steps.
+  Pose2 At(double f) const {
+    if (phases.empty()) return points.back();
+    double s = std::clamp(f, 0.0, 1.0) * total;
+    for (const Phase& phase : phases) {
+      if (s <= phase.steps || &phase == &phases.back()) {
+        const double u = phase.steps > 0 ? std::clamp(s / phase.steps, 0.0, 1.0) : 1.0;
+        return {phase.from.x + u * (phase.to.x - phase.from.x),
+                phase.from.y + u * (phase.to.y - phase.from.y),
+                phase.from.yaw + u * (phase.to.yaw - phase.from.yaw)};
+      }
+      s -= phase.steps;
+    }
+    return phases.back().to;
+  }
+};
+
+double TurnSteps(double turn, const GaitParams& gait, double margin) {
+  const FootstepLimits& limits = gait.walk_limits;
+  return std::abs(turn) / (std::min(limits.max_turn, limits.max_turn_in) * margin);
+}
+
+Path MakePath(const Pose2& start, const Pose2& goal, const std::vector<Pose2>& waypoints,
+              Travel travel, const GaitParams& gait, double margin) {
+  Path path;
+  path.points.push_back(start);
+  path.points.insert(path.points.end(), waypoints.begin(), waypoints.end());
+  path.points.push_back(goal);
+  double yaw = start.yaw;
+  Pose2 at = start;
+  auto add = [&](const Pose2& to, double steps) {
+    if (steps <= 1e-12) return;
+    path.phases.push_back({at, to, steps});
+    path.total += steps;
+    at = to;
+  };
+  auto turn_to = [&](double facing) {
+    const double target = yaw + WrapAngle(facing - yaw);
+    add({at.x, at.y, target}, TurnSteps(target - yaw, gait, margin));
+    yaw = target;
+  };
+  double total_length = 0;
+  for (size_t i = 1; i < path.points.size(); ++i) {
+    total_length += Distance(path.points[i - 1], path.points[i]);
+  }
+  path.length = total_length;
+  const double final_yaw = start.yaw + WrapAngle(goal.yaw - start.yaw);
+  double travelled = 0;
+  for (size_t i = 1; i < path.points.size(); ++i) {
+    const double dx = path.points[i].x - path.points[i - 1].x;
+    const double dy = path.points[i].y - path.points[i - 1].y;
+    const double length = std::hypot(dx, dy);
+    if (length <= 1e-9) continue;
+    if (travel == Travel::kDirect) {
+      // The facing turns evenly with the distance travelled.
+      const double f1 = (travelled + length) / total_length;
+      const double to_yaw = start.yaw + f1 * (final_yaw - start.yaw);
+      add({path.points[i].x, path.points[i].y, to_yaw},
+          WalkSteps(dx, dy, yaw, to_yaw - yaw, gait, margin));
+      yaw = to_yaw;
+    } else {
+      const double heading = std::atan2(dy, dx) + (travel == Travel::kBackward ? M_PI : 0.0);
+      turn_to(heading);
+      const double reach = (travel == Travel::kForward ? gait.walk_limits.max_forward
+                                                       : gait.walk_limits.max_backward) *
+                           margin;
+      add({path.points[i].x, path.points[i].y, yaw}, length / reach);
+    }
+    travelled += length;
+  }
+  turn_to(goal.yaw);
+  path.turn = yaw - start.yaw;
+  return path;
+}
+
+// The travel that needs the fewest steps first.
+std::vector<Path> PathsByPace(const Pose2& start, const Pose2& goal,
+                              const std::vector<Pose2>& waypoints, const GaitParams& gait,
+                              double margin) {
+  std::vector<Path> out;
+  for (Travel travel : {Travel::kDirect, Travel::kForward, Travel::kBackward}) {
+    out.push_back(MakePath(start, goal, waypoints, travel, gait, margin));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Path& a, const Path& b) { return a.total < b.total - 1e-9; });
+  return out;
+}
+
+// The footsteps and step-by-step pelvis of a walk along `path`: `delay` step times
+// standing, `moving` steps of travel (each landing about the point the path reaches half
+// a step later), one closing step. A step lands every `tick` beats, the first window tick
+// `lead` beats after the window opens. Returns "" or why the steps break the limits.
+std::string BuildWalk(const Stance& feet, const Path& path, int delay, int moving, int ticks,
+                      Beats lead, Beats tick, const GaitParams& gait,
+                      const FootstepPlanner& planner, PlannedWalk* walk) {
+  walk->steps.clear();
+  walk->pelvis.assign(static_cast<size_t>(ticks) + 1, PelvisOfStance(feet, gait));
+  walk->delay = delay;
+  const Pose2 start = path.points.front();
+  const Pose2 goal = path.At(1);
+  const Stance square = StanceAtPelvis(goal, gait);
+  const bool moves = path.total > 1e-9;
+  const bool at_rest = Distance(feet.left, square.left) < 1e-6 &&
+                       Distance(feet.right, square.right) < 1e-6 &&
+                       std::abs(WrapAngle(feet.left.yaw - square.left.yaw)) < 1e-6 &&
+                       std::abs(WrapAngle(feet.right.yaw - square.right.yaw)) < 1e-6;
+  if (!moves && at_rest) return "";
+  if (!moves) moving = 1;  // square up the feet where it stands: two steps
+  if (delay + moving + 1 > ticks) return "too few beats";
+  // First foot: the one on the side the robot turns to, or moves to.
+  Foot foot = Foot::kLeft;
+  {
+    const Pose2 ahead = path.At(1.0 / moving);
+    const double c = std::cos(start.yaw), s = std::sin(start.yaw);
+    const double ly = -s * (ahead.x - start.x) + c * (ahead.y - start.y);
+    const double turn = ahead.yaw - start.yaw;
+    if (turn < -1e-6 || (std::abs(turn) <= 1e-6 && ly < -1e-3)) foot = Foot::kRight;
+  }
+  Stance now = feet;
+  for (int j = 1; j <= moving + 1; ++j) {
+    const Pose2 frame = j <= moving ? path.At(static_cast<double>(j) / moving) : goal;
+    BeatStep step;
+    step.foot = foot;
+    step.pose = StanceAtPelvis(frame, gait).foot(foot);
+    step.land = lead + tick * static_cast<int64_t>(delay + j);
+    step.duration = tick;
+    const std::string bad = planner.CheckStep(foot, step.pose, now.foot(OtherFoot(foot)));
+    if (!bad.empty()) return bad;
+    now.foot(foot) = step.pose;
+    walk->steps.push_back(step);
+    for (size_t b = static_cast<size_t>(delay + j); b < walk->pelvis.size(); ++b) {
+      walk->pelvis[b] = PelvisOfStance(now, gait);
+    }
+    foot = OtherFoot(foot);
+  }
+  return "";
+}
+
+// The footstep planner (its step checks) with the walking limits.
+FootstepPlannerParams WalkPlannerParams(const GaitParams& gait) {
+  FootstepPlannerParams params = PlannerParams(gait);
+  params.limits = gait.walk_limits;
+  return params;
+}
+
+// ceil(a / b) and floor(a / b) of exact beats (b > 0).
+int64_t CeilDiv(const Beats& a, const Beats& b) {
+  const int64_t n = a.num() * b.den(), d = a.den() * b.num();
+  return n >= 0 ? (n + d - 1) / d : -((-n) / d);
+}
+int64_t FloorDiv(const Beats& a, const Beats& b) {
+  const int64_t n = a.num() * b.den(), d = a.den() * b.num();
+  return n >= 0 ? n / d : -((-n + d - 1) / d);
+}
+
+// Positions of every robot at the beats of a transition, on one grid: index g is beat
+// base + g. Between two indices each robot moves linearly (see the file comment).
+using GridTrack = std::vector<Pose2>;
+
+// Least distance of two grid tracks.
+double GridApproach(const GridTrack& a, const GridTrack& b) {
+  if (a.size() == 1 || b.size() == 1) {
+    // One stands still: compare against each beat of the other.
+    const GridTrack& moving = a.size() == 1 ? b : a;
+    const Pose2& still = a.size() == 1 ? a.front() : b.front();
+    if (moving.size() == 1) return Distance(still, moving.front());
+    double best = kInf;
+    for (size_t g = 1; g < moving.size(); ++g) {
+      best = std::min(best, ClosestApproach(moving[g - 1], moving[g], still, still));
+    }
+    return best;
+  }
+  double best = kInf;
+  for (size_t g = 1; g < a.size() && g < b.size(); ++g) {
+    best = std::min(best, ClosestApproach(a[g - 1], a[g], b[g - 1], b[g]));
+  }
+  return best;
+}
+
+// Clearance two robots must keep: the preferred one where their start and end positions
+// allow it, never more than those distances (slots 0.65 m apart are legal).
+double PairClearance(const GridTrack& a, const GridTrack& b, const TransitionOptions& options) {
+  const double ends =
+      std::min(Distance(a.front(), b.front()), Distance(a.back(), b.back()));
+  return std::min(options.preferred_clearance, ends - 1e-9);
+}
+
+// Delays (step times) tried before the first step: every one at first, then sparser
+// (about half as many again each time), so long windows do not multiply the candidates.
+std::vector<int> Delays(int most) {
+  std::vector<int> out;
+  for (int d = 0; d <= most; d = std::max(d + 1, d * 3 / 2)) out.push_back(d);
+  return out;
+}
+
+class Planner {
+ public:
+  Planner(const std::vector<WalkRequest>& walkers, const std::vector<StandingRobot>& standing,
+          const GaitParams& gait, const TransitionOptions& options, int64_t* budget)
+      : walkers_(walkers),
+        standing_(standing),
+        gait_(gait),
+        options_(options),
+        footsteps_(WalkPlannerParams(gait)),
+        budget_(budget) {
+    base_ = walkers.empty() ? Beats() : walkers.front().start;
+    for (const WalkRequest& w : walkers) base_ = std::min(base_, w.start);
+    horizon_ = 0;
+    // The grid: a tick every walk_step_beats from the earliest window; each walker steps
+    // on the ticks inside its window.
+    tick_ = gait.walk_step_beats > Beats() ? gait.walk_step_beats : Beats(1);
+    for (const WalkRequest& w : walkers) {
+      const Beats from = w.start - base_;
+      const int64_t first = CeilDiv(from, tick_);
+      const int64_t last = FloorDiv(from + Beats(w.beats), tick_);
+      offset_.push_back(first);
+      ticks_.push_back(static_cast<int>(std::max<int64_t>(0, last - first)));
+      lead_.push_back(tick_ * first - from);
+      horizon_ = std::max<int64_t>(horizon_, first + ticks_.back());
+    }
+    for (const StandingRobot& r : standing) standing_tracks_.push_back({r.pelvis});
+  }
+
+  Pose2 StartOf(size_t i) const { return PelvisOfStance(walkers_[i].feet, gait_); }
+  // Beats walker i's walk of `steps` steps (the closing step included) needs from its
+  // window's start.
+  int BeatsFor(size_t i, int steps) const {
+    const Beats need = lead_[i] + tick_ * static_cast<int64_t>(steps);
+    return static_cast<int>(CeilDiv(need, Beats(1)));
+  }
+  int Ticks(size_t i) const { return ticks_[i]; }
+  // Whether walker i cannot reach `goal` in its window even alone; the steps it needs
+  // (the closing step included) go to `needed`.
+  bool TooFar(size_t i, const Pose2& goal, int* needed) {
+    bool too_far = false;
+    Candidates(i, goal, &too_far, needed);
+    return too_far;
+  }
+
+  struct Attempt {
+    bool ok = false;
+    std::vector<PlannedWalk> walks;  // by walker index
+    std::vector<GridTrack> tracks;   // by walker index
+    int failed = -1;
+    std::vector<int> blockers;  // walker indices; standing robots as walkers.size() + k
+    bool too_far = false;
+    int needed = 0;
+  };
+
+  // Plans the walkers in `order` towards `goals`, each against those before it.
+  Attempt PlanInOrder(const std::vector<int>& order, const std::vector<Pose2>& goals) {
+    Attempt attempt;
+    const size_t n = walkers_.size();
+    attempt.walks.resize(n);
+    attempt.tracks.resize(n);
+    std::vector<bool> planned(n, false);
+    for (int i : order) {
+      const Candidate* chosen = nullptr;
+      const Candidate* preferred = nullptr;
+      bool too_far = false;
+      int needed = 0;
+      std::vector<int> blockers;
+      for (const Candidate& c : Candidates(static_cast<size_t>(i), goals[i], &too_far, &needed)) {
+        if (*budget_ <= 0) break;
+        --*budget_;
+        const std::vector<int> conflicts =
+            Conflicts(c.track, static_cast<size_t>(i), attempt.tracks, planned,
+                      preferred != nullptr);
+        if (conflicts.empty()) {
+          chosen = &c;
+          break;
+        }
+        if (preferred == nullptr) {
+          preferred = &c;
+          blockers = conflicts;
+        }
+      }
+      if (chosen == nullptr) {
+        attempt.failed = i;
+        attempt.blockers = blockers;
+        attempt.too_far = too_far;
+        attempt.needed = needed;
+        // The rest walk as they prefer, for the record.
+        for (size_t k = 0; k < n; ++k) {
+          if (planned[k]) continue;
+          bool ignored_far = false;
+          int ignored_needed = 0;
+          const auto& list = Candidates(k, goals[k], &ignored_far, &ignored_needed);
+          if (!list.empty()) {
+            attempt.walks[k] = list.front().walk;
+            attempt.tracks[k] = list.front().track;
+          } else {
+            attempt.walks[k] = Standing(k, goals[k]);
+            attempt.tracks[k] = Grid(k, attempt.walks[k]);
+          }
+        }
+        return attempt;
+      }
+      attempt.walks[i] = chosen->walk;
+      attempt.tracks[i] = chosen->track;
+      planned[i] = true;
+    }
+    attempt.ok = true;
+    return attempt;
+  }
+
+  // The least distance between any two robots of an attempt (walkers and standing).
+  double MinDistance(const Attempt& attempt) const {
+    double best = kInf;
+    for (size_t i = 0; i < attempt.tracks.size(); ++i) {
+      for (size_t j = i + 1; j < attempt.tracks.size(); ++j) {
+        best = std::min(best, GridApproach(attempt.tracks[i], attempt.tracks[j]));
+      }
+      for (const GridTrack& s : standing_tracks_) {
+        best = std::min(best, GridApproach(attempt.tracks[i], s));
+      }
+    }
+    return best;
+  }
+
+ private:
+  struct Candidate {
+    PlannedWalk walk;
+    GridTrack track;
+  };
+
+  GridTrack Grid(size_t i, const PlannedWalk& walk) const {
+    GridTrack track(static_cast<size_t>(horizon_) + 1);
+    const int64_t offset = offset_[i];
+    for (int64_t g = 0; g <= horizon_; ++g) {
+      const int64_t last = static_cast<int64_t>(walk.pelvis.size()) - 1;
+      const int64_t b = std::clamp<int64_t>(g - offset, 0, last);
+      track[static_cast<size_t>(g)] = walk.pelvis[static_cast<size_t>(b)];
+    }
+    return track;
+  }
+
+  PlannedWalk Standing(size_t i, const Pose2& goal) const {
+    PlannedWalk walk;
+    walk.robot = walkers_[i].robot;
+    walk.goal = goal;
+    walk.start = walkers_[i].start;
+    walk.pelvis.assign(static_cast<size_t>(ticks_[i]) + 1, StartOf(i));
+    return walk;
+  }
+
+  std::vector<int> Conflicts(const GridTrack& track, size_t self,
+                             const std::vector<GridTrack>& tracks, const std::vector<bool>& planned,
+                             bool first_only) const {
+    std::vector<int> out;
+    for (size_t j = 0; j < tracks.size(); ++j) {
+      if (j == self || !planned[j]) continue;
+      if (GridApproach(track, tracks[j]) < PairClearance(track, tracks[j], options_)) {
+        out.push_back(static_cast<int>(j));
+        if (first_only) return out;
+      }
+    }
+    for (size_t k = 0; k < standing_tracks_.size(); ++k) {
+      const GridTrack& other = standing_tracks_[k];
+      if (GridApproach(track, other) < PairClearance(track, other, options_)) {
+        out.push_back(static_cast<int>(walkers_.size() + k));
+        if (first_only) return out;
+      }
+    }
+    return out;
+  }
+
+  // Detour waypoints for option `index` (0: straight); false when there are no more.
+  bool Waypoints(size_t i, const Pose2& goal, int index, std::vector<Pose2>* out) const {
+    out->clear();
+    if (index == 0) return true;
+    constexpr int kShapes = 3;
+    const int k = (index - 1) / (2 * kShapes);
+    if (k >= static_cast<int>(std::size(kDetourOffsets))) return false;
+    const int shape = ((index - 1) / 2) % kShapes;
+    const double offset = ((index - 1) % 2 == 0 ? 1.0 : -1.0) * kDetourOffsets[k];
+    const Pose2 s = StartOf(i);
+    double ux = goal.x - s.x, uy = goal.y - s.y;
+    const double length = std::hypot(ux, uy);
+    if (length > 1e-6) {
+      ux /= length;
+      uy /= length;
+    } else {
+      ux = std::cos(s.yaw);
+      uy = std::sin(s.yaw);
+    }
+    auto at = [&](double f) {
+      return Pose2{s.x + f * (goal.x - s.x) - uy * offset, s.y + f * (goal.y - s.y) + ux * offset,
+                   0};
+    };
+    if (shape == 0) {
+      out->push_back(at(0.5));  // one bend
+    } else if (shape == 1) {
+      out->push_back(at(0.25));  // a parallel lane
+      out->push_back(at(0.75));
+    } else {
+      out->push_back(at(0));  // step aside first, walk, step back in
+      out->push_back(at(1));
+    }
+    return true;
+  }
+
+  // Robot i's walks towards `goal` in order of preference (cached: they do not depend
+  // on the other robots). Empty when none fits the window within the step limits.
+  const std::vector<Candidate>& Candidates(size_t i, const Pose2& goal, bool* too_far,
+                                           int* needed) {
+    const auto key = std::make_tuple(i, goal.x, goal.y, goal.yaw);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      Cached cached;
+      cached.list = MakeCandidates(i, goal, &cached.too_far, &cached.needed);
+      it = cache_.emplace(key, std::move(cached)).first;
+    }
+    *too_far = it->second.too_far;
+    *needed = it->second.needed;
+    return it->second.list;
+  }
+
+  std::vector<Candidate> MakeCandidates(size_t i, const Pose2& goal, bool* too_far, int* needed) {
+    std::vector<Candidate> out;
+    const WalkRequest& w = walkers_[i];
+    const int beats = ticks_[i];  // step times in the window
+    *too_far = false;
+    *needed = 0;
+    Candidate c;
+    c.walk = Standing(i, goal);
+    // Already there, feet square: it stands.
+    if (BuildWalk(w.feet, MakePath(StartOf(i), goal, {}, Travel::kDirect, gait_, 1), 0, 0, beats,
+                  lead_[i], tick_, gait_, footsteps_, &c.walk)
+            .empty() &&
+        c.walk.steps.empty()) {
+      c.track = Grid(i, c.walk);
+      out.push_back(std::move(c));
+      return out;
+    }
+    std::vector<Pose2> waypoints;
+    for (int option = 0; Waypoints(i, goal, option, &waypoints); ++option) {
+     // Each way of travelling (direct, facing forward, facing backward), quickest first.
+     for (const Path& path :
+          PathsByPace(StartOf(i), goal, waypoints, gait_, options_.limit_margin)) {
+      const int fastest = std::max(1, static_cast<int>(std::ceil(path.total - 1e-9)));
+      if (option == 0 && (*needed == 0 || fastest + 1 < *needed)) *needed = fastest + 1;
+      if (fastest + 1 > beats) continue;
+      c.walk.waypoints = waypoints;
+      // Paces: slowest (arrive on the last beat), fastest (arrive early), between.
+      for (int pace = 0; pace < 3; ++pace) {
+        for (int delay : Delays(beats - fastest - 1)) {
+          const int slowest = beats - 1 - delay;
+          const int moving = pace == 0 ? slowest : pace == 1 ? fastest : (slowest + fastest) / 2;
+          if (pace > 0 && moving == slowest) continue;  // tried as the slowest
+          if (pace == 2 && moving == fastest) continue;
+          // A pace on the edge of the limits can break them on a bend: a little slower.
+          std::string bad = "?";
+          for (int m = moving; m <= std::min(slowest, moving + 2) && !bad.empty(); ++m) {
+            bad = BuildWalk(w.feet, path, delay, m, beats, lead_[i], tick_, gait_, footsteps_,
+                            &c.walk);
+          }
+          if (!bad.empty()) continue;
+          c.track = Grid(i, c.walk);
+          out.push_back(c);
+        }
+      }
+     }
+     // Straight is the shortest: when its quickest travel does not fit, no detour does.
+     if (option == 0 && *needed > beats) {
+       *too_far = true;
+       return out;
+     }
+    }
+    if (out.empty()) {
+      *too_far = true;  // no pace keeps within the step limits
+      *needed = std::max(*needed, beats + 1);
+    }
+    return out;
+  }
+
+  struct Cached {
+    std::vector<Candidate> list;
+    bool too_far = false;
+    int needed = 0;
+  };
+
+  const std::vector<WalkRequest>& walkers_;
+  const std::vector<StandingRobot>& standing_;
+  const GaitParams& gait_;
+  const TransitionOptions& options_;
+  FootstepPlanner footsteps_;
+  int64_t* budget_;
+  Beats base_;
+  int64_t horizon_ = 0;
+  Beats tick_{1};                // beats between step landings (walk_step_beats)
+  std::vector<int64_t> offset_;  // grid index of each walker's first tick
+  std::vector<int> ticks_;       // ticks in each walker's window
+  std::vector<Beats> lead_;      // beats from each walker's window start to its first tick
+  std::vector<GridTrack> standing_tracks_;
+  std::map<std::tuple<size_t, double, double, double>, Cached> cache_;
+};
+
+// PlanTransition without the search for the beats needed.
+TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
+                         const std::vector<StandingRobot>& standing, const GaitParams& gait,
+                         const TransitionOptions& options, int64_t* budget) {
+  TransitionPlan plan;
+  Planner planner(walkers, standing, gait, options, budget);
+  const size_t n = walkers.size();
+  std::vector<Pose2> goals;
+  for (const WalkRequest& w : walkers) goals.push_back(w.goal);
+
+  // Longest walks (for their window) first: they have the least slack.
+  auto initial_order = [&] {
+    std::vector<std::pair<double, int>> keyed;
+    for (size_t i = 0; i < n; ++i) {
+      const double steps =
+          PathsByPace(planner.StartOf(i), goals[i], {}, gait, options.limit_margin).front().total;
+      keyed.push_back({-steps / std::max(1, planner.Ticks(i)), static_cast<int>(i)});
+    }
+    std::stable_sort(keyed.begin(), keyed.end());
+    std::vector<int> order;
+    for (const auto& [key, i] : keyed) order.push_back(i);
+    return order;
+  };
+  std::vector<int> order = initial_order();
+  std::set<std::vector<int>> tried;
+  std::set<std::pair<int, int>> swapped;
+  Planner::Attempt attempt;
+  for (size_t round = 0; round < 2 * n + 8 && *budget > 0; ++round) {
+    tried.insert(order);
+    attempt = planner.PlanInOrder(order, goals);
+    if (attempt.ok || attempt.too_far) break;
+    // Raise the robot that failed to the front.
+    std::vector<int> raised = order;
+    raised.erase(std::find(raised.begin(), raised.end(), attempt.failed));
+    raised.insert(raised.begin(), attempt.failed);
+    if (tried.count(raised) == 0) {
+      order = raised;
+      continue;
+    }
+    // Trade slots with a robot in the way.
+    bool traded = false;
+    for (int j : attempt.blockers) {
+      if (j >= static_cast<int>(n) || !options.can_swap) continue;
+      const int a = walkers[attempt.failed].robot, b = walkers[j].robot;
+      if (swapped.count({std::min(a, b), std::max(a, b)}) > 0 || !options.can_swap(a, b)) continue;
+      swapped.insert({std::min(a, b), std::max(a, b)});
+      std::swap(goals[attempt.failed], goals[j]);
+      order = initial_order();
+      tried.clear();
+      traded = true;
+      break;
+    }
+    if (!traded) break;
+  }
+  plan.walks = attempt.walks;
+  plan.ok = attempt.ok;
+  plan.min_distance = planner.MinDistance(attempt);
+  if (plan.ok || attempt.failed < 0) return plan;
+  plan.robots.push_back(walkers[attempt.failed].robot);
+  plan.too_far = attempt.too_far;
+  if (attempt.too_far) {
+    plan.beats_needed = planner.BeatsFor(static_cast<size_t>(attempt.failed), attempt.needed);
+    plan.distance = Distance(planner.StartOf(attempt.failed), goals[attempt.failed]);
+    for (size_t i = 0; i < n; ++i) {
+      int needed = 0;
+      if (!planner.TooFar(i, goals[i], &needed)) continue;
+      plan.too_far_robots.push_back({walkers[i].robot, Distance(planner.StartOf(i), goals[i]),
+                                     planner.BeatsFor(i, needed)});
+    }
+    return plan;
+  }
+  for (int j : attempt.blockers) {
+    plan.robots.push_back(j < static_cast<int>(n) ? walkers[j].robot
+                                                  : standing[j - static_cast<int>(n)].robot);
+  }
+  return plan;
+}
+
+}  // namespace
+
+double ClosestApproach(const Pose2& a0, const Pose2& a1, const Pose2& b0, const Pose2& b1) {
+  // r(s) = (a0 - b0) + s ((a1 - a0) - (b1 - b0)), s in [0, 1].
+  const double rx = a0.x - b0.x, ry = a0.y - b0.y;
+  const double vx = (a1.x - a0.x) - (b1.x - b0.x), vy = (a1.y - a0.y) - (b1.y - b0.y);
+  const double vv = vx * vx + vy * vy;
+  const double s = vv > 0 ? std::clamp(-(rx * vx + ry * vy) / vv, 0.0, 1.0) : 0.0;
+  return std::hypot(rx + s * vx, ry + s * vy);
+}
+
+Pose2 PelvisTrack::At(double beat) const {
+  if (pelvis.empty()) return {};
+  if (beat <= beats.front()) return pelvis.front();
+  if (beat >= beats.back()) return pelvis.back();
+  const size_t i = static_cast<size_t>(std::upper_bound(beats.begin(), beats.end(), beat) -
+                                       beats.begin());
+  const double span = beats[i] - beats[i - 1];
+  const double u = span > 0 ? (beat - beats[i - 1]) / span : 1.0;
+  const Pose2& a = pelvis[i - 1];
+  const Pose2& b = pelvis[i];
+  return {a.x + u * (b.x - a.x), a.y + u * (b.y - a.y), a.yaw + u * (b.yaw - a.yaw)};
+}
+
+Approach ClosestApproach(const PelvisTrack& a, const PelvisTrack& b) {
+  Approach best;
+  if (a.pelvis.empty() || b.pelvis.empty()) return best;
+  // Knots of both tracks, in order: between two, both move linearly.
+  std::vector<double> knots;
+  knots.reserve(a.beats.size() + b.beats.size());
+  std::merge(a.beats.begin(), a.beats.end(), b.beats.begin(), b.beats.end(),
+             std::back_inserter(knots));
+  knots.erase(std::unique(knots.begin(), knots.end()), knots.end());
+  if (knots.size() == 1) {
+    best.distance = Distance(a.pelvis.front(), b.pelvis.front());
+    best.beat = knots.front();
+    return best;
+  }
+  for (size_t k = 1; k < knots.size(); ++k) {
+    const Pose2 a0 = a.At(knots[k - 1]), a1 = a.At(knots[k]);
+    const Pose2 b0 = b.At(knots[k - 1]), b1 = b.At(knots[k]);
+    const double d = ClosestApproach(a0, a1, b0, b1);
+    if (d < best.distance) {
+      best.distance = d;
+      // When, within the interval (for messages).
+      const double rx = a0.x - b0.x, ry = a0.y - b0.y;
+      const double vx = (a1.x - a0.x) - (b1.x - b0.x), vy = (a1.y - a0.y) - (b1.y - b0.y);
+      const double vv = vx * vx + vy * vy;
+      const double s = vv > 0 ? std::clamp(-(rx * vx + ry * vy) / vv, 0.0, 1.0) : 0.0;
+      best.beat = knots[k - 1] + s * (knots[k] - knots[k - 1]);
+    }
+  }
+  return best;
+}
+
+double WalkSteps(double dx, double dy, double yaw, double turn, const GaitParams& gait,
+                 double limit_margin) {
+  const FootstepLimits& limits = gait.walk_limits;
+  const double distance = std::hypot(dx, dy);
+  const double turn_rate = std::min(limits.max_turn, limits.max_turn_in) * limit_margin;
+  const double steps = std::abs(turn) / turn_rate;
+  if (distance <= 0) return steps;
+  // The reach of one step along the walk, the least over the facings on the way.
+  double reach = kInf;
+  for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+    const double y = yaw + f * turn;
+    const double lx = (std::cos(y) * dx + std::sin(y) * dy) / distance;
+    const double ly = (-std::sin(y) * dx + std::cos(y) * dy) / distance;
+    double r = kInf;
+    if (lx > 1e-12) r = std::min(r, limits.max_forward / lx);
+    if (lx < -1e-12) r = std::min(r, limits.max_backward / -lx);
+    if (std::abs(ly) > 1e-12) r = std::min(r, limits.max_lateral / std::abs(ly));
+    reach = std::min(reach, r * limit_margin);
+  }
+  return std::max(steps, distance / reach);
+}
+
+double QuickestWalkSteps(const Pose2& from, const Pose2& to, const GaitParams& gait,
+                         double limit_margin) {
+  return PathsByPace(from, to, {}, gait, limit_margin).front().total;
+}
+
+std::string PlanWalk(const Stance& feet, const Pose2& goal, Beats length, const GaitParams& gait,
+                     std::vector<BeatStep>* steps, Beats* needed) {
+  WalkRequest w;
+  w.feet = feet;
+  w.goal = goal;
+  w.beats = static_cast<int>(std::max<int64_t>(0, length.Floor()));
+  TransitionPlan plan = PlanTransition({w}, {}, gait);
+  if (!plan.ok) {
+    if (needed != nullptr) *needed = Beats(plan.beats_needed);
+    const FootstepLimits& limits = gait.walk_limits;
+    char text[400];
+    std::snprintf(text, sizeof(text),
+                  "must walk %.2f m in %s beats but needs %d beats (turning %.0f deg; a step "
+                  "every %s beats; steps of at most %.2f m forward, %.2f m back, %.2f m "
+                  "sideways, %.2f rad of turn)",
+                  plan.distance, length.ToString().c_str(), plan.beats_needed,
+                  std::abs(WrapAngle(goal.yaw - PelvisOfStance(feet, gait).yaw)) * 180 / M_PI,
+                  gait.walk_step_beats.ToString().c_str(), limits.max_forward,
+                  limits.max_backward, limits.max_lateral,
+                  std::min(limits.max_turn, limits.max_turn_in));
+    return text;
+  }
+  *steps = plan.walks.front().steps;
+  return "";
+}
+
+TransitionPlan PlanTransition(const std::vector<WalkRequest>& walkers,
+                              const std::vector<StandingRobot>& standing, const GaitParams& gait,
+                              const TransitionOptions& options) {
+  int64_t budget = options.budget;
+  TransitionPlan plan = PlanWalks(walkers, standing, gait, options, &budget);
+  if (plan.ok || plan.too_far || walkers.empty()) return plan;
+  // Longer windows, doubling, then halving back: the first length that plans.
+  auto fits = [&](int extra) {
+    std::vector<WalkRequest> longer = walkers;
+    for (WalkRequest& w : longer) w.beats += extra;
+    return PlanWalks(longer, standing, gait, options, &budget).ok;
+  };
+  int lo = 0, hi = 1;
+  while (hi <= kMostExtraTransitionBeats && budget > 0 && !fits(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  // beats_needed 0: more than were tried.
+  if (hi > kMostExtraTransitionBeats || budget <= 0) return plan;
+  while (hi - lo > 1) {
+    const int mid = (lo + hi) / 2;
+    if (fits(mid)) {
+      hi = mid;
+    } else {
+      lo = mid;
+    }
+  }
+  plan.beats_needed = walkers.front().beats + hi;
+  return plan;
+}
+
+}  // namespace yangbot

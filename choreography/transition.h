@@ -1,0 +1,160 @@
+// Transitions: how the robots of a formation change walk from where they are to their
+// slots so that they arrive on the beat the file asks for and never come closer than
+// kMinRobotDistance (pelvis to pelvis, in the plane) to each other or to anyone standing
+// on the stage.
+//
+// The robot model is the one the footsteps give: quick steps, one every
+// GaitParams::walk_step_beats (a "tick"), each landing on its tick; the pelvis sits over
+// the feet (PelvisOfStance) and moves while a foot swings. The ticks of one transition lie
+// on one grid (every walk_step_beats from the earliest window) and every robot's swing
+// has the same timing relative to its tick, so if each pelvis is taken to move linearly
+// between its positions at consecutive ticks, the distance between two robots at any
+// instant equals the distance of that linear model at some instant of the same tick:
+// checking the linear model exactly (ClosestApproach over every tick) checks the compiled
+// feet.
+//
+// A walk follows a path (a straight line, or a detour through waypoints) after an
+// optional delay (a staggered start). The feet cannot open sideways much (the H1 has no
+// ankle roll; ~1 cm a step), so a walk of any length turns in place to face the way (or
+// away from it), walks forward (backward) and turns in place to the final facing; a short
+// one may shuffle straight, its facing turning evenly. Whichever needs the fewest steps
+// is tried first. The steps spread over the path's phases in proportion to the steps each
+// needs at the limits; the foot stepping on tick k lands on its nominal place about the
+// point the path reaches then, and a last step closes the feet square at the slot. Paces
+// respect the gait's step limits (forward, backward and sideways reach per step,
+// toe-in/out per step), with a margin.
+//
+// Planning is prioritised: robots are planned one at a time against those planned before
+// (and against robots standing still), each taking the first of its candidate walks, in
+// order of preference, that keeps clear: straight at the slowest pace that arrives on
+// the last beat; straight with a delay; straight and fast, arriving early; then detours
+// through waypoints to either side, further and further out, each with the same
+// choices of delay and pace. A robot that finds no clear walk is moved to the front of
+// the order and the planning repeated; after that, it swaps slots with the robot in its
+// way when the caller allows. When nothing works the plan says which robots, and how
+// many beats the transition would need.
+#ifndef YANGBOT_CHOREOGRAPHY_TRANSITION_H_
+#define YANGBOT_CHOREOGRAPHY_TRANSITION_H_
+
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "choreography/beats.h"
+#include "choreography/move.h"
+
+namespace yangbot {
+
+/// Robots must keep at least this far apart (m, pelvis to pelvis, in the plane).
+constexpr double kMinRobotDistance = 0.6;
+
+/// Closest approach (m) of two points moving linearly, a0 -> a1 and b0 -> b1, over the
+/// same time interval.
+double ClosestApproach(const Pose2& a0, const Pose2& a1, const Pose2& b0, const Pose2& b1);
+
+/// Most beats PlanTransition adds to a change's window looking for the beats it needs.
+constexpr int kMostExtraTransitionBeats = 32;
+
+/// One robot's part in a transition.
+struct WalkRequest {
+  int robot = 0;    ///< robot index (0-based), for messages and swaps
+  Stance feet;      ///< feet when its window opens
+  Pose2 goal;       ///< pelvis pose at its slot (m, m, rad)
+  Beats start;    ///< beat its window opens (absolute; the windows of one transition lie
+                  ///< whole beats apart)
+  int beats = 0;  ///< length of its window (beats, >= 1)
+};
+
+/// A robot that stands still during the transition (not in the cue, or fallen).
+struct StandingRobot {
+  int robot = 0;  ///< robot index (0-based)
+  Pose2 pelvis;   ///< where it stands
+};
+
+/// A planned walk.
+struct PlannedWalk {
+  int robot = 0;                 ///< robot index (0-based)
+  Pose2 goal;                    ///< the slot it walks to (after any swap)
+  Beats start;                   ///< beat its window opens
+  std::vector<BeatStep> steps;   ///< footsteps; `land` counts beats from `start`
+  std::vector<Pose2> pelvis;     ///< pelvis at each tick of its window (after each step)
+  int delay = 0;                 ///< ticks it stands before its first step
+  std::vector<Pose2> waypoints;  ///< detour points between the start and the slot (pelvis)
+};
+
+/// Options of the planner.
+struct TransitionOptions {
+  double clearance = kMinRobotDistance;  ///< m, least distance between robots
+  double preferred_clearance = 0.7;      ///< m, kept where the start and end allow it
+  double limit_margin = 0.95;            ///< fraction of the step limits a pace may use
+  int64_t budget = 40000;  ///< most candidate walks tried (bounds the time on hopeless cases)
+  /// May robots a and b (0-based) trade slots? Unset: never.
+  std::function<bool(int a, int b)> can_swap;
+};
+
+/// Result of PlanTransition.
+struct TransitionPlan {
+  bool ok = false;                 ///< every robot has a clear walk
+  std::vector<PlannedWalk> walks;  ///< one per request, in request order (also when !ok:
+                                   ///< the robots that failed walk straight)
+  double min_distance = 0;         ///< m, least distance between any two robots (ok or not)
+  // When !ok:
+  std::vector<int> robots;  ///< robots (0-based) that could not be planned apart or in time
+  bool too_far = false;     ///< robots[0] cannot reach its slot in its window even alone
+  int beats_needed = 0;     ///< beats the transition needs (0: more than were tried)
+  double distance = 0;      ///< m, robots[0]'s walk when too_far
+  /// When too_far: every robot that cannot reach its slot in its window even alone.
+  struct TooFar {
+    int robot = 0;          ///< robot index (0-based)
+    double distance = 0;    ///< m, its walk
+    int beats_needed = 0;   ///< beats its walk needs from its window's start
+  };
+  std::vector<TooFar> too_far_robots;
+};
+
+/// Plans the walks of `walkers` among `standing` robots with `gait`'s step limits.
+TransitionPlan PlanTransition(const std::vector<WalkRequest>& walkers,
+                              const std::vector<StandingRobot>& standing, const GaitParams& gait,
+                              const TransitionOptions& options = {});
+
+/// Steps (a real number) a shuffle of (dx, dy) m (world) by a robot facing `yaw` (rad) and
+/// turning evenly by `turn` (rad) on the way needs within the step limits (the walk itself
+/// needs one more step to close the feet).
+double WalkSteps(double dx, double dy, double yaw, double turn, const GaitParams& gait,
+                 double limit_margin = 0.95);
+
+/// Steps (real, without the closing step) of the quickest way from pelvis `from` to
+/// pelvis `to`: a straight shuffle, or turning to face the way (or away from it), walking
+/// forward (backward) and turning to the final facing.
+double QuickestWalkSteps(const Pose2& from, const Pose2& to, const GaitParams& gait,
+                         double limit_margin = 0.95);
+
+/// One robot's walk, alone on the stage, from `feet` to the pelvis pose `goal` within
+/// `length` beats (steps every gait.walk_step_beats, `land` counting from the walk's
+/// start, at the slowest pace that arrives at the end). Returns "" or why it cannot (the
+/// beats it needs go to `needed` when given).
+std::string PlanWalk(const Stance& feet, const Pose2& goal, Beats length, const GaitParams& gait,
+                     std::vector<BeatStep>* steps, Beats* needed = nullptr);
+
+/// How close two robots come.
+struct Approach {
+  double distance = std::numeric_limits<double>::infinity();  ///< m, least distance
+  double beat = 0;  ///< beats (absolute), when
+};
+
+/// A robot's pelvis over the whole show in the linear model above: its position at
+/// every landing, moving linearly during each step.
+struct PelvisTrack {
+  std::vector<double> beats;  ///< times of the knots (beats, absolute, increasing)
+  std::vector<Pose2> pelvis;  ///< pelvis at each knot (size beats.size(), >= 1)
+  /// Pelvis at `beat` (held before the first and after the last knot).
+  Pose2 At(double beat) const;
+};
+
+/// Closest approach of two tracks (each moving linearly between its knots).
+Approach ClosestApproach(const PelvisTrack& a, const PelvisTrack& b);
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CHOREOGRAPHY_TRANSITION_H_

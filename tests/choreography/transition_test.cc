@@ -1,0 +1,252 @@
+// Slot assignment (bottleneck, then total), formation-change planning (transition.h):
+// keep_groups and pins, separation of the compiled walks, quick turn-walk-turn steps and
+// the errors of transitions that do not fit.
+#include "choreography/transition.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "choreography/assignment.h"
+#include "choreography/choreography.h"
+#include "choreography/show_compiler.h"
+
+namespace yangbot {
+namespace {
+
+// The walking the controller can do (measured): quick short steps.
+GaitParams Measured() {
+  GaitParams gait;
+  gait.walk_limits = WalkingStepLimits();
+  gait.walk_step_beats = QuickWalkStepBeats();
+  return gait;
+}
+
+// Largest and summed cost of an assignment.
+std::pair<double, double> Costs(const CostMatrix& cost, const std::vector<int>& slot_of) {
+  double most = 0, total = 0;
+  for (size_t r = 0; r < slot_of.size(); ++r) {
+    most = std::max(most, cost[r][static_cast<size_t>(slot_of[r])]);
+    total += cost[r][static_cast<size_t>(slot_of[r])];
+  }
+  return {most, total};
+}
+
+TEST(AssignmentTest, BottleneckThenTotalIsOptimalAgainstBruteForce) {
+  std::mt19937 random(5);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int n = 1 + trial % 8;
+    CostMatrix cost(n, std::vector<double>(n));
+    for (auto& row : cost) {
+      for (double& c : row) {
+        // Small integers make ties; a few forbidden pairs.
+        c = random() % 10 == 0 ? kForbidden : static_cast<double>(random() % 7);
+      }
+    }
+    // Brute force: least largest cost, then least total among those.
+    std::vector<int> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    double best_most = kForbidden, best_total = kForbidden, min_total = kForbidden;
+    do {
+      const auto [most, total] = Costs(cost, perm);
+      if (most == kForbidden) continue;
+      min_total = std::min(min_total, total);
+      if (most < best_most || (most == best_most && total < best_total)) {
+        best_most = most;
+        best_total = total;
+      }
+    } while (std::next_permutation(perm.begin(), perm.end()));
+    const auto bottleneck = BottleneckAssignment(cost);
+    const auto least = MinTotalAssignment(cost);
+    if (best_most == kForbidden) {
+      EXPECT_FALSE(bottleneck.has_value()) << "trial " << trial;
+      EXPECT_FALSE(least.has_value()) << "trial " << trial;
+      continue;
+    }
+    ASSERT_TRUE(bottleneck.has_value()) << "trial " << trial;
+    ASSERT_TRUE(least.has_value()) << "trial " << trial;
+    std::vector<int> sorted = *bottleneck;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_TRUE(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+    const auto [most, total] = Costs(cost, *bottleneck);
+    EXPECT_EQ(most, best_most) << "trial " << trial;
+    EXPECT_EQ(total, best_total) << "trial " << trial;
+    EXPECT_EQ(Costs(cost, *least).second, min_total) << "trial " << trial;
+    EXPECT_EQ(*BottleneckValue(cost), best_most) << "trial " << trial;
+  }
+}
+
+// Four robots in a line across the stage walk 1 m forward to a line whose slots are
+// numbered out of order.
+constexpr const char* kLineShow = R"(tempo: 120
+offset: 2
+troupe:
+  robots: 4
+  start: line
+  groups:
+    ends: [1, 4]
+formations:
+  line:
+    slots: [[0, 1.5], [0, 0.5], [0, -0.5], [0, -1.5]]
+  ahead:
+    slots: [[1, 0.5], [1, 1.5], [1, -1.5], [1, -0.5]]
+timeline:
+  - section: forward
+    at: 1:1
+    beats: 64
+    cues:
+      - formation: ahead
+)";
+
+std::string WithAssign(const std::string& assign) {
+  return std::string(kLineShow) + "        assign: " + assign + "\n";
+}
+
+// Target slot (x, y) of each robot's formation change.
+std::vector<std::pair<double, double>> Targets(const Schedule& schedule) {
+  std::vector<std::pair<double, double>> out;
+  for (const RobotSchedule& robot : schedule.robots) {
+    for (const ScheduledCue& c : robot.cues) {
+      if (c.planned) out.push_back({c.params.Number(0), c.params.Number(1)});
+    }
+  }
+  return out;
+}
+
+TEST(TransitionTest, OptimalAssignmentWalksStraightAhead) {
+  const LoadedShow loaded = CheckShowText(WithAssign("optimal"), "", Measured());
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("f");
+  const auto targets = Targets(loaded.schedule);
+  ASSERT_EQ(targets.size(), 4u);
+  EXPECT_EQ(targets[0], std::make_pair(1.0, 1.5));
+  EXPECT_EQ(targets[1], std::make_pair(1.0, 0.5));
+  EXPECT_EQ(targets[2], std::make_pair(1.0, -0.5));
+  EXPECT_EQ(targets[3], std::make_pair(1.0, -1.5));
+}
+
+TEST(TransitionTest, KeepGroupsAndPinsAreHonoured) {
+  // The ends keep to the ends' slots (1 and 4), so robot 1 crosses robot 2's path.
+  const LoadedShow kept =
+      CheckShowText(WithAssign("{by: optimal, keep_groups: [ends]}"), "", Measured());
+  ASSERT_TRUE(kept.ok()) << kept.diagnostics.Format("f");
+  auto targets = Targets(kept.schedule);
+  ASSERT_EQ(targets.size(), 4u);
+  EXPECT_EQ(targets[0], std::make_pair(1.0, 0.5));    // slot 1
+  EXPECT_EQ(targets[3], std::make_pair(1.0, -0.5));   // slot 4
+  EXPECT_EQ(targets[1], std::make_pair(1.0, 1.5));    // slot 2
+  EXPECT_EQ(targets[2], std::make_pair(1.0, -1.5));   // slot 3
+  EXPECT_GE(kept.schedule.transitions.at(0).min_distance, kMinRobotDistance - 1e-9);
+  // Robot 2 pinned to slot 4: everyone else shares out the rest.
+  const LoadedShow pinned = CheckShowText(WithAssign("{by: optimal, pin: {2: 4}}"), "", Measured());
+  ASSERT_TRUE(pinned.ok()) << pinned.diagnostics.Format("f");
+  targets = Targets(pinned.schedule);
+  ASSERT_EQ(targets.size(), 4u);
+  EXPECT_EQ(targets[1], std::make_pair(1.0, -0.5));
+}
+
+// Pelvis of a robot from its reference feet (midpoint, less the feet's forward offset).
+Pose2 PelvisFromFeet(const RobotReference& r, const GaitParams& gait) {
+  const Eigen::Vector3d mid = 0.5 * (r.feet[0].position + r.feet[1].position);
+  const double yaw = std::atan2(std::sin(r.feet[0].yaw) + std::sin(r.feet[1].yaw),
+                                std::cos(r.feet[0].yaw) + std::cos(r.feet[1].yaw));
+  return {mid.x() - gait.foot_forward * std::cos(yaw), mid.y() - gait.foot_forward * std::sin(yaw),
+          yaw};
+}
+
+// Least pelvis distance between any two robots of a compiled show, sampled at 100 Hz.
+double SampledSeparation(const LoadedShow& loaded) {
+  const CompiledShow compiled = CompileSchedule(loaded.schedule);
+  double least = std::numeric_limits<double>::infinity();
+  const size_t n = compiled.references.size();
+  std::vector<Pose2> pelvis(n);
+  RobotReference r;
+  for (double t = 0; t <= compiled.end_time; t += 0.01) {
+    for (size_t i = 0; i < n; ++i) {
+      compiled.references[i]->Sample(t, &r);
+      pelvis[i] = PelvisFromFeet(r, loaded.schedule.gait);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = i + 1; j < n; ++j) {
+        least = std::min(least, std::hypot(pelvis[i].x - pelvis[j].x, pelvis[i].y - pelvis[j].y));
+      }
+    }
+  }
+  return least;
+}
+
+TEST(TransitionTest, CompiledCrossingWalksKeepApartAt100Hz) {
+  const LoadedShow kept =
+      CheckShowText(WithAssign("{by: optimal, keep_groups: [ends]}"), "", Measured());
+  ASSERT_TRUE(kept.ok()) << kept.diagnostics.Format("f");
+  EXPECT_GE(SampledSeparation(kept), kMinRobotDistance - 1e-3);
+}
+
+// Issue 5: every planned transition of the default show keeps 0.6 m, sampled at 100 Hz.
+TEST(TransitionTest, DefaultShowTransitionsKeepApartAt100Hz) {
+  const LoadedShow loaded =
+      CheckShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("yangge16.yaml");
+  ASSERT_GE(loaded.schedule.transitions.size(), 4u);
+  for (const ScheduledTransition& t : loaded.schedule.transitions) {
+    EXPECT_TRUE(t.ok) << t.formation;
+    EXPECT_GE(t.min_distance, kMinRobotDistance - 1e-9) << t.formation;
+  }
+  EXPECT_GE(SampledSeparation(loaded), kMinRobotDistance - 1e-3);
+}
+
+TEST(TransitionTest, InfeasibleChangeNamesTheCueTheRobotAndTheBeats) {
+  std::string text = WithAssign("optimal");
+  text.replace(text.find("beats: 64"), 9, "beats: 8");
+  const LoadedShow loaded = CheckShowText(text, "", Measured());
+  ASSERT_FALSE(loaded.ok());
+  const std::string report = loaded.diagnostics.Format("f");
+  // Line 18, column 9: the `formation: ahead` cue.
+  EXPECT_NE(report.find("f:18:9: error: robots 1-4: must walk 1.00 m to formation 'ahead' in 8 "
+                        "beats but needs "),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("a step every 0.4 beats"), std::string::npos) << report;
+}
+
+TEST(TransitionTest, WalksTurnToFaceTheWayAndStepEveryWalkStepBeats) {
+  const GaitParams gait = Measured();
+  const Stance start = StanceAtPelvis({0, 0, 0}, gait);
+  std::vector<BeatStep> steps;
+  // 1 m to the dancers' left, facing the audience at the end: sidestepping would take
+  // ~105 steps; turning 90 deg, walking and turning back takes ~90.
+  ASSERT_EQ(PlanWalk(start, {0, 1, 0}, Beats(60), gait, &steps), "");
+  ASSERT_FALSE(steps.empty());
+  Stance now = start;
+  double most_yaw = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(steps[i].duration, gait.walk_step_beats);
+    if (i > 0) EXPECT_EQ(steps[i].land - steps[i - 1].land, gait.walk_step_beats);
+    const Stance before = now;
+    now.foot(steps[i].foot) = steps[i].pose;
+    // In the support foot's frame: within the measured limits (with no margin to spare).
+    const Pose2& support = before.foot(OtherFoot(steps[i].foot));
+    const double c = std::cos(support.yaw), s = std::sin(support.yaw);
+    const double dx = steps[i].pose.x - support.x, dy = steps[i].pose.y - support.y;
+    const double forward = c * dx + s * dy;
+    EXPECT_LE(forward, gait.walk_limits.max_forward + 1e-9);
+    EXPECT_GE(forward, -gait.walk_limits.max_backward - 1e-9);
+    EXPECT_LE(std::abs(WrapAngle(steps[i].pose.yaw - support.yaw)),
+              std::max(gait.walk_limits.max_turn, gait.walk_limits.max_turn_in) + 1e-9);
+    most_yaw = std::max(most_yaw, steps[i].pose.yaw);
+  }
+  EXPECT_GT(most_yaw, 1.4);  // it turned to face the way
+  const Pose2 end = PelvisOfStance(now, gait);
+  EXPECT_NEAR(end.x, 0, 1e-6);
+  EXPECT_NEAR(end.y, 1, 1e-6);
+  EXPECT_NEAR(WrapAngle(end.yaw), 0, 1e-6);
+  // Too few beats: the message gives the beats needed.
+  std::vector<BeatStep> none;
+  const std::string bad = PlanWalk(start, {0, 1, 0}, Beats(20), gait, &none);
+  EXPECT_NE(bad.find("in 20 beats but needs "), std::string::npos) << bad;
+}
+
+}  // namespace
+}  // namespace yangbot

@@ -1,0 +1,271 @@
+// Yangge steps at 120 bpm with the whole-body controller (issue 3, scenarios 4 and 6,
+// 进三退一 and quick steps on the beat grid). Each test runs the simulation (physics
+// 2 ms, seed fixed) with a WalkingReference using the WalkingPosture defaults and
+// SetGaitSwingTimes, and asserts on the simulated state. Touch-downs are measured from
+// floor contact (a foot geom touching anything after 50 ms without contact), matched to
+// the nearest planned touch-down of that foot; a foot bounce counts as an extra one.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "controllers/footstep_planner.h"
+#include "controllers/step_timing.h"
+#include "controllers/walking_reference.h"
+#include "controllers/whole_body_controller.h"
+#include "sim/runner.h"
+#include "sim/scene.h"
+
+namespace yangbot {
+namespace {
+
+constexpr uint64_t kSeed = 3;
+constexpr double kBpm = 120;
+
+constexpr const char* kArmNames[kArmJoints] = {
+    "left_shoulder_pitch",  "left_shoulder_roll",  "left_shoulder_yaw",  "left_elbow",
+    "right_shoulder_pitch", "right_shoulder_roll", "right_shoulder_yaw", "right_elbow"};
+
+Eigen::Vector3d SitePosition(const Scene& scene, const mjData& d, const char* name) {
+  const int site = mj_name2id(scene.model(), mjOBJ_SITE, name);
+  return Eigen::Vector3d(d.site_xpos + 3 * site);
+}
+
+// The robot as it starts a run: sole centres, stance width, ground height and CoM.
+struct StartPose {
+  Stance stance;
+  double width = 0;
+  double ground_height = 0;
+  Eigen::Vector3d com = Eigen::Vector3d::Zero();
+};
+
+StartPose ReadStart(const Scene& scene) {
+  auto probe = StartRun(scene, MakeWholeBodyControllerFactory(), kSeed);
+  const mjData& d = *probe->data;
+  const Eigen::Vector3d l = SitePosition(scene, d, "r00/left_sole");
+  const Eigen::Vector3d r = SitePosition(scene, d, "r00/right_sole");
+  StartPose start;
+  start.stance.left = {l.x(), l.y(), 0};
+  start.stance.right = {r.x(), r.y(), 0};
+  start.width = (l - r).head<2>().norm();
+  start.ground_height = 0.5 * (l.z() + r.z());
+  start.com = Eigen::Vector3d(d.subtree_com + 3 * scene.robot(0).body_begin);
+  return start;
+}
+
+// One step in the start stance's frame; `beats` from the previous touch-down.
+struct DanceStep {
+  Foot foot;
+  double x, y, yaw;
+  double beats = 1;
+};
+
+// Plans `steps` (start-stance frame, no step limits: dance steps), lands them on the beat
+// grid at kBpm (first touch-down on beat 4: 2 s of lead-in) and times the swings with
+// SetGaitSwingTimes.
+FootstepPlan DancePlan(const StartPose& start, const std::vector<DanceStep>& steps) {
+  std::vector<ExplicitStep> explicit_steps;
+  for (const DanceStep& s : steps) {
+    ExplicitStep e;
+    e.foot = s.foot;
+    e.frame = StepFrame::kStartStance;
+    e.allow_cross = true;
+    e.pose = {s.x, s.y, s.yaw};
+    e.beats = s.beats;
+    explicit_steps.push_back(e);
+  }
+  FootstepPlannerParams pp;
+  pp.nominal_width = start.width;
+  pp.limits.max_forward = 1;
+  pp.limits.max_backward = 1;
+  pp.limits.max_lateral = 1;
+  pp.limits.min_separation = 0;
+  pp.limits.max_turn = 1;
+  pp.limits.max_turn_in = 1;
+  pp.limits.clearance = 0;
+  FootstepPlan plan = FootstepPlanner(pp).PlanExplicit(start.stance, explicit_steps);
+  BeatTiming timing;
+  timing.bpm = kBpm;
+  timing.start_time = 0.5;
+  timing.first_touchdown_beat = 4;
+  timing.double_support_ratio = 0.1;
+  AssignBeatTimes(timing, &plan);
+  SetGaitSwingTimes(&plan);
+  return plan;
+}
+
+struct GaitResult {
+  bool fallen = false;
+  int qp_failures = 0;
+  std::vector<double> touchdown_errors;  // s, measured - planned, in order
+  double rms = 0;                        // s
+  double worst = 0;                      // s
+  double pelvis_drift = 0;               // m, final pelvis xy against its start
+  double centre_error = 0;               // m, final stance centre against the plan's
+  double hanky_rms_deg = 0;              // deg, both spinners, after 1 s
+};
+
+GaitResult RunGait(const Scene& scene, const StartPose& start, const FootstepPlan& plan,
+                   const WalkingPosture& posture_in) {
+  WalkingPatternParams params;
+  params.ground_height = start.ground_height;
+  params.preview.com_height = start.com.z() - start.ground_height;
+  params.initial_com = start.com.head<2>();
+  params.swing_height = 0.03;
+  auto pattern = std::make_shared<WalkingPattern>(plan, params);
+  const RobotInfo& info = scene.robot_info();
+  WalkingPosture posture = posture_in;
+  for (int k = 0; k < kArmJoints; ++k) {
+    posture.arm_q[k] = info.stand_qpos[info.actuator_qpos[RobotLayout::Actuator(info, kArmNames[k])]];
+  }
+  WholeBodyOptions wopt;  // defaults (w_pelvis_slow_steps for the cross step)
+  auto reference = std::make_shared<WalkingReference>(pattern, posture);
+  auto state = StartRun(scene, MakeWholeBodyControllerFactory(wopt, {reference}), kSeed);
+  auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[0].get());
+  const mjModel* m = scene.model();
+  const RobotLayout layout = RobotLayout::Resolve(info);
+  const int foot_body[2] = {scene.robot(0).body_begin + layout.left_foot_body,
+                            scene.robot(0).body_begin + layout.right_foot_body};
+  const int pelvis = scene.robot(0).body_begin;
+  const Eigen::Vector2d pelvis0(state->data->xpos[3 * pelvis], state->data->xpos[3 * pelvis + 1]);
+  std::array<double, 2> last_contact{0, 0};
+  std::array<bool, 2> was{true, true};
+  double hanky_sq = 0;
+  int hanky_n = 0;
+  GaitResult result;
+  while (state->data->time < reference->end_time() + 1.0 && !controller->fallen()) {
+    Step(scene, state.get());
+    const mjData& d = *state->data;
+    std::array<bool, 2> now{false, false};
+    for (int c = 0; c < d.ncon; ++c) {
+      const int b1 = m->geom_bodyid[d.contact[c].geom1], b2 = m->geom_bodyid[d.contact[c].geom2];
+      for (int side = 0; side < 2; ++side) now[side] |= b1 == foot_body[side] || b2 == foot_body[side];
+    }
+    for (int side = 0; side < 2; ++side) {
+      if (now[side] && !was[side] && d.time - last_contact[side] > 0.05) {
+        double nearest = 1e9;
+        for (const Footstep& step : plan.steps) {
+          if ((step.foot == Foot::kLeft) != (side == 0)) continue;
+          if (std::abs(d.time - step.touchdown_time) < std::abs(nearest)) nearest = d.time - step.touchdown_time;
+        }
+        result.touchdown_errors.push_back(nearest);
+      }
+      if (now[side]) last_contact[side] = d.time;
+      was[side] = now[side];
+    }
+    if (posture.hanky_rate != 0 && d.time > 1.0) {
+      for (double e : controller->diagnostics().hanky_phase_error) hanky_sq += e * e, ++hanky_n;
+    }
+  }
+  const mjData& d = *state->data;
+  result.fallen = controller->fallen();
+  result.qp_failures = controller->diagnostics().qp_failures;
+  double sq = 0;
+  for (double e : result.touchdown_errors) sq += e * e, result.worst = std::max(result.worst, std::abs(e));
+  if (!result.touchdown_errors.empty()) result.rms = std::sqrt(sq / result.touchdown_errors.size());
+  result.pelvis_drift = (Eigen::Vector2d(d.xpos[3 * pelvis], d.xpos[3 * pelvis + 1]) - pelvis0).norm();
+  const Eigen::Vector2d centre =
+      0.5 * (SitePosition(scene, d, "r00/left_sole") + SitePosition(scene, d, "r00/right_sole")).head<2>();
+  const Pose2 goal = plan.Final().Center();
+  result.centre_error = (centre - Eigen::Vector2d(goal.x, goal.y)).norm();
+  if (hanky_n > 0) result.hanky_rms_deg = std::sqrt(hanky_sq / hanky_n) * 180 / M_PI;
+  std::printf("gait: fallen %d at %.2f s, %zu touch-downs of %zu steps, rms %.1f ms, worst %.1f ms, pelvis drift "
+              "%.3f m, stance centre error %.3f m, hanky %.2f deg rms, %d QP failures\n",
+              result.fallen, d.time, result.touchdown_errors.size(), plan.steps.size(), 1000 * result.rms,
+              1000 * result.worst, result.pelvis_drift, result.centre_error, result.hanky_rms_deg,
+              result.qp_failures);
+  return result;
+}
+
+void ExpectOnTheBeat(const GaitResult& r, const FootstepPlan& plan) {
+  EXPECT_FALSE(r.fallen);
+  EXPECT_EQ(r.touchdown_errors.size(), plan.steps.size());  // no bounces, no missed landings
+  EXPECT_LT(r.worst, 0.03);
+}
+
+// The cross step (十字步) as this robot can do it, `bars` bars, right foot leading: its
+// feet cannot cross (no ankle roll, stance width locked ~0.40 m; toe-in yaw of 0.05-0.2
+// rad on the crossing foot falls), so "across" is a straight step: forward, forward,
+// back, back, each foot on its own line.
+constexpr double kCrossStride = 0.03;  // m
+
+std::vector<DanceStep> CrossSteps(const StartPose& start, int bars) {
+  const double y = start.width / 2;
+  std::vector<DanceStep> steps;
+  for (int b = 0; b < bars; ++b) {
+    steps.push_back({Foot::kRight, kCrossStride, -y, 0});  // forward-"across"
+    steps.push_back({Foot::kLeft, kCrossStride, y, 0});    // forward
+    steps.push_back({Foot::kRight, 0, -y, 0});             // back-"across"
+    steps.push_back({Foot::kLeft, 0, y, 0});               // back
+  }
+  return steps;
+}
+
+class YanggeStepsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    SceneOptions options;
+    options.robots = 1;
+    scene_ = Scene::Build(options).release();
+    start_ = new StartPose(ReadStart(*scene_));
+  }
+  static void TearDownTestSuite() {
+    delete start_;
+    delete scene_;
+  }
+  static Scene* scene_;
+  static StartPose* start_;
+};
+Scene* YanggeStepsTest::scene_ = nullptr;
+StartPose* YanggeStepsTest::start_ = nullptr;
+
+// Scenario 4: 16 bars of cross step at 120 bpm: every touch-down within 30 ms of its
+// beat, the pelvis ends within 10 cm of where it started, no fall.
+TEST_F(YanggeStepsTest, CrossStepSixteenBarsOnTheBeat) {
+  const FootstepPlan plan = DancePlan(*start_, CrossSteps(*start_, 16));
+  const GaitResult r = RunGait(*scene_, *start_, plan, WalkingPosture{});
+  ExpectOnTheBeat(r, plan);
+  EXPECT_LT(r.pelvis_drift, 0.1);
+  EXPECT_EQ(r.qp_failures, 0);
+}
+
+// Scenario 6: the same cross step while both handkerchiefs spin at 3 rev/s for 20 s:
+// phase error < 10 deg RMS after 1 s.
+TEST_F(YanggeStepsTest, SpinsHandkerchiefsThreeRevPerSecondDuringTheCrossStep) {
+  const FootstepPlan plan = DancePlan(*start_, CrossSteps(*start_, 10));  // 20 s of stepping
+  WalkingPosture posture;
+  posture.hanky_rate = 3;
+  const GaitResult r = RunGait(*scene_, *start_, plan, posture);
+  ExpectOnTheBeat(r, plan);
+  EXPECT_LT(r.pelvis_drift, 0.1);
+  EXPECT_GT(r.hanky_rms_deg, 0);  // measured at all
+  EXPECT_LT(r.hanky_rms_deg, 10);
+}
+
+// Quick steps on the beat grid for formation changes: a step every 2/5 beat (0.2 s,
+// 300 steps/min), 5 cm forward while turning 0.05 rad a step, then straight on.
+TEST_F(YanggeStepsTest, QuickStepsEveryTwoFifthsOfABeatTurnThenGoForward) {
+  const double y = start_->width / 2;
+  std::vector<DanceStep> steps;
+  Pose2 centre{0, 0, 0};
+  for (int i = 0; i < 24; ++i) {
+    const Foot foot = i % 2 == 0 ? Foot::kLeft : Foot::kRight;
+    if (i < 12) centre.yaw += 0.05;
+    const double stride = i == 23 ? 0 : 0.05;  // the last step closes the feet
+    centre.x += stride * std::cos(centre.yaw);
+    centre.y += stride * std::sin(centre.yaw);
+    const Pose2 p = ComposePose(centre, {0, foot == Foot::kLeft ? y : -y, 0});
+    steps.push_back({foot, p.x, p.y, p.yaw, 0.4});
+  }
+  const FootstepPlan plan = DancePlan(*start_, steps);
+  const GaitResult r = RunGait(*scene_, *start_, plan, WalkingPosture{});
+  ExpectOnTheBeat(r, plan);
+  EXPECT_LT(r.centre_error, 0.1);
+}
+
+}  // namespace
+}  // namespace yangbot
