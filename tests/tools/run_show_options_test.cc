@@ -73,5 +73,17 @@ TEST(RunShowOptionsTest, DemoMovesDancesTheBuiltInLoopOnTheRobotsGrid) {
   EXPECT_EQ(RunYangbot("run --demo-moves --sway 0.1").status, 1);
 }
 
+TEST(RunShowOptionsTest, TheSummaryListsTheRunsEvents) {
+  const CommandResult r =
+      RunYangbot("run --robots 2 --seconds 2 --quiet --fault dropout:1@1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  // The dropout and the fall it causes, with the robot's stage name and the time.
+  EXPECT_NE(r.output.find("2 events: dropout r01 at 1.00 s, fall r01 at"), std::string::npos)
+      << r.output;
+  // A run where nothing happens has no events line.
+  EXPECT_EQ(RunYangbot("run --robots 1 --seconds 1 --quiet").output.find("events:"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace yangbot

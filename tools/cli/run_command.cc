@@ -23,6 +23,7 @@
 
 #include "choreography/choreography.h"
 #include "choreography/demo_moves.h"
+#include "choreography/music.h"
 #include "choreography/show_metrics.h"
 #include "choreography/thresholds.h"
 #include "controllers/posture_controller.h"
@@ -125,7 +126,11 @@ std::unique_ptr<ShowRun> CompileLoaded(LoadedShow loaded, const std::string& pat
 
 // Loads FILE and compiles it (see CompileLoaded).
 std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
-  return CompileLoaded(CheckShowFile(path), path);
+  LoadedShow loaded = CheckShowFile(path);
+  // The music checks `yangbot validate` makes (tempo, offset, length against the track).
+  CheckShowMusic(loaded.show, std::filesystem::path(path).parent_path().string(),
+                 &loaded.diagnostics);
+  return CompileLoaded(std::move(loaded), path);
 }
 
 // The robot model a show file names ("" = built-in), relative to the file's folder.
@@ -357,6 +362,23 @@ int Run(const RunFlags& flags) {
       scene->robot_count(), state->data->time, wall, state->data->time / wall,
       state->metrics.falls(), std::isfinite(min_sep) ? min_sep : 0.0,
       state->metrics.mujoco_warnings, extra.c_str());
+  // What happened, one line (the report has them all, with messages).
+  if (!state->metrics.events.empty()) {
+    constexpr size_t kShown = 8;
+    std::string line = std::to_string(state->metrics.events.size()) + " events:";
+    for (size_t i = 0; i < state->metrics.events.size() && i < kShown; ++i) {
+      const RunEvent& e = state->metrics.events[i];
+      char text[96];
+      // Robots by their stage names (r00, r01, ...), as --fault numbers them.
+      char robot[16] = "";
+      if (e.robot >= 0) std::snprintf(robot, sizeof(robot), " r%02d", e.robot);
+      std::snprintf(text, sizeof(text), "%s %s%s at %.2f s", i ? "," : "", e.kind.c_str(), robot,
+                    e.time);
+      line += text;
+    }
+    if (state->metrics.events.size() > kShown) line += ", ... (see --report)";
+    std::printf("%s\n", line.c_str());
+  }
 #if YANGBOT_HAVE_VIEWER
   if (pictures) {
     if (!flags.video.empty()) {
