@@ -25,6 +25,7 @@
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/controllers/heavy_robot.h"
 
 namespace yangbot {
 namespace {
@@ -248,10 +249,7 @@ TEST(WalkingTest, WalksTwoMetresForward) {
 // torso (the torso link's mass in the file raised from 17.79 to 19.569 kg) walks the same
 // 2 m: the controller reads masses from the model, not from constants.
 TEST(WalkingTest, ARobotTenPercentHeavierInTheTorsoWalksTwoMetresForward) {
-  std::string xml = ReadFileOrThrow(DefaultRobotPath());
-  xml = std::regex_replace(xml, std::regex(R"(mass="17.79")"), R"(mass="19.569")");
-  const std::string path = ::testing::TempDir() + "/heavy_h1_walk.xml";
-  std::ofstream(path) << xml;
+  const std::string path = testing::HeavyTorsoRobotPath("heavy_h1_walk.xml");
   SceneOptions options;
   options.robots = 1;
   options.robot_path = path;

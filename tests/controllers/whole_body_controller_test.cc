@@ -15,6 +15,7 @@
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/controllers/heavy_robot.h"
 
 namespace yangbot {
 namespace {
@@ -120,10 +121,7 @@ TEST(WholeBodyControllerTest, SixteenRobotsStandAndSway) {
 
 TEST(WholeBodyControllerTest, ReadsMassesFromTheModelNotConstants) {
   // A robot 10% heavier in the torso still stands.
-  std::string xml = ReadFileOrThrow(DefaultRobotPath());
-  xml = std::regex_replace(xml, std::regex(R"(mass="17.79")"), R"(mass="19.569")");
-  const std::string path = ::testing::TempDir() + "/heavy_h1.xml";
-  std::ofstream(path) << xml;
+  const std::string path = testing::HeavyTorsoRobotPath("heavy_h1.xml");
   SceneOptions options;
   options.robots = 1;
   options.robot_path = path;
