@@ -9,26 +9,22 @@
 #include <imgui.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string>
+
+#include "tests/tools/imgui_fixture.h"
 
 namespace yangbot {
 namespace {
 
 const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
 
-class EditorPanelsTest : public ::testing::Test {
+class EditorPanelsTest : public ImGuiTest {
  protected:
   void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1600, 900);
-    io.DeltaTime = 1.0f / 60;
-    unsigned char* pixels = nullptr;
-    int width = 0, height = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+    ImGuiTest::SetUp();
     dir_ = std::filesystem::temp_directory_path() /
            ("yangbot_editor_panels_test_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
@@ -38,8 +34,8 @@ class EditorPanelsTest : public ::testing::Test {
     layout_ = LayoutTimeline(document_->loaded());
   }
   void TearDown() override {
-    ImGui::DestroyContext();
     std::filesystem::remove_all(dir_);
+    ImGuiTest::TearDown();
   }
 
   // One frame of every editing window; returns what they asked for.
@@ -49,7 +45,7 @@ class EditorPanelsTest : public ::testing::Test {
     keys_ = HandleEditorShortcuts(events, &requests);
     DrawProblemsWindow(*document_, false);
     DrawTimelineWindow(*document_, layout_, 10.5, true, 1200, &state_, &requests);
-    DrawStageEditor(*document_, {0, 0, 1, 1}, &state_, &requests);
+    DrawStageEditor(*document_, {0, 0, 1, 1}, paths_, true, &state_, &requests);
     DrawPlotsWindow(plots_, &state_);
     DrawFileDialogs(document_.get(), false, &state_, &requests);
     ImGui::Render();
@@ -78,7 +74,59 @@ class EditorPanelsTest : public ::testing::Test {
   EditorState state_;
   EditorKeys keys_;
   RobotPlots plots_;
+  std::vector<TransitionPaths> paths_;
 };
+
+// Vertices drawn in the red of separation problems (opaque, as for a current show).
+int RedVertices() {
+  int red = 0;
+  const ImDrawData* draw = ImGui::GetDrawData();
+  for (int l = 0; l < draw->CmdListsCount; ++l) {
+    for (const ImDrawVert& v : draw->CmdLists[l]->VtxBuffer) red += v.col == IM_COL32(255, 60, 50, 230);
+  }
+  return red;
+}
+
+TEST_F(EditorPanelsTest, StageEditorDrawsThePlannedPathsRedWhereRobotsComeTooClose) {
+  state_.show_stage_editor = true;
+  const Show& show = document_->show();
+  ASSERT_GE(show.formations.size(), 2u);
+  state_.formation = 1;
+  // Two robots walking into formation 1, meeting head-on half way; one standing aside.
+  TransitionPaths paths;
+  paths.formation = show.formations[1].name;
+  for (int k = 0; k <= 20; ++k) {
+    const double y = -1 + 0.1 * k;
+    if (k == 0) paths.points.resize(3), paths.close.resize(3);
+    paths.points[0].push_back({0, y});
+    paths.points[1].push_back({0, -y});
+    paths.points[2].push_back({2, 0});
+    const bool close = std::abs(2 * y) < 0.6;
+    paths.close[0].push_back(close);
+    paths.close[1].push_back(close);
+    paths.close[2].push_back(false);
+  }
+  paths.approaches.push_back({0, 1, 10, 0.0});
+  paths_ = {paths};
+  Frame();
+  Frame();
+  const int with_approach = RedVertices();
+  EXPECT_GT(with_approach, 0);
+  // The same paths kept apart: drawn, but nothing red (the show's slots are fine).
+  for (auto& robot : paths_[0].close) robot.assign(robot.size(), false);
+  paths_[0].approaches.clear();
+  Frame();
+  EXPECT_EQ(RedVertices(), 0);
+  // Paths into another formation are not drawn in this one.
+  paths_ = {paths};
+  paths_[0].formation = show.formations[0].name;
+  Frame();
+  EXPECT_EQ(RedVertices(), 0);
+  state_.formation = 0;
+  Frame();
+  Frame();
+  EXPECT_EQ(RedVertices(), with_approach);
+}
 
 TEST_F(EditorPanelsTest, DrawsTheTimelineStageEditorAndPlots) {
   state_.show_stage_editor = true;

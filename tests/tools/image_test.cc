@@ -68,6 +68,93 @@ TEST(ImageTest, WritesAnMp4ThroughFfmpeg) {
   std::filesystem::remove_all(dir.parent_path());
 }
 
+TEST(ImageTest, FfmpegCommandWritesTheGivenFileWithOrWithoutSound) {
+  const std::vector<std::string> silent = FfmpegVideoCommand("out/v.mp4.part", 64, 48, 30);
+  ASSERT_GE(silent.size(), 4u);
+  EXPECT_EQ(silent.front(), "ffmpeg");
+  EXPECT_EQ(silent.back(), "out/v.mp4.part");
+  const std::string line = [](const std::vector<std::string>& args) {
+    std::string text;
+    for (const std::string& a : args) text += " " + a;
+    return text;
+  }(silent);
+  EXPECT_NE(line.find(" -s 64x48 -r 30 -i pipe:0 "), std::string::npos) << line;
+  EXPECT_NE(line.find(" -an "), std::string::npos) << line;
+  // The name does not end in .mp4: the container is given.
+  EXPECT_NE(line.find(" -f mp4 out/v.mp4.part"), std::string::npos) << line;
+
+  const std::vector<std::string> with_music =
+      FfmpegVideoCommand("v.part", 64, 48, 25, VideoSound{"music dir/song.opus", 12.5});
+  std::string text;
+  for (const std::string& a : with_music) text += "|" + a;
+  EXPECT_EQ(text.find("|-an|"), std::string::npos) << text;
+  // The music starts where the video does, and is cut or padded to the video's length.
+  EXPECT_NE(text.find("|-i|pipe:0|-ss|12.500000|-i|music dir/song.opus|"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("|-map|0:v:0|-map|1:a:0|"), std::string::npos) << text;
+  EXPECT_NE(text.find("|-af|apad|-shortest|"), std::string::npos) << text;
+  EXPECT_EQ(with_music.back(), "v.part");
+  EXPECT_EQ(PartialVideoPath("out/show.mp4"), "out/show.mp4.part");
+}
+
+TEST(ImageTest, AnUnfinishedVideoLeavesNoFileUnderItsName) {
+  if (std::system("ffmpeg -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffmpeg";
+  const auto dir = TempDir("partial");
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "clip.mp4").string();
+  {
+    VideoWriter video(path, 64, 48, 10);
+    for (int i = 0; i < 30; ++i) video.AddFrame(Gradient(64, 48));
+    EXPECT_FALSE(std::filesystem::exists(path));  // ffmpeg writes clip.mp4.part meanwhile
+  }  // destroyed without Close: an interrupted recording
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_FALSE(std::filesystem::exists(PartialVideoPath(path)));
+
+  // A video already there survives an interrupted one, and is replaced by a finished one.
+  WriteFileAtomic(path, "the earlier video");
+  {
+    VideoWriter video(path, 64, 48, 10);
+    video.AddFrame(Gradient(64, 48));
+  }
+  EXPECT_EQ(ReadFileOrThrow(path), "the earlier video");
+  VideoWriter video(path, 64, 48, 10);
+  for (int i = 0; i < 5; ++i) video.AddFrame(Gradient(64, 48));
+  EXPECT_EQ(ReadFileOrThrow(path), "the earlier video");
+  video.Close();
+  EXPECT_GT(std::filesystem::file_size(path), 500u);
+  EXPECT_FALSE(std::filesystem::exists(PartialVideoPath(path)));
+  std::filesystem::remove_all(dir.parent_path());
+}
+
+TEST(ImageTest, WritesAnMp4WithASoundTrack) {
+  if (std::system("ffmpeg -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffmpeg";
+  if (std::system("ffprobe -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffprobe";
+  const auto dir = TempDir("sound");
+  std::filesystem::create_directories(dir);
+  // 1 s of a 440 Hz tone; the video lasts 2 s: the sound is padded to the video's length.
+  const std::string tone = (dir / "tone.wav").string();
+  ASSERT_EQ(std::system(("ffmpeg -nostdin -loglevel error -f lavfi -i sine=frequency=440:duration=1 " +
+                         tone)
+                            .c_str()),
+            0);
+  const std::string path = (dir / "clip.mp4").string();
+  VideoWriter video(path, 64, 48, 10, VideoSound{tone, 0.25});
+  for (int i = 0; i < 20; ++i) video.AddFrame(Gradient(64, 48));
+  video.Close();
+  const std::string probe = (dir / "probe.txt").string();
+  ASSERT_EQ(std::system(("ffprobe -v error -show_entries stream=codec_type,duration -of csv=p=0 " +
+                         path + " > " + probe)
+                            .c_str()),
+            0);
+  const std::string streams = ReadFileOrThrow(probe);
+  const size_t video_at = streams.find("video,"), audio_at = streams.find("audio,");
+  ASSERT_NE(video_at, std::string::npos) << streams;
+  ASSERT_NE(audio_at, std::string::npos) << streams;
+  EXPECT_NEAR(std::atof(streams.c_str() + video_at + 6), 2.0, 0.01) << streams;
+  EXPECT_NEAR(std::atof(streams.c_str() + audio_at + 6), 2.0, 0.1) << streams;  // padded
+  std::filesystem::remove_all(dir.parent_path());
+}
+
 TEST(SnapshotCommandTest, WritesPictureAndVideo) {
   if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no display (run under xvfb-run)";
   if (std::system("ffmpeg -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffmpeg";

@@ -8,27 +8,22 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
+
+#include "tests/tools/imgui_fixture.h"
 
 namespace yangbot {
 namespace {
 
-class PanelTest : public ::testing::Test {
+class PanelTest : public ImGuiTest {
  protected:
   void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1600, 900);
-    io.DeltaTime = 1.0f / 60;
-    unsigned char* pixels = nullptr;
-    int width = 0, height = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);  // builds the font atlas
+    ImGuiTest::SetUp();
     status_.robots.resize(16);
     status_.time = 1.5;
     status_.horizon = 4;
   }
-  void TearDown() override { ImGui::DestroyContext(); }
 
   // One UI frame as the viewer runs it (minus the sync and the drawing), consuming `events_`.
   ViewInput Frame() {
@@ -119,6 +114,21 @@ TEST_F(PanelTest, F12AsksForAScreenshotAndTabHidesThePanel) {
   EXPECT_EQ(PanelWidth(settings_), 0);
   Press(GLFW_KEY_TAB);
   EXPECT_TRUE(settings_.show_panel);
+}
+
+TEST_F(PanelTest, F9AndTheButtonStartAndStopARecording) {
+  Press(GLFW_KEY_F9);
+  EXPECT_TRUE(requests_.record);
+  Press(GLFW_KEY_F9, /*repeat=*/true);  // held down: once is enough
+  EXPECT_FALSE(requests_.record);
+  Press(GLFW_KEY_F9, false, /*command=*/true);
+  EXPECT_FALSE(requests_.record);
+  // The panel draws its button either way (red, with the length, while recording).
+  status_.recording = true;
+  status_.recorded = 12.5;
+  Frame();
+  EXPECT_FALSE(requests_.record);
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 1000);
 }
 
 TEST_F(PanelTest, MinusAndEqualChangeSpeed) {
@@ -240,6 +250,16 @@ TEST_F(PanelTest, PushFaultPointsWhereAsked) {
   EXPECT_DOUBLE_EQ(fault.duration, 0.3);
   EXPECT_DOUBLE_EQ(fault.force[0], 0);
   EXPECT_DOUBLE_EQ(fault.force[1], 200);
+}
+
+TEST(DescribeFaultTest, NamesEveryKindOfFault) {
+  EXPECT_EQ(DescribeFault(ParseFault("dropout:3@1"), 1.25), "dropout of r03 at t=1.250 s");
+  EXPECT_EQ(DescribeFault(ParseFault("push:1@2:-150,0,0:0.2"), 2),
+            "push of (-150, 0, 0) N for 0.20 s on r01 at t=2.000 s");
+  EXPECT_EQ(DescribeFault(ParseFault("imu:12@0.5:0.8"), 0.5),
+            "IMU freeze of r12 for 0.80 s at t=0.500 s");
+  EXPECT_EQ(DescribeFault(ParseFault("motor:0@3:left_knee:0.3"), 3),
+            "weak motor 'left_knee' of r00 (30% of its torque) from t=3.000 s");
 }
 
 TEST_F(PanelTest, ViewSettingsReachMujoco) {

@@ -160,6 +160,65 @@ TEST_F(TransportTest, InjectedFaultIsReplayedBySeeks) {
   EXPECT_EQ(Hash(*transport), with_push);
 }
 
+// "kind@time:robot" of each event, to compare event lists.
+std::vector<std::string> EventsOf(const RunState& state) {
+  std::vector<std::string> events;
+  for (const RunEvent& e : state.metrics.events) {
+    events.push_back(e.kind + "@" + std::to_string(e.time) + ":" + std::to_string(e.robot));
+  }
+  return events;
+}
+
+TEST_F(TransportTest, SeeksAcrossFaultsAndAFailedRobotEqualPlayingFromTheStart) {
+  // An IMU freeze and a weak motor on robot 0, and on robot 1 a push hard enough that its
+  // simulation diverges (> kMaxHealthySpeed; beyond what ParseFault accepts): the health
+  // checks end its dance at 1.0 s.
+  Fault blow = ParseFault("push:1@1.0:1e5,0,0:0.01");
+  blow.force[0] = 1e9;
+  const std::vector<Fault> faults = {ParseFault("imu:0@0.6:0.8"),
+                                     ParseFault("motor:0@0.7:left_knee:0.3"), blow};
+  Transport transport(scene(), MakePostureControllerFactory(), kSeed, faults);
+  auto straight = StartRun(scene(), MakePostureControllerFactory(), kSeed, faults);
+  // Straight-run state after `steps` steps (it only moves forward).
+  auto straight_at = [&](int64_t steps) -> const RunState& {
+    EXPECT_LE(straight->steps, steps);
+    while (straight->steps < steps) Step(scene(), straight.get());
+    return *straight;
+  };
+  auto straight_from_start = [&](int64_t steps) -> const RunState& {
+    straight = StartRun(scene(), MakePostureControllerFactory(), kSeed, faults);
+    return straight_at(steps);
+  };
+  auto expect_as_straight = [&](int64_t steps, const RunState& expected) {
+    transport.Seek(steps * dt());
+    transport.FinishSeek();
+    ASSERT_EQ(transport.steps(), steps);
+    EXPECT_EQ(Hash(transport), StateHash(scene().model(), *expected.data)) << steps;
+    EXPECT_EQ(EventsOf(transport.state()), EventsOf(expected)) << steps;
+    EXPECT_EQ(FailedRobots(transport.state()), FailedRobots(expected)) << steps;
+    EXPECT_EQ(transport.state().powered, expected.powered) << steps;
+  };
+
+  PlayTo(&transport, 1500);  // 3 s: every fault has acted, snapshots at 2 s with the failure
+  const RunState& at_3 = straight_at(1500);
+  ASSERT_EQ(FailedRobots(at_3), 1);
+  ASSERT_TRUE(at_3.health[1].failed);
+  EXPECT_EQ(Hash(transport), StateHash(scene().model(), *at_3.data));
+  EXPECT_EQ(EventsOf(transport.state()).size(), 4u);  // imu, motor, push, diverged
+
+  // Back before every fault: nothing has started, robot 1 dances again.
+  expect_as_straight(250, straight_from_start(250));
+  EXPECT_FALSE(transport.state().health[1].failed);
+  EXPECT_TRUE(EventsOf(transport.state()).empty());
+  // Inside the IMU freeze, after the motor fault: re-simulated from the current state.
+  expect_as_straight(400, straight_at(400));
+  // After the failure, through the 2 s snapshot.
+  expect_as_straight(1100, straight_from_start(1100));
+  // Between the faults' starts, from the start snapshot.
+  expect_as_straight(320, straight_from_start(320));
+  expect_as_straight(1250, straight_at(1250));
+}
+
 TEST_F(TransportTest, InjectFaultRejectsBadRobot) {
   auto transport = MakeTransport();
   Fault fault;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "sim/error.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace yangbot {
@@ -55,6 +56,41 @@ TEST(ViewCommandTest, DrawsAShowWithItsRedHandkerchiefs) {
   stbi_image_free(pixels);
   EXPECT_GT(red, 50);
   EXPECT_GT(bright, 500);  // robots and stage lit, not a blank frame
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ViewCommandTest, RecordsAVideoWithTheShowsMusic) {
+  if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no display (run under xvfb-run)";
+  if (std::system("ffmpeg -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffmpeg";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("yangbot_viewer_record_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  // The short show with music: a 1 s tone next to it, named relative to the show file.
+  ASSERT_EQ(std::system(("ffmpeg -nostdin -loglevel error -y -f lavfi -i "
+                         "sine=frequency=440:duration=1 " + (dir / "tone.wav").string())
+                            .c_str()),
+            0);
+  std::string show = ReadFileOrThrow(kShort);
+  const size_t troupe = show.find("\ntroupe:");
+  ASSERT_NE(troupe, std::string::npos);
+  show.insert(troupe + 1, "music: tone.wav\n");
+  const std::string file = (dir / "show.yaml").string();
+  WriteFileAtomic(file, show);
+  const std::string video = (dir / "videos" / "show.mp4").string();
+  const auto result = RunYangbot("view " + file +
+                                 " --frames 12 --width 640 --height 400 --record " + video);
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("wrote " + video), std::string::npos) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(video + ".part"));
+  const std::string streams = testing::CaptureOutput(
+      "ffprobe -v error -show_entries stream=codec_type,duration -of csv=p=0 " + video);
+  const size_t video_at = streams.find("video,"), audio_at = streams.find("audio,");
+  ASSERT_NE(video_at, std::string::npos) << streams;
+  ASSERT_NE(audio_at, std::string::npos) << streams;
+  // 12 frames of the window at a few frames a second: seconds of sim time, at 30 fps.
+  const double seconds = std::atof(streams.c_str() + video_at + 6);
+  EXPECT_GT(seconds, 0.5) << streams;
+  EXPECT_NEAR(std::atof(streams.c_str() + audio_at + 6), seconds, 0.1) << streams;
   std::filesystem::remove_all(dir);
 }
 

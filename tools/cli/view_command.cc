@@ -28,6 +28,7 @@ struct ViewFlags {
   double quit_after = 0;
   int64_t frames = 0;
   std::string screenshot;
+  std::string record;
   bool no_timeline = false;
   bool stage_editor = false;
   bool plots = false;
@@ -60,6 +61,9 @@ Command AddViewCommand(CLI::App* app) {
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   command->add_option("--screenshot", flags->screenshot,
                       "on close, save the window (panel included) as this PNG");
+  command->add_option("--record", flags->record,
+                      "record a video of the 3D view (MP4 through ffmpeg, with the show's music) "
+                      "from the start until the window closes; F9 starts and stops one too");
   command->add_flag("--no-timeline", flags->no_timeline, "hide the timeline editor");
   command->add_flag("--stage-editor", flags->stage_editor, "open the stage editor window");
   command->add_flag("--plots", flags->plots, "open the plots of the selected robot");
@@ -77,6 +81,7 @@ Command AddViewCommand(CLI::App* app) {
             options.quit_after = flags->quit_after;
             options.frames = flags->frames;
             options.screenshot = flags->screenshot;
+            options.record = flags->record;
             options.timeline = !flags->no_timeline;
             options.stage_editor = flags->stage_editor;
             options.plots = flags->plots;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -58,8 +59,42 @@ void WritePng(const std::string& path, int width, int height, const std::vector<
   WriteFileAtomic(path, png);
 }
 
-VideoWriter::VideoWriter(const std::string& path, int width, int height, double fps)
-    : path_(path), width_(width), height_(height) {
+std::string PartialVideoPath(const std::string& path) { return path + ".part"; }
+
+std::vector<std::string> FfmpegVideoCommand(const std::string& output, int width, int height,
+                                            double fps, const VideoSound& sound) {
+  char rate[32];
+  std::snprintf(rate, sizeof(rate), "%.17g", fps);
+  std::vector<std::string> args = {"ffmpeg",   "-nostdin", "-y",     "-loglevel", "error",
+                                   "-f",       "rawvideo", "-pix_fmt", "rgb24",   "-s",
+                                   std::to_string(width) + "x" + std::to_string(height),
+                                   "-r",       rate,       "-i",     "pipe:0"};
+  if (sound.path.empty()) {
+    args.push_back("-an");
+  } else {
+    char start[32];
+    std::snprintf(start, sizeof(start), "%.6f", std::max(0.0, sound.start));
+    // -ss before -i seeks the audio input; apad + -shortest make the video's length rule:
+    // a short piece of music is padded with silence, a long one is cut at the last frame.
+    args.insert(args.end(), {"-ss", start, "-i", sound.path});
+    for (const char* arg : {"-map", "0:v:0", "-map", "1:a:0", "-af", "apad", "-shortest",
+                            "-c:a", "aac", "-b:a", "160k"}) {
+      args.push_back(arg);
+    }
+  }
+  // The output name ends in .part: the container is named, not guessed from it.
+  for (const char* arg : {"-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-preset",
+                          "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags",
+                          "+faststart", "-f", "mp4"}) {
+    args.push_back(arg);
+  }
+  args.push_back(output);
+  return args;
+}
+
+VideoWriter::VideoWriter(const std::string& path, int width, int height, double fps,
+                         const VideoSound& sound)
+    : path_(path), partial_(PartialVideoPath(path)), width_(width), height_(height) {
   if (width <= 0 || height <= 0 || !(fps > 0 && fps <= 240)) {
     throw Error("error: bad video size or frame rate (fps must be in (0, 240])");
   }
@@ -68,14 +103,7 @@ VideoWriter::VideoWriter(const std::string& path, int width, int height, double 
   signal(SIGPIPE, SIG_IGN);
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw Error("error: cannot create a pipe to ffmpeg");
-  const std::string size = std::to_string(width) + "x" + std::to_string(height);
-  const std::string rate = std::to_string(fps);
-  std::vector<std::string> args = {
-      "ffmpeg",   "-nostdin", "-y",        "-loglevel",  "error", "-f",
-      "rawvideo", "-pix_fmt", "rgb24",     "-s",         size,    "-r",
-      rate,       "-i",       "pipe:0",    "-an",        "-vf",   "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-      "-c:v",     "libx264",  "-preset",   "veryfast",   "-crf",  "20",
-      "-pix_fmt", "yuv420p",  "-movflags", "+faststart", path};
+  std::vector<std::string> args = FfmpegVideoCommand(partial_, width, height, fps, sound);
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -97,8 +125,13 @@ VideoWriter::VideoWriter(const std::string& path, int width, int height, double 
 }
 
 VideoWriter::~VideoWriter() {
+  if (pid_ <= 0) return;  // closed
+  kill(pid_, SIGTERM);    // not finished: no point encoding the rest
   if (fd_ >= 0) close(fd_);
-  if (pid_ > 0) waitpid(pid_, nullptr, 0);
+  while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  std::error_code ec;
+  std::filesystem::remove(partial_, ec);
 }
 
 void VideoWriter::AddFrame(const std::vector<uint8_t>& rgb) {
@@ -129,8 +162,15 @@ void VideoWriter::Close() {
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   pid_ = -1;
+  std::error_code ec;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::filesystem::remove(partial_, ec);
     throw Error(path_ + ": error: ffmpeg failed to encode the video");
+  }
+  std::filesystem::rename(partial_, path_, ec);
+  if (ec) {
+    std::filesystem::remove(partial_, ec);
+    throw Error(path_ + ": error: cannot move the finished video here (" + ec.message() + ")");
   }
 }
 

@@ -39,7 +39,8 @@ std::unique_ptr<StageRecorder> StageRecorder::Create(const Scene& scene,
   }
   if (!options.video.empty()) {
     r->video_ =
-        std::make_unique<VideoWriter>(options.video, options.width, options.height, options.fps);
+        std::make_unique<VideoWriter>(options.video, options.width, options.height, options.fps,
+                                      options.sound);
   }
   return r;
 }

@@ -20,6 +20,7 @@ namespace yangbot {
 struct StageRecordingOptions {
   std::string video;                              ///< MP4 path; "" = no video
   double fps = 30;                                ///< video frames per simulated second
+  VideoSound sound;  ///< the video's sound track, from sim time 0 (a show's music: music time is sim time)
   std::string snapshot_dir;                       ///< folder for PNG snapshots; "" = none
   double snapshot_every = 10;                     ///< s of sim time between snapshots (> 0)
   int width = 1280;                               ///< pixels
@@ -48,7 +49,8 @@ class StageRecorder {
   void Capture(mjData* d);
   /// Renders the state in `d` into a PNG file (the same camera and size).
   void WritePicture(const std::string& path, mjData* d);
-  /// Finishes the video; throws Error when ffmpeg fails. Call once, after the last Capture.
+  /// Finishes the video (only then does it appear under its name: see VideoWriter); throws
+  /// Error when ffmpeg fails. Call once, after the last Capture.
   void Finish();
 
   /// Video frames written so far.

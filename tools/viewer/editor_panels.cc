@@ -630,6 +630,7 @@ void DrawProblemsWindow(const ShowDocument& document, bool running_old) {
 }
 
 void DrawStageEditor(const ShowDocument& document, const std::vector<double>& robots_xy,
+                     const std::vector<TransitionPaths>& paths, bool paths_current,
                      EditorState* state, EditorRequests* requests) {
   if (!state->show_stage_editor) return;
   ImGui::SetNextWindowPos(ImVec2(10, 190), ImGuiCond_FirstUseEver);
@@ -672,6 +673,13 @@ void DrawStageEditor(const ShowDocument& document, const std::vector<double>& ro
   ImGui::SameLine();
   ImGui::TextDisabled(formation.shape.empty() ? "written slots" : "shape %s",
                       formation.shape.c_str());
+  ImGui::SameLine();
+  ImGui::Checkbox("paths", &state->show_paths);
+  // The changes into this formation, as compiled.
+  std::vector<const TransitionPaths*> into;
+  for (const TransitionPaths& p : paths) {
+    if (state->show_paths && p.formation == formation.name) into.push_back(&p);
+  }
 
   // Top view, audience at the bottom: stage +x down the screen, +y to the right.
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -702,6 +710,30 @@ void DrawStageEditor(const ShowDocument& document, const std::vector<double>& ro
                 "audience");
   for (size_t i = 0; i + 1 < robots_xy.size(); i += 2) {
     draw->AddCircleFilled(to_screen(robots_xy[i], robots_xy[i + 1]), 3, IM_COL32(150, 150, 150, 200));
+  }
+  // Planned paths under the slots: a segment is red where its robot is too close to
+  // another at either end; a red bar joins each such pair where they are closest.
+  int path_approaches = 0;
+  const int alpha = paths_current ? 230 : 110;
+  for (const TransitionPaths* p : into) {
+    for (size_t r = 0; r < p->points.size(); ++r) {
+      const auto& points = p->points[r];
+      for (size_t k = 0; k + 1 < points.size(); ++k) {
+        const bool red = p->close[r][k] || p->close[r][k + 1];
+        draw->AddLine(to_screen(points[k][0], points[k][1]),
+                      to_screen(points[k + 1][0], points[k + 1][1]),
+                      red ? IM_COL32(255, 60, 50, alpha) : IM_COL32(200, 190, 120, alpha / 2),
+                      red ? 3.0f : 1.5f);
+      }
+    }
+    for (const TransitionPaths::Approach& a : p->approaches) {
+      const auto& pa = p->points[a.a][a.sample];
+      const auto& pb = p->points[a.b][a.sample];
+      draw->AddLine(to_screen(pa[0], pa[1]), to_screen(pb[0], pb[1]), IM_COL32(255, 60, 50, alpha), 2);
+      draw->AddCircle(to_screen(pa[0], pa[1]), 5, IM_COL32(255, 60, 50, alpha), 0, 2);
+      draw->AddCircle(to_screen(pb[0], pb[1]), 5, IM_COL32(255, 60, 50, alpha), 0, 2);
+    }
+    path_approaches += static_cast<int>(p->approaches.size());
   }
   std::vector<Placement> shown = slots;
   if (state->drag_slot >= 0 && state->drag_slot < static_cast<int>(shown.size())) {
@@ -753,11 +785,19 @@ void DrawStageEditor(const ShowDocument& document, const std::vector<double>& ro
       state->drag_slot = -1;
     }
   }
-  if (close.empty()) {
+  if (close.empty() && path_approaches == 0) {
     ImGui::TextDisabled("drag a slot (snaps to %.1f m); grid lines 1 m apart", kSlotGrid);
-  } else {
+  } else if (path_approaches == 0) {
     ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%d pairs closer than %.1f m",
                        static_cast<int>(close.size()), kMinSlotDistance);
+  } else {
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1),
+                       "%d pairs of slots and %d pairs on the way closer than %.1f m",
+                       static_cast<int>(close.size()), path_approaches, kMinRobotDistance);
+  }
+  if (!into.empty() && !paths_current) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(paths of the version on stage)");
   }
   ImGui::End();
 }

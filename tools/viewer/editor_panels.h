@@ -17,6 +17,7 @@
 #include "tools/viewer/plots.h"
 #include "tools/viewer/show_document.h"
 #include "tools/viewer/timeline.h"
+#include "tools/viewer/transition_paths.h"
 
 namespace yangbot {
 
@@ -34,6 +35,7 @@ struct EditorState {
   bool show_stage_editor = false;  ///< the stage editor window
   bool show_plots = false;         ///< the plots window
   int formation = 0;               ///< formation shown in the stage editor
+  bool show_paths = true;          ///< draw the planned paths into it
   // Gestures in progress.
   enum class Drag { kNone, kMove, kResize, kScrub, kPan, kSlot };
   Drag drag = Drag::kNone;
@@ -103,8 +105,12 @@ void DrawProblemsWindow(const ShowDocument& document, bool running_old);
 
 /// The stage editor: formation slots from above, draggable (snapped to kSlotGrid), slots
 /// closer than kMinSlotDistance in red; `robots_xy` are the robots' positions now (x, y
-/// pairs).
+/// pairs). `paths`: the formation changes of the show on stage (TransitionPathsOf); those
+/// into the formation shown are drawn, red where robots come closer than
+/// kMinRobotDistance on the way. `paths_current`: they are of the show as edited now (not
+/// of an older version still on stage).
 void DrawStageEditor(const ShowDocument& document, const std::vector<double>& robots_xy,
+                     const std::vector<TransitionPaths>& paths, bool paths_current,
                      EditorState* state, EditorRequests* requests);
 
 /// The plots of the selected robot.

@@ -250,6 +250,31 @@ Fault MakePushFault(const ViewSettings& settings, int robot) {
   return fault;
 }
 
+std::string DescribeFault(const Fault& fault, double time) {
+  char text[200];
+  switch (fault.kind) {
+    case Fault::Kind::kDropout:
+      std::snprintf(text, sizeof(text), "dropout of r%02d at t=%.3f s", fault.robot, time);
+      break;
+    case Fault::Kind::kPush:
+      std::snprintf(text, sizeof(text),
+                    "push of (%.0f, %.0f, %.0f) N for %.2f s on r%02d at t=%.3f s",
+                    fault.force[0], fault.force[1], fault.force[2], fault.duration, fault.robot,
+                    time);
+      break;
+    case Fault::Kind::kImuFreeze:
+      std::snprintf(text, sizeof(text), "IMU freeze of r%02d for %.2f s at t=%.3f s",
+                    fault.robot, fault.duration, time);
+      break;
+    case Fault::Kind::kWeakMotor:
+      std::snprintf(text, sizeof(text),
+                    "weak motor '%.60s' of r%02d (%.0f%% of its torque) from t=%.3f s",
+                    fault.joint.c_str(), fault.robot, 100 * fault.fraction, time);
+      break;
+  }
+  return text;
+}
+
 void DrawPanel(const RunStatus& status, const std::string& message, ViewSettings* settings,
                std::vector<Action>* actions, PanelRequests* requests) {
   if (!settings->show_panel) return;
@@ -265,6 +290,16 @@ void DrawPanel(const RunStatus& status, const std::string& message, ViewSettings
     ImGui::TextUnformatted("Camera");
     DrawCamera(status, settings, requests);
     if (ImGui::Button("Screenshot (F12)")) requests->screenshot = true;
+    ImGui::SameLine();
+    if (status.recording) {
+      ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.15f, 0.15f, 1));
+      char label[64];
+      std::snprintf(label, sizeof(label), "Stop recording %.1f s (F9)###record", status.recorded);
+      if (ImGui::Button(label)) requests->record = true;
+      ImGui::PopStyleColor();
+    } else if (ImGui::Button("Record video (F9)###record")) {
+      requests->record = true;
+    }
     ImGui::Separator();
     DrawToggles(settings);
     ImGui::Separator();
@@ -296,6 +331,9 @@ void HandleShortcuts(const InputEvents& events, const RunStatus& status, ViewSet
         break;
       case GLFW_KEY_F12:
         requests->screenshot = true;
+        break;
+      case GLFW_KEY_F9:
+        requests->record = true;
         break;
       case GLFW_KEY_MINUS:
         SetSpeedIndex(settings->speed_index - 1, settings, actions);

@@ -43,6 +43,8 @@ struct RunStatus {
   int falls = 0;               ///< robots that fell
   int faults = 0;              ///< faults in the run
   double frames_per_second = 0;  ///< the viewer's drawing rate (set by the viewer)
+  bool recording = false;        ///< a video is being recorded (set by the viewer)
+  double recorded = 0;           ///< s of video recorded so far (set by the viewer)
   std::vector<Robot> robots;   ///< one per robot
 };
 
@@ -72,6 +74,7 @@ struct ViewSettings {
 /// One-frame requests from the panel or the keyboard to the viewer itself.
 struct PanelRequests {
   bool screenshot = false;         ///< write a picture under out/
+  bool record = false;             ///< start recording a video under out/, or stop it
   bool camera_changed = false;     ///< re-apply ViewSettings::camera
   bool selection_changed = false;  ///< ViewSettings::selected was set from the panel
 };
@@ -105,13 +108,17 @@ struct InputEvents {
 };
 
 /// Keyboard shortcuts, unless ImGui has the keyboard: Space play/pause, Right single step
-/// (paused; repeats while held), Backspace restart, F12 screenshot, -/= slower/faster, Tab
-/// panel on/off.
+/// (paused; repeats while held), Backspace restart, F12 screenshot, F9 start/stop recording
+/// a video, -/= slower/faster, Tab panel on/off.
 void HandleShortcuts(const InputEvents& events, const RunStatus& status, ViewSettings* settings,
                      std::vector<Action>* actions, PanelRequests* requests);
 
 /// The pushes and dropouts the panel injects, as faults on `robot`.
 Fault MakePushFault(const ViewSettings& settings, int robot);
+
+/// One line about a fault of any kind starting at `time` (s), for the panel's message,
+/// e.g. "IMU freeze of r03 for 0.80 s at t=1.200 s".
+std::string DescribeFault(const Fault& fault, double time);
 
 /// Mouse drag in the 3D view, carried from frame to frame.
 struct MouseDrag {

@@ -37,7 +37,9 @@ RunSnapshot RunSnapshot::Capture(const Scene& scene, const RunState& state) {
   s.warnings_.assign(d->warning, d->warning + mjNWARNING);
   for (const auto& c : state.controllers) s.controllers_.push_back(c->Clone());
   s.faults_ = state.faults;
+  s.fault_progress_ = state.fault_progress;
   s.powered_ = state.powered;
+  s.health_ = state.health;
   s.metrics_ = state.metrics;
   s.seed_ = state.seed;
   s.steps_ = state.steps;
@@ -69,7 +71,12 @@ void RunSnapshot::Restore(const Scene& scene, RunState* state) const {
   state->controllers.clear();
   for (const auto& c : controllers_) state->controllers.push_back(c->Clone());
   state->faults = faults_;
+  // Faults the transport appended after the capture have not started yet.
+  state->fault_progress = fault_progress_;
+  state->fault_progress.resize(faults_.size());
   state->powered = powered_;
+  // A robot that failed after the capture dances again (and one failed before stays held).
+  state->health = health_;
   state->metrics = metrics_;
   state->seed = seed_;
   state->steps = steps_;

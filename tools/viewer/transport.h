@@ -20,8 +20,9 @@ namespace yangbot {
 
 /// What a run needs to continue bit for bit: mjData's state (time, qpos, qvel, act, solver
 /// warm start, inputs, warning counters) plus the rest of RunState (controllers with their
-/// memory, faults, power, metrics). Unlike RunState::Clone it leaves out mjData's scratch
-/// memory, which MuJoCo 2.2.2 sizes from njmax (about 1.7 GB for 16 robots).
+/// memory, faults and their progress, power, robots' health, metrics). Unlike
+/// RunState::Clone it leaves out mjData's scratch memory, which MuJoCo 2.2.2 sizes from
+/// njmax (about 1.7 GB for 16 robots).
 class RunSnapshot {
  public:
   RunSnapshot() = default;
@@ -47,7 +48,9 @@ class RunSnapshot {
   std::vector<mjWarningStat> warnings_;
   std::vector<std::unique_ptr<RobotController>> controllers_;
   std::vector<Fault> faults_;
+  std::vector<FaultProgress> fault_progress_;
   std::vector<bool> powered_;
+  std::vector<RobotHealth> health_;
   Metrics metrics_;
   uint64_t seed_ = 0;
   int64_t steps_ = 0;

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -26,13 +25,17 @@
 #include "tools/viewer/panel.h"
 #include "tools/viewer/plots.h"
 #include "tools/viewer/session.h"
+#include "tools/viewer/show_builder.h"
 #include "tools/viewer/show_document.h"
 #include "tools/viewer/timeline.h"
+#include "tools/viewer/transition_paths.h"
+#include "tools/viewer/window_recording.h"
 
 namespace yangbot {
 namespace {
 
 constexpr int kMaxGeoms = 20000;  // stage geoms plus contact, force and perturbation decorations
+constexpr double kVideoFps = 30;  // frames per sim second of videos recorded from the window
 
 // MuJoCo's visualisation structures for one window, freed on scope exit.
 struct MujocoView {
@@ -53,18 +56,6 @@ struct MujocoView {
     mjv_freeScene(&scene);
   }
 };
-
-// A free name out/yangbot-YYYYmmdd-HHMMSS[-N].png.
-std::string ScreenshotPath() {
-  const std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", std::localtime(&now));
-  std::string path = std::string("out/yangbot-") + stamp + ".png";
-  for (int k = 2; std::filesystem::exists(path); ++k) {
-    path = std::string("out/yangbot-") + stamp + "-" + std::to_string(k) + ".png";
-  }
-  return path;
-}
 
 // A rectangle of the window's back buffer (GL coordinates: from the bottom-left) as packed
 // RGB, top row first.
@@ -98,18 +89,6 @@ void DrawRobotLabels(const mjvScene& view, const RunStatus& status, int selected
                         IM_COL32(0, 0, 0, 140), 3);
     draw->AddText(corner, color, label);
   }
-}
-
-std::string Describe(const Fault& fault, double time) {
-  char text[160];
-  if (fault.kind == Fault::Kind::kDropout) {
-    std::snprintf(text, sizeof(text), "dropout of r%02d at t=%.3f s", fault.robot, time);
-  } else {
-    std::snprintf(text, sizeof(text),
-                  "push of (%.0f, %.0f, %.0f) N for %.2f s on r%02d at t=%.3f s", fault.force[0],
-                  fault.force[1], fault.force[2], fault.duration, fault.robot, time);
-  }
-  return text;
 }
 
 // What the GLFW callbacks queue between frames (see InputEvents).
@@ -179,6 +158,7 @@ struct Stage {
   std::unique_ptr<Session> session;
   std::unique_ptr<MujocoView> view;
   std::optional<ShowRun> show;  // the compiled show it runs (none: standing demo)
+  std::vector<TransitionPaths> paths;  // its formation changes, for the stage editor
 };
 
 // Builds the stage for `show` (or the standing demo on `scene`) and starts its physics.
@@ -186,10 +166,7 @@ Stage MakeStage(const SceneOptions& scene, std::optional<ShowRun> show, uint64_t
                 const std::vector<Fault>& faults) {
   Stage stage;
   if (show) {
-    auto built = Scene::Build(show->scene);
-    stage.session = std::make_unique<Session>(
-        std::move(built), MakeWholeBodyControllerFactory({}, show->compiled.references), seed,
-        faults);
+    stage.session = MakeShowSession(*show, seed, faults);
   } else {
     stage.session = std::make_unique<Session>(Scene::Build(scene), StandingFactory(), seed, faults);
   }
@@ -233,8 +210,13 @@ int RunViewer(const ViewerOptions& options) {
                                  /*visible=*/true);
   GLFWwindow* glfw = window->window();
   glfwSwapInterval(1);
+  std::vector<TransitionPaths> first_paths;
+  if (first_run) first_paths = TransitionPathsOf(document->loaded().schedule, first_run->compiled);
   Stage stage = MakeStage(demo, std::move(first_run), options.seed, options.faults);
-  int64_t built_revision = document ? document->revision() : -1;
+  stage.paths = std::move(first_paths);
+  int64_t built_revision = document ? document->revision() : -1;  // the revision on stage
+  int64_t requested_revision = built_revision;  // the newest handed to the builder
+  ShowBuilder builder(BuildShowStage(options.seed, options.faults));
 
   // Our callbacks go in first: ImGui's GLFW backend chains to them.
   EventQueue queue;
@@ -269,6 +251,7 @@ int RunViewer(const ViewerOptions& options) {
   int64_t layout_revision = -1;
   RobotPlots plots;
   bool confirm_close = false;
+  std::unique_ptr<WindowRecording> recording;  // F9; --record starts one at the first frame
   std::string title = WindowTitle(document.get());
   stage.session->Start();
   const auto start = std::chrono::steady_clock::now();
@@ -348,7 +331,7 @@ int RunViewer(const ViewerOptions& options) {
         if (!error.empty()) {
           message = error;
         } else if (action.kind == Action::Kind::kInjectFault) {
-          message = "injected " + Describe(action.fault, transport->time());
+          message = "injected " + DescribeFault(action.fault, transport->time());
         }
       }
       if (apply_selection) SelectRobotBody(scene, settings.selected, transport->mutable_perturb());
@@ -362,6 +345,12 @@ int RunViewer(const ViewerOptions& options) {
                       &mj.camera, mjCAT_ALL, &mj.scene);
     });
     actions.clear();
+    status.recording = recording != nullptr;
+    status.recorded = recording ? recording->seconds() : 0;
+    // MUSIC HOOK (tools/viewer/audio_output.h, ShowMusic): the music follows the run here,
+    // once a frame, from this sync's status: music.Follow(status.time, status.speed,
+    // status.playing && !status.seeking). It is loaded (music.Load(document->show(),
+    // document->base_dir())) where a built show goes on stage, below.
     if (selection_changed && settings.camera == CameraPreset::kFollow && settings.selected >= 0) {
       SetCameraPreset(scene, settings.camera, settings.selected, &mj.camera);
     }
@@ -389,7 +378,8 @@ int RunViewer(const ViewerOptions& options) {
         robots_xy.push_back(r.label_pos[0]);
         robots_xy.push_back(r.label_pos[1]);
       }
-      DrawStageEditor(*document, robots_xy, &editor, &edits);
+      DrawStageEditor(*document, robots_xy, stage.paths,
+                      document->ok() && built_revision == document->revision(), &editor, &edits);
     }
     DrawPlotsWindow(plots, &editor);
     if (queue.close_requested) {
@@ -447,6 +437,7 @@ int RunViewer(const ViewerOptions& options) {
       } else {
         document = std::make_unique<ShowDocument>(*edits.open);
         built_revision = -1;
+        requested_revision = -1;
         layout_revision = -1;
         editor = EditorState();
         editor.show_stage_editor = options.stage_editor;
@@ -455,12 +446,17 @@ int RunViewer(const ViewerOptions& options) {
       }
     }
 
-    // A new revision without errors replaces the run, at the same time when possible.
+    // A new revision without errors is compiled on the builder's thread (the old run goes
+    // on meanwhile); its run replaces the old one once ready, at the same time when possible.
+    if (document && document->ok() && requested_revision != document->revision()) {
+      requested_revision = document->revision();
+      builder.Request(requested_revision, document->loaded(), document->base_dir());
+    }
     bool rebuilt = false;  // the new stage has not been synced yet: draw it next frame
-    if (document && document->ok() && built_revision != document->revision()) {
-      built_revision = document->revision();
-      try {
-        ShowRun run = MakeShowRun(document->loaded(), document->base_dir());
+    if (std::optional<BuiltStage> built = builder.Take()) {
+      if (!built->session) {
+        message = std::string("the show does not compile: ") + built->error;
+      } else {
         const mjvCamera camera = mj.camera;
         double time = 0;
         bool playing = false;
@@ -468,10 +464,12 @@ int RunViewer(const ViewerOptions& options) {
           time = transport->seeking() ? transport->seek_target() : transport->time();
           playing = transport->playing();
         });
-        // Built before the old one goes, so a failure leaves the old run on stage.
-        Stage next = MakeStage(demo, std::move(run), options.seed, options.faults);
         stage.session->Stop();
-        stage = std::move(next);
+        stage.session = std::move(built->session);
+        stage.show = std::move(built->show);
+        stage.paths = std::move(built->paths);
+        stage.view = std::make_unique<MujocoView>(stage.session->scene().model());
+        built_revision = built->revision;
         stage.view->camera = camera;
         settings.selected = std::min(settings.selected, stage.session->scene().robot_count() - 1);
         apply_selection = settings.selected >= 0;
@@ -481,8 +479,7 @@ int RunViewer(const ViewerOptions& options) {
         if (playing) actions.push_back(Action{Action::Kind::kPlay, 0, {}});
         stage.session->Start();
         rebuilt = true;
-      } catch (const Error& e) {
-        message = std::string("the show does not compile: ") + e.what();
+        // MUSIC HOOK: music.Load(document->show(), document->base_dir()) for the new show.
       }
     }
     if (const std::string t = WindowTitle(document.get()); t != title) {
@@ -509,12 +506,54 @@ int RunViewer(const ViewerOptions& options) {
     mjr_setBuffer(mjFB_WINDOW, &drawn.context);
     if (!rebuilt) mjr_render(scene_rect, &drawn.scene, &drawn.context);
     if (requests.screenshot) {
-      const std::string path = ScreenshotPath();
+      const std::string path = CapturePath("png");
       try {
         WritePng(path, scene_rect.width, scene_rect.height, ReadWindow(scene_rect, drawn.context));
         message = "saved " + path;
       } catch (const Error& e) {
         message = e.what();
+      }
+    }
+    const bool record_at_start = frame == 0 && !options.record.empty();
+    if (requests.record || record_at_start) {
+      try {
+        if (recording) {
+          recording->Finish();
+          char length[32];
+          std::snprintf(length, sizeof(length), " (%.1f s)", recording->seconds());
+          message = "saved " + recording->path() + length;
+          recording.reset();
+        } else {
+          const std::string path = record_at_start ? options.record : CapturePath("mp4");
+          const VideoSound sound =
+              document ? ShowSoundTrack(document->show(), document->base_dir(), status.time) : VideoSound();
+          recording = std::make_unique<WindowRecording>(path, scene_rect.width, scene_rect.height,
+                                                        kVideoFps, status.time, sound);
+          message = "recording " + path + (sound.path.empty() ? "" : " with the music") +
+                    ": F9 stops";
+        }
+      } catch (const Error& e) {
+        message = e.what();
+        recording.reset();
+      }
+    }
+    if (recording &&
+        (scene_rect.width != recording->width() || scene_rect.height != recording->height())) {
+      // ffmpeg takes one picture size: the video ends here.
+      try {
+        recording->Finish();
+        message = "recording stopped (the window changed size): saved " + recording->path();
+      } catch (const Error& e) {
+        message = e.what();
+      }
+      recording.reset();
+    }
+    if (recording && !rebuilt && recording->FramesDue(status.time) > 0) {
+      try {
+        recording->Add(status.time, ReadWindow(scene_rect, drawn.context));
+      } catch (const Error& e) {
+        message = e.what();
+        recording.reset();
       }
     }
     if (settings.robot_labels && !rebuilt) {
@@ -551,6 +590,11 @@ int RunViewer(const ViewerOptions& options) {
   }
 
   stage.session->Stop();
+  if (recording) {
+    recording->Finish();  // throws Error when ffmpeg failed: the exit status says so
+    std::printf("wrote %s: %lld frames, %.2f s of video\n", recording->path().c_str(),
+                static_cast<long long>(recording->frames()), recording->seconds());
+  }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

@@ -26,6 +26,7 @@ struct ViewerOptions {
   double quit_after = 0;                          ///< s of real time, then close (0: never)
   int64_t frames = 0;                             ///< close after this many frames (0: never)
   std::string screenshot;  ///< on close, save the window (panel included) here
+  std::string record;      ///< record a video of the 3D view from the start (MP4, finished on close)
   bool timeline = true;    ///< show the timeline editor (with a show file)
   bool stage_editor = false;  ///< open the stage editor window (with a show file)
   bool plots = false;         ///< open the plots window

@@ -1,0 +1,113 @@
+// Shows compiled off the UI thread: requests return at once, the newest one wins, and the
+// real build gives a run of the show's troupe (or the compiler's complaint).
+#if YANGBOT_HAVE_VIEWER
+
+#include "tools/viewer/show_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "choreography/choreography.h"
+
+namespace yangbot {
+namespace {
+
+const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
+
+// Take()s until a result comes (or ~20 s pass: a failure).
+std::optional<BuiltStage> Await(ShowBuilder* builder) {
+  for (int i = 0; i < 4000; ++i) {
+    if (std::optional<BuiltStage> built = builder->Take()) return built;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return std::nullopt;
+}
+
+// A build that records what it was asked for and waits for `gate` before finishing.
+struct GatedBuild {
+  std::shared_future<void> gate;
+  std::atomic<int> started{0};
+  std::vector<std::string> built;  // base_dir of each finished build, in order (worker only)
+  StageBuild Function() {
+    return [this](const LoadedShow&, const std::string& base_dir) {
+      ++started;
+      gate.wait();
+      built.push_back(base_dir);
+      BuiltStage result;
+      result.error = "built " + base_dir;
+      return result;
+    };
+  }
+};
+
+TEST(ShowBuilderTest, RequestReturnsBeforeTheBuildAndTheResultComesOnce) {
+  std::promise<void> open;
+  GatedBuild gated;
+  gated.gate = open.get_future().share();
+  ShowBuilder builder(gated.Function());
+  EXPECT_FALSE(builder.busy());
+  builder.Request(7, LoadedShow(), "a");  // the build waits for the gate: Request does not
+  EXPECT_TRUE(builder.busy());
+  EXPECT_FALSE(builder.Take().has_value());
+  open.set_value();
+  std::optional<BuiltStage> built = Await(&builder);
+  ASSERT_TRUE(built.has_value());
+  EXPECT_EQ(built->revision, 7);
+  EXPECT_EQ(built->error, "built a");
+  EXPECT_FALSE(builder.Take().has_value());
+  EXPECT_FALSE(builder.busy());
+}
+
+TEST(ShowBuilderTest, OnlyTheNewestRequestCounts) {
+  std::promise<void> open;
+  GatedBuild gated;
+  gated.gate = open.get_future().share();
+  ShowBuilder builder(gated.Function());
+  builder.Request(1, LoadedShow(), "first");
+  while (gated.started == 0) std::this_thread::yield();  // "first" is being built
+  builder.Request(2, LoadedShow(), "second");  // waits, then is replaced before it starts
+  builder.Request(3, LoadedShow(), "third");
+  open.set_value();
+  std::optional<BuiltStage> built = Await(&builder);
+  ASSERT_TRUE(built.has_value());
+  EXPECT_EQ(built->revision, 3);
+  EXPECT_EQ(built->error, "built third");
+  EXPECT_EQ(gated.built, (std::vector<std::string>{"first", "third"}));
+  EXPECT_FALSE(builder.busy());
+}
+
+TEST(ShowBuilderTest, BuildsTheShowsRunOrSaysWhyNot) {
+  ShowBuilder builder(BuildShowStage(/*seed=*/3, {}));
+  const LoadedShow loaded = CheckShowFile(kShort);
+  ASSERT_TRUE(loaded.ok());
+  builder.Request(4, loaded, std::string(YANGBOT_ASSETS_DIR) + "/choreographies");
+  std::optional<BuiltStage> built = Await(&builder);
+  ASSERT_TRUE(built.has_value());
+  EXPECT_EQ(built->error, "");
+  ASSERT_TRUE(built->session != nullptr);
+  ASSERT_TRUE(built->show.has_value());
+  EXPECT_EQ(built->session->scene().robot_count(),
+            static_cast<int>(loaded.schedule.robots.size()));
+  built->session->Sync([](Transport* transport) { EXPECT_EQ(transport->time(), 0); });
+  EXPECT_EQ(built->paths.size(), loaded.schedule.transitions.size());  // for the stage editor
+
+  const LoadedShow broken = CheckShowText("this is: [not a show", "");
+  ASSERT_FALSE(broken.ok());
+  builder.Request(5, broken, "");
+  built = Await(&builder);
+  ASSERT_TRUE(built.has_value());
+  EXPECT_EQ(built->revision, 5);
+  EXPECT_EQ(built->session, nullptr);
+  EXPECT_NE(built->error.find("error"), std::string::npos) << built->error;
+}
+
+}  // namespace
+}  // namespace yangbot
+
+#endif  // YANGBOT_HAVE_VIEWER
