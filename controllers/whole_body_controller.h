@@ -123,6 +123,14 @@ class WholeBodyController : public RobotController {
   const WholeBodyDiagnostics& diagnostics() const { return diagnostics_; }
   /// The reference sampled at the last tick.
   const RobotReference& last_reference() const { return reference_; }
+  /// Replaces the motion to follow from the next tick on (the scheduler's reflow splices
+  /// a new plan in this way); null: stand where the robot is at the next tick.
+  void set_reference(std::shared_ptr<const ReferenceSource> reference) {
+    options_.reference = std::move(reference);
+    latched_ = false;
+  }
+  /// The motion being followed (null while standing without one).
+  const std::shared_ptr<const ReferenceSource>& reference() const { return options_.reference; }
 
  private:
   struct Sole {

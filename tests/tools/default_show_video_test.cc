@@ -1,5 +1,5 @@
-// Issue 7: a headless video of the default show (its first seconds) renders, and a
-// snapshot from it shows the sixteen robots with their red handkerchiefs. Needs a display
+// Issue 7: a headless video of the default show (its first seconds) renders with the show's
+// music as its sound track, and a snapshot from it shows the sixteen robots with their red handkerchiefs. Needs a display
 // (tools/test runs the tests under xvfb-run) and ffmpeg.
 #if YANGBOT_HAVE_VIEWER
 
@@ -44,6 +44,14 @@ TEST(DefaultShowVideoTest, TheFirstSecondsRenderWithEveryRobotInThePicture) {
   EXPECT_NE(probe.find("codec_name=h264"), std::string::npos) << probe;
   EXPECT_NE(probe.find("width=480"), std::string::npos) << probe;
   EXPECT_NE(probe.find("nb_read_frames=21"), std::string::npos) << probe;
+  // The show's music is its sound track, cut to the video's length.
+  const std::string audio = CaptureOutput(
+      "ffprobe -v error -select_streams a:0 -show_entries stream=codec_type,duration "
+      "-of default=nw=1 " + (dir / "show.mp4").string());
+  EXPECT_NE(audio.find("codec_type=audio"), std::string::npos) << audio;
+  const std::size_t at = audio.find("duration=");
+  ASSERT_NE(at, std::string::npos) << audio;
+  EXPECT_NEAR(std::stod(audio.substr(at + 9)), 2.1, 0.15) << audio;
 
   // The last snapshot: red handkerchiefs of many robots (each covers a few pixels at this
   // size; one robot alone would not reach the count) and a lit stage, not a blank frame.

@@ -35,6 +35,7 @@
 
 #if YANGBOT_HAVE_VIEWER
 #include "tools/render/stage_recorder.h"
+#include "tools/viewer/window_recording.h"
 #endif
 
 namespace yangbot {
@@ -235,6 +236,11 @@ int Run(const RunFlags& flags) {
     film.snapshot_every = flags.every;
     film.width = flags.width;
     film.height = flags.height;
+    // The show's music as the video's sound track.
+    if (show) {
+      film.sound = ShowSoundTrack(show->loaded.show,
+                                  std::filesystem::path(flags.file).parent_path().string(), 0);
+    }
     pictures = StageRecorder::Create(*scene, film);
   }
 #else

@@ -1,17 +1,50 @@
 #include "tools/viewer/audio_output.h"
 
 #include <SDL.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <utility>
 
 #include "choreography/music.h"
 
 namespace yangbot {
+namespace {
+
+// Sends stderr to /dev/null while it lives: ALSA's library prints its configuration
+// errors there when a machine has no sound card ("Unknown PCM default"), and the viewer
+// must run silent without complaint there.
+class QuietStderr {
+ public:
+  QuietStderr() {
+    std::fflush(stderr);
+    saved_ = ::dup(2);
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (saved_ >= 0 && null >= 0) ::dup2(null, 2);
+    if (null >= 0) ::close(null);
+  }
+  ~QuietStderr() {
+    std::fflush(stderr);
+    if (saved_ >= 0) {
+      ::dup2(saved_, 2);
+      ::close(saved_);
+    }
+  }
+  QuietStderr(const QuietStderr&) = delete;
+  QuietStderr& operator=(const QuietStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+}  // namespace
 
 AudioOutput::AudioOutput(AudioClock clock) : clock_(std::move(clock)) {
   // SDL would otherwise install its own SIGINT/SIGTERM handlers over the viewer's.
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  QuietStderr quiet;
   if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) return;  // no driver: silent
   sdl_started_ = true;
   SDL_AudioSpec want{};

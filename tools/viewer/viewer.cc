@@ -20,6 +20,7 @@
 #include "sim/error.h"
 #include "tools/render/gl_window.h"
 #include "tools/render/image.h"
+#include "tools/viewer/audio_output.h"
 #include "tools/viewer/editor_panels.h"
 #include "tools/viewer/interaction.h"
 #include "tools/viewer/panel.h"
@@ -253,6 +254,9 @@ int RunViewer(const ViewerOptions& options) {
   bool confirm_close = false;
   std::unique_ptr<WindowRecording> recording;  // F9; --record starts one at the first frame
   std::string title = WindowTitle(document.get());
+  // The show's music; silent when it has none or there is no audio device.
+  ShowMusic music;
+  if (document && document->ok()) music.Load(document->show(), document->base_dir());
   stage.session->Start();
   const auto start = std::chrono::steady_clock::now();
   auto last_poll = start;
@@ -347,10 +351,8 @@ int RunViewer(const ViewerOptions& options) {
     actions.clear();
     status.recording = recording != nullptr;
     status.recorded = recording ? recording->seconds() : 0;
-    // MUSIC HOOK (tools/viewer/audio_output.h, ShowMusic): the music follows the run here,
-    // once a frame, from this sync's status: music.Follow(status.time, status.speed,
-    // status.playing && !status.seeking). It is loaded (music.Load(document->show(),
-    // document->base_dir())) where a built show goes on stage, below.
+    // The music follows the run's clock (muted away from 1x and while seeking).
+    music.Follow(status.time, status.speed, status.playing && !status.seeking);
     if (selection_changed && settings.camera == CameraPreset::kFollow && settings.selected >= 0) {
       SetCameraPreset(scene, settings.camera, settings.selected, &mj.camera);
     }
@@ -479,7 +481,7 @@ int RunViewer(const ViewerOptions& options) {
         if (playing) actions.push_back(Action{Action::Kind::kPlay, 0, {}});
         stage.session->Start();
         rebuilt = true;
-        // MUSIC HOOK: music.Load(document->show(), document->base_dir()) for the new show.
+        if (document) music.Load(document->show(), document->base_dir());
       }
     }
     if (const std::string t = WindowTitle(document.get()); t != title) {
