@@ -32,7 +32,6 @@ constexpr Section kLoop[] = {
      "        rate: 1 turns/beat\n"},
     {"three forward one back", 8,
      "      - move: three_forward_one_back\n"
-     "        stride: 0.06\n"
      "      - move: figure_eight\n"
      "      - hanky: spin\n"
      "        hand: both\n"

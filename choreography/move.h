@@ -134,6 +134,12 @@ struct GaitParams {
   /// Beats between the landings of walking steps (walk_to and formation changes). The
   /// controller walks at 270-300 steps a minute: QuickWalkStepBeats().
   Beats walk_step_beats = QuickWalkStepBeats();
+  /// Beats between the last landing of a robot's steps (cross step, 进三退一, a walk) and
+  /// the first landing of a formation change's walk: the sway of the steps before has to
+  /// die down, or the quick steps' first single support starts with the CoM swinging away
+  /// from the stance foot (the 60 s demo loop fell 4/4 seeds at both hand-overs, cross
+  /// step to walk and walk to walk, without it; see WalkRequest::settle).
+  Beats walk_settle_beats = Beats(1);
   double min_first_step = 1.0;   ///< s, time the robots need before their first step
 };
 

@@ -314,9 +314,10 @@ std::vector<int> ShareOutSlots(const CueInstance& inst, const std::vector<Pose2>
 // Shares out the slots of a formation change and plans the walks (transition.h): the
 // walk of each robot of the change goes to `walk_of`; problems are reported at the cue.
 // `order` is the canon order (robot k starts k delays late); `stance` the feet of every
-// robot when the cue starts. Pairs named in an error go to `reported`.
+// robot when the cue starts; `danced_until` when each robot's last steps end. Pairs named in an error go to `reported`.
 void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
-                         const std::vector<Stance>& stance, const GaitParams& gait,
+                         const std::vector<Stance>& stance, const std::vector<Beats>& danced_until,
+                         const GaitParams& gait,
                          Schedule* schedule, std::map<int, PlannedWalk>* walk_of,
                          std::set<std::pair<int, int>>* reported, GroupedProblems* problems,
                          Diagnostics* diagnostics) {
@@ -341,6 +342,7 @@ void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
     w.goal = {slot.x, slot.y, slot.yaw};
     w.start = inst.start + inst.delay * static_cast<int64_t>(k);
     w.beats = static_cast<int>(inst.length.Floor());
+    w.settle = std::max(Beats(), danced_until[r] + gait.walk_settle_beats - w.start);
     walkers.push_back(w);
   }
   std::vector<StandingRobot> standing;
@@ -1078,6 +1080,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   std::vector<Stance> stance(static_cast<size_t>(robots));
   for (int r = 0; r < robots; ++r)
     stance[r] = StanceAtPelvis(PoseOf(layout.starts[r]), options.gait);
+  // When each robot's last steps (dance steps or walks) end.
+  std::vector<Beats> danced_until(static_cast<size_t>(robots), Beats(-1000));
   std::stable_sort(instances.begin(), instances.end(),
                    [](const CueInstance& a, const CueInstance& b) { return a.start < b.start; });
   for (const CueInstance& inst : instances) {
@@ -1094,7 +1098,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     // Formation changes: slots shared out, then walks planned clear of each other.
     std::map<int, PlannedWalk> walk_of;
     if (inst.formation != nullptr) {
-      PlanFormationChange(inst, order, stance, options.gait, &schedule, &walk_of, &reported,
+      PlanFormationChange(inst, order, stance, danced_until, options.gait, &schedule, &walk_of, &reported,
                           &problems, diagnostics);
     }
     double centre_y = 0;
@@ -1122,6 +1126,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       // Track where leg cues leave the robot (in this order; replanned below in time order).
       if (sc.planned) {
         for (const BeatStep& s : sc.planned_steps) stance[r].foot(s.foot) = s.pose;
+        if (!sc.planned_steps.empty()) danced_until[r] = std::max(danced_until[r], sc.start + sc.length);
       } else if (sc.limbs & kLegs) {
         std::vector<BeatStep> steps;
         StepContext context{stance[r], sc.length, &options.gait, &planner, /*end_only=*/true};
@@ -1129,6 +1134,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
           if (sc.mirror && inst.move->spec().name != "walk_to")
             MirrorSteps(stance[r].Center(), &steps);
           for (const BeatStep& s : steps) stance[r].foot(s.foot) = s.pose;
+          if (!steps.empty()) danced_until[r] = std::max(danced_until[r], sc.start + sc.length);
         }
       }
       schedule.robots[r].cues.push_back(std::move(sc));

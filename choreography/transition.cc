@@ -254,7 +254,7 @@ class Planner {
     tick_ = gait.walk_step_beats > Beats() ? gait.walk_step_beats : Beats(1);
     for (const WalkRequest& w : walkers) {
       const Beats from = w.start - base_;
-      const int64_t first = CeilDiv(from, tick_);
+      const int64_t first = CeilDiv(from + w.settle, tick_);
       const int64_t last = FloorDiv(from + Beats(w.beats), tick_);
       offset_.push_back(first);
       ticks_.push_back(static_cast<int>(std::max<int64_t>(0, last - first)));

@@ -64,6 +64,9 @@ struct WalkRequest {
   Beats start;    ///< beat its window opens (absolute; the windows of one transition lie
                   ///< whole beats apart)
   int beats = 0;  ///< length of its window (beats, >= 1)
+  /// Beats it stands, feet square, from the window's start before its first step lands
+  /// (GaitParams::walk_settle_beats after dance steps: their rocking must die down).
+  Beats settle;
 };
 
 /// A robot that stands still during the transition (not in the cue, or fallen).

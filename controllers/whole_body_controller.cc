@@ -163,6 +163,29 @@ void WholeBodyController::SampleReference(double t) {
   }
 }
 
+bool WholeBodyController::Travelling(double t) {
+  // The reference's mean CoM over the coming travel_window against its mean over the
+  // last one, re-evaluated a few times a second: a periodic sway whose period divides
+  // travel_window (rocking, the cross step's forward and back) cancels out, steady
+  // travel does not, and travel is seen as it starts (the plan is known ahead).
+  const WholeBodyGains& k = options_.gains;
+  if (!options_.reference) return false;
+  if (t < travel_next_) return travelling_;
+  travel_next_ = t + 0.25;
+  constexpr int kSamples = 8;  // per window
+  Eigen::Vector2d before = Eigen::Vector2d::Zero(), after = Eigen::Vector2d::Zero();
+  RobotReference r;
+  for (int i = 0; i < kSamples; ++i) {
+    const double offset = (i + 0.5) * k.travel_window / kSamples;
+    options_.reference->Sample(std::max(0.0, t - offset), &r);
+    before += r.com.head<2>();
+    options_.reference->Sample(t + offset, &r);
+    after += r.com.head<2>();
+  }
+  travelling_ = (after - before).norm() / kSamples > k.travel_speed * k.travel_window;
+  return travelling_;
+}
+
 void WholeBodyController::Relax(const Scene& scene, double* ctrl) const {
   const RobotInfo& info = scene.robot_info();
   for (int a = 0; a < info.nu; ++a) {
@@ -316,8 +339,29 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
       }
       double_support_since_ = -1;
     }
-    const double w = recovering ? k.w_pelvis_recovery : slow_steps_ ? k.w_pelvis_slow_steps : k.w_pelvis;
-    AddTask(J_pelvis.bottomRows<3>(), acc, w, &p);
+    // Travelling slow steps (进三退一) move the CoM on over the feet in double support: with
+    // no ankle roll, the hips of flat, slightly non-parallel feet then need a free pelvis
+    // roll and heading, so the pelvis is held loosely there and firmer in single support
+    // (where its roll sets how the swing foot lands). Stepping on the spot (the cross step)
+    // keeps the firm roll, or its feet bounce on landing.
+    const bool travelling = Travelling(d.time);
+    const bool single_support = !(ref.feet[0].in_contact && ref.feet[1].in_contact);
+    double w = k.w_pelvis, w_pitch = w, w_yaw = w;
+    if (recovering) {
+      w = w_pitch = w_yaw = k.w_pelvis_recovery;
+    } else if (slow_steps_) {
+      w = !travelling ? k.w_pelvis_slow_steps
+                      : single_support ? k.w_pelvis_travel_single_support : k.w_pelvis_travel_double_support;
+      w_pitch = k.w_pelvis_pitch_slow_steps;
+      w_yaw = k.w_pelvis_yaw_slow_steps;
+    }
+    // Roll and pitch about the pelvis heading's axes (world z turned by the heading).
+    const double c = std::cos(ref.pelvis_yaw), sn = std::sin(ref.pelvis_yaw);
+    const Eigen::RowVectorXd J_roll = c * J_pelvis.row(3) + sn * J_pelvis.row(4);
+    const Eigen::RowVectorXd J_pitch = -sn * J_pelvis.row(3) + c * J_pelvis.row(4);
+    AddTask(J_roll, Eigen::Matrix<double, 1, 1>(c * acc.x() + sn * acc.y()), w, &p);
+    AddTask(J_pitch, Eigen::Matrix<double, 1, 1>(-sn * acc.x() + c * acc.y()), w_pitch, &p);
+    AddTask(J_pelvis.bottomRows<1>(), acc.tail<1>(), w_yaw, &p);  // heading
   }
 
   // Joint posture: torso twist, arms, nominal leg bend, handkerchief spin.
