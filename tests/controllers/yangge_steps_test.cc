@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "controllers/footstep_planner.h"
@@ -102,6 +104,7 @@ struct GaitResult {
   bool fallen = false;
   int qp_failures = 0;
   std::vector<double> touchdown_errors;  // s, measured - planned, in order
+  std::vector<std::pair<int, double>> touchdowns;  // measured: side (0 left), time (s)
   double rms = 0;                        // s
   double worst = 0;                      // s
   double pelvis_drift = 0;               // m, final pelvis xy against its start
@@ -110,7 +113,7 @@ struct GaitResult {
 };
 
 GaitResult RunGait(const Scene& scene, const StartPose& start, const FootstepPlan& plan,
-                   const WalkingPosture& posture_in) {
+                   const WalkingPosture& posture_in, uint64_t seed = kSeed) {
   WalkingPatternParams params;
   params.ground_height = start.ground_height;
   params.preview.com_height = start.com.z() - start.ground_height;
@@ -124,7 +127,7 @@ GaitResult RunGait(const Scene& scene, const StartPose& start, const FootstepPla
   }
   WholeBodyOptions wopt;  // defaults (w_pelvis_slow_steps for the cross step)
   auto reference = std::make_shared<WalkingReference>(pattern, posture);
-  auto state = StartRun(scene, MakeWholeBodyControllerFactory(wopt, {reference}), kSeed);
+  auto state = StartRun(scene, MakeWholeBodyControllerFactory(wopt, {reference}), seed);
   auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[0].get());
   const mjModel* m = scene.model();
   const RobotLayout layout = RobotLayout::Resolve(info);
@@ -153,6 +156,7 @@ GaitResult RunGait(const Scene& scene, const StartPose& start, const FootstepPla
           if (std::abs(d.time - step.touchdown_time) < std::abs(nearest)) nearest = d.time - step.touchdown_time;
         }
         result.touchdown_errors.push_back(nearest);
+        result.touchdowns.push_back({side, d.time});
       }
       if (now[side]) last_contact[side] = d.time;
       was[side] = now[side];
@@ -265,6 +269,49 @@ TEST_F(YanggeStepsTest, QuickStepsEveryTwoFifthsOfABeatTurnThenGoForward) {
   const GaitResult r = RunGait(*scene_, *start_, plan, WalkingPosture{});
   ExpectOnTheBeat(r, plan);
   EXPECT_LT(r.centre_error, 0.1);
+}
+
+// 进三退一 at 120 bpm, 8 bars of 4 cm strides: lead ahead, other ahead, lead ahead, lead
+// back, two strides gained a bar. The CoM has to travel on over staggered feet, which
+// with no ankle roll needs the loose pelvis of travelling slow steps
+// (WholeBodyGains::w_pelvis_travel_*); with the pelvis held as for the cross step every
+// seed fell within 6 s. Three seeds, each on the beat, arriving where the plan ends.
+TEST_F(YanggeStepsTest, ThreeForwardOneBackTravelsOnTheBeat) {
+  constexpr double kStride = 0.04;  // m
+  const double y = start_->width / 2;
+  std::vector<DanceStep> steps;
+  double lead = 0, other = 0;  // progress of each foot
+  for (int bar = 0; bar < 8; ++bar) {
+    lead = other + kStride;
+    steps.push_back({Foot::kLeft, lead, y, 0});
+    other = lead + kStride;
+    steps.push_back({Foot::kRight, other, -y, 0});
+    lead = other + kStride;
+    steps.push_back({Foot::kLeft, lead, y, 0});
+    lead = other - kStride;
+    steps.push_back({Foot::kLeft, lead, y, 0});
+  }
+  steps.push_back({Foot::kLeft, other, y, 0});  // close the feet
+  const FootstepPlan plan = DancePlan(*start_, steps);
+  for (uint64_t seed : {1, 2, 3}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const GaitResult r = RunGait(*scene_, *start_, plan, WalkingPosture{}, seed);
+    EXPECT_FALSE(r.fallen);
+    // Every planned touch-down is met within 30 ms of its beat. While the CoM travels on
+    // in double support a foot sometimes rocks off the floor and back (3-6 extra contacts
+    // in 33 steps: a known flaw of the loose pelvis, counted here so that it cannot grow).
+    for (const Footstep& step : plan.steps) {
+      double nearest = 1e9;
+      for (const auto& [side, time] : r.touchdowns) {
+        if ((side == 0) != (step.foot == Foot::kLeft)) continue;
+        nearest = std::min(nearest, std::abs(time - step.touchdown_time));
+      }
+      EXPECT_LT(nearest, 0.03) << "step landing at " << step.touchdown_time << " s";
+    }
+    EXPECT_LE(r.touchdowns.size(), plan.steps.size() + 8);
+    EXPECT_LT(r.centre_error, 0.05);
+    EXPECT_GT(r.pelvis_drift, 0.5);  // 8 bars x 2 strides x 4 cm = 0.64 m travelled
+  }
 }
 
 }  // namespace
