@@ -346,13 +346,12 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     // keeps the firm roll, or its feet bounce on landing.
     const bool travelling = Travelling(d.time);
     const bool single_support = !(ref.feet[0].in_contact && ref.feet[1].in_contact);
-    double w = k.w_pelvis, w_pitch = w, w_yaw = w;
+    double w = k.w_pelvis, w_pitch = k.w_pelvis_pitch, w_yaw = k.w_pelvis;
     if (recovering) {
       w = w_pitch = w_yaw = k.w_pelvis_recovery;
     } else if (slow_steps_) {
       w = !travelling ? k.w_pelvis_slow_steps
                       : single_support ? k.w_pelvis_travel_single_support : k.w_pelvis_travel_double_support;
-      w_pitch = k.w_pelvis_pitch_slow_steps;
       w_yaw = k.w_pelvis_yaw_slow_steps;
     }
     // Roll and pitch about the pelvis heading's axes (world z turned by the heading).

@@ -52,25 +52,29 @@ struct WholeBodyGains {
   double hanky_kd = 40;          ///< 1/s, spin rate
   double w_com = 100;            ///< CoM task weight
   double w_foot = 100;           ///< swing foot task weight
-  double w_pelvis = 10;          ///< pelvis orientation weight
+  double w_pelvis = 10;          ///< pelvis roll and heading weight
+  /// Pelvis pitch weight (all but recovery steps). Held loosely: the pitch task fights the
+  /// CoM task when the CoM has to move on over the feet (walking, 进三退一). At w_pelvis
+  /// quick walks of 0.5 m out and back fell 6/6 seeds (mostly walking back), a 2:45
+  /// standing show 2/4, the 60 s demo loop (one robot) 1-4/4; at 1: 0/6, 0/4, 0/6
+  /// (at 2: 1/6, 2/6, 1/6; 3: 5/6, -, 1/6).
+  double w_pelvis_pitch = 1;
   double w_pelvis_recovery = 100;  ///< pelvis orientation weight while stepping to recover
-  /// Pelvis orientation weight for slow (one-step-a-beat, rocking) steps: used from the
-  /// moment the reference's double support has lasted slow_double_support until the next
-  /// double support starts. Quick steps (285-300 steps/min) fall with it; the cross step
-  /// at 120 bpm bounces a foot with w_pelvis (tests/controllers/yangge_steps_test.cc).
+  /// Pelvis roll weight for slow (one-step-a-beat, rocking) steps: used from the moment
+  /// the reference's double support has lasted slow_double_support until the next double
+  /// support starts. Quick steps (285-300 steps/min) fall with it; the cross step at
+  /// 120 bpm bounces a foot with w_pelvis (tests/controllers/yangge_steps_test.cc).
   double w_pelvis_slow_steps = 30;
-  /// Pelvis pitch and heading (yaw) weights during slow steps. With staggered or
-  /// non-parallel soles and no ankle roll, moving the CoM on over the feet needs a small
-  /// pelvis yaw and roll: at w_pelvis_slow_steps on every axis the CoM of 进三退一 stalls
-  /// 6-8 cm behind its reference and the robot falls within 6 s.
-  double w_pelvis_pitch_slow_steps = 1;
+  /// Pelvis heading (yaw) weight during slow steps. With staggered or non-parallel soles
+  /// and no ankle roll, moving the CoM on over the feet needs a small pelvis yaw and roll:
+  /// at w_pelvis_slow_steps on every axis the CoM of 进三退一 stalls 6-8 cm behind its
+  /// reference and the robot falls within 6 s.
   double w_pelvis_yaw_slow_steps = 0.3;
   /// Pelvis roll weights during travelling slow steps (the reference's CoM moved more
   /// than travel_speed * travel_window between its means over the last and the coming
-  /// travel_window): loose in double
-  /// support, where the CoM moves on, firmer in single support, where the pelvis roll sets
-  /// how the swing foot lands. Measured on 进三退一 at 120 bpm, 4 cm strides, seeds 1-8:
-  /// 0 falls with (1, 5); roll 30 in both fell every seed.
+  /// travel_window): loose in double support, where the CoM moves on, firmer in single
+  /// support, where the pelvis roll sets how the swing foot lands. Measured on 进三退一 at
+  /// 120 bpm, 4 cm strides, seeds 1-8: 0 falls with (1, 5); roll 30 in both fell every seed.
   double w_pelvis_travel_double_support = 1;
   double w_pelvis_travel_single_support = 5;
   double travel_speed = 0.015;  ///< m/s, mean CoM reference speed that marks travelling
