@@ -180,6 +180,11 @@ struct CueInstance {
   std::vector<std::vector<int>> keep_groups;
   std::map<int, int> pins;
   bool mirror = false;
+  // Reflow (ScheduleOptions::lost): any robot may take any slot of `formation` (the one
+  // regenerated for the robots left, or the written one with more slots than robots)
+  // but those in `blocked` (too close to a lost robot).
+  bool reflowed = false;
+  std::set<int> blocked;
 };
 
 // Checks `keep_groups` and `pin` of a formation change for the robots `who` and stores
@@ -276,6 +281,9 @@ std::vector<int> ShareOutSlots(const CueInstance& inst, const std::vector<Pose2>
   const size_t n = robots.size();
   std::vector<int> slot_of(robots);  // by number: robot r takes slot r
   if (inst.assign == "number") return slot_of;
+  // Candidate slot j: robot j's own, or after a reflow simply the j-th slot (of m).
+  const size_t m = inst.reflowed ? inst.formation->size() : n;
+  auto slot_index = [&](size_t j) { return inst.reflowed ? static_cast<int>(j) : robots[j]; };
   // Which robot's keep group each robot (and so each slot) is in; -1 none.
   std::map<int, int> group;
   for (size_t g = 0; g < inst.keep_groups.size(); ++g) {
@@ -285,13 +293,13 @@ std::vector<int> ShareOutSlots(const CueInstance& inst, const std::vector<Pose2>
     const auto it = group.find(r);
     return it == group.end() ? -1 : it->second;
   };
-  CostMatrix beats(n, std::vector<double>(n)), distance = beats, squared = beats;
+  CostMatrix beats(n, std::vector<double>(m)), distance = beats, squared = beats;
   for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < n; ++j) {
-      const int r = robots[i], slot = robots[j];
+    for (size_t j = 0; j < m; ++j) {
+      const int r = robots[i], slot = slot_index(j);
       const Placement& p = (*inst.formation)[static_cast<size_t>(slot)];
       const Pose2 to{p.x, p.y, p.yaw};
-      bool allowed = group_index(r) == group_index(slot);
+      bool allowed = group_index(r) == group_index(slot) && inst.blocked.count(slot) == 0;
       if (const auto pin = inst.pins.find(r); pin != inst.pins.end()) {
         allowed = allowed && pin->second == slot;
       } else {
@@ -307,17 +315,20 @@ std::vector<int> ShareOutSlots(const CueInstance& inst, const std::vector<Pose2>
       inst.assign == "nearest" ? MinTotalAssignment(distance)
                                : BottleneckAssignment(beats, squared);
   if (!pick) return {};
-  for (size_t i = 0; i < n; ++i) slot_of[i] = robots[static_cast<size_t>((*pick)[i])];
+  for (size_t i = 0; i < n; ++i) slot_of[i] = slot_index(static_cast<size_t>((*pick)[i]));
   return slot_of;
 }
 
 // Shares out the slots of a formation change and plans the walks (transition.h): the
 // walk of each robot of the change goes to `walk_of`; problems are reported at the cue.
 // `order` is the canon order (robot k starts k delays late); `stance` the feet of every
-// robot when the cue starts; `danced_until` when each robot's last steps end. Pairs named in an error go to `reported`.
+// robot when the cue starts; `danced_until` when each robot's last steps end; `steps_start`
+// when its dance steps start; `lost` the lost robots left out of it, where they lie. Pairs
+// named in an error go to `reported`.
 void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
                          const std::vector<Stance>& stance, const std::vector<Beats>& danced_until,
-                         const GaitParams& gait,
+                         const std::vector<std::vector<Beats>>& steps_start,
+                         const std::map<int, Pose2>& lost, const GaitParams& gait,
                          Schedule* schedule, std::map<int, PlannedWalk>* walk_of,
                          std::set<std::pair<int, int>>* reported, GroupedProblems* problems,
                          Diagnostics* diagnostics) {
@@ -343,12 +354,20 @@ void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
     w.start = inst.start + inst.delay * static_cast<int64_t>(k);
     w.beats = static_cast<int>(inst.length.Floor());
     w.settle = std::max(Beats(), danced_until[r] + gait.walk_settle_beats - w.start);
+    for (const Beats& next : steps_start[r]) {
+      const Beats end = w.start + Beats(w.beats);
+      if (end <= next && next < end + gait.walk_settle_beats) {
+        w.end_settle = std::max(w.end_settle, end + gait.walk_settle_beats - next);
+      }
+    }
     walkers.push_back(w);
   }
   std::vector<StandingRobot> standing;
   const std::set<int> in_cue(inst.robots.begin(), inst.robots.end());
   for (int r = 0; r < robots; ++r) {
-    if (in_cue.count(r) == 0) standing.push_back({r, where[r]});
+    if (in_cue.count(r) > 0) continue;
+    const auto down = lost.find(r);
+    standing.push_back({r, down != lost.end() ? down->second : where[r]});
   }
   TransitionOptions transition;
   if (inst.assign != "number") {
@@ -409,6 +428,12 @@ void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
   }
   ScheduledTransition record;
   record.formation = inst.cue->name;
+  record.start = inst.start;
+  record.reflowed = inst.reflowed;
+  record.regenerated = inst.reflowed && inst.formation->size() == inst.robots.size();
+  for (const PlannedWalk& walk : plan.walks) {
+    record.slots.push_back({walk.goal.x, walk.goal.y, walk.goal.yaw});
+  }
   record.pos = pos;
   record.walks = std::move(plan.walks);
   record.min_distance = plan.min_distance;
@@ -1082,9 +1107,80 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     stance[r] = StanceAtPelvis(PoseOf(layout.starts[r]), options.gait);
   // When each robot's last steps (dance steps or walks) end.
   std::vector<Beats> danced_until(static_cast<size_t>(robots), Beats(-1000));
+  // When each robot's dance steps (stepping leg cues other than formation changes) start:
+  // a walk just before them ends walk_settle_beats early.
+  std::vector<std::vector<Beats>> steps_start(static_cast<size_t>(robots));
+  for (const CueInstance& inst : instances) {
+    if (inst.formation != nullptr || !(inst.move->spec().limbs & kLegs)) continue;
+    std::vector<BeatStep> steps;
+    StepContext context{stance[0], inst.length, &options.gait, &planner, /*end_only=*/true};
+    if (!inst.move->PlanSteps(context, inst.params, &steps).empty() || steps.empty()) continue;
+    for (size_t k = 0; k < inst.robots.size(); ++k) {
+      steps_start[inst.robots[k]].push_back(inst.start + inst.delay * static_cast<int64_t>(k));
+    }
+  }
   std::stable_sort(instances.begin(), instances.end(),
                    [](const CueInstance& a, const CueInstance& b) { return a.start < b.start; });
-  for (const CueInstance& inst : instances) {
+  // Lost robots (reflow): robot -> its entry; regenerated formations by (name, robots).
+  std::map<int, const LostRobot*> lost_robots;
+  for (const LostRobot& lost : options.lost) {
+    if (lost.robot >= 0 && lost.robot < robots) lost_robots[lost.robot] = &lost;
+  }
+  std::map<std::pair<std::string, int>, std::vector<Placement>> regenerated;
+  for (CueInstance inst : instances) {
+    // Reflow: lost robots leave the cue; a change of everyone left gets a formation for
+    // their number (generated once per formation and count; std::map keeps it in place).
+    std::map<int, Pose2> lost_here;
+    for (const auto& [r, lost] : lost_robots) {
+      if (inst.start >= lost->from) lost_here[r] = lost->pelvis;
+    }
+    if (!lost_here.empty()) {
+      const size_t everyone = inst.robots.size();
+      std::erase_if(inst.robots, [&](int r) { return lost_here.count(r) > 0; });
+      if (inst.robots.empty()) continue;
+      const int left = static_cast<int>(inst.robots.size());
+      // Slots closer to a lost robot than robots may come.
+      auto blocked_slots = [&](const std::vector<Placement>& slots) {
+        std::set<int> blocked;
+        for (size_t k = 0; k < slots.size(); ++k) {
+          for (const auto& [r, pelvis] : lost_here) {
+            if (std::hypot(slots[k].x - pelvis.x, slots[k].y - pelvis.y) <
+                kMinRobotDistance - 1e-9) {
+              blocked.insert(static_cast<int>(k));
+            }
+          }
+        }
+        return blocked;
+      };
+      if (inst.formation != nullptr && everyone == static_cast<size_t>(robots) &&
+          left < robots) {
+        const auto def =
+            std::find_if(show.formations.begin(), show.formations.end(),
+                         [&](const FormationDef& f) { return f.name == inst.cue->name; });
+        const std::pair<std::string, int> key{inst.cue->name, left};
+        if (options.regenerate_formations && def != show.formations.end() &&
+            regenerated.count(key) == 0) {
+          Diagnostics ignored;  // the formation was checked for all the robots
+          std::vector<Placement> slots = FormationSlots(*def, left, bpm, &ignored);
+          if (static_cast<int>(slots.size()) == left && !ignored.has_errors()) {
+            regenerated[key] = std::move(slots);
+          }
+        }
+        // The formation for the robots left when none of its slots is blocked; else the
+        // written one, its free slots (the lost robot keeps the place it fell on).
+        const auto it = regenerated.find(key);
+        if (options.regenerate_formations && it != regenerated.end() &&
+            blocked_slots(it->second).empty()) {
+          inst.formation = &it->second;
+        } else {
+          inst.blocked = blocked_slots(*inst.formation);
+        }
+        inst.reflowed = true;
+        inst.pins.clear();
+        inst.keep_groups.clear();
+        if (inst.assign == "number") inst.assign = "optimal";
+      }
+    }
     std::vector<Pose2> where(static_cast<size_t>(robots));
     for (int r : inst.robots) where[r] = PelvisOfStance(stance[r], options.gait);
     std::vector<int> order = inst.robots;
@@ -1098,8 +1194,8 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     // Formation changes: slots shared out, then walks planned clear of each other.
     std::map<int, PlannedWalk> walk_of;
     if (inst.formation != nullptr) {
-      PlanFormationChange(inst, order, stance, danced_until, options.gait, &schedule, &walk_of, &reported,
-                          &problems, diagnostics);
+      PlanFormationChange(inst, order, stance, danced_until, steps_start, lost_here, options.gait,
+                          &schedule, &walk_of, &reported, &problems, diagnostics);
     }
     double centre_y = 0;
     for (int r : inst.robots) centre_y += where[r].y / static_cast<double>(inst.robots.size());
@@ -1222,6 +1318,9 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   }
   for (int i = 0; i < robots; ++i) {
     for (int j = i + 1; j < robots; ++j) {
+      // A lost robot's track is its plan, not where it lies; the transitions were planned
+      // clear of where it lies.
+      if (lost_robots.count(i) > 0 || lost_robots.count(j) > 0) continue;
       const Approach approach = ClosestApproach(tracks[i], tracks[j]);
       schedule.min_separation = std::min(schedule.min_separation, approach.distance);
       if (approach.distance >= kMinRobotDistance - 1e-9 || reported.count({i, j}) > 0) continue;

@@ -66,6 +66,13 @@ struct RobotSchedule {
 /// A formation change as planned (transition.h).
 struct ScheduledTransition {
   std::string formation;           ///< the formation walked to
+  Beats start;                     ///< absolute beat the change starts on
+  /// Re-planned around lost robots (ScheduleOptions::lost): any robot may take any slot.
+  bool reflowed = false;
+  /// Reflowed into the formation regenerated for the robots left (FormationSlots for
+  /// their number); false: into free slots of the written one.
+  bool regenerated = false;
+  std::vector<Placement> slots;    ///< the slot each walk goes to, in canon order
   SourcePos pos;                   ///< the cue
   std::vector<PlannedWalk> walks;  ///< one per robot of the change, in canon order
   double min_distance = 0;         ///< m, least distance between robots during it
@@ -95,11 +102,32 @@ struct Schedule {
 /// at each landing, moving linearly during each step; see transition.h).
 PelvisTrack RobotPelvisTrack(const RobotSchedule& robot, const GaitParams& gait);
 
+/// A robot lost during the show (fallen or switched off), for re-planning the rest of
+/// the show around it (choreography/supervisor.h).
+struct LostRobot {
+  int robot = 0;  ///< robot index (0-based)
+  Pose2 pelvis;   ///< where it lies: its measured pelvis (m, m, rad)
+  Beats from;     ///< absolute beat from which it is left out of every cue
+};
+
 /// Options of the scheduler.
 struct ScheduleOptions {
   GaitParams gait;       ///< robot geometry and step limits
   std::string base_dir;  ///< folder of the show file (music paths are relative to it)
   const MoveRegistry* moves = nullptr;  ///< nullptr: BuiltinMoves()
+  /// Robots lost during the show ("reflow"). Cues starting on or after a lost robot's
+  /// `from` leave it out; it stands in every later formation change as an obstacle at its
+  /// `pelvis`. A formation change of all the robots left walks to the formation regenerated
+  /// for their number (FormationSlots) or, when one of those slots lies closer than
+  /// kMinRobotDistance to a lost robot, to the free slots of the written formation (the
+  /// lost robot keeps the place it fell on); slots are shared out by the `optimal` rule
+  /// (pins and keep_groups dropped). A change of some robots keeps its slots. Everything before
+  /// `from` is planned exactly as without it. Pairs with a lost robot are not checked for
+  /// distance (its planned track is not where it lies) and do not count in min_separation.
+  std::vector<LostRobot> lost;
+  /// With `lost`: regenerate the formations of changes of all the robots left (false:
+  /// always the free slots of the written formation).
+  bool regenerate_formations = true;
 };
 
 /// Checks `show` and plans it. Problems go to `diagnostics`; when it has errors the

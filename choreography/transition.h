@@ -67,6 +67,9 @@ struct WalkRequest {
   /// Beats it stands, feet square, from the window's start before its first step lands
   /// (GaitParams::walk_settle_beats after dance steps: their rocking must die down).
   Beats settle;
+  /// Beats before the window's end by which its last step has landed
+  /// (GaitParams::walk_settle_beats before dance steps: the walk's sway must die down).
+  Beats end_settle;
 };
 
 /// A robot that stands still during the transition (not in the cue, or fallen).

@@ -1,6 +1,8 @@
 // yangbot run [FILE]: the headless run CI calls. With a choreography FILE the troupe
 // dances the compiled show (whole-body controller tracking each robot's reference);
-// without one the robots stand on a grid, twist and spin their handkerchiefs.
+// without one the robots stand on a grid, twist and spin their handkerchiefs. A show is
+// supervised (choreography/supervisor.h): robots that fall or drop out are planned around
+// from the next formation change on (--no-reflow: not).
 //
 // Outputs: a progress line on a terminal, a one-line summary, the JSON report
 // (--report: the runner's report, events included, plus trajectory_sha256, the show
@@ -25,6 +27,7 @@
 #include "choreography/demo_moves.h"
 #include "choreography/music.h"
 #include "choreography/show_metrics.h"
+#include "choreography/supervisor.h"
 #include "choreography/thresholds.h"
 #include "controllers/posture_controller.h"
 #include "controllers/whole_body_controller.h"
@@ -52,6 +55,7 @@ struct RunFlags {
   std::vector<std::string> fail_on;
   bool quiet = false;
   bool demo_moves = false;  // the built-in loop of every primitive (choreography/demo_moves.h)
+  bool no_reflow = false;   // shows: no supervisor re-planning around lost robots
   std::string controller = "wbc";
   double sway = 0.2;        // rad
   double hanky_rate = 3.0;  // rev/s
@@ -200,6 +204,18 @@ int Run(const RunFlags& flags) {
       show ? MakeWholeBodyControllerFactory(WholeBodyOptions{}, show->compiled.references)
            : MakeStandFactory(flags);
   auto state = StartRun(*scene, factory, flags.seed, faults);
+  // Shows are supervised: lost robots are planned around (choreography/supervisor.h).
+  std::unique_ptr<ShowSupervisor> supervisor;
+  if (show && !flags.no_reflow) {
+    ScheduleOptions options;  // as CheckShowFile / CheckShowText planned the show
+    options.base_dir =
+        flags.file.empty() ? "." : std::filesystem::path(flags.file).parent_path().string();
+    supervisor = std::make_unique<ShowSupervisor>(show->loaded.show, options,
+                                                  show->loaded.schedule);
+  }
+  // Physics steps between the supervisor's looks (20 ms at the 2 ms step): a lost robot
+  // is planned around after a second anyway; looking costs a few comparisons.
+  constexpr int64_t kSuperviseEvery = 10;
 
   // Thresholds are checked against the names a report of this run has, before it runs.
   std::vector<Threshold> thresholds;
@@ -282,6 +298,7 @@ int Run(const RunFlags& flags) {
   observe();
   while (state->data->time < seconds - 0.5 * dt) {
     Step(*scene, state.get());
+    if (supervisor && state->steps % kSuperviseEvery == 0) supervisor->Update(*scene, state.get());
     observe();
     if (tty && (state->steps & 63) == 0 && elapsed() >= next_progress) {
       next_progress = elapsed() + 0.25;
@@ -435,6 +452,9 @@ Command AddRunCommand(CLI::App* app) {
                    ">= ==; METRIC: a number in the report)")
       ->allow_extra_args(false);
   command->add_flag("--quiet,-q", flags->quiet, "no progress line");
+  command->add_flag("--no-reflow", flags->no_reflow,
+                    "with a show: do not re-plan the formation changes around robots that fall "
+                    "or drop out (they are obstacles the others may walk into)");
   command->add_flag("--demo-moves", flags->demo_moves,
                     "without FILE: dance the built-in loop of every primitive (waist twist, arm "
                     "swings, figure-eights, handkerchiefs, three-forward-one-back, a walk out "

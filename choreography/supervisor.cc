@@ -1,0 +1,183 @@
+#include "choreography/supervisor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <utility>
+
+#include "controllers/angles.h"
+#include "controllers/whole_body_controller.h"
+
+namespace yangbot {
+
+SplicedReference::SplicedReference(std::shared_ptr<const ReferenceSource> before,
+                                   std::shared_ptr<const ReferenceSource> after, double splice_time)
+    : before_(std::move(before)), after_(std::move(after)), splice_time_(splice_time) {}
+
+void SplicedReference::Sample(double t, RobotReference* out) const {
+  (t < splice_time_ ? before_ : after_)->Sample(t, out);
+}
+
+double ReferenceJump(const RobotReference& a, const RobotReference& b) {
+  double jump = (a.com - b.com).norm();
+  jump = std::max(jump, std::abs(WrapAngle(a.pelvis_yaw - b.pelvis_yaw)));
+  for (int f = 0; f < 2; ++f) {
+    jump = std::max(jump, (a.feet[f].position - b.feet[f].position).norm());
+    jump = std::max(jump, std::abs(WrapAngle(a.feet[f].yaw - b.feet[f].yaw)));
+  }
+  return jump;
+}
+
+bool RobotLost(const RunState& state, int robot) {
+  const size_t r = static_cast<size_t>(robot);
+  if (r < state.powered.size() && !state.powered[r]) return true;
+  if (r < state.health.size() && state.health[r].failed) return true;
+  if (r < state.controllers.size() && state.controllers[r] && state.controllers[r]->fallen()) {
+    return true;
+  }
+  return r < state.metrics.robots.size() && state.metrics.robots[r].fallen;
+}
+
+Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot) {
+  const int body = scene.robot(robot).body_begin;
+  const mjtNum* R = d.xmat + 9 * body;  // row-major: R[3] = R_yx, R[0] = R_xx
+  return {d.xpos[3 * body], d.xpos[3 * body + 1], std::atan2(R[3], R[0])};
+}
+
+const ScheduledTransition* NextFormationChange(const Schedule& schedule, double time) {
+  const ScheduledTransition* next = nullptr;
+  for (const ScheduledTransition& t : schedule.transitions) {
+    if (schedule.clock.Time(t.start) + 1e-9 < time) continue;
+    if (next == nullptr || t.start < next->start) next = &t;
+  }
+  return next;
+}
+
+ShowSupervisor::ShowSupervisor(Show show, ScheduleOptions options, Schedule schedule,
+                               SupervisorOptions settings)
+    : show_(std::move(show)),
+      options_(std::move(options)),
+      schedule_(std::move(schedule)),
+      settings_(std::move(settings)) {}
+
+void ShowSupervisor::Update(const Scene& scene, RunState* state) {
+  const mjData& d = *state->data;
+  const double now = d.time;
+  const int robots = std::min(scene.robot_count(), static_cast<int>(schedule_.robots.size()));
+  lost_since_.resize(static_cast<size_t>(robots), -1);
+  auto planned_around = [&](int r) {
+    return std::any_of(options_.lost.begin(), options_.lost.end(),
+                       [r](const LostRobot& l) { return l.robot == r; });
+  };
+  std::vector<int> ready;  // lost long enough, not yet planned around
+  for (int r = 0; r < robots; ++r) {
+    if (lost_since_[r] < 0 && RobotLost(*state, r)) lost_since_[r] = now;
+    if (lost_since_[r] >= 0 && now - lost_since_[r] >= settings_.lost_settle &&
+        !planned_around(r)) {
+      ready.push_back(r);
+    }
+  }
+  if (ready.empty()) return;
+  const ScheduledTransition* next = NextFormationChange(schedule_, now + settings_.splice_lead);
+  if (next == nullptr) return;  // no change left far enough ahead: the show ends as planned
+  const double beat = next->start.ToDouble();
+  const size_t lost_count = options_.lost.size() + ready.size();
+  if (beat == refused_beat_ && lost_count == refused_lost_) return;  // tried: wait for the next
+
+  ScheduleOptions options = options_;
+  std::string who;
+  for (int r : ready) {
+    options.lost.push_back({r, MeasuredPelvis(scene, d, r), next->start});
+    char text[64];
+    const Pose2& at = options.lost.back().pelvis;
+    std::snprintf(text, sizeof(text), "%sr%02d at (%.2f, %.2f) m", who.empty() ? "" : ", ", r, at.x,
+                  at.y);
+    who += text;
+  }
+  const std::string formation = next->formation;
+  char when[96];
+  std::snprintf(when, sizeof(when), "formation '%s' on beat %s (%.2f s)", formation.c_str(),
+                next->start.ToString().c_str(), schedule_.clock.Time(next->start));
+  auto refuse = [&](const std::string& why) {
+    refused_beat_ = beat;
+    refused_lost_ = lost_count;
+    state->metrics.events.push_back(
+        {now, -1, "reflow_failed", "lost " + who + ": cannot re-plan " + when + ": " + why});
+  };
+  // The formation regenerated for the robots left; failing that (the walks to it do not
+  // fit the change's beats), every robot to its own slot, around the lost ones.
+  Schedule schedule;
+  std::string why;
+  for (const bool regenerate : {true, false}) {
+    options.regenerate_formations = regenerate;
+    Diagnostics diagnostics;
+    try {
+      schedule = BuildSchedule(show_, options, &diagnostics);
+    } catch (const std::exception& e) {  // a bug in the scheduler must not end the show
+      diagnostics.Error({1, 1}, std::string("internal error while re-planning: ") + e.what());
+    }
+    if (!diagnostics.has_errors()) {
+      why.clear();
+      break;
+    }
+    for (const Diagnostic& problem : diagnostics.items()) {
+      if (problem.severity == Severity::kError && why.empty()) why = problem.message;
+    }
+  }
+  if (!why.empty()) return refuse(why);
+  CompiledShow compiled;
+  try {
+    compiled = CompileSchedule(schedule, settings_.compile);
+  } catch (const std::exception& e) {
+    return refuse(e.what());
+  }
+
+  // Splice every survivor's reference now; both plans agree up to here (see the top of
+  // supervisor.h), which ReferenceJump checks.
+  std::vector<std::pair<WholeBodyController*, std::shared_ptr<const ReferenceSource>>> splices;
+  double worst = 0;
+  int worst_robot = -1;
+  for (int r = 0; r < robots && r < static_cast<int>(compiled.references.size()); ++r) {
+    if (lost_since_[r] >= 0) continue;
+    auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[r].get());
+    if (controller == nullptr || !controller->reference()) continue;
+    RobotReference before, after;
+    controller->reference()->Sample(now, &before);
+    compiled.references[r]->Sample(now, &after);
+    const double jump = ReferenceJump(before, after);
+    if (jump > worst) {
+      worst = jump;
+      worst_robot = r;
+    }
+    splices.emplace_back(controller, std::make_shared<SplicedReference>(
+                                         controller->reference(), compiled.references[r], now));
+  }
+  if (worst > settings_.max_jump) {
+    char text[128];
+    std::snprintf(text, sizeof(text), "robot r%02d's reference would jump %.3f m", worst_robot,
+                  worst);
+    return refuse(text);
+  }
+  for (auto& [controller, reference] : splices) controller->set_reference(std::move(reference));
+
+  const char* into = "";
+  double clearance = 0;
+  for (const ScheduledTransition& t : schedule.transitions) {
+    if (t.start == next->start && t.formation == formation) {
+      into = t.regenerated ? "the formation for the robots left"
+                           : "free slots of the formation (one lies too close to a lost robot)";
+      clearance = t.min_distance;
+    }
+  }
+  char text[400];
+  std::snprintf(text, sizeof(text),
+                "lost %s: %zu robots re-planned from %s into %s, %.2f m apart at least",
+                who.c_str(), splices.size(), when, into, clearance);
+  state->metrics.events.push_back({now, -1, "reflow", text});
+  schedule_ = std::move(schedule);
+  options_ = std::move(options);
+  ++reflows_;
+}
+
+}  // namespace yangbot

@@ -1,0 +1,117 @@
+// Live supervision of a show ("reflow"): while the show runs, a supervisor watches every
+// robot; a robot that falls or is switched off (dropout, a failed health check, its
+// controller's fallen(), or the run's fall metric) becomes an obstacle, and from the next
+// formation change on the others are re-planned to fill the formation as well as it can be
+// filled:
+// - the schedule is rebuilt with the lost robots in ScheduleOptions::lost (schedule.h):
+//   they take part in no cue from the change on, stand in every later transition as
+//   obstacles at their measured pelvis (kept kMinRobotDistance clear), and a change of
+//   all the robots left walks to the formation regenerated for their number
+//   (FormationSlots), slots shared out by the `optimal` rule;
+// - every survivor's reference is spliced: the old one before the splice time, the new
+//   one from then on (SplicedReference). Both plans are the same up to the change, so
+//   the splice is continuous as long as it happens early enough: the ZMP preview of a
+//   walking pattern looks 1.6 s ahead and a pattern starts 2 s before its first
+//   lift-off, so a change is re-planned only when it starts at least
+//   SupervisorOptions::splice_lead after now (else the next one is). The jump of the
+//   references at the splice is measured (ReferenceJump) and a plan that would jump
+//   more than max_jump is refused;
+// - a lost robot is planned around only once it has been lost for lost_settle (it falls
+//   first; its pelvis is measured where it lies).
+// Each reflow (or a refused one) is a RunEvent ("reflow", "reflow_failed").
+// Limits: a robot lost during a formation change is walked around only from the next
+// change on (the current walks keep their plan); a change of some robots keeps its
+// slots; robots lagging behind their plan are not yet caught up. The supervisor's memory
+// (who is lost since when, the plan danced) is not part of RunState: a loop that clones
+// or restores run states (the viewer's snapshots and seeks) must copy it along.
+#ifndef YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_
+#define YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "choreography/schedule.h"
+#include "choreography/show.h"
+#include "choreography/show_compiler.h"
+#include "controllers/reference.h"
+#include "sim/runner.h"
+#include "sim/scene.h"
+
+namespace yangbot {
+
+/// One reference before `splice_time`, another from it on.
+class SplicedReference : public ReferenceSource {
+ public:
+  /// `before` is sampled for t < splice_time (s), `after` from then on; neither null.
+  SplicedReference(std::shared_ptr<const ReferenceSource> before,
+                   std::shared_ptr<const ReferenceSource> after, double splice_time);
+  void Sample(double t, RobotReference* out) const override;
+  /// s, the end of `after`.
+  double end_time() const override { return after_->end_time(); }
+  /// s, when `after` takes over.
+  double splice_time() const { return splice_time_; }
+
+ private:
+  std::shared_ptr<const ReferenceSource> before_, after_;
+  double splice_time_ = 0;
+};
+
+/// How far apart two references are (m): the largest distance between their CoMs and
+/// between their feet (sole centres), and 1 m per rad of heading (pelvis, feet).
+double ReferenceJump(const RobotReference& a, const RobotReference& b);
+
+/// Whether robot `robot` is lost to the show: powered down (dropout), failed a health
+/// check, declared fallen by its controller, or fallen by the run's metrics.
+bool RobotLost(const RunState& state, int robot);
+
+/// Robot `robot`'s pelvis in the plane (m, m, heading rad) from the state.
+Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot);
+
+/// The first formation change of `schedule` starting at or after `time` (s); nullptr if none.
+const ScheduledTransition* NextFormationChange(const Schedule& schedule, double time);
+
+/// Settings of the supervisor.
+struct SupervisorOptions {
+  double lost_settle = 1.0;  ///< s a robot must have been lost before it is planned around
+  /// s, least time from the re-planning to the start of the formation change re-planned
+  /// (lead_in of the compiler plus the ZMP preview horizon, with a margin).
+  double splice_lead = 4.0;
+  double max_jump = 0.005;  ///< m, largest reference jump (ReferenceJump) accepted at a splice
+  CompileOptions compile;   ///< how re-planned schedules are compiled (as the show was)
+};
+
+/// Watches a running show and re-plans it around lost robots (see the top of this file).
+class ShowSupervisor {
+ public:
+  /// `schedule` is the plan the run's references were compiled from (with `options`,
+  /// `show` the show it was built from).
+  ShowSupervisor(Show show, ScheduleOptions options, Schedule schedule,
+                 SupervisorOptions settings = {});
+  /// Looks at every robot and re-plans when a lost robot has settled and a formation
+  /// change lies far enough ahead. Cheap when nothing changed (a few comparisons per
+  /// robot); a re-plan rebuilds and recompiles the schedule (tens of ms). Call it every
+  /// few physics steps, between steps. Swaps references of WholeBodyControllers only.
+  void Update(const Scene& scene, RunState* state);
+  /// The plan being danced (the last re-plan, or the one given).
+  const Schedule& schedule() const { return schedule_; }
+  /// Robots planned around so far, in the order they were.
+  const std::vector<LostRobot>& lost() const { return options_.lost; }
+  /// Re-plans spliced in so far.
+  int reflows() const { return reflows_; }
+
+ private:
+  Show show_;
+  ScheduleOptions options_;
+  Schedule schedule_;
+  SupervisorOptions settings_;
+  std::vector<double> lost_since_;  // per robot: s, when first seen lost; -1 not lost
+  int reflows_ = 0;
+  // The re-plan last refused: the change's start beat and how many robots were lost.
+  double refused_beat_ = -1;
+  size_t refused_lost_ = 0;
+};
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_

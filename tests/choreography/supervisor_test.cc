@@ -1,0 +1,302 @@
+// Reflow: the scheduler with lost robots (reassignment, obstacles, regenerated
+// formations), the spliced references, and the supervisor in a full physics run with a
+// robot dropped out before a formation change.
+#include "choreography/supervisor.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "choreography/choreography.h"
+#include "controllers/whole_body_controller.h"
+
+namespace yangbot {
+namespace {
+
+// Four robots in a column 1.2 m apart (x = 1.8, 0.6, -0.6, -1.8) twist for 12 beats,
+// close up to 0.8 m apart in 16 beats (beat 12, 7 s) and twist again: 17 s.
+constexpr char kColumnShow[] = R"(
+tempo: 120
+offset: 1
+troupe: {robots: 4, start: file}
+formations:
+  file: {shape: column, spacing: 1.2}
+  close: {shape: column, spacing: 0.8}
+timeline:
+  - section: twist
+    at: 1:1
+    beats: 12
+    cues:
+      - move: waist_twist
+        amplitude: 10 deg
+  - section: close up
+    at: 4:1
+    beats: 16
+    cues:
+      - formation: close
+  - section: hold
+    at: 8:1
+    beats: 4
+    cues:
+      - move: waist_twist
+        amplitude: 10 deg
+)";
+
+LoadedShow LoadColumnShow() {
+  LoadedShow loaded = CheckShowText(kColumnShow, "");
+  EXPECT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
+  return loaded;
+}
+
+// The show planned with `lost`; expects no errors.
+Schedule Replan(const Show& show, std::vector<LostRobot> lost, bool regenerate = true) {
+  ScheduleOptions options;
+  options.lost = std::move(lost);
+  options.regenerate_formations = regenerate;
+  Diagnostics diagnostics;
+  Schedule schedule = BuildSchedule(show, options, &diagnostics);
+  EXPECT_FALSE(diagnostics.has_errors()) << diagnostics.Format("show");
+  return schedule;
+}
+
+// The slots of `formation` for `robots` robots, by x (front first).
+std::vector<double> SlotXs(const Show& show, const std::string& formation, int robots) {
+  const auto def = std::find_if(show.formations.begin(), show.formations.end(),
+                                [&](const FormationDef& f) { return f.name == formation; });
+  Diagnostics diagnostics;
+  std::vector<double> xs;
+  for (const Placement& p : FormationSlots(*def, robots, 120, &diagnostics)) xs.push_back(p.x);
+  std::sort(xs.rbegin(), xs.rend());
+  return xs;
+}
+
+std::vector<double> SortedXs(const std::vector<Placement>& slots) {
+  std::vector<double> xs;
+  for (const Placement& p : slots) xs.push_back(p.x);
+  std::sort(xs.rbegin(), xs.rend());
+  return xs;
+}
+
+void ExpectNear(const std::vector<double>& a, const std::vector<double>& b, double tolerance) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], tolerance) << "entry " << i;
+}
+
+TEST(ReflowScheduleTest, SurvivorsFillTheFormationRegeneratedForThem) {
+  const LoadedShow loaded = LoadColumnShow();
+  const Schedule schedule = Replan(loaded.show, {{0, {1.8, 0, 0}, Beats(12)}});
+  ASSERT_EQ(schedule.transitions.size(), 1u);
+  const ScheduledTransition& change = schedule.transitions[0];
+  EXPECT_TRUE(change.reflowed);
+  EXPECT_TRUE(change.regenerated);
+  ASSERT_EQ(change.walks.size(), 3u);  // r00 walks nowhere
+  for (const PlannedWalk& walk : change.walks) EXPECT_NE(walk.robot, 0);
+  // Three slots 0.8 m apart about the centre, not the four-robot column's 1.2 .. -1.2.
+  ExpectNear(SortedXs(change.slots), SlotXs(loaded.show, "close", 3), 1e-9);
+  ExpectNear(SortedXs(change.slots), {0.8, 0, -0.8}, 1e-9);
+  // The lost robot takes part in nothing from the change on.
+  for (const ScheduledCue& cue : schedule.robots[0].cues) EXPECT_LT(cue.start, Beats(12));
+}
+
+TEST(ReflowScheduleTest, NothingBeforeTheChangeMoves) {
+  const LoadedShow loaded = LoadColumnShow();
+  const Schedule schedule = Replan(loaded.show, {{0, {1.8, 0, 0}, Beats(12)}});
+  for (int r = 1; r < 4; ++r) {
+    const RobotSchedule& before = loaded.schedule.robots[r];
+    const RobotSchedule& after = schedule.robots[r];
+    ASSERT_FALSE(after.cues.empty());
+    EXPECT_EQ(after.cues[0].start, before.cues[0].start);
+    for (size_t k = 0; k < after.steps.size() && after.steps[k].step.land <= Beats(12); ++k) {
+      ASSERT_LT(k, before.steps.size());
+      EXPECT_EQ(after.steps[k].step.land, before.steps[k].step.land);
+      EXPECT_EQ(after.steps[k].step.pose.x, before.steps[k].step.pose.x);
+    }
+  }
+}
+
+TEST(ReflowScheduleTest, ASlotNextToTheFallenRobotStaysEmpty) {
+  // r02 fell backwards, 0.2 m from where the regenerated column's last slot (-0.8)
+  // would be: the survivors take free slots of the written formation instead, and the
+  // slot at -0.4 (0.2 m from it) stays empty.
+  const LoadedShow loaded = LoadColumnShow();
+  const Pose2 fallen{-0.6, 0, 0};
+  const Schedule schedule = Replan(loaded.show, {{2, fallen, Beats(12)}});
+  ASSERT_EQ(schedule.transitions.size(), 1u);
+  const ScheduledTransition& change = schedule.transitions[0];
+  EXPECT_TRUE(change.reflowed);
+  EXPECT_FALSE(change.regenerated);
+  ExpectNear(SortedXs(change.slots), {1.2, 0.4, -1.2}, 1e-9);
+  // Nobody comes within kMinRobotDistance of the fallen robot at any instant.
+  for (int r : {0, 1, 3}) {
+    const PelvisTrack track = RobotPelvisTrack(schedule.robots[r], schedule.gait);
+    const PelvisTrack still{{0.0}, {fallen}};
+    EXPECT_GE(ClosestApproach(track, still).distance, kMinRobotDistance - 1e-9) << "robot " << r;
+  }
+}
+
+TEST(ReflowScheduleTest, WalksGoAroundAFallenRobotInTheWay) {
+  // Three robots side by side (y = 1.5, 0, -1.5) walk 1.2 m forward; r01 is lost and
+  // (for the test) lies on r00's path, too close to r00's slot: r00 takes r01's.
+  const LoadedShow loaded = CheckShowText(R"(
+tempo: 120
+offset: 1
+troupe: {robots: 3, start: row}
+formations:
+  row: {shape: line, spacing: 1.5}
+  ahead: {shape: line, spacing: 1.5, centre: [1.2, 0]}
+timeline:
+  - section: walk
+    at: 3:1
+    beats: 48
+    cues:
+      - formation: ahead
+)",
+                                          "");
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
+  const Pose2 fallen{0.75, 1.5, 0};  // r00 would walk from (0, 1.5) to (1.2, 1.5)
+  const Schedule schedule = Replan(loaded.show, {{1, fallen, Beats(0)}}, /*regenerate=*/false);
+  ASSERT_EQ(schedule.transitions.size(), 1u);
+  EXPECT_FALSE(schedule.transitions[0].regenerated);
+  const Pose2 r00 = RobotPelvisTrack(schedule.robots[0], schedule.gait).pelvis.back();
+  EXPECT_NEAR(r00.x, 1.2, 1e-6);
+  EXPECT_NEAR(r00.y, 0, 1e-6);
+  const PelvisTrack still{{0.0}, {fallen}};
+  for (int r : {0, 2}) {
+    const PelvisTrack track = RobotPelvisTrack(schedule.robots[r], schedule.gait);
+    EXPECT_GE(ClosestApproach(track, still).distance, kMinRobotDistance - 1e-9) << "robot " << r;
+  }
+  // Without the obstacle r00's straight walk passes right through it.
+  const PelvisTrack planned = RobotPelvisTrack(loaded.schedule.robots[0], loaded.schedule.gait);
+  EXPECT_LT(ClosestApproach(planned, still).distance, 0.3);
+}
+
+// A reference that is constant `value` in com.x.
+class ConstantReference : public ReferenceSource {
+ public:
+  explicit ConstantReference(double value) : value_(value) {}
+  void Sample(double t, RobotReference* out) const override {
+    *out = RobotReference{};
+    out->time = t;
+    out->com.x() = value_;
+  }
+  double end_time() const override { return 10 * value_; }
+
+ private:
+  double value_;
+};
+
+TEST(SplicedReferenceTest, SamplesTheOldPlanBeforeTheSpliceAndTheNewFromIt) {
+  const SplicedReference spliced(std::make_shared<ConstantReference>(1),
+                                 std::make_shared<ConstantReference>(2), 3.0);
+  RobotReference ref;
+  spliced.Sample(2.999, &ref);
+  EXPECT_EQ(ref.com.x(), 1);
+  spliced.Sample(3.0, &ref);
+  EXPECT_EQ(ref.com.x(), 2);
+  EXPECT_EQ(spliced.end_time(), 20);
+  EXPECT_NEAR(ReferenceJump(RobotReference{}, ref), 2, 1e-12);
+}
+
+TEST(SplicedReferenceTest, ReplannedReferencesAgreeWithTheOldOnesLongBeforeTheChange) {
+  // The supervisor splices at least splice_lead before the change: there the compiled
+  // old and new plans must be the same pose (continuity), and they must differ later.
+  const LoadedShow loaded = LoadColumnShow();
+  const Schedule schedule = Replan(loaded.show, {{0, {1.8, 0, 0}, Beats(12)}});
+  const CompiledShow before = CompileSchedule(loaded.schedule);
+  const CompiledShow after = CompileSchedule(schedule);
+  const double change = schedule.clock.Time(Beats(12));  // 7 s
+  const double splice = change - SupervisorOptions{}.splice_lead;
+  for (int r = 1; r < 4; ++r) {
+    double worst = 0;
+    for (double t = 0; t <= splice + 1e-9; t += 0.01) {
+      RobotReference a, b;
+      before.references[r]->Sample(t, &a);
+      after.references[r]->Sample(t, &b);
+      worst = std::max(worst, ReferenceJump(a, b));
+    }
+    EXPECT_LT(worst, 1e-3) << "robot " << r;
+    const SplicedReference spliced(before.references[r], after.references[r], splice);
+    RobotReference a, b;
+    spliced.Sample(splice - 1e-6, &a);
+    spliced.Sample(splice, &b);
+    EXPECT_LT(ReferenceJump(a, b), 1e-3) << "robot " << r;
+    // At the end the new plan stands elsewhere (r01 at 0.8 m instead of 0.4 m, ...).
+    before.references[r]->Sample(before.end_time, &a);
+    after.references[r]->Sample(after.end_time, &b);
+    EXPECT_GT(ReferenceJump(a, b), 0.3) << "robot " << r;
+  }
+}
+
+// The whole show danced with robot `dropped` switched off at 1 s and the supervisor on.
+struct DroppedRun {
+  std::unique_ptr<Scene> scene;
+  std::unique_ptr<RunState> state;
+  std::unique_ptr<ShowSupervisor> supervisor;
+};
+
+DroppedRun DanceWithDropout(int dropped) {
+  const LoadedShow loaded = LoadColumnShow();
+  const CompiledShow show = CompileSchedule(loaded.schedule);
+  DroppedRun run;
+  SceneOptions options;
+  options.robots = 4;
+  options.placements = show.placements;
+  run.scene = Scene::Build(options);
+  Fault dropout;
+  dropout.kind = Fault::Kind::kDropout;
+  dropout.robot = dropped;
+  dropout.time = 1.0;
+  run.state =
+      StartRun(*run.scene, MakeWholeBodyControllerFactory({}, show.references), 1, {dropout});
+  run.supervisor =
+      std::make_unique<ShowSupervisor>(loaded.show, ScheduleOptions{}, loaded.schedule);
+  while (run.state->data->time < show.end_time) {
+    Step(*run.scene, run.state.get());
+    if (run.state->steps % 10 == 0) run.supervisor->Update(*run.scene, run.state.get());
+  }
+  return run;
+}
+
+TEST(ShowSupervisorTest, SurvivorsCloseTheGapOfADroppedRobotSymmetrically) {
+  const DroppedRun run = DanceWithDropout(0);  // the front robot
+  const RunState& state = *run.state;
+  EXPECT_EQ(run.supervisor->reflows(), 1);
+  ASSERT_EQ(run.supervisor->lost().size(), 1u);
+  EXPECT_EQ(run.supervisor->lost()[0].robot, 0);
+  const auto reflow = std::find_if(state.metrics.events.begin(), state.metrics.events.end(),
+                                   [](const RunEvent& e) { return e.kind == "reflow"; });
+  ASSERT_NE(reflow, state.metrics.events.end());
+  EXPECT_LT(reflow->time, 7.0 - 3.9);  // before the change, early enough to splice
+  // The survivors stand on the column of three (0.8, 0, -0.8), not on their old slots.
+  std::vector<double> xs;
+  for (int r = 1; r < 4; ++r) {
+    const Pose2 pelvis = MeasuredPelvis(*run.scene, *state.data, r);
+    EXPECT_NEAR(pelvis.y, 0, 0.1) << "robot " << r;
+    xs.push_back(pelvis.x);
+  }
+  std::sort(xs.rbegin(), xs.rend());
+  ExpectNear(xs, {0.8, 0, -0.8}, 0.1);
+  // Nobody fell but the dropped robot; everyone, the fallen robot included, kept apart.
+  EXPECT_EQ(state.metrics.falls(), 1);
+  EXPECT_TRUE(state.metrics.robots[0].fallen);
+  EXPECT_GE(state.metrics.min_separation, kMinRobotDistance);
+  EXPECT_EQ(FailedRobots(state), 0);
+}
+
+TEST(ShowSupervisorTest, AMiddleRobotDownLeavesItsSlotEmpty) {
+  const DroppedRun run = DanceWithDropout(2);
+  const RunState& state = *run.state;
+  EXPECT_EQ(run.supervisor->reflows(), 1);
+  std::vector<double> xs;
+  for (int r : {0, 1, 3}) xs.push_back(MeasuredPelvis(*run.scene, *state.data, r).x);
+  std::sort(xs.rbegin(), xs.rend());
+  // r02 fell back towards -0.6 m: the slots at 1.2, 0.4 and -1.2 of the written
+  // column are filled, the one at -0.4 next to it stays empty.
+  ExpectNear(xs, {1.2, 0.4, -1.2}, 0.1);
+  EXPECT_EQ(state.metrics.falls(), 1);
+  EXPECT_GE(state.metrics.min_separation, kMinRobotDistance);
+}
+
+}  // namespace
+}  // namespace yangbot
