@@ -100,9 +100,10 @@ int Compare(const Beats& a, const Beats& b) {
 
 std::string Beats::ToString() const {
   if (den_ == 1) return std::to_string(num_);
-  // A short decimal exists when den divides 10^k (k <= 6).
+  // A short decimal exists when den divides 10^k, k <= 3: Parse reads no more digits
+  // (1/400 stays "1/400", not "0.0025"; found by tests/fuzz).
   int64_t scale = 1;
-  for (int k = 1; k <= 6; ++k) {
+  for (int k = 1; k <= 3; ++k) {
     scale *= 10;
     if (scale % den_ == 0) {
       const int64_t scaled = num_ * (scale / den_);

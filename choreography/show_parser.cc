@@ -1,5 +1,6 @@
 #include "choreography/show_parser.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -974,6 +975,80 @@ const std::vector<std::string>& ReservedCueKeys() {
   return keys;
 }
 
+namespace {
+
+// Remembers where a document starts and whether it is a lone null (all yaml-cpp emits for
+// a document it cannot start).
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  void Reset() {
+    events_ = 0;
+    lone_null_ = false;
+  }
+  bool lone_null() const { return events_ == 1 && lone_null_; }
+  const YAML::Mark& mark() const { return mark_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (Event(mark)) lone_null_ = true;
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Event(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Event(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Event(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Event(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  // Counts a node event; true for the document's first.
+  bool Event(const YAML::Mark& mark) {
+    if (events_++ == 0) mark_ = mark;
+    return events_ == 1;
+  }
+  int events_ = 0;
+  bool lone_null_ = false;
+  YAML::Mark mark_;
+};
+
+}  // namespace
+
+std::vector<YAML::Node> LoadYamlDocuments(const std::string& text) {
+  // A first pass over the events only: a lone null document followed by another at the
+  // same place means the parser consumes nothing and would go on forever.
+  {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentProbe probe;
+    bool previous_lone_null = false;
+    int previous_pos = -1;
+    for (;;) {
+      probe.Reset();
+      if (!parser.HandleNextDocument(probe)) break;
+      const bool stuck =
+          probe.lone_null() && previous_lone_null && probe.mark().pos == previous_pos;
+      if (stuck) {
+        const size_t pos = static_cast<size_t>(std::max(probe.mark().pos, 0));
+        const std::string what = pos < text.size() ? "'" + text.substr(pos, 1) + "'" : "text";
+        throw YAML::ParserException(probe.mark(), "unexpected " + what + " where a value or a "
+                                                  "key was expected");
+      }
+      previous_lone_null = probe.lone_null();
+      previous_pos = probe.mark().pos;
+    }
+  }
+  return YAML::LoadAll(text);
+}
+
 Show ParseShow(std::string_view text, Diagnostics* diagnostics) {
   if (text.size() > kMaxShowFileBytes) {
     diagnostics->Error({1, 1}, "file is " + std::to_string(text.size()) + " bytes, more than the " +
@@ -983,7 +1058,7 @@ Show ParseShow(std::string_view text, Diagnostics* diagnostics) {
   if (!PreCheck(text, diagnostics)) return {};
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    documents = LoadYamlDocuments(std::string(text));
   } catch (const YAML::Exception& e) {
     const int line = e.mark.line >= 0 ? e.mark.line + 1 : 1;
     const int column = e.mark.column >= 0 ? e.mark.column + 1 : 1;

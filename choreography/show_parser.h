@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <yaml-cpp/node/node.h>
 
 #include "choreography/diagnostics.h"
 #include "choreography/show.h"
@@ -21,6 +22,13 @@ constexpr size_t kMaxShowFileBytes = 4 << 20;
 /// `diagnostics` (all of them, not just the first) and the returned Show holds what
 /// could be read.
 Show ParseShow(std::string_view text, Diagnostics* diagnostics);
+
+/// Every YAML document of `text`, as YAML::LoadAll reads them, but always ending:
+/// yaml-cpp 0.7's LoadAll (Debian 12) repeats an empty document forever, allocating, when
+/// a token cannot start a document (jbeder/yaml-cpp#1040; found by tests/fuzz, e.g.
+/// "  a: 1\n,b: 2"). That case throws YAML::ParserException at the token instead. Other
+/// syntax errors throw as LoadAll throws them. Use this, never YAML::LoadAll, on user files.
+std::vector<YAML::Node> LoadYamlDocuments(const std::string& text);
 
 /// Reads and parses a file; a missing, unreadable or oversized file is a diagnostic
 /// at 1:1 (the returned Show is then empty).

@@ -45,3 +45,19 @@ yangbot_build() {
   fi
   cmake --build "$dir" -- -j"${YANGBOT_JOBS:-$(nproc)}"
 }
+
+# yangbot_build_fuzz BUILD_DIR: the libFuzzer targets (tests/fuzz) with clang-14; the
+# libraries they need are built there too, instrumented. The viewer is left out. -O1 with
+# line tables (libFuzzer's advice) compiles about twice as fast as -O2 -g; asserts stay on.
+yangbot_build_fuzz() {
+  local dir="$1"
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$YANGBOT_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+      -DCMAKE_CXX_COMPILER=clang++-14 -DYANGBOT_FUZZ=ON -DYANGBOT_VIEWER=OFF >/dev/null
+  fi
+  if [ -n "${YANGBOT_FUZZ_SECONDS:-}" ]; then
+    cmake -DYANGBOT_FUZZ_SECONDS="$YANGBOT_FUZZ_SECONDS" "$dir" >/dev/null
+  fi
+  cmake --build "$dir" --target show_fuzzer cli_fuzzer -- -j"${YANGBOT_JOBS:-$(nproc)}"
+}

@@ -47,6 +47,19 @@ TEST(BeatsTest, ParsesAndPrintsCanonically) {
   }
 }
 
+// Found by tests/fuzz: 1/400 was printed "0.0025", which Parse (3 decimals at most)
+// refused, so `yangbot fmt` could write a file it cannot read back.
+TEST(BeatsTest, PrintsOnlyWhatItCanReadBack) {
+  for (const char* text : {"1/400", "1/16", "3/8", "1/3", "1/125"}) {
+    const std::optional<Beats> b = Beats::Parse(text);
+    ASSERT_TRUE(b.has_value()) << text;
+    const std::optional<Beats> again = Beats::Parse(b->ToString());
+    ASSERT_TRUE(again.has_value()) << text << " printed as " << b->ToString();
+    EXPECT_EQ(*again, *b) << text;
+  }
+  EXPECT_EQ(Beats::Parse("1/400")->ToString(), "1/400");
+}
+
 TEST(BeatsTest, SaturatesInsteadOfOverflowing) {
   const Beats huge = Beats::Fraction(int64_t{1} << 61, 999);
   const Beats sum = huge + huge + huge + huge * Beats::Fraction(997, 1000);

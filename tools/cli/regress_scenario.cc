@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "choreography/show_parser.h"
 #include "choreography/thresholds.h"
 #include "sim/error.h"
 #include "sim/runner.h"
@@ -354,7 +355,7 @@ Scenario LoadScenario(const std::string& path, Diagnostics* diagnostics) {
   }
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    const std::vector<YAML::Node> documents = LoadYamlDocuments(text);
     if (documents.size() > 1) {
       diagnostics->Error(PosOf(documents[1]), "more than one YAML document; a scenario is one");
     }
