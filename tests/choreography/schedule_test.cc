@@ -316,3 +316,45 @@ TEST(WavDurationTest, ReadsTheDataChunk) {
 
 }  // namespace
 }  // namespace yangbot
+
+namespace yangbot {
+namespace {
+
+// A formation walk between dance steps keeps a beat clear at each end
+// (GaitParams::walk_settle_beats): its first step lands a beat after the cue starts, its
+// last a beat before the cross step that follows (straight hand-overs fell in physics).
+TEST(ScheduleTest, FormationWalksSettleABeatAfterAndBeforeDanceSteps) {
+  const LoadedShow loaded = Check(R"(tempo: 120
+offset: 2
+troupe:
+  robots: 1
+  start: a
+formations:
+  a: {slots: [[0, 0]]}
+  b: {slots: [[0.3, 0]]}
+timeline:
+  - section: steps
+    at: 1:1
+    beats: 8
+    cues:
+      - move: cross_step
+  - section: walk
+    at: 3:1
+    beats: 12
+    cues:
+      - formation: b
+  - section: more steps
+    at: 6:1
+    beats: 8
+    cues:
+      - move: cross_step
+)");
+  const ScheduledCue* walk = FindCue(loaded.schedule.robots[0], "walk_to");
+  ASSERT_NE(walk, nullptr);
+  ASSERT_FALSE(walk->planned_steps.empty());
+  EXPECT_GE(walk->planned_steps.front().land, Beats(1));
+  EXPECT_LE(walk->planned_steps.back().land, walk->length - Beats(1));
+}
+
+}  // namespace
+}  // namespace yangbot
