@@ -273,6 +273,74 @@ std::string BarAndBeat(double beat, int beats_per_bar) {
          std::to_string(b % beats_per_bar + 1);
 }
 
+// m beyond kMinRobotDistance that re-planned slots and dance steps keep from a lost
+// robot's pelvis (robots sway; a fallen one may still slide).
+constexpr double kLostClearance = 0.1;
+
+// Reflow: dance steps of cue `c` that would bring the robot (its feet's centre) closer
+// than kMinRobotDistance + kLostClearance to a robot lost before the cue starts become
+// marking time: the same feet on the same beats, each landing where it stood when the
+// cue began (a travelling 进三退一 next to a fallen robot stays on the spot).
+void MarkTimeNearLostRobots(const ScheduledCue& c, const std::map<int, const LostRobot*>& lost,
+                            const Stance& start, std::vector<BeatStep>* steps) {
+  Stance feet = start;
+  bool near = false;
+  for (const BeatStep& s : *steps) {
+    feet.foot(s.foot) = s.pose;
+    const Pose2 centre = feet.Center();
+    for (const auto& [r, robot] : lost) {
+      if (c.start < robot->from) continue;
+      near |= std::hypot(centre.x - robot->pelvis.x, centre.y - robot->pelvis.y) <
+              kMinRobotDistance + kLostClearance;
+    }
+  }
+  if (!near) return;
+  for (BeatStep& s : *steps) s.pose = start.foot(s.foot);
+}
+
+// `slots` with the `blocked` ones (closer than kMinRobotDistance to a lost robot) moved
+// straight away from the nearest lost robot to kMinRobotDistance + kLostClearance of it,
+// where that keeps them kMinRobotDistance from every usable slot and clear of every lost
+// robot; farthest first. The others stay where they are (still blocked). A column of four
+// with its third robot fallen between the third and fourth slots of the column it closes
+// into keeps the first two slots and has the fourth pushed back.
+std::vector<Placement> PushSlotsClear(const std::vector<Placement>& slots, const std::set<int>& blocked,
+                                      const std::map<int, Pose2>& lost) {
+  std::vector<Placement> out = slots;
+  auto nearest_lost = [&](const Placement& p) {
+    const Pose2* best = nullptr;
+    double d = 1e18;
+    for (const auto& [r, pelvis] : lost) {
+      const double dr = std::hypot(p.x - pelvis.x, p.y - pelvis.y);
+      if (dr < d) d = dr, best = &pelvis;
+    }
+    return std::pair{best, d};
+  };
+  std::vector<int> order(blocked.begin(), blocked.end());
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return nearest_lost(slots[a]).second > nearest_lost(slots[b]).second;
+  });
+  std::set<int> unresolved = blocked;
+  for (int k : order) {
+    const auto [pelvis, d] = nearest_lost(slots[k]);
+    if (pelvis == nullptr || d < 1e-6) continue;
+    Placement moved = slots[k];
+    const double scale = (kMinRobotDistance + kLostClearance) / d;
+    moved.x = pelvis->x + (slots[k].x - pelvis->x) * scale;
+    moved.y = pelvis->y + (slots[k].y - pelvis->y) * scale;
+    bool clear = nearest_lost(moved).second >= kMinRobotDistance + kLostClearance - 1e-9;
+    for (size_t o = 0; clear && o < out.size(); ++o) {
+      if (static_cast<int>(o) == k || unresolved.count(static_cast<int>(o)) > 0) continue;
+      clear = std::hypot(out[o].x - moved.x, out[o].y - moved.y) >= kMinRobotDistance;
+    }
+    if (clear) {
+      out[k] = moved;
+      unresolved.erase(k);
+    }
+  }
+  return out;
+}
+
 // Shares the slots of a formation change's robots out among them (slot per robot of
 // inst.robots, in that order); empty when the pins and groups leave no way.
 std::vector<int> ShareOutSlots(const CueInstance& inst, const std::vector<Pose2>& where,
@@ -338,7 +406,11 @@ void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
   for (int r = 0; r < robots; ++r) where[r] = PelvisOfStance(stance[r], gait);
   const std::vector<int> slot_of = ShareOutSlots(inst, where, gait);
   if (slot_of.size() != inst.robots.size()) {
-    diagnostics->Error(pos, "the pins and keep_groups leave no way to share out the slots");
+    const size_t free = inst.formation->size() - inst.blocked.size();
+    diagnostics->Error(pos, inst.reflowed && free < inst.robots.size()
+                                ? "only " + std::to_string(free) + " slots lie clear of the fallen robots for " +
+                                      std::to_string(inst.robots.size()) + " robots"
+                                : "the pins and keep_groups leave no way to share out the slots");
     return;
   }
   std::map<int, int> slot_for;
@@ -1126,7 +1198,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   for (const LostRobot& lost : options.lost) {
     if (lost.robot >= 0 && lost.robot < robots) lost_robots[lost.robot] = &lost;
   }
-  std::map<std::pair<std::string, int>, std::vector<Placement>> regenerated;
+  std::map<std::pair<std::string, int>, std::vector<Placement>> regenerated, pushed_clear;
   for (CueInstance inst : instances) {
     // Reflow: lost robots leave the cue; a change of everyone left gets a formation for
     // their number (generated once per formation and count; std::map keeps it in place).
@@ -1167,13 +1239,20 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
           }
         }
         // The formation for the robots left when none of its slots is blocked; else the
-        // written one, its free slots (the lost robot keeps the place it fell on).
+        // written one, its free slots (the lost robot keeps the place it fell on); when
+        // those are too few, the written one with blocked slots pushed clear.
         const auto it = regenerated.find(key);
         if (options.regenerate_formations && it != regenerated.end() &&
             blocked_slots(it->second).empty()) {
           inst.formation = &it->second;
         } else {
           inst.blocked = blocked_slots(*inst.formation);
+          if (static_cast<int>(inst.formation->size() - inst.blocked.size()) < left) {
+            std::vector<Placement>& slots = pushed_clear[key];
+            slots = PushSlotsClear(*inst.formation, inst.blocked, lost_here);
+            inst.formation = &slots;
+            inst.blocked = blocked_slots(slots);
+          }
         }
         inst.reflowed = true;
         inst.pins.clear();
@@ -1280,6 +1359,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
         continue;
       }
       if (c.mirror && c.move->spec().name != "walk_to") MirrorSteps(feet.Center(), &steps);
+      if (!c.planned && lost_robots.count(r) == 0) MarkTimeNearLostRobots(c, lost_robots, feet, &steps);
       if (!steps.empty() && schedule.clock.Time(c.start) < options.gait.min_first_step &&
           rs.steps.empty()) {
         char text[200];

@@ -114,7 +114,7 @@ nlohmann::json ShowMetricsJson(const ShowMetricsResult& result) {
 
 ShowMetrics::ShowMetrics(const Scene& scene, const Schedule& schedule, const CompiledShow& show,
                          const ShowMetricsOptions& options)
-    : scene_(scene), show_(show), options_(options) {
+    : scene_(scene), references_(show.references), options_(options) {
   const RobotInfo& info = scene.robot_info();
   const RobotLayout layout = RobotLayout::Resolve(info);
   for (int a = 0; a < info.nu; ++a) {
@@ -128,34 +128,76 @@ ShowMetrics::ShowMetrics(const Scene& scene, const Schedule& schedule, const Com
   foot_of_body_.assign(m->nbody, -1);
   const int robots = scene.robot_count();
   robots_.resize(robots);
-  std::map<std::string, int> keys;
-  const double beat = schedule.clock.SecondsPerBeat();
   for (int i = 0; i < robots; ++i) {
     const int begin = scene.robot(i).body_begin;
     foot_of_body_[begin + layout.left_foot_body] = 2 * i;
     foot_of_body_[begin + layout.right_foot_body] = 2 * i + 1;
-    if (i >= static_cast<int>(schedule.robots.size())) continue;
+  }
+  AddPlan(schedule, -std::numeric_limits<double>::infinity());
+}
+
+void ShowMetrics::AddPlan(const Schedule& schedule, double from) {
+  const double beat = schedule.clock.SecondsPerBeat();
+  const int robots = std::min(scene_.robot_count(), static_cast<int>(schedule.robots.size()));
+  for (int i = 0; i < robots; ++i) {
     const RobotSchedule& rs = schedule.robots[i];
     RobotData& r = robots_[i];
     for (const ScheduledCue& c : rs.cues) {
       const double end = schedule.clock.Time(c.start + c.length);
+      if (end < from) continue;
       if (c.move->spec().name == "walk_to") {
         r.formations.push_back(
             {end, ParamNumber(*c.move, c.params, "x"), ParamNumber(*c.move, c.params, "y")});
       }
       if (!(c.limbs & (kLegs | kWaist | kArms))) continue;
-      const auto [it, added] = keys.emplace(CueKey(c), static_cast<int>(keys.size()));
-      r.cues.push_back({schedule.clock.Time(c.start), end, it->second, c.limbs});
+      const auto [it, added] = cue_keys_.emplace(CueKey(c), static_cast<int>(cue_keys_.size()));
+      r.cues.push_back({std::max(from, schedule.clock.Time(c.start)), end, it->second, c.limbs});
     }
-    std::sort(r.formations.begin(), r.formations.end());
+    std::sort(r.formations.begin() + r.next_formation, r.formations.end());
     std::stable_sort(r.cues.begin(), r.cues.end(),
                      [](const Cue& a, const Cue& b) { return a.start < b.start; });
     for (const ScheduledStep& s : rs.steps) {
+      const double land = schedule.clock.Time(s.step.land);
+      if (land < from) continue;
       const int foot = s.step.foot == Foot::kLeft ? 0 : 1;
-      r.planned[foot].push_back(schedule.clock.Time(s.step.land));
+      r.planned[foot].push_back(land);
       r.half_window[foot].push_back(0.5 * s.step.duration.ToDouble() * beat);
     }
+    for (int foot = 0; foot < 2; ++foot) {
+      // Keep touch-downs sorted (their windows with them).
+      std::vector<std::pair<double, double>> both;
+      for (size_t k = 0; k < r.planned[foot].size(); ++k) both.push_back({r.planned[foot][k], r.half_window[foot][k]});
+      std::stable_sort(both.begin(), both.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = 0; k < both.size(); ++k) std::tie(r.planned[foot][k], r.half_window[foot][k]) = both[k];
+    }
   }
+}
+
+void ShowMetrics::FollowSchedule(const Schedule& schedule, double from,
+                                 std::vector<std::shared_ptr<const ReferenceSource>> references) {
+  if (!references.empty()) references_ = std::move(references);
+  const int robots = std::min(scene_.robot_count(), static_cast<int>(schedule.robots.size()));
+  for (int i = 0; i < robots; ++i) {
+    RobotData& r = robots_[i];
+    // Drop what the old plan had from `from` on (formation ends not yet measured).
+    std::erase_if(r.formations, [&](const std::array<double, 3>& f) { return f[0] >= from; });
+    r.next_formation = std::min(r.next_formation, r.formations.size());
+    std::erase_if(r.cues, [&](const Cue& c) { return c.start >= from; });
+    for (Cue& c : r.cues) c.end = std::min(c.end, from);
+    for (int foot = 0; foot < 2; ++foot) {
+      size_t keep = 0;
+      for (size_t k = 0; k < r.planned[foot].size(); ++k) {
+        if (r.planned[foot][k] >= from) continue;
+        r.planned[foot][keep] = r.planned[foot][k];
+        r.half_window[foot][keep] = r.half_window[foot][k];
+        ++keep;
+      }
+      r.planned[foot].resize(keep);
+      r.half_window[foot].resize(keep);
+    }
+  }
+  AddPlan(schedule, from);
 }
 
 void ShowMetrics::Update(const mjData& d, const std::vector<bool>& active) {
@@ -212,7 +254,7 @@ void ShowMetrics::Update(const mjData& d, const std::vector<bool>& active) {
 
 void ShowMetrics::Sample(const mjData& d, const std::vector<bool>& active) {
   const int robots = scene_.robot_count();
-  const int references = static_cast<int>(show_.references.size());
+  const int references = static_cast<int>(references_.size());
   // Groups doing the same move now: key -> (robots, limbs).
   std::map<int, std::pair<std::vector<int>, LimbSet>> groups;
   RobotReference ref;
@@ -226,7 +268,7 @@ void ShowMetrics::Sample(const mjData& d, const std::vector<bool>& active) {
       group.second = c.limbs;
     }
     // Handkerchief phase.
-    show_.references[i]->Sample(d.time, &ref);
+    references_[i]->Sample(d.time, &ref);
     const int qpos = scene_.robot(i).qpos_begin;
     for (int side = 0; side < 2; ++side) {
       if (hanky_qpos_[side] < 0 || !ref.hanky[side].spinning) continue;

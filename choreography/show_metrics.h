@@ -35,6 +35,8 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -111,8 +113,8 @@ nlohmann::json ShowMetricsJson(const ShowMetricsResult& result);
 /// Measures a run of a compiled show, one physics step at a time.
 class ShowMetrics {
  public:
-  /// `schedule` and `show` (compiled from it) must outlive this; the scene's robot i
-  /// dances schedule.robots[i]. Throws Error when the robot lacks the feet or spinners'
+  /// `show` is compiled from `schedule` (both are read here, its references kept); the
+  /// scene must outlive this; the scene's robot i dances schedule.robots[i]. Throws Error when the robot lacks the feet or spinners'
   /// names controllers need (RobotLayout).
   ShowMetrics(const Scene& scene, const Schedule& schedule, const CompiledShow& show,
               const ShowMetricsOptions& options = {});
@@ -123,6 +125,14 @@ class ShowMetrics {
 
   /// The metrics so far; touch-downs are judged up to `end_time` (s, the run's end).
   ShowMetricsResult Result(double end_time) const;
+
+  /// Measures against `schedule` from `from` (s) on: formation changes ending, moves and
+  /// touch-downs from then on come from it (a re-planned show, ShowSupervisor), those
+  /// before from the plan followed so far; handkerchief phases from `references` (the
+  /// references the robots now follow, e.g. spliced ones; empty: unchanged). Robots
+  /// beyond schedule.robots keep their plan.
+  void FollowSchedule(const Schedule& schedule, double from,
+                      std::vector<std::shared_ptr<const ReferenceSource>> references = {});
 
  private:
   struct Cue {
@@ -142,15 +152,19 @@ class ShowMetrics {
     RmsAccumulator formation, sync, spin;
   };
   void Sample(const mjData& d, const std::vector<bool>& active);
+  // Adds schedule.robots[i]'s formation changes, moves and touch-downs ending (moves:
+  // lasting) after `from` to robot i's data, the moves clipped to start at from.
+  void AddPlan(const Schedule& schedule, double from);
 
   const Scene& scene_;
-  const CompiledShow& show_;
+  std::vector<std::shared_ptr<const ReferenceSource>> references_;  // per robot
   ShowMetricsOptions options_;
   std::vector<RobotData> robots_;
   std::vector<int> foot_of_body_;  // global body id -> robot * 2 + foot, or -1
   std::vector<int> limb_qpos_[3];  // local qpos of legs, waist, arms joints
   int hanky_qpos_[2] = {-1, -1};   // local qpos of the spinners
   double next_sample_ = 0;         // s
+  std::map<std::string, int> cue_keys_;  // CueKey -> key of Cue
   bool started_ = false;
   RmsAccumulator formation_, sync_, spin_;
 };

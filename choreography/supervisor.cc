@@ -45,6 +45,16 @@ Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot) {
   return {d.xpos[3 * body], d.xpos[3 * body + 1], std::atan2(R[3], R[0])};
 }
 
+std::vector<std::shared_ptr<const ReferenceSource>> FollowedReferences(const RunState& state) {
+  std::vector<std::shared_ptr<const ReferenceSource>> followed;
+  for (const auto& controller : state.controllers) {
+    const auto* wbc = dynamic_cast<const WholeBodyController*>(controller.get());
+    if (wbc == nullptr || wbc->reference() == nullptr) return {};
+    followed.push_back(wbc->reference());
+  }
+  return followed;
+}
+
 const ScheduledTransition* NextFormationChange(const Schedule& schedule, double time) {
   const ScheduledTransition* next = nullptr;
   for (const ScheduledTransition& t : schedule.transitions) {

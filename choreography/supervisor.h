@@ -68,6 +68,10 @@ bool RobotLost(const RunState& state, int robot);
 /// Robot `robot`'s pelvis in the plane (m, m, heading rad) from the state.
 Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot);
 
+/// The references the robots of `state` follow (their WholeBodyControllers'), one per
+/// robot; empty when any robot has another controller or none.
+std::vector<std::shared_ptr<const ReferenceSource>> FollowedReferences(const RunState& state);
+
 /// The first formation change of `schedule` starting at or after `time` (s); nullptr if none.
 const ScheduledTransition* NextFormationChange(const Schedule& schedule, double time);
 

@@ -395,16 +395,15 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   p.H.diagonal().head(nv).array() += k.w_qdd;
   p.H.diagonal().tail(6 * ns).array() += k.w_wrench;
 
-  // Equalities: floating-base dynamics, stance feet do not accelerate.
-  p.A_eq.setZero(6 + 6 * ns, n);
-  p.b_eq.setZero(6 + 6 * ns);
+  // Equality: the floating base's dynamics. Stance feet do not accelerate: a task of
+  // weight w_stance, not an equality (see WholeBodyGains::w_stance).
+  p.A_eq.setZero(6, n);
   p.A_eq.topLeftCorner(6, nv) = M.topRows(6);
-  p.b_eq.head(6) = -h.head(6);
+  p.b_eq = -h.head(6);
   for (int s = 0; s < ns; ++s) {
     const int side = stance[s];
     p.A_eq.block(0, nv + 6 * s, 6, 6) = -J_foot[side].leftCols(6).transpose();
-    p.A_eq.block(6 + 6 * s, 0, 6, nv) = J_foot[side];
-    p.b_eq.segment(6 + 6 * s, 6) = -foot_jdotv[side] - k.stance_damping * foot_jv[side];
+    AddTask(J_foot[side], -foot_jdotv[side] - k.stance_damping * foot_jv[side], k.w_stance, &p);
   }
 
   // Inequalities: torque limits, then contact wrench cones.
@@ -451,12 +450,9 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
 
   QpStatus status = qp_.Solve(p, &solution_);
   if (status == QpStatus::kInfeasible) {
-    // Landing impacts can ask the stance feet to stop faster than the torque limits
-    // allow: retry with the feet's velocity damping and minimum normal force relaxed.
-    for (int s = 0; s < ns; ++s) {
-      p.b_eq.segment(6 + 6 * s, 6).setZero();
-      p.c_lower(info.nu + 11 * s) = 0;
-    }
+    // The minimum normal forces may not fit the torque limits at a landing impact: retry
+    // without them.
+    for (int s = 0; s < ns; ++s) p.c_lower(info.nu + 11 * s) = 0;
     status = qp_.Solve(p, &solution_);
   }
   diagnostics_.qp_status = status;

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "choreography/choreography.h"
+#include "choreography/show_metrics.h"
 #include "controllers/whole_body_controller.h"
 
 namespace yangbot {
@@ -81,6 +82,23 @@ std::vector<double> SortedXs(const std::vector<Placement>& slots) {
 void ExpectNear(const std::vector<double>& a, const std::vector<double>& b, double tolerance) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], tolerance) << "entry " << i;
+}
+
+// Too few free slots: r02 lies at x = -0.69 m, within 0.6 m of both the -0.4 and the -1.2
+// slot of the column of four and of the -0.8 slot of the column of three. The -1.2 slot
+// is pushed straight back to 0.7 m from it; the -0.4 one, which would land 0.39 m from
+// the 0.4 slot, stays empty.
+TEST(ReflowScheduleTest, SlotsTooCloseToAFallenRobotArePushedClearWhenTooFewAreFree) {
+  const LoadedShow loaded = LoadColumnShow();
+  const Schedule schedule = Replan(loaded.show, {{2, {-0.69, 0, 0}, Beats(0)}});
+  ASSERT_EQ(schedule.transitions.size(), 1u);
+  const ScheduledTransition& change = schedule.transitions[0];
+  EXPECT_TRUE(change.reflowed);
+  ASSERT_EQ(change.walks.size(), 3u);
+  std::vector<double> xs;
+  for (const PlannedWalk& walk : change.walks) xs.push_back(walk.goal.x);
+  std::sort(xs.rbegin(), xs.rend());
+  ExpectNear(xs, {1.2, 0.4, -1.39}, 1e-9);
 }
 
 TEST(ReflowScheduleTest, SurvivorsFillTheFormationRegeneratedForThem) {
@@ -233,6 +251,7 @@ struct DroppedRun {
   std::unique_ptr<Scene> scene;
   std::unique_ptr<RunState> state;
   std::unique_ptr<ShowSupervisor> supervisor;
+  ShowMetricsResult metrics;  // scored against the plan danced (re-plans followed)
 };
 
 DroppedRun DanceWithDropout(int dropped) {
@@ -251,10 +270,26 @@ DroppedRun DanceWithDropout(int dropped) {
       StartRun(*run.scene, MakeWholeBodyControllerFactory({}, show.references), 1, {dropout});
   run.supervisor =
       std::make_unique<ShowSupervisor>(loaded.show, ScheduleOptions{}, loaded.schedule);
+  ShowMetrics metrics(*run.scene, loaded.schedule, show);
+  std::vector<bool> active(4, true);
+  auto observe = [&] {
+    for (int i = 0; i < 4; ++i) active[i] = run.state->powered[i] && !run.state->metrics.robots[i].fallen;
+    metrics.Update(*run.state->data, active);
+  };
+  observe();
   while (run.state->data->time < show.end_time) {
     Step(*run.scene, run.state.get());
-    if (run.state->steps % 10 == 0) run.supervisor->Update(*run.scene, run.state.get());
+    if (run.state->steps % 10 == 0) {
+      const int reflows = run.supervisor->reflows();
+      run.supervisor->Update(*run.scene, run.state.get());
+      if (run.supervisor->reflows() != reflows) {
+        metrics.FollowSchedule(run.supervisor->schedule(), run.state->data->time,
+                               FollowedReferences(*run.state));
+      }
+    }
+    observe();
   }
+  run.metrics = metrics.Result(run.state->data->time);
   return run;
 }
 
@@ -291,9 +326,15 @@ TEST(ShowSupervisorTest, AMiddleRobotDownLeavesItsSlotEmpty) {
   std::vector<double> xs;
   for (int r : {0, 1, 3}) xs.push_back(MeasuredPelvis(*run.scene, *state.data, r).x);
   std::sort(xs.rbegin(), xs.rend());
-  // r02 fell back towards -0.6 m: the slots at 1.2, 0.4 and -1.2 of the written
-  // column are filled, the one at -0.4 next to it stays empty.
-  ExpectNear(xs, {1.2, 0.4, -1.2}, 0.1);
+  // r02 fell back to about -0.7 m: the slots at 1.2 and 0.4 of the written column are
+  // filled, the one at -0.4 next to it stays empty and the one at -1.2, also within
+  // 0.6 m of it, is pushed back to 0.7 m behind it.
+  ASSERT_EQ(run.supervisor->lost().size(), 1u);
+  const double fallen_x = run.supervisor->lost()[0].pelvis.x;
+  ExpectNear(xs, {1.2, 0.4, fallen_x - 0.7}, 0.1);
+  // Formation error measured against the re-planned slots (0.115 m against the old ones).
+  ASSERT_TRUE(run.metrics.formation_error_m_rms.has_value());
+  EXPECT_LT(*run.metrics.formation_error_m_rms, 0.05);
   EXPECT_EQ(state.metrics.falls(), 1);
   EXPECT_GE(state.metrics.min_separation, kMinRobotDistance);
 }

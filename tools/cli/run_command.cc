@@ -298,7 +298,15 @@ int Run(const RunFlags& flags) {
   observe();
   while (state->data->time < seconds - 0.5 * dt) {
     Step(*scene, state.get());
-    if (supervisor && state->steps % kSuperviseEvery == 0) supervisor->Update(*scene, state.get());
+    if (supervisor && state->steps % kSuperviseEvery == 0) {
+      const int reflows = supervisor->reflows();
+      supervisor->Update(*scene, state.get());
+      // Scored against the plan danced: the re-plan from now on.
+      if (show_metrics && supervisor->reflows() != reflows) {
+        show_metrics->FollowSchedule(supervisor->schedule(), state->data->time,
+                                     FollowedReferences(*state));
+      }
+    }
     observe();
     if (tty && (state->steps & 63) == 0 && elapsed() >= next_progress) {
       next_progress = elapsed() + 0.25;
