@@ -1304,10 +1304,13 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
         if (!sc.planned_steps.empty()) danced_until[r] = std::max(danced_until[r], sc.start + sc.length);
       } else if (sc.limbs & kLegs) {
         std::vector<BeatStep> steps;
-        StepContext context{stance[r], sc.length, &options.gait, &planner, /*end_only=*/true};
+        // Every step (not only where they end) when they may have to mark time.
+        const bool near_lost = !lost_robots.empty() && lost_robots.count(r) == 0;
+        StepContext context{stance[r], sc.length, &options.gait, &planner, /*end_only=*/!near_lost};
         if (inst.move->PlanSteps(context, sc.params, &steps).empty()) {
           if (sc.mirror && inst.move->spec().name != "walk_to")
             MirrorSteps(stance[r].Center(), &steps);
+          if (near_lost) MarkTimeNearLostRobots(sc, lost_robots, stance[r], &steps);
           for (const BeatStep& s : steps) stance[r].foot(s.foot) = s.pose;
           if (!steps.empty()) danced_until[r] = std::max(danced_until[r], sc.start + sc.length);
         }
