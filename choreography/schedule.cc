@@ -298,9 +298,9 @@ void MarkTimeNearLostRobots(const ScheduledCue& c, const std::map<int, const Los
   for (BeatStep& s : *steps) s.pose = start.foot(s.foot);
 }
 
-// `slots` with the `blocked` ones (closer than kMinRobotDistance to a lost robot) moved
-// straight away from the nearest lost robot to kMinRobotDistance + kLostClearance of it,
-// where that keeps them kMinRobotDistance from every usable slot and clear of every lost
+// `slots` with the `blocked` ones (closer than kMinRobotDistance + kLostClearance to a
+// lost robot) moved straight away from the nearest lost robot to that distance, where
+// that keeps them kMinRobotDistance from every usable slot and clear of every lost
 // robot; farthest first. The others stay where they are (still blocked). A column of four
 // with its third robot fallen between the third and fourth slots of the column it closes
 // into keeps the first two slots and has the fourth pushed back.
@@ -1211,13 +1211,14 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       std::erase_if(inst.robots, [&](int r) { return lost_here.count(r) > 0; });
       if (inst.robots.empty()) continue;
       const int left = static_cast<int>(inst.robots.size());
-      // Slots closer to a lost robot than robots may come.
+      // Slots closer to a lost robot than robots may come, with kLostClearance to spare
+      // (a robot dancing on a slot 0.61 m from a fallen one swayed to 0.59 m).
       auto blocked_slots = [&](const std::vector<Placement>& slots) {
         std::set<int> blocked;
         for (size_t k = 0; k < slots.size(); ++k) {
           for (const auto& [r, pelvis] : lost_here) {
             if (std::hypot(slots[k].x - pelvis.x, slots[k].y - pelvis.y) <
-                kMinRobotDistance - 1e-9) {
+                kMinRobotDistance + kLostClearance - 1e-9) {
               blocked.insert(static_cast<int>(k));
             }
           }

@@ -149,6 +149,7 @@ void WholeBodyController::LatchStandingReference(const Scene& scene, int robot, 
 void WholeBodyController::SampleReference(double t) {
   if (options_.reference) {
     options_.reference->Sample(t, &reference_);
+    if (catching_up_) CatchUp(t);
     return;
   }
   reference_ = latched_reference_;
@@ -161,6 +162,43 @@ void WholeBodyController::SampleReference(double t) {
     hanky.rate = 2 * M_PI * options_.stand_hanky_rate;
     hanky.phase = hanky.rate * t;
   }
+}
+
+void WholeBodyController::StartCatchUp(const Scene& scene, int robot, const mjData& d) {
+  RobotReference plan;
+  options_.reference->Sample(d.time, &plan);
+  const RobotIndex& index = scene.robot(robot);
+  for (int side = 0; side < 2; ++side) {
+    const int site = index.site_begin + (side == 0 ? layout_.left_sole_site : layout_.right_sole_site);
+    foot_offset_[side] = Eigen::Vector2d(d.site_xpos[3 * site], d.site_xpos[3 * site + 1]) -
+                         plan.feet[side].position.head<2>();
+    land_offset_[side] = foot_offset_[side];
+    lifted_at_[side] = -1;
+  }
+  catching_up_ = true;
+}
+
+void WholeBodyController::CatchUp(double t) {
+  const WholeBodyGains& k = options_.gains;
+  for (int side = 0; side < 2; ++side) {
+    FootReference& foot = reference_.feet[side];
+    if (!foot.in_contact && lifted_at_[side] < 0) {
+      // Lift-off: this step lands up to catch_up_step nearer the plan's landing.
+      lifted_at_[side] = t;
+      lift_offset_[side] = foot_offset_[side];
+      const double norm = lift_offset_[side].norm();
+      land_offset_[side] = lift_offset_[side] * (norm > k.catch_up_step ? 1 - k.catch_up_step / norm : 0.0);
+    }
+    if (lifted_at_[side] >= 0) {
+      const double blend = std::clamp((t - lifted_at_[side]) / k.catch_up_blend, 0.0, 1.0);
+      foot_offset_[side] = lift_offset_[side] + blend * (land_offset_[side] - lift_offset_[side]);
+      if (foot.in_contact) lifted_at_[side] = -1;  // landed
+    }
+    foot.position.head<2>() += foot_offset_[side];
+  }
+  const Eigen::Vector2d com_offset = 0.5 * (foot_offset_[0] + foot_offset_[1]);
+  reference_.com.head<2>() += com_offset;
+  if (foot_offset_[0].norm() < 1e-4 && foot_offset_[1].norm() < 1e-4) catching_up_ = false;
 }
 
 bool WholeBodyController::Travelling(double t) {
@@ -271,6 +309,7 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     diagnostics_.recovery_steps = recovery_.steps();
     diagnostics_.last_landing = recovery_.last_landing();
     if (finished && !options_.reference) LatchStandingReference(scene, robot, d);
+    if (finished && options_.reference) StartCatchUp(scene, robot, d);
   }
 
   // Which feet bear weight: the plan's contact flags, less a planned stance foot that is

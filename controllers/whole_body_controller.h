@@ -86,6 +86,11 @@ struct WholeBodyGains {
   /// 120 bpm, 4 cm strides, seeds 1-8: 0 falls with (1, 5); roll 30 in both fell every seed.
   double w_pelvis_travel_double_support = 1;
   double w_pelvis_travel_single_support = 5;
+  /// m each foot's offset from the plan shrinks by at each of its planned steps after
+  /// recovery steps (the robot rejoins the plan's timing at once and walks back to the
+  /// plan's positions with the plan's own steps, each this much longer or shorter).
+  double catch_up_step = 0.05;
+  double catch_up_blend = 0.15;  ///< s over which a lifted foot's target takes the new offset
   double travel_speed = 0.015;  ///< m/s, mean CoM reference speed that marks travelling
   double travel_window = 2;     ///< s
   double slow_double_support = 0.1;  ///< s, a double support this long marks slow steps
@@ -158,6 +163,7 @@ class WholeBodyController : public RobotController {
   void set_reference(std::shared_ptr<const ReferenceSource> reference) {
     options_.reference = std::move(reference);
     latched_ = false;
+    catching_up_ = false;
   }
   /// The motion being followed (null while standing without one).
   const std::shared_ptr<const ReferenceSource>& reference() const { return options_.reference; }
@@ -168,6 +174,10 @@ class WholeBodyController : public RobotController {
   };
   void LatchStandingReference(const Scene& scene, int robot, const mjData& d);
   void SampleReference(double t);
+  // Recovery steps ended with the feet off the plan: follow the plan shifted to where the
+  // feet are, the shift shrinking with every planned step (catch_up_step).
+  void StartCatchUp(const Scene& scene, int robot, const mjData& d);
+  void CatchUp(double t);
   void Relax(const Scene& scene, double* ctrl) const;
 
   WholeBodyOptions options_;
@@ -200,6 +210,14 @@ class WholeBodyController : public RobotController {
   bool Travelling(double t);
   bool travelling_ = false;
   double travel_next_ = 0;  // s, when Travelling looks again
+  // Catching up with the plan after recovery steps (see CatchUp), per foot: the plane
+  // offset of its reference from the plan's now, at its lift-off, at its landing, and
+  // when it lifted (-1: on the ground).
+  std::array<Eigen::Vector2d, 2> foot_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  std::array<Eigen::Vector2d, 2> lift_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  std::array<Eigen::Vector2d, 2> land_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  std::array<double, 2> lifted_at_{-1, -1};
+  bool catching_up_ = false;
 };
 
 /// Factory for the runner: every robot gets a WholeBodyController with these options.

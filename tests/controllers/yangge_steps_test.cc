@@ -113,7 +113,8 @@ struct GaitResult {
 };
 
 GaitResult RunGait(const Scene& scene, const StartPose& start, const FootstepPlan& plan,
-                   const WalkingPosture& posture_in, uint64_t seed = kSeed) {
+                   const WalkingPosture& posture_in, uint64_t seed = kSeed,
+                   std::vector<Fault> faults = {}) {
   WalkingPatternParams params;
   params.ground_height = start.ground_height;
   params.preview.com_height = start.com.z() - start.ground_height;
@@ -127,7 +128,8 @@ GaitResult RunGait(const Scene& scene, const StartPose& start, const FootstepPla
   }
   WholeBodyOptions wopt;  // defaults (w_pelvis_slow_steps for the cross step)
   auto reference = std::make_shared<WalkingReference>(pattern, posture);
-  auto state = StartRun(scene, MakeWholeBodyControllerFactory(wopt, {reference}), seed);
+  auto state =
+      StartRun(scene, MakeWholeBodyControllerFactory(wopt, {reference}), seed, std::move(faults));
   auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[0].get());
   const mjModel* m = scene.model();
   const RobotLayout layout = RobotLayout::Resolve(info);
@@ -247,6 +249,33 @@ TEST_F(YanggeStepsTest, CrossStepSixteenBarsOnTheBeat) {
   ExpectOnTheBeat(r, plan, 1);  // the second step bounces once (pelvis pitch held loosely)
   EXPECT_LT(r.pelvis_drift, 0.1);
   EXPECT_EQ(r.qp_failures, 0);
+}
+
+// A 30 N·s shove forward (150 N for 0.2 s on the torso) in the 3rd bar of 8 bars of the
+// cross step: the robot takes recovery steps, then rejoins the plan's beat at once and walks
+// back to the plan's places with the plan's own steps, 5 cm nearer each
+// (WholeBodyGains::catch_up_step). Without catching up it fell ~1 s after the recovery
+// steps (the plan's feet and CoM 30 cm behind it); with it, over pushes at 10 times in
+// the cross step of the default show's entrance: forward 2/10 fell, backward 5/10.
+TEST_F(YanggeStepsTest, CatchesUpWithTheCrossStepAfterAPush) {
+  const FootstepPlan plan = DancePlan(*start_, CrossSteps(*start_, 8));
+  Fault push;
+  push.kind = Fault::Kind::kPush;
+  push.time = plan.steps[9].touchdown_time + 0.1;  // just after a landing of the 3rd bar
+  push.duration = 0.2;
+  push.force[0] = 150;
+  const GaitResult r = RunGait(*scene_, *start_, plan, WalkingPosture{}, kSeed, {push});
+  EXPECT_FALSE(r.fallen);
+  EXPECT_LT(r.centre_error, 0.05);  // back where the plan ends
+  // The last two bars' steps land on their beats.
+  for (size_t k = plan.steps.size() - 8; k < plan.steps.size(); ++k) {
+    const Footstep& step = plan.steps[k];
+    double nearest = 1e9;
+    for (const auto& [side, time] : r.touchdowns) {
+      if ((side == 0) == (step.foot == Foot::kLeft)) nearest = std::min(nearest, std::abs(time - step.touchdown_time));
+    }
+    EXPECT_LT(nearest, 0.03) << "step landing at " << step.touchdown_time << " s";
+  }
 }
 
 // Scenario 6: the same cross step while both handkerchiefs spin at 3 rev/s for 20 s:
