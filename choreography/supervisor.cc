@@ -71,6 +71,33 @@ ShowSupervisor::ShowSupervisor(Show show, ScheduleOptions options, Schedule sche
       schedule_(std::move(schedule)),
       settings_(std::move(settings)) {}
 
+void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
+  const int robots = scene.robot_count();
+  recovering_.resize(static_cast<size_t>(robots), false);
+  for (int r = 0; r < robots; ++r) {
+    const auto* wbc = dynamic_cast<const WholeBodyController*>(state->controllers[r].get());
+    if (wbc == nullptr) continue;
+    const WholeBodyDiagnostics& dg = wbc->diagnostics();
+    const bool now = dg.recovery_phase != BalanceRecovery::Phase::kIdle;
+    if (recovering_[r] && !now && !RobotLost(*state, r)) {
+      // Back on the plan's beat; CatchUp walks it back to the plan's places.
+      double off = 0;
+      if (wbc->reference()) {
+        RobotReference plan;
+        wbc->reference()->Sample(state->data->time, &plan);
+        const Eigen::Vector3d com(state->data->subtree_com + 3 * scene.robot(r).body_begin);
+        off = (com - plan.com).head<2>().norm();
+      }
+      char text[160];
+      std::snprintf(text, sizeof(text),
+                    "recovered after %d recovery steps: on the beat again, %.2f m from its plan",
+                    dg.recovery_steps, off);
+      state->metrics.events.push_back({state->data->time, r, "recovery", text});
+    }
+    recovering_[r] = now;
+  }
+}
+
 void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   const mjData& d = *state->data;
   const double now = d.time;
@@ -80,6 +107,7 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
     return std::any_of(options_.lost.begin(), options_.lost.end(),
                        [r](const LostRobot& l) { return l.robot == r; });
   };
+  ReportRecoveries(scene, state);
   std::vector<int> ready;  // lost long enough, not yet planned around
   for (int r = 0; r < robots; ++r) {
     if (lost_since_[r] < 0 && RobotLost(*state, r)) lost_since_[r] = now;

@@ -105,6 +105,9 @@ class ShowSupervisor {
   int reflows() const { return reflows_; }
 
  private:
+  // Adds a "recovery" event for every robot whose recovery steps ended since the last look.
+  void ReportRecoveries(const Scene& scene, RunState* state);
+
   Show show_;
   ScheduleOptions options_;
   Schedule schedule_;
@@ -113,6 +116,7 @@ class ShowSupervisor {
   int reflows_ = 0;
   // The re-plan last refused: the change's start beat and how many robots were lost.
   double refused_beat_ = -1;
+  std::vector<bool> recovering_;  // per robot: stepping to recover at the last look
   size_t refused_lost_ = 0;
 };
 

@@ -196,7 +196,14 @@ void WholeBodyController::CatchUp(double t) {
     }
     foot.position.head<2>() += foot_offset_[side];
   }
-  const Eigen::Vector2d com_offset = 0.5 * (foot_offset_[0] + foot_offset_[1]);
+  // The CoM goes with the feet as the plan puts it between them: over a stance foot, by
+  // that foot's shift (with feet shifted unequally, a mean shift put it off the foot).
+  const Eigen::Vector2d plan_left = reference_.feet[0].position.head<2>() - foot_offset_[0];
+  const Eigen::Vector2d across = reference_.feet[1].position.head<2>() - foot_offset_[1] - plan_left;
+  const double w = across.squaredNorm() > 1e-6
+                       ? std::clamp((reference_.com.head<2>() - plan_left).dot(across) / across.squaredNorm(), 0.0, 1.0)
+                       : 0.5;
+  const Eigen::Vector2d com_offset = (1 - w) * foot_offset_[0] + w * foot_offset_[1];
   reference_.com.head<2>() += com_offset;
   if (foot_offset_[0].norm() < 1e-4 && foot_offset_[1].norm() < 1e-4) catching_up_ = false;
 }

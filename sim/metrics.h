@@ -34,7 +34,8 @@ struct RunEvent {
   int robot = -1;       ///< robot index; -1: the stage as a whole
   std::string kind;     ///< "fall", "dropout", "push", "imu_freeze", "weak_motor", or a health
                         ///< failure: "bad_state", "diverged", "bad_qacc", "contact_overflow",
-                        ///< "constraint_overflow", "singular_inertia", "mujoco_warning"
+                        ///< "constraint_overflow", "singular_inertia", "mujoco_warning"; a
+                        ///< show's supervisor adds "reflow", "reflow_failed", "recovery"
   std::string message;  ///< what happened, for people
 };
 
