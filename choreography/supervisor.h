@@ -7,7 +7,10 @@
 //   they take part in no cue from the change on, stand in every later transition as
 //   obstacles at their measured pelvis (kept kMinRobotDistance clear), and a change of
 //   all the robots left walks to the formation regenerated for their number
-//   (FormationSlots), slots shared out by the `optimal` rule;
+//   (FormationSlots), slots shared out by the `optimal` rule; when one of its slots lies
+//   within 0.7 m of a lost robot, to the free slots of the written formation, those too
+//   close pushed straight away to 0.7 m when too few are free; dance steps that would
+//   travel within 0.7 m of a lost robot mark time;
 // - every survivor's reference is spliced: the old one before the splice time, the new
 //   one from then on (SplicedReference). Both plans are the same up to the change, so
 //   the splice is continuous as long as it happens early enough: the ZMP preview of a
@@ -18,10 +21,12 @@
 //   more than max_jump is refused;
 // - a lost robot is planned around only once it has been lost for lost_settle (it falls
 //   first; its pelvis is measured where it lies).
-// Each reflow (or a refused one) is a RunEvent ("reflow", "reflow_failed").
+// Each reflow (or a refused one) is a RunEvent ("reflow", "reflow_failed"); a robot whose
+// recovery steps (WholeBodyController) ended is one too ("recovery": the controller then
+// catches up with its plan by itself, see WholeBodyGains::catch_up_step).
 // Limits: a robot lost during a formation change is walked around only from the next
 // change on (the current walks keep their plan); a change of some robots keeps its
-// slots; robots lagging behind their plan are not yet caught up. The supervisor's memory
+// slots; the supervisor does not re-plan robots lagging behind or off their plan. The supervisor's memory
 // (who is lost since when, the plan danced) is not part of RunState: a loop that clones
 // or restores run states (the viewer's snapshots and seeks) must copy it along.
 #ifndef YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_
