@@ -114,8 +114,8 @@ nlohmann::json ShowMetricsJson(const ShowMetricsResult& result);
 class ShowMetrics {
  public:
   /// `show` is compiled from `schedule` (both are read here, its references kept); the
-  /// scene must outlive this; the scene's robot i dances schedule.robots[i]. Throws Error when the robot lacks the feet or spinners'
-  /// names controllers need (RobotLayout).
+  /// scene must outlive this; the scene's robot i dances schedule.robots[i]. Throws Error
+  /// when the robot lacks the feet or spinners' names controllers need (RobotLayout).
   ShowMetrics(const Scene& scene, const Schedule& schedule, const CompiledShow& show,
               const ShowMetricsOptions& options = {});
 

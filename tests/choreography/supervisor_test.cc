@@ -84,42 +84,55 @@ void ExpectNear(const std::vector<double>& a, const std::vector<double>& b, doub
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], tolerance) << "entry " << i;
 }
 
-// Two robots side by side 1.2 m apart travel 进三退一 to the left for 8 beats (0.16 m).
+// Two robots side by side 1.2 m apart travel 进三退一 to the left for 16 beats (0.32 m),
+// then walk into a staggered pair.
 constexpr char kTravelShow[] = R"(
 tempo: 120
 offset: 1
 troupe: {robots: 2, start: pair}
 formations:
   pair: {slots: [[0, 0.6], [0, -0.6]]}
+  stagger: {slots: [[0, 0.6], [-0.5, -0.6]]}
 timeline:
   - section: travel
     at: 2:1
-    beats: 8
+    beats: 16
     cues:
       - move: three_forward_one_back
         direction: 90 deg
+  - section: stagger
+    at: 7:1
+    beats: 16
+    cues:
+      - formation: stagger
 )";
 
 // The robot on the right would travel towards its fallen partner, within 0.7 m of it: it
-// marks time instead (the same feet on the same beats, landing where they stood); lost on
-// the other side, or lost after the move began, it travels as written.
+// marks time instead (the same feet on the same beats, landing where they stood), and its
+// walk that follows starts from there (Replan expects no errors: planned from where the
+// travel would have left it, its first step was 0.32 m sideways); lost on the other side,
+// or lost after the move began, it travels as written.
 TEST(ReflowScheduleTest, DanceStepsTowardsAFallenRobotMarkTime) {
   const LoadedShow loaded = CheckShowText(kTravelShow, "");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
   auto feet_travel = [&](const Schedule& schedule) {
-    const RobotSchedule& rs = schedule.robots[1];
-    EXPECT_EQ(rs.steps.size(), 8u);
+    // The travel's 16 steps (beats 4-20), then the walk's.
+    std::vector<ScheduledStep> travel;
+    for (const ScheduledStep& step : schedule.robots[1].steps) {
+      if (step.step.land <= Beats(20)) travel.push_back(step);
+    }
+    EXPECT_EQ(travel.size(), 16u);
     // How far each foot's landings spread sideways (the travel direction), the most.
     double most = 0;
-    for (const ScheduledStep& a : rs.steps) {
-      for (const ScheduledStep& b : rs.steps) {
+    for (const ScheduledStep& a : travel) {
+      for (const ScheduledStep& b : travel) {
         if (a.step.foot == b.step.foot) most = std::max(most, std::abs(a.step.pose.y - b.step.pose.y));
       }
     }
     return most;
   };
   EXPECT_GT(feet_travel(loaded.schedule), 0.1);  // as written: it travels
-  // r00 fell towards r01: it lies 0.7 m to the left of r01, 0.54 m from where r01 would end.
+  // r00 fell towards r01: it lies 0.7 m to the left of r01, 0.38 m from where r01 would end.
   const Schedule near = Replan(loaded.show, {{0, {0, 0.1, 0}, Beats(0)}});
   EXPECT_LT(feet_travel(near), 1e-9);
   const Schedule far = Replan(loaded.show, {{0, {0, 3.0, 0}, Beats(0)}});
