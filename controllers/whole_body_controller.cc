@@ -8,6 +8,8 @@
 
 #include "controllers/hanky_spinner.h"
 #include "controllers/robot_dynamics.h"
+#include "controllers/walking_pattern.h"
+#include "controllers/walking_reference.h"
 #include "sim/error.h"
 
 namespace yangbot {
@@ -16,6 +18,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
 constexpr double kRelaxDamping = 3;    // N·m·s/rad, joint damping of a fallen robot
+constexpr double kMaxKneeBrake = 1e3;  // rad/s², most knee deceleration knee_min asks for
 
 using Matrix3 = Eigen::Matrix3d;
 using Vector3 = Eigen::Vector3d;
@@ -57,6 +60,7 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
     arm_actuators_.push_back(RobotLayout::Actuator(info, name));
   }
   torso_actuator_ = RobotLayout::Actuator(info, "torso");
+  knee_actuators_ = {RobotLayout::Actuator(info, "left_knee"), RobotLayout::Actuator(info, "right_knee")};
   for (int a = 0; a < info.nu; ++a) nominal_q_.push_back(info.stand_qpos[info.actuator_qpos[a]]);
   if (info.nv != 6 + info.nu) {
     throw Error(info.path + ": error: the whole-body controller needs every joint but the free "
@@ -176,10 +180,153 @@ void WholeBodyController::StartCatchUp(const Scene& scene, int robot, const mjDa
     lifted_at_[side] = -1;
   }
   catching_up_ = true;
+  catch_up_walk_.reset();
+  walk_next_look_ = 0;
+}
+
+bool WholeBodyController::PlanCatchUpWalk(double t) {
+  const WholeBodyGains& k = options_.gains;
+  const ReferenceSource& source = *options_.reference;
+  RobotReference plan, later;
+  source.Sample(t, &plan);
+  if (!plan.feet[0].in_contact || !plan.feet[1].in_contact) return false;
+  auto both_down = [&](double when, RobotReference* r) {
+    source.Sample(when, r);
+    return r->feet[0].in_contact && r->feet[1].in_contact;
+  };
+  // How long the plan stands still from t: both feet down where they are now.
+  constexpr double kLook = 0.1, kHorizon = 8;
+  double still = 0;
+  for (double dt = kLook; dt <= kHorizon + 1e-9; dt += kLook) {
+    bool same = both_down(t + dt, &later);
+    for (int side = 0; side < 2; ++side) {
+      same = same && (later.feet[side].position - plan.feet[side].position).norm() < 2e-3 &&
+             std::abs(later.feet[side].yaw - plan.feet[side].yaw) < 0.01;
+    }
+    if (!same) break;
+    still = dt;
+  }
+
+  // Steps from the shifted feet toward `goal_ref`'s feet (the plan's at the walk's end), at
+  // most `max_steps`: alternate feet, the rear foot of a stagger first (stepping up toward
+  // the other), else the one further off; each landing at most catch_up_walk_reach ahead of
+  // (catch_up_walk_reach_back behind) the other foot along its heading, so a stagger is
+  // squared up first (the rear foot may step forward to do it), each foot moving at most
+  // catch_up_walk_along along its heading and catch_up_walk_across across it per step.
+  // Measured: r05 of the default show pushed into a 30 cm stagger (goal behind both feet)
+  // walked back with the rear foot first; with the front foot first, or both feet stepping
+  // 5 cm back each (the stagger kept), it fell sideways at the second step.
+  FootstepPlan walk;
+  std::array<Eigen::Vector2d, 2> at;
+  auto plan_steps = [&](const RobotReference& goal_ref, int max_steps) {
+    walk.steps.clear();
+    std::array<Eigen::Vector2d, 2> goal;
+    for (int side = 0; side < 2; ++side) {
+      goal[side] = goal_ref.feet[side].position.head<2>();
+      at[side] = plan.feet[side].position.head<2>() + foot_offset_[side];
+      Pose2& pose = side == 0 ? walk.start.left : walk.start.right;
+      pose = {at[side].x(), at[side].y(), plan.feet[side].yaw};
+    }
+    const Eigen::Vector2d heading(std::cos(plan.pelvis_yaw), std::sin(plan.pelvis_yaw));
+    const double stagger = (at[0] - at[1]).dot(heading);  // left ahead of right: > 0
+    int side = std::abs(stagger) > 0.02 ? (stagger > 0 ? 1 : 0)
+                                        : ((at[0] - goal[0]).norm() >= (at[1] - goal[1]).norm() ? 0 : 1);
+    constexpr double kClose = 0.005;  // m: a foot this near its goal stays
+    const double first_touchdown = t + k.catch_up_walk_lead + k.catch_up_walk_period;
+    for (int i = 0; i < max_steps; ++i, side = 1 - side) {
+      if ((at[0] - goal[0]).norm() < kClose && (at[1] - goal[1]).norm() < kClose) break;
+      const double yaw = goal_ref.feet[side].yaw;
+      const Eigen::Vector2d along(std::cos(yaw), std::sin(yaw));
+      const Eigen::Vector2d across(-along.y(), along.x());
+      const double support = at[1 - side].dot(along), now = at[side].dot(along);
+      const double land = std::clamp(std::clamp(goal[side].dot(along), support - k.catch_up_walk_reach_back,
+                                                support + k.catch_up_walk_reach),
+                                     now - k.catch_up_walk_along, now + k.catch_up_walk_along);
+      const double sideways = std::clamp((goal[side] - at[side]).dot(across), -k.catch_up_walk_across,
+                                         k.catch_up_walk_across);
+      at[side] += (land - now) * along + sideways * across;
+      Footstep step;
+      step.foot = side == 0 ? Foot::kLeft : Foot::kRight;
+      step.pose = {at[side].x(), at[side].y(), yaw};
+      step.touchdown_time = first_touchdown + i * k.catch_up_walk_period;
+      walk.steps.push_back(step);
+    }
+    for (int s = 0; s < 2; ++s) walk_final_offset_[s] = at[s] - goal[s];
+  };
+  auto steps_fitting = [&](double end) {
+    return static_cast<int>(std::floor(
+        (end - t - k.catch_up_walk_lead - k.catch_up_walk_settle) / k.catch_up_walk_period + 1e-9));
+  };
+  constexpr int kMostSteps = 40;
+  plan_steps(plan, kMostSteps);
+  const int needed = static_cast<int>(walk.steps.size());
+  if (needed == 0) return false;
+  double end = t + still;
+  RobotReference goal = plan;
+  if (steps_fitting(end) >= needed || (steps_fitting(end) >= 2 &&
+      std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) <= k.catch_up_walk_preempt)) {
+    // The plan stands still long enough (or the offsets are small): walk while it does.
+    plan_steps(plan, std::min(needed, steps_fitting(end)));
+    end = walk.steps.back().touchdown_time + k.catch_up_walk_settle;
+  } else if (std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) > k.catch_up_walk_preempt &&
+             Travelling(t)) {
+    // Far off the plan while it dances on: leave its steps out (arms, waist and
+    // handkerchiefs keep the beat) and walk to where its feet are when both are next down
+    // after the walk, for at least catch_up_walk_settle.
+    end = t + k.catch_up_walk_lead + needed * k.catch_up_walk_period + k.catch_up_walk_settle;
+    constexpr double kSearch = 2.0, kHold = 0.1;
+    double found = -1;
+    for (double when = end; when <= end + kSearch; when += 0.05) {
+      if (both_down(when, &goal) && both_down(when + kHold, &later) &&
+          (later.feet[0].position - goal.feet[0].position).norm() < 1e-3 &&
+          (later.feet[1].position - goal.feet[1].position).norm() < 1e-3) {
+        found = when;
+        break;
+      }
+    }
+    if (found < 0) return false;
+    end = found;
+    both_down(end, &goal);
+    plan_steps(goal, steps_fitting(end));
+    if (walk.steps.empty()) return false;
+  } else {
+    return false;
+  }
+  walk.start_time = t;
+  walk.end_time = end;
+  SetGaitSwingTimes(&walk);
+  WalkingPatternParams params;
+  const double ground = 0.5 * (plan.feet[0].position.z() + plan.feet[1].position.z());
+  params.ground_height = ground;
+  params.preview.com_height = plan.com.z() - ground;
+  params.swing_height = k.catch_up_walk_apex;
+  params.initial_com = reference_.com.head<2>();  // as shifted by CatchUp
+  catch_up_walk_ = std::make_shared<WalkingReference>(std::make_shared<const WalkingPattern>(walk, params),
+                                                      WalkingPosture{});
+  return true;
 }
 
 void WholeBodyController::CatchUp(double t) {
   const WholeBodyGains& k = options_.gains;
+  if (catch_up_walk_ && t >= catch_up_walk_->end_time()) {  // walked: the offsets it left
+    catch_up_walk_.reset();
+    foot_offset_ = land_offset_ = walk_final_offset_;
+  }
+  if (catch_up_walk_) {
+    // Legs, CoM and pelvis heading from the walk; CoM height (knee bounces), upper body
+    // and handkerchiefs from the plan.
+    RobotReference walk;
+    catch_up_walk_->Sample(t, &walk);
+    reference_.feet = walk.feet;
+    reference_.com.head<2>() = walk.com.head<2>();
+    reference_.com_velocity.head<2>() = walk.com_velocity.head<2>();
+    reference_.com_acceleration.head<2>() = walk.com_acceleration.head<2>();
+    reference_.zmp = walk.zmp;
+    reference_.pelvis_yaw = walk.pelvis_yaw;
+    reference_.pelvis_yaw_rate = walk.pelvis_yaw_rate;
+    reference_.trunk_roll = walk.trunk_roll;
+    return;
+  }
   for (int side = 0; side < 2; ++side) {
     FootReference& foot = reference_.feet[side];
     if (!foot.in_contact && lifted_at_[side] < 0) {
@@ -205,7 +352,17 @@ void WholeBodyController::CatchUp(double t) {
                        : 0.5;
   const Eigen::Vector2d com_offset = (1 - w) * foot_offset_[0] + w * foot_offset_[1];
   reference_.com.head<2>() += com_offset;
-  if (foot_offset_[0].norm() < 1e-4 && foot_offset_[1].norm() < 1e-4) catching_up_ = false;
+  if (foot_offset_[0].norm() < 1e-4 && foot_offset_[1].norm() < 1e-4) {
+    catching_up_ = false;
+    return;
+  }
+  // Both feet down, off the plan: walk back while the plan stands (looked at 4 times a second).
+  constexpr double kWalkOffset = 0.01;  // m, offsets smaller are left to the planned steps
+  if (t >= walk_next_look_ && lifted_at_[0] < 0 && lifted_at_[1] < 0 &&
+      std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) > kWalkOffset) {
+    walk_next_look_ = t + 0.25;
+    if (PlanCatchUpWalk(t)) CatchUp(t);
+  }
 }
 
 bool WholeBodyController::Travelling(double t) {
@@ -493,8 +650,25 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   }
   p.x_lower.resize(0);
   p.x_upper.resize(0);
+  // Recovery steps keep the knees bent (knee_min): a lower bound on their acceleration
+  // that stops them within knee_limit_horizon at knee_min (dropped if it makes the QP
+  // infeasible).
+  if (k.knee_min > -kInf && recovery_.phase() != BalanceRecovery::Phase::kIdle) {
+    p.x_lower.setConstant(n, -kInf);
+    p.x_upper.setConstant(n, kInf);
+    for (const int a : knee_actuators_) {
+      const double h = k.knee_limit_horizon;
+      const double q = state_.joint_q[a], qd = state_.joint_v[a];
+      p.x_lower(info.actuator_dof[a]) = std::max(-kMaxKneeBrake, 2 * (k.knee_min - q - qd * h) / (h * h));
+    }
+  }
 
   QpStatus status = qp_.Solve(p, &solution_);
+  if (status == QpStatus::kInfeasible && p.x_lower.size() > 0) {
+    p.x_lower.resize(0);
+    p.x_upper.resize(0);
+    status = qp_.Solve(p, &solution_);
+  }
   if (status == QpStatus::kInfeasible) {
     // The minimum normal forces may not fit the torque limits at a landing impact: retry
     // without them.

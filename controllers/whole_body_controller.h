@@ -4,12 +4,12 @@
 // (force, moment; world axes) at the sole centre. Motor torques follow from the
 // dynamics: tau = (M qdd + h - sum J_c' w_c) on the actuated rows.
 //
-// Equalities: the unactuated floating-base rows of the dynamics (6), and a stance
-//   foot does not accelerate (6 per stance foot, with a damping term against slip).
+// Equalities: the unactuated floating-base rows of the dynamics (6).
 // Inequalities: motor torque limits (every actuator), unilateral contact with a
 //   minimum normal force, friction pyramids, centre of pressure within the sole,
 //   and a bounded yaw moment (per stance foot).
 // Costs (weighted least squares on accelerations, each a PD law on the reference):
+//   stance feet do not accelerate (heavy, w_stance; with a damping term against slip),
 //   centre of mass, swing feet (position + orientation), pelvis orientation (heading,
 //   sway roll, bow pitch), joint posture (torso twist, arms, legs' nominal bend,
 //   handkerchief spin phase-locked to the reference), small regularisation.
@@ -91,9 +91,42 @@ struct WholeBodyGains {
   /// plan's positions with the plan's own steps, each this much longer or shorter).
   double catch_up_step = 0.05;
   double catch_up_blend = 0.15;  ///< s over which a lifted foot's target takes the new offset
+  /// Catch-up walk: when the plan stands still long enough (no planned steps to shrink
+  /// the offsets, e.g. a robot pushed into a 30 cm stagger before a long stretch of arm
+  /// work), the robot walks back to the plan's feet in quick steps of its own (the show's
+  /// walking gait, controllers/walking_reference.h) while arms, waist and handkerchiefs
+  /// keep dancing; the rear foot of a stagger steps up first. A stagger left in place fell
+  /// at the next planned walk (the default show, r05 pushed 30 N·s at 20 s, fell at 31-33 s).
+  double catch_up_walk_reach = 0.05;   ///< m, landing ahead of the other foot
+  /// m, landing behind the other foot (the quick gait walks back in 3 cm steps; with 5 cm
+  /// the CoM lagged 7-12 cm behind a walk back and the capture point stepped it forward again)
+  double catch_up_walk_reach_back = 0.03;
+  double catch_up_walk_along = 0.10;   ///< m, a foot's travel along its heading per step
+  double catch_up_walk_across = 0.015; ///< m per step (H1 legs hardly side-step: 1 cm a step walks)
+  double catch_up_walk_period = 0.2;   ///< s per step (300 steps/min)
+  double catch_up_walk_apex = 0.03;    ///< m, swing apex (the show's quick steps walk at 3 cm)
+  double catch_up_walk_lead = 1.0;     ///< s from planning to the first lift-off
+  double catch_up_walk_settle = 1.0;   ///< s from the last touch-down to the walk's end
+  /// m: a foot this far off its plan walks back even while the plan travels (进三退一,
+  /// walks), its planned steps left out until the walk ends, to where the plan's feet are
+  /// next both down. Travelling steps lengthened by catch_up_step fell (default show, r02
+  /// pushed at 62 s); in-place dancing (the cross step) catches up better with its own
+  /// steps (r05 at 20 s fell when its cross steps were left out for a walk).
+  double catch_up_walk_preempt = 0.1;
   double travel_speed = 0.015;  ///< m/s, mean CoM reference speed that marks travelling
   double travel_window = 2;     ///< s
   double slow_double_support = 0.1;  ///< s, a double support this long marks slow steps
+  /// rad, knees kept bent at least this much during recovery steps (a bound on their
+  /// acceleration in the QP; -infinity: none). Recovery steps reaching far straightened
+  /// both legs into the knee
+  /// stop (-0.26 rad): the swing foot rose behind instead of swinging forward and the CoM
+  /// rose 8 cm. 30 N·s forward pushes on a dancing pair (12 push times): 3 -> 8 recovered
+  /// with 0.2 (0.15: 5, 0.25: 7, 0.3: 4); default show, r05 pushed at 7 times from 16 to
+  /// 44 s, forward and back: 1/14 -> 6/14 without a fall (NOTES.md, session 6). Always
+  /// on, the quick walk's landings came 47 ms off the beat (the swing knee straightens
+  /// into a landing).
+  double knee_min = 0.2;
+  double knee_limit_horizon = 0.1;  ///< s in which the bound brings a knee to rest at knee_min
   double w_torso = 10;           ///< torso twist joint weight
   double w_legs = 0.01;          ///< leg posture weight (resolves redundancy)
   double w_arms = 5;             ///< arm joint weight
@@ -164,6 +197,7 @@ class WholeBodyController : public RobotController {
     options_.reference = std::move(reference);
     latched_ = false;
     catching_up_ = false;
+    catch_up_walk_.reset();
   }
   /// The motion being followed (null while standing without one).
   const std::shared_ptr<const ReferenceSource>& reference() const { return options_.reference; }
@@ -178,6 +212,9 @@ class WholeBodyController : public RobotController {
   // feet are, the shift shrinking with every planned step (catch_up_step).
   void StartCatchUp(const Scene& scene, int robot, const mjData& d);
   void CatchUp(double t);
+  // While the plan stands still from t long enough: plans quick steps from the shifted
+  // feet to the plan's (catch_up_walk_*); whether it did.
+  bool PlanCatchUpWalk(double t);
   void Relax(const Scene& scene, double* ctrl) const;
 
   WholeBodyOptions options_;
@@ -185,6 +222,7 @@ class WholeBodyController : public RobotController {
   std::array<Sole, 2> soles_{};
   std::vector<int> arm_actuators_;  // kArmJoints actuator indices
   int torso_actuator_ = -1;
+  std::array<int, 2> knee_actuators_{};  // left, right
   std::vector<double> nominal_q_;   // per actuator, rad (standing posture)
   bool fallen_ = false;
   bool latched_ = false;
@@ -218,6 +256,11 @@ class WholeBodyController : public RobotController {
   std::array<Eigen::Vector2d, 2> land_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
   std::array<double, 2> lifted_at_{-1, -1};
   bool catching_up_ = false;
+  // The catch-up walk under way (legs, CoM and pelvis heading come from it; null: none),
+  // the foot offsets it leaves, and when the plan is next looked at for one.
+  std::shared_ptr<const ReferenceSource> catch_up_walk_;
+  std::array<Eigen::Vector2d, 2> walk_final_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  double walk_next_look_ = 0;
 };
 
 /// Factory for the runner: every robot gets a WholeBodyController with these options.
