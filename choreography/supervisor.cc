@@ -98,6 +98,12 @@ void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
   }
 }
 
+bool ShowSupervisor::AfterStep(const Scene& scene, RunState* state) {
+  if (state->steps % kLookEvery != 0) return false;
+  Update(scene, state);
+  return true;
+}
+
 void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   const mjData& d = *state->data;
   const double now = d.time;

@@ -26,12 +26,16 @@
 // catches up with its plan by itself, see WholeBodyGains::catch_up_step).
 // Limits: a robot lost during a formation change is walked around only from the next
 // change on (the current walks keep their plan); a change of some robots keeps its
-// slots; the supervisor does not re-plan robots lagging behind or off their plan. The supervisor's memory
-// (who is lost since when, the plan danced) is not part of RunState: a loop that clones
-// or restores run states (the viewer's snapshots and seeks) must copy it along.
+// slots; the supervisor does not re-plan robots lagging behind or off their plan (their
+// controllers catch up by themselves: WholeBodyGains::catch_up_step, catch_up_walk_*),
+// nor keep others clear of a robot off its plan. The supervisor's memory (who is lost
+// since when, the plan danced) is not part of RunState: a loop that clones or restores
+// run states copies the supervisor along (the viewer's transport keeps it in its
+// snapshots as a StepHook, tools/viewer/transport.h).
 #ifndef YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_
 #define YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -102,6 +106,12 @@ class ShowSupervisor {
   /// robot); a re-plan rebuilds and recompiles the schedule (tens of ms). Call it every
   /// few physics steps, between steps. Swaps references of WholeBodyControllers only.
   void Update(const Scene& scene, RunState* state);
+  /// Physics steps between looks in AfterStep (20 ms at the 2 ms step): a lost robot is
+  /// planned around after a second anyway; looking costs a few comparisons.
+  static constexpr int64_t kLookEvery = 10;
+  /// For a loop that calls it after every physics step (the CLI's run, the viewer's
+  /// transport): Update every kLookEvery steps. Returns whether it looked.
+  bool AfterStep(const Scene& scene, RunState* state);
   /// The plan being danced (the last re-plan, or the one given).
   const Schedule& schedule() const { return schedule_; }
   /// Robots planned around so far, in the order they were.

@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <string>
 #include <thread>
@@ -105,6 +107,58 @@ TEST(ShowBuilderTest, BuildsTheShowsRunOrSaysWhyNot) {
   EXPECT_EQ(built->revision, 5);
   EXPECT_EQ(built->session, nullptr);
   EXPECT_NE(built->error.find("error"), std::string::npos) << built->error;
+}
+
+// Four robots in a column 1.2 m apart twist, then close up to 0.8 m apart from beat 12 (7 s).
+// (YANGBOT_TESTDATA_DIR is tests/testdata; the regression suite's shows sit beside it.)
+const std::string kColumn =
+    (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "regression" / "shows" / "reflow.yaml")
+        .string();
+
+int CountEvents(const RunState& state, const std::string& kind) {
+  return static_cast<int>(std::count_if(state.metrics.events.begin(), state.metrics.events.end(),
+                                        [&](const RunEvent& e) { return e.kind == kind; }));
+}
+
+// The viewer supervises a show as `yangbot run` does: the front robot loses power at 1.5 s
+// and the others are re-planned around it before the close-up ("reflow", at ~2.5 s). A
+// seek back restores the supervisor with the run (the snapshots keep it): going forward
+// again from the snapshot at 2 s re-plans the same way and lands on the very same state
+// (with the supervisor left as it was after the first pass, nobody was re-planned again).
+TEST(ShowBuilderTest, TheViewersRunReflowsAroundADroppedRobotAndSeeksReplayIt) {
+  const LoadedShow loaded = CheckShowFile(kColumn);
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
+  const ShowRun run = MakeShowRun(loaded, "");
+  Fault dropout;
+  dropout.kind = Fault::Kind::kDropout;
+  dropout.robot = 0;
+  dropout.time = 1.5;
+  std::unique_ptr<Session> session = MakeShowSession(run, 1, {dropout});
+  session->Sync([&](Transport* transport) {
+    const RunState& state = transport->state();
+    const int nq = transport->scene().model()->nq;
+    transport->Seek(3.5);
+    transport->FinishSeek();
+    ASSERT_EQ(CountEvents(state, "reflow"), 1);
+    const auto reflow = std::find_if(state.metrics.events.begin(), state.metrics.events.end(),
+                                     [](const RunEvent& e) { return e.kind == "reflow"; });
+    EXPECT_GT(reflow->time, 2.0);  // after the snapshot at 2 s: the replay re-plans
+    const std::vector<double> first(state.data->qpos, state.data->qpos + nq);
+    transport->Seek(1.0);  // back before the dropout
+    transport->FinishSeek();
+    EXPECT_EQ(CountEvents(state, "reflow"), 0);
+    transport->Seek(3.5);
+    transport->FinishSeek();
+    EXPECT_EQ(CountEvents(state, "reflow"), 1);
+    EXPECT_EQ(std::vector<double>(state.data->qpos, state.data->qpos + nq), first);
+  });
+  // Without supervision nobody is re-planned.
+  std::unique_ptr<Session> plain = MakeShowSession(run, 1, {dropout}, /*reflow=*/false);
+  plain->Sync([](Transport* transport) {
+    transport->Seek(3.5);
+    transport->FinishSeek();
+    EXPECT_EQ(CountEvents(transport->state(), "reflow"), 0);
+  });
 }
 
 }  // namespace

@@ -213,9 +213,6 @@ int Run(const RunFlags& flags) {
     supervisor = std::make_unique<ShowSupervisor>(show->loaded.show, options,
                                                   show->loaded.schedule);
   }
-  // Physics steps between the supervisor's looks (20 ms at the 2 ms step): a lost robot
-  // is planned around after a second anyway; looking costs a few comparisons.
-  constexpr int64_t kSuperviseEvery = 10;
 
   // Thresholds are checked against the names a report of this run has, before it runs.
   std::vector<Threshold> thresholds;
@@ -298,9 +295,9 @@ int Run(const RunFlags& flags) {
   observe();
   while (state->data->time < seconds - 0.5 * dt) {
     Step(*scene, state.get());
-    if (supervisor && state->steps % kSuperviseEvery == 0) {
+    if (supervisor) {
       const int reflows = supervisor->reflows();
-      supervisor->Update(*scene, state.get());
+      supervisor->AfterStep(*scene, state.get());
       // Scored against the plan danced: the re-plan from now on.
       if (show_metrics && supervisor->reflows() != reflows) {
         show_metrics->FollowSchedule(supervisor->schedule(), state->data->time,

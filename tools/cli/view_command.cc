@@ -20,6 +20,7 @@ struct ViewFlags {
   StageFlags stage;
   uint64_t seed = 1;
   std::vector<std::string> faults;
+  bool no_reflow = false;  // shows: no supervisor re-planning around lost robots
   std::string camera = "audience";
   int select = -1;
   bool paused = false;
@@ -67,12 +68,16 @@ Command AddViewCommand(CLI::App* app) {
   command->add_flag("--no-timeline", flags->no_timeline, "hide the timeline editor");
   command->add_flag("--stage-editor", flags->stage_editor, "open the stage editor window");
   command->add_flag("--plots", flags->plots, "open the plots of the selected robot");
+  command->add_flag("--no-reflow", flags->no_reflow,
+                    "with a show: do not re-plan the formation changes around robots that fall "
+                    "or drop out (as `yangbot run --no-reflow`)");
   return {command, [flags] {
             ViewerOptions options;
             options.show_file = flags->file;
             options.scene = ToSceneOptions(flags->stage);
             options.seed = flags->seed;
             for (const auto& text : flags->faults) options.faults.push_back(ParseFault(text));
+            options.reflow = !flags->no_reflow;
             options.camera = ParseCameraPreset(flags->camera);
             options.select = flags->select;
             options.paused = flags->paused;

@@ -36,7 +36,7 @@ class Session {
  public:
   /// Builds the run (paused at time 0); the physics thread starts with Start.
   Session(std::unique_ptr<Scene> scene, const ControllerFactory& factory, uint64_t seed,
-          std::vector<Fault> faults = {});
+          std::vector<Fault> faults = {}, std::unique_ptr<StepHook> hook = nullptr);
   /// Stops the physics thread.
   ~Session();
   Session(const Session&) = delete;

@@ -2,25 +2,48 @@
 
 #include <utility>
 
+#include "choreography/supervisor.h"
 #include "controllers/whole_body_controller.h"
 #include "sim/error.h"
 #include "sim/scene.h"
 
 namespace yangbot {
 
+namespace {
+
+// The show's supervisor after every physics step, copied into the transport's snapshots.
+class SupervisorHook : public StepHook {
+ public:
+  explicit SupervisorHook(ShowSupervisor supervisor) : supervisor_(std::move(supervisor)) {}
+  void AfterStep(const Scene& scene, RunState* state) override { supervisor_.AfterStep(scene, state); }
+  std::unique_ptr<StepHook> Clone() const override { return std::make_unique<SupervisorHook>(*this); }
+
+ private:
+  ShowSupervisor supervisor_;
+};
+
+}  // namespace
+
 std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
-                                         const std::vector<Fault>& faults) {
+                                         const std::vector<Fault>& faults, bool reflow) {
+  std::unique_ptr<StepHook> hook;
+  if (reflow) {
+    ScheduleOptions options;  // as CheckShowFile / CheckShowText planned the show
+    options.base_dir = run.base_dir.empty() ? "." : run.base_dir;
+    hook = std::make_unique<SupervisorHook>(ShowSupervisor(run.show, options, run.schedule));
+  }
   return std::make_unique<Session>(Scene::Build(run.scene),
                                    MakeWholeBodyControllerFactory({}, run.compiled.references),
-                                   seed, faults);
+                                   seed, faults, std::move(hook));
 }
 
-StageBuild BuildShowStage(uint64_t seed, std::vector<Fault> faults) {
-  return [seed, faults = std::move(faults)](const LoadedShow& loaded, const std::string& base_dir) {
+StageBuild BuildShowStage(uint64_t seed, std::vector<Fault> faults, bool reflow) {
+  return [seed, faults = std::move(faults), reflow](const LoadedShow& loaded,
+                                                    const std::string& base_dir) {
     BuiltStage built;
     try {
       ShowRun run = MakeShowRun(loaded, base_dir);
-      built.session = MakeShowSession(run, seed, faults);
+      built.session = MakeShowSession(run, seed, faults, reflow);
       built.paths = TransitionPathsOf(loaded.schedule, run.compiled);
       built.show = std::move(run);
     } catch (const Error& e) {

@@ -44,12 +44,14 @@ struct BuiltStage {
 using StageBuild = std::function<BuiltStage(const LoadedShow& loaded, const std::string& base_dir)>;
 
 /// The viewer's run of a compiled show: its stage, with one whole-body controller per robot
-/// following the show's references; paused at time 0.
+/// following the show's references, supervised as `yangbot run` supervises a show (robots
+/// that fall or drop out are planned around, choreography/supervisor.h) unless `reflow`
+/// is false; paused at time 0.
 std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
-                                         const std::vector<Fault>& faults);
+                                         const std::vector<Fault>& faults, bool reflow = true);
 
 /// The viewer's build: MakeShowRun, MakeShowSession and the paths of its formation changes.
-StageBuild BuildShowStage(uint64_t seed, std::vector<Fault> faults);
+StageBuild BuildShowStage(uint64_t seed, std::vector<Fault> faults, bool reflow = true);
 
 /// Runs StageBuilds one at a time on a worker thread (see file comment).
 class ShowBuilder {

@@ -17,6 +17,9 @@ ShowRun MakeShowRun(const LoadedShow& loaded, const std::string& base_dir) {
   run.beats_per_bar = loaded.schedule.beats_per_bar;
   run.scene.robots = static_cast<int>(loaded.schedule.robots.size());
   run.scene.placements = run.compiled.placements;
+  run.show = loaded.show;
+  run.schedule = loaded.schedule;
+  run.base_dir = base_dir;
   const std::string& model = loaded.show.troupe.model;
   if (!model.empty() && model != "builtin") {
     std::filesystem::path file(model);

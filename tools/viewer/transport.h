@@ -18,6 +18,18 @@
 
 namespace yangbot {
 
+/// Acts on a run between physics steps, with memory of its own (the show's supervisor,
+/// choreography/supervisor.h, which re-plans around robots that fall or drop out).
+/// Snapshots keep a copy, so a seek replays it as the run first went.
+class StepHook {
+ public:
+  virtual ~StepHook() = default;
+  /// Called after every physics step the transport takes.
+  virtual void AfterStep(const Scene& scene, RunState* state) = 0;
+  /// A copy with the same memory.
+  virtual std::unique_ptr<StepHook> Clone() const = 0;
+};
+
 /// What a run needs to continue bit for bit: mjData's state (time, qpos, qvel, act, solver
 /// warm start, inputs, warning counters) plus the rest of RunState (controllers with their
 /// memory, faults and their progress, power, robots' health, metrics). Unlike
@@ -29,10 +41,13 @@ class RunSnapshot {
   RunSnapshot(RunSnapshot&&) = default;
   RunSnapshot& operator=(RunSnapshot&&) = default;
 
-  /// Captures `state`.
-  static RunSnapshot Capture(const Scene& scene, const RunState& state);
+  /// Captures `state` and a copy of `hook` (may be null).
+  static RunSnapshot Capture(const Scene& scene, const RunState& state,
+                             const StepHook* hook = nullptr);
   /// Makes `state` continue exactly as the captured run would (its mjData is reused).
   void Restore(const Scene& scene, RunState* state) const;
+  /// A copy of the hook as captured (null when none was).
+  std::unique_ptr<StepHook> CloneHook() const { return hook_ ? hook_->Clone() : nullptr; }
   /// Physics steps taken when captured.
   int64_t steps() const { return steps_; }
   /// Sim time when captured (s).
@@ -54,6 +69,7 @@ class RunSnapshot {
   Metrics metrics_;
   uint64_t seed_ = 0;
   int64_t steps_ = 0;
+  std::unique_ptr<StepHook> hook_;
 };
 
 /// Play state, speed, stepping and seeking of one run.
@@ -71,10 +87,14 @@ class Transport {
   static constexpr double kMinSpeed = 0.01;
   /// Most sim time (s) the budget may owe real time; beyond it the run falls behind.
   static constexpr double kMaxLag = 0.1;
+  /// Sim time between snapshots (s) unless told otherwise.
+  static constexpr double kSnapshotPeriod = 2.0;
 
   /// Starts the run (StartRun), paused at time 0. `scene` must outlive the transport.
+  /// `hook` (may be null) acts after every step (StepHook).
   Transport(const Scene& scene, const ControllerFactory& factory, uint64_t seed,
-            std::vector<Fault> faults = {}, double snapshot_period = 2.0);
+            std::vector<Fault> faults = {}, double snapshot_period = kSnapshotPeriod,
+            std::unique_ptr<StepHook> hook = nullptr);
 
   /// The stage.
   const Scene& scene() const { return scene_; }
@@ -150,6 +170,7 @@ class Transport {
   double dt_;
   int64_t snapshot_every_;  // steps between snapshots
   std::unique_ptr<RunState> state_;
+  std::unique_ptr<StepHook> hook_;  // acts after every step; restored with the snapshots
   std::vector<Fault> initial_faults_;
   std::map<int64_t, RunSnapshot> snapshots_;  // by step count; step 0 always present
   bool playing_ = false;

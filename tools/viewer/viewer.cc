@@ -164,10 +164,10 @@ struct Stage {
 
 // Builds the stage for `show` (or the standing demo on `scene`) and starts its physics.
 Stage MakeStage(const SceneOptions& scene, std::optional<ShowRun> show, uint64_t seed,
-                const std::vector<Fault>& faults) {
+                const std::vector<Fault>& faults, bool reflow) {
   Stage stage;
   if (show) {
-    stage.session = MakeShowSession(*show, seed, faults);
+    stage.session = MakeShowSession(*show, seed, faults, reflow);
   } else {
     stage.session = std::make_unique<Session>(Scene::Build(scene), StandingFactory(), seed, faults);
   }
@@ -213,11 +213,11 @@ int RunViewer(const ViewerOptions& options) {
   glfwSwapInterval(1);
   std::vector<TransitionPaths> first_paths;
   if (first_run) first_paths = TransitionPathsOf(document->loaded().schedule, first_run->compiled);
-  Stage stage = MakeStage(demo, std::move(first_run), options.seed, options.faults);
+  Stage stage = MakeStage(demo, std::move(first_run), options.seed, options.faults, options.reflow);
   stage.paths = std::move(first_paths);
   int64_t built_revision = document ? document->revision() : -1;  // the revision on stage
   int64_t requested_revision = built_revision;  // the newest handed to the builder
-  ShowBuilder builder(BuildShowStage(options.seed, options.faults));
+  ShowBuilder builder(BuildShowStage(options.seed, options.faults, options.reflow));
 
   // Our callbacks go in first: ImGui's GLFW backend chains to them.
   EventQueue queue;

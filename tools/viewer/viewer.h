@@ -19,6 +19,7 @@ struct ViewerOptions {
   SceneOptions scene;                             ///< the stage of the standing demo
   uint64_t seed = 1;                              ///< initial-posture noise seed
   std::vector<Fault> faults;                      ///< faults scheduled from the start
+  bool reflow = true;  ///< shows: re-plan around robots that fall or drop out (supervisor.h)
   CameraPreset camera = CameraPreset::kAudience;  ///< initial camera
   int select = -1;                                ///< initially selected robot (-1: none)
   bool paused = false;                            ///< start paused
