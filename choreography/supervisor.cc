@@ -74,11 +74,22 @@ ShowSupervisor::ShowSupervisor(Show show, ScheduleOptions options, Schedule sche
 void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
   const int robots = scene.robot_count();
   recovering_.resize(static_cast<size_t>(robots), false);
+  recovered_at_.resize(static_cast<size_t>(robots), -1);
   for (int r = 0; r < robots; ++r) {
     const auto* wbc = dynamic_cast<const WholeBodyController*>(state->controllers[r].get());
     if (wbc == nullptr) continue;
     const WholeBodyDiagnostics& dg = wbc->diagnostics();
     const bool now = dg.recovery_phase != BalanceRecovery::Phase::kIdle;
+    if (now || RobotLost(*state, r)) recovered_at_[r] = -1;
+    if (recovered_at_[r] >= 0 && !wbc->catching_up()) {
+      const double took = state->data->time - recovered_at_[r];
+      char text[160];
+      std::snprintf(text, sizeof(text),
+                    "back on its plan's places %.1f s (%.0f beats) after its recovery", took,
+                    took / schedule_.clock.SecondsPerBeat());
+      state->metrics.events.push_back({state->data->time, r, "caught_up", text});
+      recovered_at_[r] = -1;
+    }
     if (recovering_[r] && !now && !RobotLost(*state, r)) {
       // Back on the plan's beat; CatchUp walks it back to the plan's places.
       double off = 0;
@@ -93,6 +104,7 @@ void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
                     "recovered after %d recovery steps: on the beat again, %.2f m from its plan",
                     dg.recovery_steps, off);
       state->metrics.events.push_back({state->data->time, r, "recovery", text});
+      recovered_at_[r] = state->data->time;
     }
     recovering_[r] = now;
   }

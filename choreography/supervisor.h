@@ -23,7 +23,8 @@
 //   first; its pelvis is measured where it lies).
 // Each reflow (or a refused one) is a RunEvent ("reflow", "reflow_failed"); a robot whose
 // recovery steps (WholeBodyController) ended is one too ("recovery": the controller then
-// catches up with its plan by itself, see WholeBodyGains::catch_up_step).
+// catches up with its plan by itself, see WholeBodyGains::catch_up_step and
+// catch_up_walk_*), and so is its return to the plan's places ("caught_up").
 // Limits: a robot lost during a formation change is walked around only from the next
 // change on (the current walks keep their plan); a change of some robots keeps its
 // slots; the supervisor does not re-plan robots lagging behind or off their plan (their
@@ -120,7 +121,8 @@ class ShowSupervisor {
   int reflows() const { return reflows_; }
 
  private:
-  // Adds a "recovery" event for every robot whose recovery steps ended since the last look.
+  // Adds a "recovery" event for every robot whose recovery steps ended since the last look,
+  // and a "caught_up" event when its controller is back on its plan's places.
   void ReportRecoveries(const Scene& scene, RunState* state);
 
   Show show_;
@@ -132,6 +134,7 @@ class ShowSupervisor {
   // The re-plan last refused: the change's start beat and how many robots were lost.
   double refused_beat_ = -1;
   std::vector<bool> recovering_;  // per robot: stepping to recover at the last look
+  std::vector<double> recovered_at_;  // per robot: s, its last recovery ended, catching up; -1 none
   size_t refused_lost_ = 0;
 };
 

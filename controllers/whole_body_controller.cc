@@ -251,7 +251,10 @@ bool WholeBodyController::PlanCatchUpWalk(double t) {
       step.touchdown_time = first_touchdown + i * k.catch_up_walk_period;
       walk.steps.push_back(step);
     }
-    for (int s = 0; s < 2; ++s) walk_final_offset_[s] = at[s] - goal[s];
+    for (int s = 0; s < 2; ++s) {
+      walk_final_offset_[s] = (at[s] - goal[s]).norm() < kClose ? Eigen::Vector2d::Zero()
+                                                                 : Eigen::Vector2d(at[s] - goal[s]);
+    }
   };
   auto steps_fitting = [&](double end) {
     return static_cast<int>(std::floor(

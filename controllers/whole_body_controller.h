@@ -201,6 +201,9 @@ class WholeBodyController : public RobotController {
   }
   /// The motion being followed (null while standing without one).
   const std::shared_ptr<const ReferenceSource>& reference() const { return options_.reference; }
+  /// Whether it is catching up with its plan after recovery steps (feet, CoM shifted from
+  /// the plan's, or a catch-up walk under way).
+  bool catching_up() const { return catching_up_; }
 
  private:
   struct Sole {

@@ -35,7 +35,8 @@ struct RunEvent {
   std::string kind;     ///< "fall", "dropout", "push", "imu_freeze", "weak_motor", or a health
                         ///< failure: "bad_state", "diverged", "bad_qacc", "contact_overflow",
                         ///< "constraint_overflow", "singular_inertia", "mujoco_warning"; a
-                        ///< show's supervisor adds "reflow", "reflow_failed", "recovery"
+                        ///< show's supervisor adds "reflow", "reflow_failed", "recovery",
+                        ///< "caught_up"
   std::string message;  ///< what happened, for people
 };
 

@@ -476,6 +476,13 @@ TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const double kDeg = 180 / M_PI;
   EXPECT_LT(std::sqrt(arm_sq / samples) * kDeg, 2.0);     // arms in phase with r00
   EXPECT_LT(std::sqrt(hanky_sq / samples) * kDeg, 10.0);  // handkerchief too
+  // Its controller reported back on its plan's places before the walk forward (13 s).
+  const auto caught_up = std::find_if(state->metrics.events.begin(), state->metrics.events.end(),
+                                      [](const RunEvent& e) { return e.kind == "caught_up"; });
+  ASSERT_NE(caught_up, state->metrics.events.end());
+  EXPECT_EQ(caught_up->robot, 1);
+  EXPECT_GT(caught_up->time, recovered);
+  EXPECT_LT(caught_up->time, 13.0) << caught_up->message;
   // Back on its slot: 0.5 m ahead of where it started, as r00.
   const Pose2 pelvis = MeasuredPelvis(*scene, *state->data, 1);
   EXPECT_NEAR(pelvis.x, show.placements[1].x + 0.5, 0.05);
