@@ -434,9 +434,10 @@ timeline:
 )";
 
 // Issue 5: a 30 N·s shove forward (150 N for 0.2 s) on r01 in the cross step. It steps to
-// recover, lands in a ~30 cm stagger, walks back to its plan while the plan stands
-// (WholeBodyGains::catch_up_walk_*) and dances on in phase with r00 from two beats after
-// its recovery ended. Without the catch-up walk it fell at the planned walk (13 s).
+// recover (3 steps, 0.40 m off its plan), dances on in phase with r00 from two beats after
+// its recovery ended, walks back to its plan while the plan stands
+// (WholeBodyGains::catch_up_walk_*) and reports it ("caught_up"). Without the catch-up
+// walk it ends 9 cm short of its slot.
 TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const LoadedShow loaded = CheckShowText(kPushShow, "");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
