@@ -361,7 +361,8 @@ struct PushedRun {
   std::unique_ptr<Scene> scene;
   std::unique_ptr<RunState> state;
 };
-PushedRun StartPushedRun(const LoadedShow& loaded, int robot, double time, double force) {
+PushedRun StartPushedRun(const LoadedShow& loaded, int robot, double time, double force,
+                         const WholeBodyOptions& controller = {}) {
   PushedRun run;
   run.show = CompileSchedule(loaded.schedule);
   SceneOptions options;
@@ -374,7 +375,7 @@ PushedRun StartPushedRun(const LoadedShow& loaded, int robot, double time, doubl
   push.time = time;
   push.duration = 0.2;
   push.force[0] = force;
-  run.state = StartRun(*run.scene, MakeWholeBodyControllerFactory({}, run.show.references), 1, {push});
+  run.state = StartRun(*run.scene, MakeWholeBodyControllerFactory(controller, run.show.references), 1, {push});
   return run;
 }
 
@@ -488,6 +489,18 @@ TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const Pose2 pelvis = MeasuredPelvis(*scene, *state->data, 1);
   EXPECT_NEAR(pelvis.x, show.placements[1].x + 0.5, 0.05);
   EXPECT_NEAR(pelvis.y, show.placements[1].y, 0.05);
+}
+
+// The same pair, r01 shoved 30 N·s forward at 8 s while it swings its arms: its recovery
+// steps keep the knees bent (WholeBodyGains::knee_min) and it dances the show to the end.
+// Without the bound (knee_min = -infinity) its rear foot's step rose behind instead of
+// swinging forward and it fell at 9.1 s.
+TEST(ShowSupervisorTest, RecoveryStepsKeepTheKneesBent) {
+  const LoadedShow loaded = CheckShowText(kPushShow, "");
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
+  PushedRun run = StartPushedRun(loaded, 1, 8.0, 150);
+  while (run.state->data->time < run.show.end_time) Step(*run.scene, run.state.get());
+  EXPECT_EQ(run.state->metrics.falls(), 0);
 }
 
 TEST(ShowSupervisorTest, SurvivorsCloseTheGapOfADroppedRobotSymmetrically) {
