@@ -68,9 +68,14 @@ Vector3 BalanceRecovery::PlanLanding(const BalanceInput& in, int side, double re
   const Vector3& start = swing_.Sample(swing_.start_time()).position;
   const Vector2 u = Direction(in.sole_yaw[side]);
   const double advance = (target - start.head<2>().dot(ex)) / std::max(0.5, u.dot(ex));
-  Vector3 landing = start;
+  Vector3 landing(start.x(), start.y(), ground_);
   landing.head<2>() += advance * u;
   return landing;
+}
+
+void BalanceRecovery::Hold(int side, const Vector3& position, double yaw) {
+  hold_[side] = position;
+  hold_yaw_[side] = yaw;
 }
 
 void BalanceRecovery::StartSwing(const BalanceInput& in, int side, double duration, double height,
@@ -121,6 +126,10 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
     StartSwing(in, side, params_.swing_duration, params_.swing_height,
                PlanLanding(in, side, params_.swing_duration));
     com_hold_.head<2>() = mid;
+    if (phase_ == Phase::kIdle) {  // the floor: the lower sole (the other may be rising)
+      ground_ = std::min(in.sole[0].z(), in.sole[1].z());
+      for (int f = 0; f < 2; ++f) Hold(f, Vector3(in.sole[f].x(), in.sole[f].y(), ground_), in.sole_yaw[f]);
+    }
     phase_ = Phase::kSwing;
     ++steps_;
   };
@@ -148,6 +157,9 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
         }
         break;
       }
+      // The landed foot is held where it touched down, at the height it was aimed at.
+      Hold(swing_side_, Vector3(in.sole[swing_side_].x(), in.sole[swing_side_].y(), landing_.z()),
+           in.sole_yaw[swing_side_]);
       phase_ = Phase::kSettle;
       phase_start_ = t;
       com_hold_.head<2>() = SettlePoint(in);
@@ -180,7 +192,11 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
   }
   if (phase_ == Phase::kIdle) return finished;
 
-  // Rewrite the reference: stance feet where they are, the swing foot on its trajectory.
+  // Rewrite the reference: stance feet where they were put down, the swing foot on its
+  // trajectory. Held, not measured: a foot that lifts (the robot leaning onto the other
+  // one) shows as off its reference, and the controller can put it down again instead of
+  // asking it for forces (measured, the reference followed it: default show, r05 shoved at
+  // 28 and 44 s, a rear foot 1-8 cm up was dragged 11-28 cm while "standing").
   const bool swinging = phase_ == Phase::kSwing;
   for (int side = 0; side < 2; ++side) {
     FootReference& f = ref->feet[side];
@@ -193,10 +209,10 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
       f.yaw_rate = s.yaw_rate;
       f.in_contact = false;
     } else {
-      f.position = in.sole[side];
+      f.position = hold_[side];
       f.velocity.setZero();
       f.acceleration.setZero();
-      f.yaw = in.sole_yaw[side];
+      f.yaw = hold_yaw_[side];
       f.yaw_rate = 0;
       f.in_contact = true;
     }

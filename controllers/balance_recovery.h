@@ -25,7 +25,10 @@
 //            While xi still runs past the front foot's centre, the rear foot steps
 //            through (another kSwing), which usually ends in a square stance again.
 // It rewrites the reference only while not idle; `finished` tells the caller that a
-// recovery ended (a standing controller then re-latches its stance).
+// recovery ended (a standing controller then re-latches its stance). Stance feet are held
+// where they were put down, at the floor's height, not where they are measured: a foot
+// that lifts shows as off its reference (WholeBodyGains::recovery_lifted_foot_tolerance).
+// The floor's height is the lower sole's when the recovery starts; landings aim at it.
 #ifndef YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
 #define YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
 
@@ -97,6 +100,8 @@ class BalanceRecovery {
   // Starts a swing of foot `side` at in.time toward `target` (computed by Plan).
   void StartSwing(const BalanceInput& in, int side, double duration, double height,
                   const Eigen::Vector3d& target);
+  // Holds stance foot `side` at this pose (sole centre, heading) until it next swings.
+  void Hold(int side, const Eigen::Vector3d& position, double yaw);
   // Landing point of foot `side` so that xi lands on it after `remaining` seconds,
   // with the stance foot's CoP at its edge in the direction of travel.
   Eigen::Vector3d PlanLanding(const BalanceInput& in, int side, double remaining) const;
@@ -117,6 +122,9 @@ class BalanceRecovery {
   Eigen::Vector3d landing_ = Eigen::Vector3d::Zero();
   Eigen::Vector2d xi_ = Eigen::Vector2d::Zero();
   Eigen::Vector3d com_hold_ = Eigen::Vector3d::Zero();  // CoM target while settling
+  std::array<Eigen::Vector3d, 2> hold_{Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero()};  // stance feet (sole centres)
+  std::array<double, 2> hold_yaw_{};  // rad, their headings
+  double ground_ = 0;                 // m, floor height under the feet (sole centres)
   int steps_ = 0;
 };
 

@@ -49,6 +49,16 @@ void AddTask(const MatrixA& A, const VectorB& b, double weight, QpProblem* p) {
 
 }  // namespace
 
+double WholeBodyController::SoleLowestPoint(const mjData& d, int site, const Sole& sole) {
+  // A foot rocked onto an edge or a toe still stands on it: the lowest corner counts.
+  const double* R = d.site_xmat + 9 * site;  // row-major: row 2 holds the world z of each axis
+  double lowest = kInf;
+  for (double x : {sole.x_min, sole.x_max}) {
+    for (double y : {sole.y_min, sole.y_max}) lowest = std::min(lowest, R[6] * x + R[7] * y);
+  }
+  return d.site_xpos[3 * site + 2] + lowest;
+}
+
 WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBodyOptions options)
     : options_(std::move(options)), layout_(RobotLayout::Resolve(scene.robot_info())) {
   const RobotInfo& info = scene.robot_info();
@@ -178,6 +188,7 @@ void WholeBodyController::StartCatchUp(const Scene& scene, int robot, const mjDa
                          plan.feet[side].position.head<2>();
     land_offset_[side] = foot_offset_[side];
     lifted_at_[side] = -1;
+    held_[side] = false;
   }
   catching_up_ = true;
   catch_up_walk_.reset();
@@ -330,21 +341,47 @@ void WholeBodyController::CatchUp(double t) {
     reference_.trunk_roll = walk.trunk_roll;
     return;
   }
+  std::array<Eigen::Vector2d, 2> offset_rate;  // m/s
   for (int side = 0; side < 2; ++side) {
     FootReference& foot = reference_.feet[side];
+    offset_rate[side].setZero();
     if (!foot.in_contact && lifted_at_[side] < 0) {
       // Lift-off: this step lands up to catch_up_step nearer the plan's landing.
       lifted_at_[side] = t;
       lift_offset_[side] = foot_offset_[side];
-      const double norm = lift_offset_[side].norm();
-      land_offset_[side] = lift_offset_[side] * (norm > k.catch_up_step ? 1 - k.catch_up_step / norm : 0.0);
+      const CatchUpStep step = PlanCatchUpStep(lift_offset_[side], foot_offset_[1 - side], foot.yaw, k);
+      held_[side] = step.hold;
+      land_offset_[side] = step.land_offset;
+      if (held_[side]) {
+        held_pose_[side] = foot;
+        held_pose_[side].position.head<2>() += foot_offset_[side];
+        held_pose_[side].velocity.setZero();
+        held_pose_[side].acceleration.setZero();
+        held_pose_[side].yaw_rate = 0;
+      }
+    }
+    if (held_[side]) {
+      if (!foot.in_contact) {
+        foot = held_pose_[side];
+        foot.in_contact = true;
+        continue;
+      }
+      // The plan's step is over: the offset is from its landing.
+      held_[side] = false;
+      lifted_at_[side] = -1;
+      foot_offset_[side] = land_offset_[side] = held_pose_[side].position.head<2>() - foot.position.head<2>();
     }
     if (lifted_at_[side] >= 0) {
-      const double blend = std::clamp((t - lifted_at_[side]) / k.catch_up_blend, 0.0, 1.0);
-      foot_offset_[side] = lift_offset_[side] + blend * (land_offset_[side] - lift_offset_[side]);
+      // Smoothly (smoothstep), its rate passed on to the feet's and CoM's velocities (the
+      // pair pushed at 12 times: 7 dance on, 5 with the plan's velocities alone).
+      const double s = std::clamp((t - lifted_at_[side]) / k.catch_up_blend, 0.0, 1.0);
+      const Eigen::Vector2d change = land_offset_[side] - lift_offset_[side];
+      foot_offset_[side] = lift_offset_[side] + s * s * (3 - 2 * s) * change;
+      offset_rate[side] = 6 * s * (1 - s) / k.catch_up_blend * change;
       if (foot.in_contact) lifted_at_[side] = -1;  // landed
     }
     foot.position.head<2>() += foot_offset_[side];
+    foot.velocity.head<2>() += offset_rate[side];
   }
   // The CoM goes with the feet as the plan puts it between them: over a stance foot, by
   // that foot's shift (with feet shifted unequally, a mean shift put it off the foot).
@@ -355,6 +392,7 @@ void WholeBodyController::CatchUp(double t) {
                        : 0.5;
   const Eigen::Vector2d com_offset = (1 - w) * foot_offset_[0] + w * foot_offset_[1];
   reference_.com.head<2>() += com_offset;
+  reference_.com_velocity.head<2>() += (1 - w) * offset_rate[0] + w * offset_rate[1];
   if (foot_offset_[0].norm() < 1e-4 && foot_offset_[1].norm() < 1e-4) {
     catching_up_ = false;
     return;
@@ -483,13 +521,16 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   // measurably off the ground while the other one is down (the robot rocked onto the
   // other foot's edge: asking the lifted foot for forces would topple it further).
   std::vector<int> stance;
+  const double lifted_tolerance = recovery_.phase() != BalanceRecovery::Phase::kIdle
+                                      ? k.recovery_lifted_foot_tolerance
+                                      : k.lifted_foot_tolerance;
   for (int side = 0; side < 2; ++side) {
     if (!ref.feet[side].in_contact) continue;
     const int other = 1 - side;
-    const double lift = d.site_xpos[3 * sole_site[side] + 2] - ref.feet[side].position.z();
-    const double other_lift = d.site_xpos[3 * sole_site[other] + 2] - ref.feet[other].position.z();
-    if (k.lifted_foot_tolerance > 0 && ref.feet[other].in_contact && lift > k.lifted_foot_tolerance &&
-        other_lift < k.lifted_foot_tolerance && lift > other_lift) {
+    const double lift = SoleLowestPoint(d, sole_site[side], soles_[side]) - ref.feet[side].position.z();
+    const double other_lift = SoleLowestPoint(d, sole_site[other], soles_[other]) - ref.feet[other].position.z();
+    if (lifted_tolerance > 0 && ref.feet[other].in_contact && lift > lifted_tolerance &&
+        other_lift < lifted_tolerance && lift > other_lift) {
       continue;
     }
     stance.push_back(side);
@@ -720,6 +761,26 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     saturated |= t < info.ctrl_min[a] || t > info.ctrl_max[a];
   }
   diagnostics_.saturated_ticks += saturated;
+}
+
+CatchUpStep PlanCatchUpStep(const Eigen::Vector2d& offset, const Eigen::Vector2d& other_offset, double yaw,
+                            const WholeBodyGains& k) {
+  const Eigen::Vector2d along(std::cos(yaw), std::sin(yaw));
+  CatchUpStep step;
+  step.land_offset = offset;
+  // The front foot of a stagger the plan does not have stays down: on the rear foot alone
+  // the CoM, between the feet, is out of its reach (the default show's r05, 20 cm
+  // staggered after recovery steps, stepped its front foot back first and fell forward).
+  step.hold = (offset - other_offset).dot(along) > k.catch_up_walk_reach;
+  if (step.hold) return step;
+  const double norm = offset.norm();
+  Eigen::Vector2d land = offset * (norm > k.catch_up_step ? 1 - k.catch_up_step / norm : 0.0);
+  const double stagger = (land - other_offset).dot(along);
+  land += (std::clamp(stagger, -k.catch_up_walk_reach_back, k.catch_up_walk_reach) - stagger) * along;
+  const double travel = (land - offset).dot(along);
+  land += (std::clamp(travel, -k.catch_up_walk_along, k.catch_up_walk_along) - travel) * along;
+  step.land_offset = land;
+  return step;
 }
 
 ControllerFactory MakeWholeBodyControllerFactory(const WholeBodyOptions& options) {

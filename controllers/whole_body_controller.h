@@ -98,9 +98,11 @@ struct WholeBodyGains {
   /// keep dancing; the rear foot of a stagger steps up first. A stagger left in place fell
   /// at the next planned walk (the default show, r05 pushed 30 N·s at 20 s, fell at 31-33 s).
   double catch_up_walk_reach = 0.05;   ///< m, landing ahead of the other foot
-  /// m, landing behind the other foot (the quick gait walks back in 3 cm steps; with 5 cm
-  /// the CoM lagged 7-12 cm behind a walk back and the capture point stepped it forward again)
-  double catch_up_walk_reach_back = 0.03;
+  /// m, landing behind the other foot (the quick gait walks back in short steps: with 5 cm
+  /// the CoM lagged 7-12 cm behind a walk back and the capture point stepped it forward
+  /// again; 0.03 -> 0.02 with held stance feet and squared staggers, session 7: the pair
+  /// pushed at 12 times 7 -> 8 dance on, the default show's 14 pushes 9 alike)
+  double catch_up_walk_reach_back = 0.02;
   double catch_up_walk_along = 0.10;   ///< m, a foot's travel along its heading per step
   double catch_up_walk_across = 0.015; ///< m per step (H1 legs hardly side-step: 1 cm a step walks)
   double catch_up_walk_period = 0.2;   ///< s per step (300 steps/min)
@@ -142,6 +144,9 @@ struct WholeBodyGains {
   /// swing foot pulled back to its reference pose (the QP no longer counts on forces it
   /// cannot have, see controllers/README.md); <= 0: trust the reference's contact flags.
   double lifted_foot_tolerance = 0;
+  /// m, the same while recovery steps rewrite the reference (stance feet held where they
+  /// landed): a foot lifted more than this is put down again rather than asked for forces.
+  double recovery_lifted_foot_tolerance = 0.01;
 };
 
 /// Options of a whole-body controller.
@@ -209,6 +214,8 @@ class WholeBodyController : public RobotController {
   struct Sole {
     double x_min, x_max, y_min, y_max;  // m, support rectangle around the sole site
   };
+  // m, height of the sole's lowest corner (world).
+  static double SoleLowestPoint(const mjData& d, int site, const Sole& sole);
   void LatchStandingReference(const Scene& scene, int robot, const mjData& d);
   void SampleReference(double t);
   // Recovery steps ended with the feet off the plan: follow the plan shifted to where the
@@ -258,6 +265,10 @@ class WholeBodyController : public RobotController {
   std::array<Eigen::Vector2d, 2> lift_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
   std::array<Eigen::Vector2d, 2> land_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
   std::array<double, 2> lifted_at_{-1, -1};
+  // A front foot kept down through its planned step (a stagger is squared up by the rear
+  // foot), and where.
+  std::array<bool, 2> held_{false, false};
+  std::array<FootReference, 2> held_pose_{};
   bool catching_up_ = false;
   // The catch-up walk under way (legs, CoM and pelvis heading come from it; null: none),
   // the foot offsets it leaves, and when the plan is next looked at for one.
@@ -265,6 +276,22 @@ class WholeBodyController : public RobotController {
   std::array<Eigen::Vector2d, 2> walk_final_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
   double walk_next_look_ = 0;
 };
+
+/// One planned step of a foot catching up with its plan after recovery steps (offsets are
+/// the foot's plane offset from the plan's foot, m).
+struct CatchUpStep {
+  bool hold = false;  ///< the foot stays down through this planned step
+  Eigen::Vector2d land_offset = Eigen::Vector2d::Zero();  ///< its offset once it lands
+};
+
+/// The catch-up rule at a foot's planned lift-off (`offset` its offset, `other_offset` the
+/// standing foot's, `yaw` its planned heading): catch_up_step nearer the plan's landing,
+/// a stagger the plan does not have squared up first. Along its heading it lands at most
+/// catch_up_walk_reach ahead of (reach_back behind) the other foot's offset, moving at
+/// most catch_up_walk_along; a foot already further ahead than that is held down so that
+/// the rear foot squares the stagger up at its own step.
+CatchUpStep PlanCatchUpStep(const Eigen::Vector2d& offset, const Eigen::Vector2d& other_offset, double yaw,
+                            const WholeBodyGains& gains);
 
 /// Factory for the runner: every robot gets a WholeBodyController with these options.
 ControllerFactory MakeWholeBodyControllerFactory(const WholeBodyOptions& options = {});

@@ -105,5 +105,51 @@ TEST(PushRecoveryTest, AbsorbsARightPushWithoutStepping) { ExpectRecovered(Push(
 // tests above do test the recovery.
 TEST(PushRecoveryTest, FallsForwardWithoutStepping) { EXPECT_TRUE(Push(150, 0, false).fallen); }
 
+// BalanceRecovery alone (no simulation): stance feet are held where they were put down, at
+// the floor's height. A foot that lifts or slides while the robot leans onto the other one
+// then shows as off its reference and the controller puts it down again (with the measured
+// soles as the reference, the default show's r05 shoved at 28 s dragged a rear foot that
+// had lifted 1-3 cm 28 cm sideways while "standing", and fell at its next walk).
+TEST(BalanceRecoveryTest, HoldsStanceFeetWhereTheyWerePutDown) {
+  BalanceRecovery recovery(BalanceRecoveryParams{}, {SoleRectangle{}, SoleRectangle{}});
+  BalanceInput in;
+  in.time = 1.0;
+  in.omega = 3.3;
+  in.sole = {Eigen::Vector3d(0, 0.2, 0), Eigen::Vector3d(0, -0.2, 0.004)};
+  in.com = Eigen::Vector3d(0, 0, 0.9);
+  in.com_velocity = Eigen::Vector3d(0.8, 0, 0);  // capture point 0.24 m ahead: past the toes
+  RobotReference ref;
+  for (int side = 0; side < 2; ++side) ref.feet[side].position = in.sole[side];
+  recovery.Update(in, &ref);
+  ASSERT_EQ(recovery.phase(), BalanceRecovery::Phase::kSwing);
+  const int swing = ref.feet[0].in_contact ? 1 : 0, stance = 1 - swing;
+  ASSERT_TRUE(ref.feet[stance].in_contact);
+  const Eigen::Vector3d put_down(in.sole[stance].x(), in.sole[stance].y(), 0);  // the lower sole's height
+
+  // The stance foot lifts 3 cm and slides 5 cm out: its reference stays.
+  in.time += 0.1;
+  in.sole[stance] += Eigen::Vector3d(0, stance == 0 ? 0.05 : -0.05, 0.03);
+  recovery.Update(in, &ref);
+  EXPECT_LT((ref.feet[stance].position - put_down).norm(), 1e-9);
+  EXPECT_TRUE(ref.feet[stance].in_contact);
+
+  // The swing foot touches down (its sole still 1 cm up), the CoM at rest between the feet:
+  // it is held where it landed, on the floor.
+  in.time += 0.2;
+  in.sole[stance] = put_down;
+  in.sole[swing] = recovery.last_landing() + Eigen::Vector3d(0.01, 0, 0.01);
+  in.com = Eigen::Vector3d(0.5 * (in.sole[0].x() + in.sole[1].x()), 0, 0.9);
+  in.com_velocity.setZero();
+  recovery.Update(in, &ref);
+  ASSERT_EQ(recovery.phase(), BalanceRecovery::Phase::kSettle);
+  const Eigen::Vector3d landed(in.sole[swing].x(), in.sole[swing].y(), 0);
+  in.time += 0.1;
+  in.sole[swing] += Eigen::Vector3d(-0.04, 0.02, 0.02);  // dragged back and up
+  recovery.Update(in, &ref);
+  EXPECT_LT((ref.feet[swing].position - landed).norm(), 1e-9);
+  EXPECT_LT((ref.feet[stance].position - put_down).norm(), 1e-9);
+  EXPECT_TRUE(ref.feet[swing].in_contact);
+}
+
 }  // namespace
 }  // namespace yangbot

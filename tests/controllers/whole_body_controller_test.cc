@@ -302,5 +302,45 @@ TEST(WholeBodyControllerTest, RejectsARobotWithoutFeet) {
   }
 }
 
+// The catch-up rule at each planned lift-off after recovery steps (offsets from the plan,
+// heading +x, default gains: 5 cm a step, 5 cm ahead / 2 cm behind the other foot, 10 cm
+// travel).
+TEST(CatchUpStepTest, ShrinksTheOffsetByCatchUpStepWithTheFeetSquare) {
+  const WholeBodyGains k;
+  const CatchUpStep sideways = PlanCatchUpStep({0, 0.1}, {0, 0.1}, 0, k);
+  EXPECT_FALSE(sideways.hold);
+  EXPECT_NEAR(sideways.land_offset.x(), 0, 1e-12);
+  EXPECT_NEAR(sideways.land_offset.y(), 0.1 - k.catch_up_step, 1e-12);
+  const CatchUpStep near = PlanCatchUpStep({0.03, 0}, {0.01, 0}, 0, k);  // within one step: onto the plan
+  EXPECT_NEAR(near.land_offset.norm(), 0.0, 1e-12);
+}
+
+TEST(CatchUpStepTest, StepsBackNoFurtherThanReachBackBehindTheOtherFoot) {
+  const WholeBodyGains k;
+  // Both feet 0.3 m ahead of the plan: 5 cm back would land 5 cm behind the other foot.
+  const CatchUpStep step = PlanCatchUpStep({0.3, 0}, {0.3, 0}, 0, k);
+  EXPECT_FALSE(step.hold);
+  EXPECT_NEAR(step.land_offset.x(), 0.3 - k.catch_up_walk_reach_back, 1e-12);
+}
+
+TEST(CatchUpStepTest, TheRearFootOfAStaggerStepsUpAndTheFrontOneStaysDown) {
+  const WholeBodyGains k;
+  // Recovery steps left the left foot 0.45 m and the right 0.25 m ahead of the plan.
+  const CatchUpStep front = PlanCatchUpStep({0.45, 0}, {0.25, 0}, 0, k);
+  EXPECT_TRUE(front.hold);
+  const CatchUpStep rear = PlanCatchUpStep({0.25, 0}, {0.45, 0}, 0, k);
+  EXPECT_FALSE(rear.hold);
+  // Toward the front foot, by at most catch_up_walk_along a step (away from the plan).
+  EXPECT_NEAR(rear.land_offset.x(), 0.25 + k.catch_up_walk_along, 1e-12);
+  // The same along a heading of 90 degrees.
+  const CatchUpStep turned = PlanCatchUpStep({0, 0.25}, {0, 0.45}, M_PI / 2, k);
+  EXPECT_NEAR(turned.land_offset.y(), 0.25 + k.catch_up_walk_along, 1e-12);
+  EXPECT_NEAR(turned.land_offset.x(), 0, 1e-12);
+  // Within reach of the other foot it shrinks toward the plan again.
+  const CatchUpStep close = PlanCatchUpStep({0.35, 0}, {0.33, 0}, 0, k);
+  EXPECT_FALSE(close.hold);
+  EXPECT_NEAR(close.land_offset.x(), 0.33 - k.catch_up_walk_reach_back, 1e-12);
+}
+
 }  // namespace
 }  // namespace yangbot
