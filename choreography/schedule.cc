@@ -184,6 +184,7 @@ struct CueInstance {
   // regenerated for the robots left, or the written one with more slots than robots)
   // but those in `blocked` (too close to a lost robot).
   bool reflowed = false;
+  bool held = false;  // ScheduleOptions::hold_changes: `formation` is where they stand
   std::set<int> blocked;
 };
 
@@ -502,7 +503,8 @@ void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
   record.formation = inst.cue->name;
   record.start = inst.start;
   record.reflowed = inst.reflowed;
-  record.regenerated = inst.reflowed && inst.formation->size() == inst.robots.size();
+  record.held = inst.held;
+  record.regenerated = inst.reflowed && !inst.held && inst.formation->size() == inst.robots.size();
   for (const PlannedWalk& walk : plan.walks) {
     record.slots.push_back({walk.goal.x, walk.goal.y, walk.goal.yaw});
   }
@@ -1199,6 +1201,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
     if (lost.robot >= 0 && lost.robot < robots) lost_robots[lost.robot] = &lost;
   }
   std::map<std::pair<std::string, int>, std::vector<Placement>> regenerated, pushed_clear;
+  std::map<double, std::vector<Placement>> held_in_place;  // by the change's beat
   for (CueInstance inst : instances) {
     // Reflow: lost robots leave the cue; a change of everyone left gets a formation for
     // their number (generated once per formation and count; std::map keeps it in place).
@@ -1259,6 +1262,25 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
         inst.pins.clear();
         inst.keep_groups.clear();
         if (inst.assign == "number") inst.assign = "optimal";
+      }
+      if (inst.formation != nullptr &&
+          std::find(options.hold_changes.begin(), options.hold_changes.end(), inst.start) !=
+              options.hold_changes.end()) {
+        // Held: the slots are where the robots stand (each its own, at no distance), but
+        // for those too close to a lost robot, pushed clear of it where they can be.
+        std::vector<Placement> here;
+        for (int r : inst.robots) {
+          const Pose2 at = PelvisOfStance(stance[r], options.gait);
+          here.push_back({at.x, at.y, at.yaw});
+        }
+        std::vector<Placement>& slots = held_in_place[inst.start.ToDouble()];
+        slots = PushSlotsClear(here, blocked_slots(here), lost_here);
+        inst.formation = &slots;
+        inst.blocked.clear();
+        inst.reflowed = inst.held = true;
+        inst.pins.clear();
+        inst.keep_groups.clear();
+        inst.assign = "optimal";
       }
     }
     std::vector<Pose2> where(static_cast<size_t>(robots));

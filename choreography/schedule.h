@@ -72,6 +72,8 @@ struct ScheduledTransition {
   /// Reflowed into the formation regenerated for the robots left (FormationSlots for
   /// their number); false: into free slots of the written one.
   bool regenerated = false;
+  /// Held: every robot stayed where it stood (ScheduleOptions::hold_changes).
+  bool held = false;
   std::vector<Placement> slots;    ///< the slot each walk goes to, in canon order
   SourcePos pos;                   ///< the cue
   std::vector<PlannedWalk> walks;  ///< one per robot of the change, in canon order
@@ -128,6 +130,11 @@ struct ScheduleOptions {
   /// With `lost`: regenerate the formations of changes of all the robots left (false:
   /// always the free slots of the written formation).
   bool regenerate_formations = true;
+  /// With `lost`: formation changes starting on these beats keep every robot left where
+  /// it stands (no walks; the supervisor's fallback when no walk around a lost robot fits
+  /// the change's beats: better a formation left unfilled than a robot walked into one
+  /// lying on the floor).
+  std::vector<Beats> hold_changes;
 };
 
 /// Checks `show` and plans it. Problems go to `diagnostics`; when it has errors the

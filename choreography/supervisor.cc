@@ -165,23 +165,46 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   // fit the change's beats), every robot to its own slot, around the lost ones.
   Schedule schedule;
   std::string why;
-  for (const bool regenerate : {true, false}) {
-    options.regenerate_formations = regenerate;
-    Diagnostics diagnostics;
-    try {
-      schedule = BuildSchedule(show_, options, &diagnostics);
-    } catch (const std::exception& e) {  // a bug in the scheduler must not end the show
-      diagnostics.Error({1, 1}, std::string("internal error while re-planning: ") + e.what());
+  auto plan = [&]() {
+    for (const bool regenerate : {true, false}) {
+      options.regenerate_formations = regenerate;
+      Diagnostics diagnostics;
+      try {
+        schedule = BuildSchedule(show_, options, &diagnostics);
+      } catch (const std::exception& e) {  // a bug in the scheduler must not end the show
+        diagnostics.Error({1, 1}, std::string("internal error while re-planning: ") + e.what());
+      }
+      if (!diagnostics.has_errors()) return true;
+      if (why.empty()) {
+        for (const Diagnostic& problem : diagnostics.items()) {
+          if (problem.severity == Severity::kError && why.empty()) why = problem.message;
+        }
+      }
     }
-    if (!diagnostics.has_errors()) {
-      why.clear();
-      break;
+    return false;
+  };
+  // Failing both, the change is held (everyone left stays where they stand), and as many
+  // of the following changes as it takes: better formations left unfilled than robots
+  // walking into one lying across their way (the default show, r05 fallen between two
+  // slots at 34.5 s: no walk around it fitted 24 beats, and r01 walked into it).
+  int held = 0;
+  if (!plan()) {
+    std::vector<Beats> later;
+    for (const ScheduledTransition& t : schedule_.transitions) {
+      if (!(t.start < next->start) &&
+          std::find(later.begin(), later.end(), t.start) == later.end()) {
+        later.push_back(t.start);
+      }
     }
-    for (const Diagnostic& problem : diagnostics.items()) {
-      if (problem.severity == Severity::kError && why.empty()) why = problem.message;
+    std::sort(later.begin(), later.end());
+    const size_t already = options.hold_changes.size();
+    for (size_t n = 1; n <= later.size() && held == 0; ++n) {
+      options.hold_changes.resize(already);
+      options.hold_changes.insert(options.hold_changes.end(), later.begin(), later.begin() + n);
+      if (plan()) held = static_cast<int>(n);
     }
+    if (held == 0) return refuse(why);
   }
-  if (!why.empty()) return refuse(why);
   CompiledShow compiled;
   try {
     compiled = CompileSchedule(schedule, settings_.compile);
@@ -217,19 +240,25 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   }
   for (auto& [controller, reference] : splices) controller->set_reference(std::move(reference));
 
-  const char* into = "";
+  std::string into;
   double clearance = 0;
   for (const ScheduledTransition& t : schedule.transitions) {
     if (t.start == next->start && t.formation == formation) {
-      into = t.regenerated ? "the formation for the robots left"
-                           : "free slots of the formation (one lies too close to a lost robot)";
+      into = t.held ? "their places (no walks, but out of a lost robot's reach)"
+             : t.regenerated ? "the formation for the robots left"
+                             : "free slots of the formation (one lies too close to a lost robot)";
       clearance = t.min_distance;
     }
   }
-  char text[400];
+  if (held > 0) {
+    char text[64];
+    std::snprintf(text, sizeof(text), " (%d formation change%s held)", held, held > 1 ? "s" : "");
+    into += text + std::string("; no walk around the lost robots fitted: ") + why;
+  }
+  char text[700];
   std::snprintf(text, sizeof(text),
                 "lost %s: %zu robots re-planned from %s into %s, %.2f m apart at least",
-                who.c_str(), splices.size(), when, into, clearance);
+                who.c_str(), splices.size(), when, into.c_str(), clearance);
   state->metrics.events.push_back({now, -1, "reflow", text});
   schedule_ = std::move(schedule);
   options_ = std::move(options);

@@ -11,6 +11,11 @@
 //   within 0.7 m of a lost robot, to the free slots of the written formation, those too
 //   close pushed straight away to 0.7 m when too few are free; dance steps that would
 //   travel within 0.7 m of a lost robot mark time;
+// - when no walk around the lost robots fits the change's beats (either way above), the
+//   change is held (ScheduleOptions::hold_changes): everyone left stays where they stand,
+//   those within 0.7 m of a lost robot stepping straight away from it, and so are as many
+//   of the following changes as it takes for the rest to plan; the show's formations are
+//   then left unfilled rather than a robot walked into one lying across its way;
 // - every survivor's reference is spliced: the old one before the splice time, the new
 //   one from then on (SplicedReference). Both plans are the same up to the change, so
 //   the splice is continuous as long as it happens early enough: the ZMP preview of a
@@ -21,12 +26,14 @@
 //   more than max_jump is refused;
 // - a lost robot is planned around only once it has been lost for lost_settle (it falls
 //   first; its pelvis is measured where it lies).
-// Each reflow (or a refused one) is a RunEvent ("reflow", "reflow_failed"); a robot whose
-// recovery steps (WholeBodyController) ended is one too ("recovery": the controller then
-// catches up with its plan by itself, see WholeBodyGains::catch_up_step and
-// catch_up_walk_*), and so is its return to the plan's places ("caught_up").
+// Each reflow (or a refused one: not even held changes plan) is a RunEvent ("reflow",
+// "reflow_failed"); a robot whose recovery steps (WholeBodyController) ended is one too
+// ("recovery": the controller then catches up with its plan by itself, see
+// WholeBodyGains::catch_up_step and catch_up_walk_*), and so is its return to the plan's
+// places ("caught_up").
 // Limits: a robot lost during a formation change is walked around only from the next
-// change on (the current walks keep their plan); a change of some robots keeps its
+// change on (the current walks keep their plan); held changes stay held (a later change
+// is not tried again to fill the formation); a change of some robots keeps its
 // slots; the supervisor does not re-plan robots lagging behind or off their plan (their
 // controllers catch up by themselves: WholeBodyGains::catch_up_step, catch_up_walk_*),
 // nor keep others clear of a robot off its plan. The supervisor's memory (who is lost

@@ -250,6 +250,52 @@ timeline:
   EXPECT_LT(ClosestApproach(planned, still).distance, 0.3);
 }
 
+// No walk around a fallen robot fits the change's 12 beats (the straight walks need 9.6):
+// re-planned with the change held (ScheduleOptions::hold_changes, the supervisor's
+// fallback), the survivors stay where they stand, a robot within 0.7 m of the fallen one
+// stepping straight away from it to 0.7 m.
+TEST(ReflowScheduleTest, AHeldChangeKeepsTheSurvivorsWhereTheyStand) {
+  const LoadedShow loaded = CheckShowText(R"(
+tempo: 120
+offset: 1
+troupe: {robots: 3, start: row}
+formations:
+  row: {shape: line, spacing: 1.5}
+  ahead: {shape: line, spacing: 1.5, centre: [1.2, 0]}
+timeline:
+  - section: walk
+    at: 3:1
+    beats: 12
+    cues:
+      - formation: ahead
+)",
+                                          "");
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
+  ScheduleOptions options;
+  options.lost = {{1, Pose2{0.4, 1.5, 0}, Beats(0)}};  // on r00's way, 0.4 m ahead of it
+  for (const bool regenerate : {true, false}) {
+    options.regenerate_formations = regenerate;
+    Diagnostics diagnostics;
+    BuildSchedule(loaded.show, options, &diagnostics);
+    EXPECT_TRUE(diagnostics.has_errors()) << "no walk around it fits";
+  }
+  options.hold_changes = {Beats(8)};  // bar 3, beat 1
+  Diagnostics diagnostics;
+  const Schedule schedule = BuildSchedule(loaded.show, options, &diagnostics);
+  ASSERT_FALSE(diagnostics.has_errors()) << diagnostics.Format("show");
+  ASSERT_EQ(schedule.transitions.size(), 1u);
+  EXPECT_TRUE(schedule.transitions[0].held);
+  const Pose2 r00 = RobotPelvisTrack(schedule.robots[0], schedule.gait).pelvis.back();
+  const Pose2 r02 = RobotPelvisTrack(schedule.robots[2], schedule.gait).pelvis.back();
+  EXPECT_NEAR(r00.x, 0.4 - (kMinRobotDistance + 0.1), 0.01);  // stepped back from it
+  EXPECT_NEAR(r00.y, 1.5, 0.01);
+  EXPECT_NEAR(r02.x, 0, 1e-6);  // stays
+  EXPECT_NEAR(r02.y, -1.5, 1e-6);
+  const PelvisTrack still{{0.0}, {options.lost[0].pelvis}};
+  const PelvisTrack track = RobotPelvisTrack(schedule.robots[0], schedule.gait);
+  EXPECT_GE(ClosestApproach(track, still).distance, 0.4 - 1e-6);  // never nearer than it was
+}
+
 // A reference that is constant `value` in com.x.
 class ConstantReference : public ReferenceSource {
  public:
@@ -315,12 +361,12 @@ struct DroppedRun {
   ShowMetricsResult metrics;  // scored against the plan danced (re-plans followed)
 };
 
-DroppedRun DanceWithDropout(int dropped) {
-  const LoadedShow loaded = LoadColumnShow();
+DroppedRun DanceWithDropout(const LoadedShow& loaded, int dropped) {
   const CompiledShow show = CompileSchedule(loaded.schedule);
+  const int robots = static_cast<int>(show.placements.size());
   DroppedRun run;
   SceneOptions options;
-  options.robots = 4;
+  options.robots = robots;
   options.placements = show.placements;
   run.scene = Scene::Build(options);
   Fault dropout;
@@ -332,9 +378,9 @@ DroppedRun DanceWithDropout(int dropped) {
   run.supervisor =
       std::make_unique<ShowSupervisor>(loaded.show, ScheduleOptions{}, loaded.schedule);
   ShowMetrics metrics(*run.scene, loaded.schedule, show);
-  std::vector<bool> active(4, true);
+  std::vector<bool> active(robots, true);
   auto observe = [&] {
-    for (int i = 0; i < 4; ++i) active[i] = run.state->powered[i] && !run.state->metrics.robots[i].fallen;
+    for (int i = 0; i < robots; ++i) active[i] = run.state->powered[i] && !run.state->metrics.robots[i].fallen;
     metrics.Update(*run.state->data, active);
   };
   observe();
@@ -504,7 +550,7 @@ TEST(ShowSupervisorTest, RecoveryStepsKeepTheKneesBent) {
 }
 
 TEST(ShowSupervisorTest, SurvivorsCloseTheGapOfADroppedRobotSymmetrically) {
-  const DroppedRun run = DanceWithDropout(0);  // the front robot
+  const DroppedRun run = DanceWithDropout(LoadColumnShow(), 0);  // the front robot
   const RunState& state = *run.state;
   EXPECT_EQ(run.supervisor->reflows(), 1);
   ASSERT_EQ(run.supervisor->lost().size(), 1u);
@@ -530,7 +576,7 @@ TEST(ShowSupervisorTest, SurvivorsCloseTheGapOfADroppedRobotSymmetrically) {
 }
 
 TEST(ShowSupervisorTest, AMiddleRobotDownLeavesItsSlotEmpty) {
-  const DroppedRun run = DanceWithDropout(2);
+  const DroppedRun run = DanceWithDropout(LoadColumnShow(), 2);
   const RunState& state = *run.state;
   EXPECT_EQ(run.supervisor->reflows(), 1);
   std::vector<double> xs;
@@ -545,6 +591,49 @@ TEST(ShowSupervisorTest, AMiddleRobotDownLeavesItsSlotEmpty) {
   // Formation error measured against the re-planned slots (0.115 m against the old ones).
   ASSERT_TRUE(run.metrics.formation_error_m_rms.has_value());
   EXPECT_LT(*run.metrics.formation_error_m_rms, 0.05);
+  EXPECT_EQ(state.metrics.falls(), 1);
+  EXPECT_GE(state.metrics.min_separation, kMinRobotDistance);
+}
+
+// r00 switched off at 1 s falls onto the slot r01 was to walk to, and the only free slot
+// is 3 m away, too far for the change's 14 beats: no re-plan fits, so the supervisor holds
+// the change (ScheduleOptions::hold_changes) and r01 dances on where it stands. Without
+// the fallback ("reflow_failed") r01 walked into the fallen robot as written.
+TEST(ShowSupervisorTest, WhenNoWalkAroundAFallenRobotFitsTheOthersStayWhereTheyStand) {
+  const LoadedShow loaded = CheckShowText(R"(
+tempo: 120
+offset: 1
+troupe: {robots: 2, start: file}
+formations:
+  file: {slots: [[1.5, 0], [0, 0]]}
+  ahead: {slots: [[3.0, 0], [1.5, 0]]}
+timeline:
+  - section: twist
+    at: 1:1
+    beats: 16
+    cues:
+      - move: waist_twist
+        amplitude: 10 deg
+  - section: forward
+    at: 5:1
+    beats: 14
+    cues:
+      - formation: ahead
+)",
+                                          "");
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
+  const DroppedRun run = DanceWithDropout(loaded, 0);
+  const RunState& state = *run.state;
+  EXPECT_EQ(run.supervisor->reflows(), 1);
+  const auto reflow = std::find_if(state.metrics.events.begin(), state.metrics.events.end(),
+                                   [](const RunEvent& e) { return e.kind == "reflow"; });
+  ASSERT_NE(reflow, state.metrics.events.end());
+  EXPECT_NE(reflow->message.find("1 formation change held"), std::string::npos) << reflow->message;
+  ASSERT_FALSE(run.supervisor->schedule().transitions.empty());
+  EXPECT_TRUE(run.supervisor->schedule().transitions.back().held);
+  const Pose2 r01 = MeasuredPelvis(*run.scene, *state.data, 1);
+  EXPECT_NEAR(r01.x, 0, 0.1);  // where it stood
+  EXPECT_NEAR(r01.y, 0, 0.1);
   EXPECT_EQ(state.metrics.falls(), 1);
   EXPECT_GE(state.metrics.min_separation, kMinRobotDistance);
 }
