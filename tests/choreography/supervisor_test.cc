@@ -214,10 +214,9 @@ TEST(ReflowScheduleTest, ASlotNextToTheFallenRobotStaysEmpty) {
   }
 }
 
-TEST(ReflowScheduleTest, WalksGoAroundAFallenRobotInTheWay) {
-  // Three robots side by side (y = 1.5, 0, -1.5) walk 1.2 m forward; r01 is lost and
-  // (for the test) lies on r00's path, too close to r00's slot: r00 takes r01's.
-  const LoadedShow loaded = CheckShowText(R"(
+// Three robots side by side (y = 1.5, 0, -1.5) walk 1.2 m forward from bar 3 in `beats`.
+LoadedShow LoadRowWalk(int beats) {
+  return CheckShowText(R"(
 tempo: 120
 offset: 1
 troupe: {robots: 3, start: row}
@@ -227,11 +226,17 @@ formations:
 timeline:
   - section: walk
     at: 3:1
-    beats: 48
+    beats: )" + std::to_string(beats) + R"(
     cues:
       - formation: ahead
 )",
-                                          "");
+                       "");
+}
+
+TEST(ReflowScheduleTest, WalksGoAroundAFallenRobotInTheWay) {
+  // Three robots side by side (y = 1.5, 0, -1.5) walk 1.2 m forward; r01 is lost and
+  // (for the test) lies on r00's path, too close to r00's slot: r00 takes r01's.
+  const LoadedShow loaded = LoadRowWalk(48);
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
   const Pose2 fallen{0.75, 1.5, 0};  // r00 would walk from (0, 1.5) to (1.2, 1.5)
   const Schedule schedule = Replan(loaded.show, {{1, fallen, Beats(0)}}, /*regenerate=*/false);
@@ -255,21 +260,7 @@ timeline:
 // fallback), the survivors stay where they stand, a robot within 0.7 m of the fallen one
 // stepping straight away from it to 0.7 m.
 TEST(ReflowScheduleTest, AHeldChangeKeepsTheSurvivorsWhereTheyStand) {
-  const LoadedShow loaded = CheckShowText(R"(
-tempo: 120
-offset: 1
-troupe: {robots: 3, start: row}
-formations:
-  row: {shape: line, spacing: 1.5}
-  ahead: {shape: line, spacing: 1.5, centre: [1.2, 0]}
-timeline:
-  - section: walk
-    at: 3:1
-    beats: 12
-    cues:
-      - formation: ahead
-)",
-                                          "");
+  const LoadedShow loaded = LoadRowWalk(12);
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
   ScheduleOptions options;
   options.lost = {{1, Pose2{0.4, 1.5, 0}, Beats(0)}};  // on r00's way, 0.4 m ahead of it
