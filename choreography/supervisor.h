@@ -32,8 +32,9 @@
 // WholeBodyGains::catch_up_step and catch_up_walk_*), and so is its return to the plan's
 // places ("caught_up").
 // Limits: a robot lost during a formation change is walked around only from the next
-// change on (the current walks keep their plan); held changes stay held (a later change
-// is not tried again to fill the formation); a change of some robots keeps its
+// change on (the current walks keep their plan); changes are held as a run from the next
+// one on (the shortest that lets the rest plan, not the fewest changes); a change of
+// some robots keeps its
 // slots; the supervisor does not re-plan robots lagging behind or off their plan (their
 // controllers catch up by themselves: WholeBodyGains::catch_up_step, catch_up_walk_*),
 // nor keep others clear of a robot off its plan. The supervisor's memory (who is lost
