@@ -47,6 +47,15 @@ void AddTask(const MatrixA& A, const VectorB& b, double weight, QpProblem* p) {
   p->g.head(k).noalias() -= weight * A.transpose() * b;
 }
 
+// Where a catching-up foot lands along its heading (m, any origin on that axis): toward
+// `target`, at most catch_up_walk_reach ahead of / reach_back behind the other foot
+// (`support`), moving at most catch_up_walk_along from `now`. The catch-up walk and the
+// catch-up of planned steps (PlanCatchUpStep) share it.
+double CatchUpLanding(double target, double support, double now, const WholeBodyGains& k) {
+  return std::clamp(std::clamp(target, support - k.catch_up_walk_reach_back, support + k.catch_up_walk_reach),
+                    now - k.catch_up_walk_along, now + k.catch_up_walk_along);
+}
+
 }  // namespace
 
 double WholeBodyController::SoleLowestPoint(const mjData& d, int site, const Sole& sole) {
@@ -250,9 +259,7 @@ bool WholeBodyController::PlanCatchUpWalk(double t) {
       const Eigen::Vector2d along(std::cos(yaw), std::sin(yaw));
       const Eigen::Vector2d across(-along.y(), along.x());
       const double support = at[1 - side].dot(along), now = at[side].dot(along);
-      const double land = std::clamp(std::clamp(goal[side].dot(along), support - k.catch_up_walk_reach_back,
-                                                support + k.catch_up_walk_reach),
-                                     now - k.catch_up_walk_along, now + k.catch_up_walk_along);
+      const double land = CatchUpLanding(goal[side].dot(along), support, now, k);
       const double sideways = std::clamp((goal[side] - at[side]).dot(across), -k.catch_up_walk_across,
                                          k.catch_up_walk_across);
       at[side] += (land - now) * along + sideways * across;
@@ -373,7 +380,8 @@ void WholeBodyController::CatchUp(double t) {
     }
     if (lifted_at_[side] >= 0) {
       // Smoothly (smoothstep), its rate passed on to the feet's and CoM's velocities (the
-      // pair pushed at 12 times: 7 dance on, 5 with the plan's velocities alone).
+      // pair pushed forward at 12 times, reach_back 0.03: 7 dance on, 5 with the plan's
+      // velocities alone; covered only by such sweeps).
       const double s = std::clamp((t - lifted_at_[side]) / k.catch_up_blend, 0.0, 1.0);
       const Eigen::Vector2d change = land_offset_[side] - lift_offset_[side];
       foot_offset_[side] = lift_offset_[side] + s * s * (3 - 2 * s) * change;
@@ -527,11 +535,10 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   for (int side = 0; side < 2; ++side) {
     if (!ref.feet[side].in_contact) continue;
     const int other = 1 - side;
-    const double lift = SoleLowestPoint(d, sole_site[side], soles_[side]) - ref.feet[side].position.z();
-    const double other_lift = SoleLowestPoint(d, sole_site[other], soles_[other]) - ref.feet[other].position.z();
-    if (lifted_tolerance > 0 && ref.feet[other].in_contact && lift > lifted_tolerance &&
-        other_lift < lifted_tolerance && lift > other_lift) {
-      continue;
+    if (lifted_tolerance > 0 && ref.feet[other].in_contact) {
+      const double lift = SoleLowestPoint(d, sole_site[side], soles_[side]) - ref.feet[side].position.z();
+      const double other_lift = SoleLowestPoint(d, sole_site[other], soles_[other]) - ref.feet[other].position.z();
+      if (lift > lifted_tolerance && other_lift < lifted_tolerance && lift > other_lift) continue;
     }
     stance.push_back(side);
   }
@@ -775,10 +782,8 @@ CatchUpStep PlanCatchUpStep(const Eigen::Vector2d& offset, const Eigen::Vector2d
   if (step.hold) return step;
   const double norm = offset.norm();
   Eigen::Vector2d land = offset * (norm > k.catch_up_step ? 1 - k.catch_up_step / norm : 0.0);
-  const double stagger = (land - other_offset).dot(along);
-  land += (std::clamp(stagger, -k.catch_up_walk_reach_back, k.catch_up_walk_reach) - stagger) * along;
-  const double travel = (land - offset).dot(along);
-  land += (std::clamp(travel, -k.catch_up_walk_along, k.catch_up_walk_along) - travel) * along;
+  const double shrunk = land.dot(along);
+  land += (CatchUpLanding(shrunk, other_offset.dot(along), offset.dot(along), k) - shrunk) * along;
   step.land_offset = land;
   return step;
 }
