@@ -174,10 +174,14 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
       }
       // Step through: while the capture point still runs past the front foot's centre, the
       // CoM will end up over that foot, out of the rear leg's reach: bring the rear foot up.
+      // After a forward step longer than max_stagger, always: a stagger that long was not
+      // danced out of (the catch-up walk rolled over, or the rear foot slid off as the robot
+      // stood on the front one).
       const double a0 = in.sole[0].head<2>().dot(ex), a1 = in.sole[1].head<2>().dot(ex);
       const double front_x = forward_ ? std::max(a0, a1) : std::min(a0, a1);
       if (t - phase_start_ >= params_.double_support &&
-          (forward_ ? 1 : -1) * (xi_.dot(ex) - front_x) > -params_.step_through_margin &&
+          ((forward_ ? 1 : -1) * (xi_.dot(ex) - front_x) > -params_.step_through_margin ||
+           (forward_ && std::abs(a0 - a1) > params_.max_stagger)) &&
           std::abs(a0 - a1) > 0.03) {
         start_recovery(forward_);
         break;
