@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <future>
 #include <string>
@@ -158,6 +160,58 @@ TEST(ShowBuilderTest, TheViewersRunReflowsAroundADroppedRobotAndSeeksReplayIt) {
     transport->Seek(3.5);
     transport->FinishSeek();
     EXPECT_EQ(CountEvents(transport->state(), "reflow"), 0);
+  });
+}
+
+// The stage editor draws the plan being danced: after the reflow around the dropped front
+// robot, the close-up's paths are the re-planned ones, that robot standing where it lies and
+// nobody's path within 0.6 m of it (the written plan walked it 0.6 m on, into its close-up
+// place); after a seek back before the dropout, the written plan's paths again.
+TEST(ShowBuilderTest, TheStageEditorsPathsFollowAReflowAndASeekBack) {
+  const LoadedShow loaded = CheckShowFile(kColumn);
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
+  const ShowRun run = MakeShowRun(loaded, "");
+  const std::vector<TransitionPaths> written = TransitionPathsOf(loaded.schedule, run.compiled);
+  ASSERT_EQ(written.size(), 1u);
+  const std::vector<std::array<double, 2>>& walked = written[0].points[0];
+  EXPECT_GT(std::hypot(walked.back()[0] - walked.front()[0], walked.back()[1] - walked.front()[1]), 0.3);
+  Fault dropout;
+  dropout.kind = Fault::Kind::kDropout;
+  dropout.robot = 0;
+  dropout.time = 1.5;
+  std::unique_ptr<Session> session = MakeShowSession(run, 1, {dropout});
+  session->Sync([&](Transport* transport) {
+    std::vector<TransitionPaths> paths = written;
+    int drawn = 0;
+    EXPECT_FALSE(UpdatePlannedPaths(*transport, &drawn, &paths));  // nothing re-planned yet
+    transport->Seek(3.5);
+    transport->FinishSeek();
+    ASSERT_TRUE(UpdatePlannedPaths(*transport, &drawn, &paths));
+    EXPECT_EQ(drawn, 1);
+    EXPECT_FALSE(UpdatePlannedPaths(*transport, &drawn, &paths));  // drawn already
+    ASSERT_EQ(paths.size(), 1u);
+    const TransitionPaths& replanned = paths[0];
+    const Pose2 lying = MeasuredPelvis(transport->scene(), *transport->state().data, 0);
+    const std::vector<std::array<double, 2>>& still = replanned.points[0];
+    EXPECT_LT(std::hypot(still.front()[0] - lying.x, still.front()[1] - lying.y), 0.15);
+    for (const std::array<double, 2>& p : still) EXPECT_EQ(p, still.front());
+    EXPECT_GE(replanned.min_distance, 0.6);
+    EXPECT_TRUE(replanned.approaches.empty());
+    transport->Seek(1.0);  // before the dropout: the written plan
+    transport->FinishSeek();
+    ASSERT_TRUE(UpdatePlannedPaths(*transport, &drawn, &paths));
+    EXPECT_EQ(drawn, 0);
+    ASSERT_EQ(paths.size(), 1u);
+    EXPECT_EQ(paths[0].points, written[0].points);
+  });
+  // Unsupervised, the written plan's paths stay.
+  std::unique_ptr<Session> plain = MakeShowSession(run, 1, {dropout}, /*reflow=*/false);
+  plain->Sync([&](Transport* transport) {
+    transport->Seek(3.5);
+    transport->FinishSeek();
+    int drawn = 0;
+    std::vector<TransitionPaths> paths = written;
+    EXPECT_FALSE(UpdatePlannedPaths(*transport, &drawn, &paths));
   });
 }
 

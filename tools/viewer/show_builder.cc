@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "choreography/supervisor.h"
 #include "controllers/whole_body_controller.h"
 #include "sim/error.h"
 #include "sim/scene.h"
@@ -11,18 +10,32 @@ namespace yangbot {
 
 namespace {
 
-// The show's supervisor after every physics step, copied into the transport's snapshots.
-class SupervisorHook : public StepHook {
+// A lost robot on the stage editor's paths: where it lies, all along.
+class LyingAt : public ReferenceSource {
  public:
-  explicit SupervisorHook(ShowSupervisor supervisor) : supervisor_(std::move(supervisor)) {}
-  void AfterStep(const Scene& scene, RunState* state) override { supervisor_.AfterStep(scene, state); }
-  std::unique_ptr<StepHook> Clone() const override { return std::make_unique<SupervisorHook>(*this); }
+  explicit LyingAt(const Pose2& pelvis) { reference_.com = {pelvis.x, pelvis.y, 0}; }
+  void Sample(double, RobotReference* out) const override { *out = reference_; }
+  double end_time() const override { return 0; }
 
  private:
-  ShowSupervisor supervisor_;
+  RobotReference reference_;
 };
 
 }  // namespace
+
+bool UpdatePlannedPaths(const Transport& transport, int* reflows_drawn,
+                        std::vector<TransitionPaths>* paths) {
+  const auto* hook = dynamic_cast<const SupervisorHook*>(transport.hook());
+  if (hook == nullptr || hook->supervisor().reflows() == *reflows_drawn) return false;
+  auto references = FollowedReferences(transport.state());
+  if (references.empty()) return false;
+  for (const LostRobot& lost : hook->supervisor().lost()) {
+    if (lost.robot < static_cast<int>(references.size())) references[lost.robot] = std::make_shared<LyingAt>(lost.pelvis);
+  }
+  *paths = TransitionPathsOf(hook->supervisor().schedule(), references);
+  *reflows_drawn = hook->supervisor().reflows();
+  return true;
+}
 
 std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
                                          const std::vector<Fault>& faults, bool reflow) {

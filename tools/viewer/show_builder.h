@@ -23,9 +23,11 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "choreography/supervisor.h"
 #include "sim/runner.h"
 #include "tools/viewer/session.h"
 #include "tools/viewer/show_document.h"
+#include "tools/viewer/transport.h"
 #include "tools/viewer/transition_paths.h"
 
 namespace yangbot {
@@ -42,6 +44,28 @@ struct BuiltStage {
 /// What the worker does with a request: compile `loaded` (its relative paths start at
 /// `base_dir`) and build its run. Errors go into BuiltStage::error, not exceptions.
 using StageBuild = std::function<BuiltStage(const LoadedShow& loaded, const std::string& base_dir)>;
+
+/// The show's supervisor after every physics step, copied into the transport's snapshots.
+class SupervisorHook : public StepHook {
+ public:
+  explicit SupervisorHook(ShowSupervisor supervisor) : supervisor_(std::move(supervisor)) {}
+  void AfterStep(const Scene& scene, RunState* state) override { supervisor_.AfterStep(scene, state); }
+  std::unique_ptr<StepHook> Clone() const override { return std::make_unique<SupervisorHook>(*this); }
+  const ShowSupervisor& supervisor() const { return supervisor_; }
+
+ private:
+  ShowSupervisor supervisor_;
+};
+
+/// For the stage editor: the paths of the formation changes the robots of a show session
+/// now dance. After a reflow (the supervisor re-planned around lost robots) they are the
+/// re-planned schedule's, sampled from the references the controllers now follow, a lost
+/// robot standing where it lies; after a seek back before it, the written plan's again. `*reflows_drawn` is the supervisor's
+/// reflow count `*paths` were made for (-1: none yet); when it differs, `*paths` and it
+/// are replaced and the result is true. False when nothing changed or nothing supervises.
+/// Call it under Session::Sync (a few ms when it samples).
+bool UpdatePlannedPaths(const Transport& transport, int* reflows_drawn,
+                        std::vector<TransitionPaths>* paths);
 
 /// The viewer's run of a compiled show: its stage, with one whole-body controller per robot
 /// following the show's references, supervised as `yangbot run` supervises a show (robots

@@ -46,6 +46,12 @@ TransitionPaths SamplePaths(const std::vector<std::shared_ptr<const ReferenceSou
 std::vector<TransitionPaths> TransitionPathsOf(const Schedule& schedule,
                                                const CompiledShow& compiled, double dt,
                                                double settle) {
+  return TransitionPathsOf(schedule, compiled.references, dt, settle);
+}
+
+std::vector<TransitionPaths> TransitionPathsOf(
+    const Schedule& schedule, const std::vector<std::shared_ptr<const ReferenceSource>>& references,
+    double dt, double settle) {
   std::vector<TransitionPaths> all;
   for (const ScheduledTransition& transition : schedule.transitions) {
     if (transition.walks.empty()) continue;
@@ -55,7 +61,7 @@ std::vector<TransitionPaths> TransitionPathsOf(const Schedule& schedule,
       const Beats last = walk.steps.empty() ? Beats() : walk.steps.back().land;
       end = std::max(end, schedule.clock.Time(walk.start + last));
     }
-    TransitionPaths paths = SamplePaths(compiled.references, start, end + settle, dt);
+    TransitionPaths paths = SamplePaths(references, start, end + settle, dt);
     paths.formation = transition.formation;
     all.push_back(std::move(paths));
   }

@@ -49,6 +49,11 @@ TransitionPaths SamplePaths(const std::vector<std::shared_ptr<const ReferenceSou
 std::vector<TransitionPaths> TransitionPathsOf(const Schedule& schedule,
                                                const CompiledShow& compiled, double dt = 0.1,
                                                double settle = 1.0);
+/// The same from the references the robots follow (one per robot: `compiled.references`,
+/// or a supervised run's, re-planned).
+std::vector<TransitionPaths> TransitionPathsOf(
+    const Schedule& schedule, const std::vector<std::shared_ptr<const ReferenceSource>>& references,
+    double dt = 0.1, double settle = 1.0);
 
 }  // namespace yangbot
 

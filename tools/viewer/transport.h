@@ -102,6 +102,8 @@ class Transport {
   const RunState& state() const { return *state_; }
   /// The run now, for readers that need a non-const mjData (mjv_updateScene).
   RunState* mutable_state() { return state_.get(); }
+  /// What acts after every step (null: nothing), as restored with the last snapshot.
+  const StepHook* hook() const { return hook_.get(); }
   /// Sim time now (s).
   double time() const { return state_->data->time; }
   /// Physics steps taken now.

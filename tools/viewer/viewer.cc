@@ -160,6 +160,7 @@ struct Stage {
   std::unique_ptr<MujocoView> view;
   std::optional<ShowRun> show;  // the compiled show it runs (none: standing demo)
   std::vector<TransitionPaths> paths;  // its formation changes, for the stage editor
+  int paths_reflows = 0;               // the supervisor's re-plans `paths` show (UpdatePlannedPaths)
 };
 
 // Builds the stage for `show` (or the standing demo on `scene`) and starts its physics.
@@ -345,6 +346,7 @@ int RunViewer(const ViewerOptions& options) {
       ReadStatus(*transport, &status);
       status.frames_per_second = frames_per_second;
       if (editor.show_plots) plots.Sample(*transport, std::max(settings.selected, 0));
+      UpdatePlannedPaths(*transport, &stage.paths_reflows, &stage.paths);  // after a reflow
       mjv_updateScene(m, transport->mutable_state()->data, &mj.options, &transport->perturb(),
                       &mj.camera, mjCAT_ALL, &mj.scene);
     });
@@ -470,6 +472,7 @@ int RunViewer(const ViewerOptions& options) {
         stage.session = std::move(built->session);
         stage.show = std::move(built->show);
         stage.paths = std::move(built->paths);
+        stage.paths_reflows = 0;
         stage.view = std::make_unique<MujocoView>(stage.session->scene().model());
         built_revision = built->revision;
         stage.view->camera = camera;
