@@ -122,6 +122,15 @@ int CountEvents(const RunState& state, const std::string& kind) {
                                         [&](const RunEvent& e) { return e.kind == kind; }));
 }
 
+// The column's front robot loses power at 1.5 s.
+Fault FrontRobotDropsOut() {
+  Fault dropout;
+  dropout.kind = Fault::Kind::kDropout;
+  dropout.robot = 0;
+  dropout.time = 1.5;
+  return dropout;
+}
+
 // The viewer supervises a show as `yangbot run` does: the front robot loses power at 1.5 s
 // and the others are re-planned around it before the close-up ("reflow", at ~2.5 s). A
 // seek back restores the supervisor with the run (the snapshots keep it): going forward
@@ -131,10 +140,7 @@ TEST(ShowBuilderTest, TheViewersRunReflowsAroundADroppedRobotAndSeeksReplayIt) {
   const LoadedShow loaded = CheckShowFile(kColumn);
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
   const ShowRun run = MakeShowRun(loaded, "");
-  Fault dropout;
-  dropout.kind = Fault::Kind::kDropout;
-  dropout.robot = 0;
-  dropout.time = 1.5;
+  const Fault dropout = FrontRobotDropsOut();
   std::unique_ptr<Session> session = MakeShowSession(run, 1, {dropout});
   session->Sync([&](Transport* transport) {
     const RunState& state = transport->state();
@@ -175,10 +181,7 @@ TEST(ShowBuilderTest, TheStageEditorsPathsFollowAReflowAndASeekBack) {
   ASSERT_EQ(written.size(), 1u);
   const std::vector<std::array<double, 2>>& walked = written[0].points[0];
   EXPECT_GT(std::hypot(walked.back()[0] - walked.front()[0], walked.back()[1] - walked.front()[1]), 0.3);
-  Fault dropout;
-  dropout.kind = Fault::Kind::kDropout;
-  dropout.robot = 0;
-  dropout.time = 1.5;
+  const Fault dropout = FrontRobotDropsOut();
   std::unique_ptr<Session> session = MakeShowSession(run, 1, {dropout});
   session->Sync([&](Transport* transport) {
     std::vector<TransitionPaths> paths = written;
