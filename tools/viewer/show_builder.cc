@@ -30,7 +30,9 @@ bool UpdatePlannedPaths(const Transport& transport, int* reflows_drawn,
   auto references = FollowedReferences(transport.state());
   if (references.empty()) return false;
   for (const LostRobot& lost : hook->supervisor().lost()) {
-    if (lost.robot < static_cast<int>(references.size())) references[lost.robot] = std::make_shared<LyingAt>(lost.pelvis);
+    if (lost.robot < static_cast<int>(references.size())) {
+      references[lost.robot] = std::make_shared<LyingAt>(lost.pelvis);
+    }
   }
   *paths = TransitionPathsOf(hook->supervisor().schedule(), references);
   *reflows_drawn = hook->supervisor().reflows();

@@ -60,10 +60,11 @@ class SupervisorHook : public StepHook {
 /// For the stage editor: the paths of the formation changes the robots of a show session
 /// now dance. After a reflow (the supervisor re-planned around lost robots) they are the
 /// re-planned schedule's, sampled from the references the controllers now follow, a lost
-/// robot standing where it lies; after a seek back before it, the written plan's again. `*reflows_drawn` is the supervisor's
-/// reflow count `*paths` were made for (-1: none yet); when it differs, `*paths` and it
-/// are replaced and the result is true. False when nothing changed or nothing supervises.
-/// Call it under Session::Sync (a few ms when it samples).
+/// robot standing where it lies; after a seek back before it, the written plan's again.
+/// `*reflows_drawn` is the supervisor's reflow count `*paths` were made for (0: the
+/// written plan's, -1: none yet); when it differs, `*paths` and it are replaced and the
+/// result is true. False when nothing changed or nothing supervises. Call it under
+/// Session::Sync (a few ms when it samples).
 bool UpdatePlannedPaths(const Transport& transport, int* reflows_drawn,
                         std::vector<TransitionPaths>* paths);
 

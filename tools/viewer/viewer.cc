@@ -160,7 +160,7 @@ struct Stage {
   std::unique_ptr<MujocoView> view;
   std::optional<ShowRun> show;  // the compiled show it runs (none: standing demo)
   std::vector<TransitionPaths> paths;  // its formation changes, for the stage editor
-  int paths_reflows = 0;               // the supervisor's re-plans `paths` show (UpdatePlannedPaths)
+  int paths_reflows = 0;  // the supervisor's re-plans `paths` show (UpdatePlannedPaths)
 };
 
 // Builds the stage for `show` (or the standing demo on `scene`) and starts its physics.
