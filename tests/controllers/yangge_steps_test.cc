@@ -168,10 +168,10 @@ GaitResult RunGait(const Scene& scene, const StartPose& start, const FootstepPla
       if (now[side]) last_contact[side] = d.time;
       was[side] = now[side];
     }
-    RobotReference planned;
-    reference->Sample(d.time, &planned);
     const WholeBodyDiagnostics& dg = controller->diagnostics();
     if (dg.recovery_steps > 0 && result.first_recovery_end < 0) {
+      RobotReference planned;
+      reference->Sample(d.time, &planned);
       result.most_ahead = std::max(result.most_ahead, d.subtree_com[3 * pelvis] - planned.com.x());
       result.first_recovery_steps = dg.recovery_steps;
       if (dg.recovery_phase == BalanceRecovery::Phase::kIdle) result.first_recovery_end = d.time;
