@@ -334,9 +334,9 @@ TEST_F(YanggeStepsTest, QuickStepsEveryTwoFifthsOfABeatTurnThenGoForward) {
 
 // A 30 N·s shove forward (150 N for 0.2 s) in the middle of a quick-step walk (5 cm every
 // 0.2 s, the formation walks' gait), the robot already moving at 0.25 m/s: its recovery
-// steps, up to BalanceRecoveryParams::max_forward (0.4 m) each, stop it within 4 steps,
-// its CoM at most 0.41 m ahead of the plan's. With 0.3 m steps (short of a capture point
-// that runs ahead of them) it ran 7 steps and 1.7 m ahead and fell while still stepping
+// steps, up to BalanceRecoveryParams::max_forward (0.4 m) each, stop it within 5 steps,
+// its CoM at most 0.44 m ahead of the plan's. With 0.3 m steps (short of a capture point
+// that runs ahead of them) it ran 9 steps and 2.1 m ahead and fell while still stepping
 // (in the default show it ran into a neighbour). Only the arrest is asserted: what follows
 // (catching up with a plan that walks on, from a 0.4 m stagger) falls for 6 of 10 push
 // times between steps 8 and 17 (NOTES.md, session 9).
@@ -358,7 +358,7 @@ TEST_F(YanggeStepsTest, RecoveryStepsArrestAPushWhileWalking) {
   const GaitResult r = RunGait(*scene_, *start_, plan, WalkingPosture{}, kSeed, {push});
   ASSERT_GT(r.first_recovery_end, push.time);  // it stood again
   EXPECT_GE(r.first_recovery_steps, 2);
-  EXPECT_LE(r.first_recovery_steps, 4);
+  EXPECT_LE(r.first_recovery_steps, 5);
   EXPECT_LT(r.most_ahead, 0.5);
 }
 
