@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 #include "sim/error.h"
 #include "sim/recording.h"
@@ -79,6 +81,42 @@ TEST(RunnerTest, PushFaultMovesOnlyTheTargetRobot) {
   const int qy1 = scene->robot(1).qpos_begin + 1;
   EXPECT_GT(pushed->data->qpos[qy1] - calm->data->qpos[qy1], 0.01);
   EXPECT_NEAR(pushed->data->qpos[1], calm->data->qpos[1], 1e-9);
+}
+
+// Friction as hard as rubber on a stage (sim/scene.cc: elliptic cones, impratio 100): a
+// 6 kg box (tests/sim/testdata/tiny_robot.xml) shoved sideways with half the force that
+// would slide it (mu 1) for 1 s creeps 0.07 mm. With MuJoCo's defaults (pyramidal cones,
+// impratio 1) it crept 3.7 mm; on a robot's lightly loaded foot on its sole's
+// edge such creep came to 10-20 cm while settling after recovery steps (NOTES.md,
+// session 10).
+TEST(RunnerTest, ContactsDoNotCreepInsideTheFrictionCone) {
+  SceneOptions options;
+  options.robots = 1;
+  options.robot_path = (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "sim" /
+                        "testdata" / "tiny_robot.xml").string();
+  auto scene = Scene::Build(options);
+  const mjModel* m = scene->model();
+  double mass = 0;
+  for (int b = 1; b < m->nbody; ++b) mass += m->body_mass[b];
+  Fault push;
+  push.kind = Fault::Kind::kPush;
+  push.time = 0.5;  // after settling onto the floor
+  push.duration = 1.0;
+  push.force[1] = 0.5 * mass * 9.81;  // N, half of mu * weight
+  class Passive : public RobotController {
+   public:
+    std::unique_ptr<RobotController> Clone() const override { return std::make_unique<Passive>(*this); }
+    void Compute(const Scene& scene, int, const mjData&, double* ctrl) override {
+      for (int a = 0; a < scene.robot_info().nu; ++a) ctrl[a] = 0;
+    }
+  };
+  auto state = StartRun(*scene, [](const Scene&, int) { return std::make_unique<Passive>(); }, 1, {push}, 0.0);
+  RunUntil(*scene, state.get(), push.time);
+  const double y0 = state->data->qpos[1];
+  RunUntil(*scene, state.get(), push.time + push.duration);
+  const double creep = std::abs(state->data->qpos[1] - y0);
+  std::printf("creep under half the sliding force for 1 s: %.4f mm\n", 1e3 * creep);
+  EXPECT_LT(creep, 0.5e-3);
 }
 
 TEST(RunnerTest, DropoutPowersTheRobotDown) {
