@@ -378,10 +378,11 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
   option.Set("timestep", Format(options.timestep));
   // Friction as hard as rubber soles on a stage: elliptic cones with frictional impedance
   // 100 times the normal one (MuJoCo's `impratio`; MuJoCo Menagerie's Unitree Go2 and A1
-  // models use the same). With the defaults (pyramids, impratio 1) a lightly loaded foot on its sole's
-  // edge crept 10-20 cm sideways while a robot settled after recovery steps, well inside
-  // the friction cone (mu 1), and pushed robots fell from the splits: mid-show pushes of
-  // 30 N·s danced through 21 of 32 times, now 32 of 32 (NOTES.md, session 10).
+  // models use the same). With the defaults (pyramids, impratio 1) a lightly loaded foot
+  // on its sole's edge crept 10-20 cm sideways while a robot settled after recovery
+  // steps, well inside the friction cone (mu 1), and pushed robots fell from the splits:
+  // mid-show pushes of 30 N·s danced through 21 of 32 times, now 32 of 32 (NOTES.md,
+  // session 10; tests/sim/runner_test.cc ContactsDoNotCreepInsideTheFrictionCone).
   option.Set("cone", "elliptic");
   option.Set("impratio", "100");
   scene.children.push_back(option);

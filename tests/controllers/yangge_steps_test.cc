@@ -337,9 +337,10 @@ TEST_F(YanggeStepsTest, QuickStepsEveryTwoFifthsOfABeatTurnThenGoForward) {
 // steps, up to BalanceRecoveryParams::max_forward (0.4 m) each, stop it within 5 steps,
 // its CoM at most 0.44 m ahead of the plan's. With 0.3 m steps (short of a capture point
 // that runs ahead of them) it ran 9 steps and 2.1 m ahead and fell while still stepping
-// (in the default show it ran into a neighbour). Only the arrest is asserted: what follows
-// (catching up with a plan that walks on, from a 0.4 m stagger) falls for 6 of 10 push
-// times between steps 8 and 17 (NOTES.md, session 9).
+// (in the default show it ran into a neighbour). It then stays up to 1 s after the plan's
+// end (over push times at steps 8 to 17, none of 10 fall; but catching up with a plan that
+// walks on from the 0.4 m stagger takes more recovery steps: here 9 in all, and it ends
+// 0.7 m from the plan's last stance).
 TEST_F(YanggeStepsTest, RecoveryStepsArrestAPushWhileWalking) {
   const double y = start_->width / 2;
   std::vector<DanceStep> steps;
@@ -360,6 +361,7 @@ TEST_F(YanggeStepsTest, RecoveryStepsArrestAPushWhileWalking) {
   EXPECT_GE(r.first_recovery_steps, 2);
   EXPECT_LE(r.first_recovery_steps, 5);
   EXPECT_LT(r.most_ahead, 0.5);
+  EXPECT_FALSE(r.fallen);
 }
 
 // 进三退一 at 120 bpm, 8 bars of 4 cm strides: lead ahead, other ahead, lead ahead, lead
