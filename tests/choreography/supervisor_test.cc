@@ -475,7 +475,7 @@ timeline:
 // recover (6 steps, 0.47 m off its plan), dances on in phase with r00 from two beats after
 // its recovery ended, walks back to its plan while the plan stands
 // (WholeBodyGains::catch_up_walk_*) and reports it ("caught_up"). Without the catch-up
-// walk it ends 9 cm short of its slot.
+// walk it ended 9 cm short of its slot (session 6, not re-measured since).
 TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const LoadedShow loaded = CheckShowText(kPushShow, "");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");

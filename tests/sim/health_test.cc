@@ -3,35 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <limits>
 
 #include "sim/error.h"
 #include "sim/recording.h"
 #include "sim/runner.h"
+#include "tests/sim/sim_fixtures.h"
 
 namespace yangbot {
 namespace {
 
-std::string Testdata(const std::string& name) {
-  return (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "sim" / "testdata" / name)
-      .string();
-}
-
-// Commands no torque: the robots are passive bodies.
-class PassiveController : public RobotController {
- public:
-  std::unique_ptr<RobotController> Clone() const override {
-    return std::make_unique<PassiveController>(*this);
-  }
-  void Compute(const Scene& scene, int, const mjData&, double* ctrl) override {
-    std::fill(ctrl, ctrl + scene.robot_info().nu, 0.0);
-  }
-};
-
-ControllerFactory Passive() {
-  return [](const Scene&, int) { return std::make_unique<PassiveController>(); };
-}
+using testing::Passive;
+using testing::SimTestdata;
 
 std::unique_ptr<Scene> Stage(const std::string& robot_path, int robots, double timestep) {
   SceneOptions options;
@@ -67,7 +50,7 @@ int EventsOfKind(const RunState& state, int robot, const std::string& kind) {
 }
 
 TEST(HealthTest, AStiffRobotIsHealthyAtASmallTimeStep) {
-  auto scene = Stage(Testdata("stiff_spring_robot.xml"), 2, 0.002);
+  auto scene = Stage(SimTestdata("stiff_spring_robot.xml"), 2, 0.002);
   auto state = StartRun(*scene, Passive(), 1);
   RunUntil(*scene, state.get(), 1.0);
   EXPECT_EQ(FailedRobots(*state), 0);
@@ -76,7 +59,7 @@ TEST(HealthTest, AStiffRobotIsHealthyAtASmallTimeStep) {
 
 TEST(HealthTest, ATimeStepTooLargeIsReportedPerRobotAndTheRunGoesOn) {
   // The same robot at 50 ms: its explicit spring (omega ~100 rad/s) diverges.
-  auto scene = Stage(Testdata("stiff_spring_robot.xml"), 2, 0.05);
+  auto scene = Stage(SimTestdata("stiff_spring_robot.xml"), 2, 0.05);
   auto state = StartRun(*scene, Passive(), 1);
   RunUntil(*scene, state.get(), 2.0);
   EXPECT_NEAR(state->data->time, 2.0, 1e-9);

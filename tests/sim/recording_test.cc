@@ -13,17 +13,11 @@
 #include <sstream>
 
 #include "sim/error.h"
+#include "tests/sim/sim_fixtures.h"
 
 namespace yangbot {
 namespace {
 
-class NullController : public RobotController {
- public:
-  std::unique_ptr<RobotController> Clone() const override {
-    return std::make_unique<NullController>();
-  }
-  void Compute(const Scene&, int, const mjData&, double*) override {}
-};
 
 TEST(RecordingTest, Sha256MatchesKnownVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -36,7 +30,7 @@ TEST(RecordingTest, TrajectoryHasTimeThenEveryQposNameAndA20msRow) {
   SceneOptions options;
   options.robots = 2;
   auto scene = Scene::Build(options);
-  auto state = StartRun(*scene, [](const Scene&, int) { return std::make_unique<NullController>(); }, 1);
+  auto state = StartRun(*scene, testing::Passive(), 1);
   TrajectoryRecorder recorder(*scene);
   recorder.Sample(*state->data);
   RunUntil(*scene, state.get(), 0.1, nullptr);
@@ -64,7 +58,7 @@ TEST(RecordingTest, ReportHasTheDocumentedFields) {
   SceneOptions options;
   options.robots = 3;
   auto scene = Scene::Build(options);
-  auto state = StartRun(*scene, [](const Scene&, int) { return std::make_unique<NullController>(); }, 1);
+  auto state = StartRun(*scene, testing::Passive(), 1);
   RunUntil(*scene, state.get(), 0.1);
   const auto report = MakeReport(*scene, *state, 0.05);
   for (const char* key : {"robots", "sim_seconds", "wall_seconds", "realtime_factor", "falls",

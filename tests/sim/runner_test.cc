@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include "sim/error.h"
 #include "sim/recording.h"
+#include "tests/sim/sim_fixtures.h"
 
 namespace yangbot {
 namespace {
@@ -92,8 +92,7 @@ TEST(RunnerTest, PushFaultMovesOnlyTheTargetRobot) {
 TEST(RunnerTest, ContactsDoNotCreepInsideTheFrictionCone) {
   SceneOptions options;
   options.robots = 1;
-  options.robot_path = (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "sim" /
-                        "testdata" / "tiny_robot.xml").string();
+  options.robot_path = testing::SimTestdata("tiny_robot.xml");
   auto scene = Scene::Build(options);
   const mjModel* m = scene->model();
   double mass = 0;
@@ -103,14 +102,7 @@ TEST(RunnerTest, ContactsDoNotCreepInsideTheFrictionCone) {
   push.time = 0.5;  // after settling onto the floor
   push.duration = 1.0;
   push.force[1] = 0.5 * mass * 9.81;  // N, half of mu * weight
-  class Passive : public RobotController {
-   public:
-    std::unique_ptr<RobotController> Clone() const override { return std::make_unique<Passive>(*this); }
-    void Compute(const Scene& scene, int, const mjData&, double* ctrl) override {
-      for (int a = 0; a < scene.robot_info().nu; ++a) ctrl[a] = 0;
-    }
-  };
-  auto state = StartRun(*scene, [](const Scene&, int) { return std::make_unique<Passive>(); }, 1, {push}, 0.0);
+  auto state = StartRun(*scene, testing::Passive(), 1, {push}, 0.0);
   RunUntil(*scene, state.get(), push.time);
   const double y0 = state->data->qpos[1];
   RunUntil(*scene, state.get(), push.time + push.duration);

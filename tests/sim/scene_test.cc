@@ -4,11 +4,11 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "sim/error.h"
+#include "tests/sim/sim_fixtures.h"
 
 namespace yangbot {
 namespace {
@@ -237,15 +237,12 @@ TEST(SceneBuildTest, RejectsARobotWithoutAFreeJoint) {
   }
 }
 
-std::string Testdata(const std::string& name) {
-  return (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "sim" / "testdata" / name)
-      .string();
-}
+using testing::SimTestdata;
 
 TEST(RobotFileTest, TheTinyTestRobotIsAValidRobot) {
   SceneOptions options;
   options.robots = 2;
-  options.robot_path = Testdata("tiny_robot.xml");
+  options.robot_path = SimTestdata("tiny_robot.xml");
   auto scene = Scene::Build(options);
   EXPECT_EQ(scene->robot_info().nu, 1);
   EXPECT_TRUE(scene->robot_info().imu_sensors.empty());
@@ -278,7 +275,7 @@ TEST(RobotFileTest, EachBrokenRobotFileIsRejectedWithWhereAndWhat) {
   for (const Case& c : cases) {
     SceneOptions options;
     options.robots = 2;
-    options.robot_path = Testdata(c.file);
+    options.robot_path = SimTestdata(c.file);
     try {
       Scene::Build(options);
       ADD_FAILURE() << c.file << " was accepted";

@@ -7,16 +7,14 @@
 #include <string>
 
 #include "sim/error.h"
+#include "tests/sim/sim_fixtures.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace {
 
 using yangbot::testing::RunYangbot;
 
-std::string Testdata(const std::string& name) {
-  return (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "sim" / "testdata" / name)
-      .string();
-}
+using yangbot::testing::SimTestdata;
 
 // The built-in H1 file with every line mentioning `needle` removed, written to a temp file.
 std::string H1Without(const std::string& needle, const std::string& name) {
@@ -40,9 +38,9 @@ TEST(ModelInputTest, RunRejectsEachBrokenRobotFileWithItsLocation) {
       {"feather_link.xml", ":9:9: error: joint 'swing' moves an inertia of"},
   };
   for (const auto& [file, expected] : cases) {
-    const auto r = RunYangbot("run --robots 2 --seconds 0.01 --quiet --robot " + Testdata(file));
+    const auto r = RunYangbot("run --robots 2 --seconds 0.01 --quiet --robot " + SimTestdata(file));
     EXPECT_EQ(r.status, 1) << file << "\n" << r.output;
-    EXPECT_NE(r.output.find(Testdata(file) + expected), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(SimTestdata(file) + expected), std::string::npos) << r.output;
   }
 }
 
@@ -66,7 +64,7 @@ TEST(ModelInputTest, EveryCommandWithARobotFlagChecksIt) {
   const std::string out = ::testing::TempDir() + "/never_written.xml";
   std::filesystem::remove(out);
   const auto r = RunYangbot("export-scene --robots 1 --out " + out + " --robot " +
-                            Testdata("position_actuator.xml"));
+                            SimTestdata("position_actuator.xml"));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("is a position servo"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -77,7 +75,7 @@ TEST(ModelInputTest, EveryCommandWithARobotFlagChecksIt) {
       << missing.output;
   // A valid user robot goes through.
   const auto fine = RunYangbot("export-scene --robots 2 --out " + out + " --robot " +
-                               Testdata("tiny_robot.xml"));
+                               SimTestdata("tiny_robot.xml"));
   EXPECT_EQ(fine.status, 0) << fine.output;
 }
 
