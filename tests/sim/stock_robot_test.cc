@@ -121,6 +121,12 @@ TEST(StockRobotTest, SolesAreWhereTheFootGeomsTouchTheFloorInTheStandingPosture)
     EXPECT_NEAR(p[2], -0.07, 1e-6) << side;
     EXPECT_NEAR(d->site_xmat[9 * site + 8], 1, 1e-9) << side;
   }
+  // The posture leans the shanks until the centre of mass is over the middle of the soles
+  // (of the file's robot: the handkerchiefs, attached after, move it 0.3 mm forward).
+  const double* com = d->subtree_com + 3 * mj_name2id(m, mjOBJ_BODY, "r00/pelvis");
+  const double middle = 0.5 * (d->site_xpos[3 * mj_name2id(m, mjOBJ_SITE, "r00/left_sole")] +
+                               d->site_xpos[3 * mj_name2id(m, mjOBJ_SITE, "r00/right_sole")]);
+  EXPECT_NEAR(com[0], middle, 1e-3);
   mj_deleteData(d);
 }
 
