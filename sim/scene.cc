@@ -282,13 +282,21 @@ mjModel* CompileXml(const std::string& xml, char* error, int error_size) {
 }
 
 // The <body> element named `name` under `e`, or nullptr.
-XmlElement* FindBody(XmlElement* e, const std::string& name) {
+XmlElement* FindBodyUnder(XmlElement* e, const std::string& name) {
   for (auto& child : e->children) {
     if (child.tag != "body") continue;
     if (child.Get("name") == name) return &child;
-    if (XmlElement* found = FindBody(&child, name)) return found;
+    if (XmlElement* found = FindBodyUnder(&child, name)) return found;
   }
   return nullptr;
+}
+
+// The robot file's <body> element named `name` (the compiled model has it).
+XmlElement* FindBody(XmlElement* robot, const std::string& name) {
+  XmlElement* worldbody = robot->Child("worldbody");
+  XmlElement* body = worldbody ? FindBodyUnder(worldbody, name) : nullptr;
+  if (!body) throw Error("error: internal: no <body name=\"" + name + "\"> in the robot file");
+  return body;
 }
 
 using Vec3 = std::array<double, 3>;
@@ -461,35 +469,25 @@ std::vector<double> StandPosture(const mjModel* m, mjData* d) {
 // merged into the robot once (`merged` says whether they already are).
 void AttachHandkerchief(XmlElement* robot, const XmlElement& assembly, const std::string& side,
                         bool* merged) {
+  for (const char* tag : {"default", "asset", "actuator"}) {
+    if (!robot->Child(tag)) robot->children.push_back(Element(tag));
+  }
   if (!*merged) {
-    XmlElement* defaults = robot->Child("default");
-    if (!defaults) {
-      robot->children.push_back(Element("default"));
-      defaults = &robot->children.back();
-    }
-    XmlElement* assets = robot->Child("asset");
-    if (!assets) {
-      robot->children.push_back(Element("asset"));
-      assets = &robot->children.back();
-    }
     for (const auto& section : assembly.children) {
-      XmlElement* into = section.tag == "default" ? defaults : section.tag == "asset" ? assets : nullptr;
-      if (into) into->children.insert(into->children.end(), section.children.begin(), section.children.end());
+      if (section.tag != "default" && section.tag != "asset") continue;
+      XmlElement* into = robot->Child(section.tag);
+      into->children.insert(into->children.end(), section.children.begin(), section.children.end());
     }
     *merged = true;
   }
-  XmlElement* elbow = FindBody(robot->Child("worldbody"), side + "_elbow_link");
+  XmlElement* elbow = FindBody(robot, side + "_elbow_link");
   XmlElement* actuators = nullptr;
   for (auto& section : robot->children) {
     if (section.tag == "actuator") actuators = &section;  // the last one: motors go last
   }
-  if (!actuators) {
-    robot->children.push_back(Element("actuator"));
-    actuators = &robot->children.back();
-  }
   for (const auto& section : assembly.children) {
+    if (section.tag != "worldbody" && section.tag != "actuator") continue;
     for (XmlElement child : section.children) {
-      if (section.tag != "worldbody" && section.tag != "actuator") continue;
       PrefixNames(&child, side + "_");
       (section.tag == "worldbody" ? elbow : actuators)->children.push_back(std::move(child));
     }
@@ -500,7 +498,8 @@ void AttachHandkerchief(XmlElement* robot, const XmlElement& assembly, const std
 // `robot` (the file's XML) and to info->stand_qpos / stage_added. `m` is the file compiled.
 void CompleteH1(XmlElement* robot, const mjModel* m, RobotInfo* info) {
   if (!MissingH1Layout(*info).empty()) return;
-  mjData* d = mj_makeData(m);
+  const std::unique_ptr<mjData, void (*)(mjData*)> data(mj_makeData(m), mj_deleteData);
+  mjData* d = data.get();
   const bool derive_stand = mj_name2id(m, mjOBJ_KEY, "stand") < 0;
   if (derive_stand) {
     info->stand_qpos = StandPosture(m, d);
@@ -513,7 +512,6 @@ void CompleteH1(XmlElement* robot, const mjModel* m, RobotInfo* info) {
     const std::string foot = side + "_ankle_link";
     const SoleFit fit = FitSole(m, d, mj_name2id(m, mjOBJ_BODY, foot.c_str()));
     if (!fit.found) {
-      mj_deleteData(d);
       throw Error(info->path + ": error: body '" + foot +
                   "' has no collision geometry to stand on (the stage derives the sole from it)");
     }
@@ -524,10 +522,9 @@ void CompleteH1(XmlElement* robot, const mjModel* m, RobotInfo* info) {
     site.Set("size", "0.01");
     site.Set("rgba", "1 1 0 0");
     site.Set("group", "4");
-    FindBody(robot->Child("worldbody"), foot)->children.push_back(std::move(site));
+    FindBody(robot, foot)->children.push_back(std::move(site));
     info->stage_added.push_back(side + "_sole site");
   }
-  mj_deleteData(d);
   bool merged = false;
   std::optional<XmlElement> assembly;
   for (const std::string side : {"left", "right"}) {
