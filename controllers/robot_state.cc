@@ -13,6 +13,13 @@ int RobotLayout::Actuator(const RobotInfo& info, const char* name) {
 
 RobotLayout RobotLayout::Resolve(const RobotInfo& info) {
   RobotLayout layout;
+  const std::string missing = MissingH1Layout(info);
+  if (!missing.empty()) {
+    throw Error(info.path + ": error: not an H1 layout: the controllers need the H1's body, "
+                "joint and motor names (those of MuJoCo Menagerie's unitree_h1); missing " +
+                missing);
+  }
+  // The stage adds the sole sites an H1 lacks (sim/scene.h), so this only guards the layout.
   auto need = [&](const std::vector<std::string>& names, const char* name, const char* kind) {
     const int index = RobotInfo::IndexOf(names, name);
     if (index < 0) {
@@ -22,18 +29,11 @@ RobotLayout RobotLayout::Resolve(const RobotInfo& info) {
   };
   layout.left_sole_site = need(info.site_names, "left_sole", "site");
   layout.right_sole_site = need(info.site_names, "right_sole", "site");
-  layout.left_foot_body = need(info.body_names, "left_ankle_link", "body");
-  layout.right_foot_body = need(info.body_names, "right_ankle_link", "body");
-  layout.torso_body = need(info.body_names, "torso_link", "body");
+  layout.left_foot_body = RobotInfo::IndexOf(info.body_names, "left_ankle_link");
+  layout.right_foot_body = RobotInfo::IndexOf(info.body_names, "right_ankle_link");
+  layout.torso_body = RobotInfo::IndexOf(info.body_names, "torso_link");
   layout.left_hand_site = RobotInfo::IndexOf(info.site_names, "left_hand");
   layout.right_hand_site = RobotInfo::IndexOf(info.site_names, "right_hand");
-  for (const char* joint :
-       {"left_hip_yaw", "left_hip_roll", "left_hip_pitch", "left_knee", "left_ankle",
-        "right_hip_yaw", "right_hip_roll", "right_hip_pitch", "right_knee", "right_ankle", "torso",
-        "left_shoulder_pitch", "left_shoulder_roll", "left_shoulder_yaw", "left_elbow",
-        "right_shoulder_pitch", "right_shoulder_roll", "right_shoulder_yaw", "right_elbow"}) {
-    need(info.actuator_names, joint, "motor");
-  }
   // The IMU (optional): both sensors on the "imu" site, which must sit on the root body.
   layout.imu_site = RobotInfo::IndexOf(info.site_names, "imu");
   layout.imu_quat_sensor = RobotInfo::IndexOf(info.sensor_names, "imu_quat");

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include "sim/error.h"
@@ -71,15 +72,6 @@ void QuatMul(const double a[4], const double b[4], double out[4]) {
   out[1] = a[0] * b[1] + a[1] * b[0] + a[2] * b[3] - a[3] * b[2];
   out[2] = a[0] * b[2] - a[1] * b[3] + a[2] * b[0] + a[3] * b[1];
   out[3] = a[0] * b[3] + a[1] * b[2] - a[2] * b[1] + a[3] * b[0];
-}
-
-// Resolves a compiler folder attribute relative to the robot file's folder.
-void ResolveFolder(XmlElement* compiler, const char* attribute,
-                   const std::filesystem::path& base) {
-  const std::string* value = compiler->Find(attribute);
-  if (!value) return;
-  std::filesystem::path p(*value);
-  if (p.is_relative()) compiler->Set(attribute, (base / p).lexically_normal().string() + "/");
 }
 
 // A dof must move at least this much inertia (kg·m² for rotation, kg for translation).
@@ -205,9 +197,399 @@ std::string ActuatorProblem(const mjModel* m, int a) {
   return "";
 }
 
+
+std::string NameOf(const mjModel* m, int type, int id) {
+  const char* name = mj_id2name(m, type, id);
+  return name ? name : "";
+}
+
+// The robot file's one top-level body; throws naming the file when there is not exactly one.
+const XmlElement& RootBody(const XmlElement& robot, const std::string& path) {
+  const XmlElement* worldbody = robot.Child("worldbody");
+  if (!worldbody) throw Error(path + ": error: the robot file has no <worldbody>");
+  const XmlElement* root = nullptr;
+  for (const auto& child : worldbody->children) {
+    if (child.tag != "body") continue;
+    if (root) {
+      throw Error(FormatFileError(path, child.line, child.column,
+                                  "the robot must have exactly one top-level body"));
+    }
+    root = &child;
+  }
+  if (!root) throw Error(path + ": error: the robot must have exactly one top-level body");
+  return *root;
+}
+
+// What the stage needs of the file's XML: a <mujoco> root without <include>, and a top-level
+// body placed with pos and quat (the stage moves it to each robot's placement). The number of
+// top-level bodies is checked on the compiled model.
+void CheckRobotTree(const XmlElement& robot, const std::string& path) {
+  if (robot.tag != "mujoco") throw Error(path + ": error: the root element must be <mujoco>");
+  for (const auto& section : robot.children) {
+    if (section.tag == "include") {
+      throw Error(FormatFileError(path, section.line, section.column,
+                                  "<include> is not supported in robot files"));
+    }
+  }
+  const XmlElement* worldbody = robot.Child("worldbody");
+  if (!worldbody) return;
+  for (const auto& body : worldbody->children) {
+    if (body.tag != "body") continue;
+    if (ParseNumbers(body.Get("pos", "0 0 0")).size() != 3 ||
+        ParseNumbers(body.Get("quat", "1 0 0 0")).size() != 4 || body.Find("euler") ||
+        body.Find("axisangle") || body.Find("xyaxes") || body.Find("zaxis")) {
+      throw Error(FormatFileError(path, body.line, body.column,
+                                  "the root body must be placed with pos and (optionally) quat"));
+    }
+  }
+}
+
+// Makes the compiler's mesh and texture folders absolute (relative ones are relative to the
+// robot file's folder `base`, or to its assetdir), so the staged text compiles from anywhere.
+void AbsoluteFolders(XmlElement* robot, const std::filesystem::path& base) {
+  XmlElement* compiler = robot->Child("compiler");
+  if (!compiler) {
+    robot->children.insert(robot->children.begin(), Element("compiler"));
+    compiler = &robot->children.front();
+  }
+  auto absolute = [&](const std::string& folder) {
+    const std::filesystem::path p(folder);
+    std::string out = (p.is_relative() ? base / p : p).lexically_normal().string();
+    if (out.empty() || out.back() != '/') out += '/';
+    return out;
+  };
+  const std::string assets = absolute(compiler->Get("assetdir", ""));
+  compiler->Remove("assetdir");
+  for (const char* attribute : {"meshdir", "texturedir"}) {
+    const std::string* value = compiler->Find(attribute);
+    compiler->Set(attribute, value ? absolute(*value) : assets);
+  }
+}
+
+// Compiles MJCF text from memory (MuJoCo's virtual file system); nullptr and `error` on failure.
+mjModel* CompileXml(const std::string& xml, char* error, int error_size) {
+  auto vfs = std::make_unique<mjVFS>();  // megabytes: not on the stack
+  mj_defaultVFS(vfs.get());
+  const char* kFile = "yangbot_model.xml";
+  if (mj_makeEmptyFileVFS(vfs.get(), kFile, static_cast<int>(xml.size())) != 0) {
+    std::snprintf(error, error_size, "cannot allocate the model in MuJoCo's virtual file system");
+    return nullptr;
+  }
+  std::memcpy(vfs->filedata[mj_findFileVFS(vfs.get(), kFile)], xml.data(), xml.size());
+  mjModel* m = mj_loadXML(kFile, vfs.get(), error, error_size);
+  mj_deleteVFS(vfs.get());
+  return m;
+}
+
+// The <body> element named `name` under `e`, or nullptr.
+XmlElement* FindBodyUnder(XmlElement* e, const std::string& name) {
+  for (auto& child : e->children) {
+    if (child.tag != "body") continue;
+    if (child.Get("name") == name) return &child;
+    if (XmlElement* found = FindBodyUnder(&child, name)) return found;
+  }
+  return nullptr;
+}
+
+// The robot file's <body> element named `name` (the compiled model has it).
+XmlElement* FindBody(XmlElement* robot, const std::string& name) {
+  XmlElement* worldbody = robot->Child("worldbody");
+  XmlElement* body = worldbody ? FindBodyUnder(worldbody, name) : nullptr;
+  if (!body) throw Error("error: internal: no <body name=\"" + name + "\"> in the robot file");
+  return body;
+}
+
+using Vec3 = std::array<double, 3>;
+
+// The points of body `body`'s collision geoms that can be lowest on a floor (world frame,
+// from the kinematics in d): corners of boxes, the bottoms of spheres and of capsule ends,
+// the lowest rim points of cylinder ends, mesh vertices.
+std::vector<Vec3> LowestCandidates(const mjModel* m, const mjData* d, int body) {
+  std::vector<Vec3> out;
+  for (int g = m->body_geomadr[body]; g >= 0 && g < m->body_geomadr[body] + m->body_geomnum[body];
+       ++g) {
+    if (m->geom_contype[g] == 0 && m->geom_conaffinity[g] == 0) continue;
+    const double* c = d->geom_xpos + 3 * g;
+    const double* R = d->geom_xmat + 9 * g;  // row-major: column k is the geom's axis k
+    const double* size = m->geom_size + 3 * g;
+    auto at = [&](double x, double y, double z) {
+      return Vec3{c[0] + R[0] * x + R[1] * y + R[2] * z, c[1] + R[3] * x + R[4] * y + R[5] * z,
+                  c[2] + R[6] * x + R[7] * y + R[8] * z};
+    };
+    switch (m->geom_type[g]) {
+      case mjGEOM_SPHERE: {
+        const Vec3 p = at(0, 0, 0);
+        out.push_back({p[0], p[1], p[2] - size[0]});
+        break;
+      }
+      case mjGEOM_CAPSULE:
+        for (const double end : {-size[1], size[1]}) {
+          const Vec3 p = at(0, 0, end);
+          out.push_back({p[0], p[1], p[2] - size[0]});
+        }
+        break;
+      case mjGEOM_CYLINDER: {
+        // The rim point of an end disc furthest down: along -z's part normal to the axis.
+        const double ux = -R[6], uy = -R[7];  // -z in the geom's x, y
+        const double norm = std::hypot(ux, uy);
+        for (const double end : {-size[1], size[1]}) {
+          if (norm > 1e-9) {
+            out.push_back(at(size[0] * ux / norm, size[0] * uy / norm, end));
+          } else {
+            for (const auto& [x, y] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+              out.push_back(at(size[0] * x, size[0] * y, end));
+            }
+          }
+        }
+        break;
+      }
+      case mjGEOM_BOX:
+        for (int k = 0; k < 8; ++k) {
+          out.push_back(at((k & 1 ? 1 : -1) * size[0], (k & 2 ? 1 : -1) * size[1],
+                           (k & 4 ? 1 : -1) * size[2]));
+        }
+        break;
+      case mjGEOM_MESH: {
+        const int mesh = m->geom_dataid[g];
+        const float* v = m->mesh_vert + 3 * m->mesh_vertadr[mesh];
+        for (int k = 0; k < m->mesh_vertnum[mesh]; ++k) {
+          out.push_back(at(v[3 * k], v[3 * k + 1], v[3 * k + 2]));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+// A sole fitted to a foot in the standing posture: the centre of the span (along and across
+// the foot's heading) of the points within kSoleTolerance of its lowest point.
+struct SoleFit {
+  bool found = false;  // the foot has collision geometry
+  Vec3 world{};        // m, the sole centre (world), at the lowest point's height
+  Vec3 pos{};          // m, the same point in the foot's frame
+  double quat[4] = {1, 0, 0, 0};  // the foot's heading with z up, in the foot's frame
+};
+
+// m: points this close to the lowest one share the floor with it (equal heights of a flat
+// sole's corners and capsule ends, up to rounding in the robot file).
+constexpr double kSoleTolerance = 0.002;
+
+SoleFit FitSole(const mjModel* m, const mjData* d, int body) {
+  SoleFit fit;
+  const std::vector<Vec3> points = LowestCandidates(m, d, body);
+  if (points.empty()) return fit;
+  fit.found = true;
+  const double* o = d->xpos + 3 * body;
+  const double* R = d->xmat + 9 * body;
+  const double yaw = std::atan2(R[3], R[0]);  // heading of the foot's x axis
+  const double c = std::cos(yaw), s = std::sin(yaw);
+  double lowest = points[0][2];
+  for (const Vec3& p : points) lowest = std::min(lowest, p[2]);
+  double x_min = 1e9, x_max = -1e9, y_min = 1e9, y_max = -1e9;
+  for (const Vec3& p : points) {
+    if (p[2] > lowest + kSoleTolerance) continue;
+    const double x = c * (p[0] - o[0]) + s * (p[1] - o[1]);
+    const double y = -s * (p[0] - o[0]) + c * (p[1] - o[1]);
+    x_min = std::min(x_min, x);
+    x_max = std::max(x_max, x);
+    y_min = std::min(y_min, y);
+    y_max = std::max(y_max, y);
+  }
+  const double x = 0.5 * (x_min + x_max), y = 0.5 * (y_min + y_max);
+  fit.world = {o[0] + c * x - s * y, o[1] + s * x + c * y, lowest};
+  const double r[3] = {fit.world[0] - o[0], fit.world[1] - o[1], fit.world[2] - o[2]};
+  for (int k = 0; k < 3; ++k) fit.pos[k] = R[k] * r[0] + R[3 + k] * r[1] + R[6 + k] * r[2];
+  const double* q = d->xquat + 4 * body;
+  const double body_conj[4] = {q[0], -q[1], -q[2], -q[3]};
+  const double heading[4] = {std::cos(yaw / 2), 0, 0, std::sin(yaw / 2)};
+  QuatMul(body_conj, heading, fit.quat);
+  return fit;
+}
+
+// The H1's standing knee bend (rad; shared/docs/h1-facts.md).
+constexpr double kStandKnee = 0.8;
+
+// A standing posture for an H1 without a "stand" keyframe (see LoadRobotInfo): knees bent
+// kStandKnee, hip pitch = -(knee + ankle) so the feet stay parallel to the pelvis, the ankle
+// chosen by bisection so that the centre of mass is over the middle of the two soles, and the
+// pelvis lowered until the lowest sole touches z = 0. Leaves d at that posture's kinematics.
+std::vector<double> StandPosture(const mjModel* m, mjData* d) {
+  auto qpos_of = [&](const std::string& joint) {
+    return m->jnt_qposadr[mj_name2id(m, mjOBJ_JOINT, joint.c_str())];
+  };
+  const int feet[2] = {mj_name2id(m, mjOBJ_BODY, "left_ankle_link"),
+                       mj_name2id(m, mjOBJ_BODY, "right_ankle_link")};
+  std::vector<double> q(m->qpos0, m->qpos0 + m->nq);
+  // Forward lean of the centre of mass over the soles' middle (m) with the ankle at `ankle`.
+  auto lean = [&](double ankle) {
+    for (const char* side : {"left_", "right_"}) {
+      q[qpos_of(std::string(side) + "knee")] = kStandKnee;
+      q[qpos_of(std::string(side) + "ankle")] = ankle;
+      q[qpos_of(std::string(side) + "hip_pitch")] = -(kStandKnee + ankle);
+    }
+    mju_copy(d->qpos, q.data(), m->nq);
+    mj_kinematics(m, d);
+    double com = 0, mass = 0, sole = 0;
+    for (int b = 1; b < m->nbody; ++b) {
+      com += m->body_mass[b] * d->xipos[3 * b];
+      mass += m->body_mass[b];
+    }
+    for (const int foot : feet) sole += 0.5 * FitSole(m, d, foot).world[0];
+    return com / mass - sole;  // the robot faces +x
+  };
+  const int ankle = mj_name2id(m, mjOBJ_JOINT, "left_ankle");
+  double lo = m->jnt_range[2 * ankle], hi = m->jnt_range[2 * ankle + 1];
+  if (!m->jnt_limited[ankle]) lo = -1, hi = 1;
+  double lean_lo = lean(lo);
+  if (lean_lo * lean(hi) < 0) {
+    for (int k = 0; k < 40; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      const double lean_mid = lean(mid);
+      if ((lean_mid < 0) == (lean_lo < 0)) {
+        lo = mid;
+        lean_lo = lean_mid;
+      } else {
+        hi = mid;
+      }
+    }
+  }
+  lean(0.5 * (lo + hi));
+  const double floor = std::min(FitSole(m, d, feet[0]).world[2], FitSole(m, d, feet[1]).world[2]);
+  q[2] -= floor;
+  mju_copy(d->qpos, q.data(), m->nq);
+  mj_kinematics(m, d);
+  return q;
+}
+
+// Adds the handkerchief assembly (HandkerchiefAssemblyPath) under `side`'s elbow link:
+// its body and motor renamed with the side's prefix; its default class and materials
+// merged into the robot once (`merged` says whether they already are).
+void AttachHandkerchief(XmlElement* robot, const XmlElement& assembly, const std::string& side,
+                        bool* merged) {
+  for (const char* tag : {"default", "asset", "actuator"}) {
+    if (!robot->Child(tag)) robot->children.push_back(Element(tag));
+  }
+  if (!*merged) {
+    for (const auto& section : assembly.children) {
+      if (section.tag != "default" && section.tag != "asset") continue;
+      XmlElement* into = robot->Child(section.tag);
+      into->children.insert(into->children.end(), section.children.begin(), section.children.end());
+    }
+    *merged = true;
+  }
+  XmlElement* elbow = FindBody(robot, side + "_elbow_link");
+  XmlElement* actuators = nullptr;
+  for (auto& section : robot->children) {
+    if (section.tag == "actuator") actuators = &section;  // the last one: motors go last
+  }
+  for (const auto& section : assembly.children) {
+    if (section.tag != "worldbody" && section.tag != "actuator") continue;
+    for (XmlElement child : section.children) {
+      PrefixNames(&child, side + "_");
+      (section.tag == "worldbody" ? elbow : actuators)->children.push_back(std::move(child));
+    }
+  }
+}
+
+// Completes a robot with the H1 layout to the project's layout (see LoadRobotInfo): adds to
+// `robot` (the file's XML) and to info->stand_qpos / stage_added. `m` is the file compiled.
+void CompleteH1(XmlElement* robot, const mjModel* m, RobotInfo* info) {
+  if (!MissingH1Layout(*info).empty()) return;
+  const std::unique_ptr<mjData, void (*)(mjData*)> data(mj_makeData(m), mj_deleteData);
+  mjData* d = data.get();
+  const bool derive_stand = mj_name2id(m, mjOBJ_KEY, "stand") < 0;
+  if (derive_stand) {
+    info->stand_qpos = StandPosture(m, d);
+  } else {
+    mju_copy(d->qpos, info->stand_qpos.data(), m->nq);
+    mj_kinematics(m, d);
+  }
+  for (const std::string side : {"left", "right"}) {
+    if (RobotInfo::IndexOf(info->site_names, side + "_sole") >= 0) continue;
+    const std::string foot = side + "_ankle_link";
+    const SoleFit fit = FitSole(m, d, mj_name2id(m, mjOBJ_BODY, foot.c_str()));
+    if (!fit.found) {
+      throw Error(info->path + ": error: body '" + foot +
+                  "' has no collision geometry to stand on (the stage derives the sole from it)");
+    }
+    XmlElement site = Element("site");
+    site.Set("name", side + "_sole");
+    site.Set("pos", JoinNumbers(fit.pos.data(), 3));
+    site.Set("quat", JoinNumbers(fit.quat, 4));
+    site.Set("size", "0.01");
+    site.Set("rgba", "1 1 0 0");
+    site.Set("group", "4");
+    FindBody(robot, foot)->children.push_back(std::move(site));
+    info->stage_added.push_back(side + "_sole site");
+  }
+  bool merged = false;
+  std::optional<XmlElement> assembly;
+  for (const std::string side : {"left", "right"}) {
+    if (RobotInfo::IndexOf(info->actuator_names, side + "_hanky") >= 0) continue;
+    if (!assembly) {
+      const std::string path = HandkerchiefAssemblyPath();
+      assembly = ParseXml(ReadFileOrThrow(path), path);
+    }
+    AttachHandkerchief(robot, *assembly, side, &merged);
+    info->stage_added.push_back(side + " handkerchief");
+  }
+  if (derive_stand) info->stage_added.push_back("stand posture");
+}
+
+// Reads the RobotInfo of a compiled single-robot model (sizes, names, stand posture, IMU).
+RobotInfo ReadRobotInfo(const mjModel* m, const std::string& path) {
+  RobotInfo info;
+  info.path = path;
+  auto name_of = [&](int type, int id) { return NameOf(m, type, id); };
+  info.nq = m->nq;
+  info.nv = m->nv;
+  info.nu = m->nu;
+  info.nbody = m->nbody - 1;
+  info.njnt = m->njnt;
+  info.ngeom = m->ngeom - m->body_geomnum[0];
+  info.nsensor = m->nsensor;
+  for (int b = 1; b < m->nbody; ++b) info.body_names.push_back(name_of(mjOBJ_BODY, b));
+  for (int j = 0; j < m->njnt; ++j) info.joint_names.push_back(name_of(mjOBJ_JOINT, j));
+  for (int g = 0; g < m->ngeom; ++g) {
+    if (m->geom_bodyid[g] != 0) info.geom_names.push_back(name_of(mjOBJ_GEOM, g));
+  }
+  for (int s = 0; s < m->nsite; ++s) {
+    if (m->site_bodyid[s] != 0) info.site_names.push_back(name_of(mjOBJ_SITE, s));
+  }
+  info.nsite = static_cast<int>(info.site_names.size());
+  for (int a = 0; a < m->nu; ++a) {
+    info.actuator_names.push_back(name_of(mjOBJ_ACTUATOR, a));
+    const int joint = m->actuator_trnid[2 * a];
+    info.actuator_qpos.push_back(m->jnt_qposadr[joint]);
+    info.actuator_dof.push_back(m->jnt_dofadr[joint]);
+    info.ctrl_min.push_back(m->actuator_ctrlrange[2 * a]);
+    info.ctrl_max.push_back(m->actuator_ctrlrange[2 * a + 1]);
+  }
+  for (int s = 0; s < m->nsensor; ++s) info.sensor_names.push_back(name_of(mjOBJ_SENSOR, s));
+  const int key = mj_name2id(m, mjOBJ_KEY, "stand");
+  const mjtNum* qpos = key >= 0 ? m->key_qpos + key * m->nq : m->qpos0;
+  info.stand_qpos.assign(qpos, qpos + m->nq);
+  info.mass = mj_getTotalmass(m);
+  info.torso_body = std::max(0, RobotInfo::IndexOf(info.body_names, "torso_link"));
+  const int imu_site = mj_name2id(m, mjOBJ_SITE, "imu");
+  for (int s = 0; s < m->nsensor; ++s) {
+    if (imu_site >= 0 && m->sensor_objtype[s] == mjOBJ_SITE && m->sensor_objid[s] == imu_site) {
+      info.imu_sensors.push_back(s);
+    }
+  }
+  return info;
+}
+
 }  // namespace
 
 std::string DefaultRobotPath() { return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1.xml"; }
+
+std::string HandkerchiefAssemblyPath() {
+  return std::string(YANGBOT_ASSETS_DIR) + "/robots/handkerchief.xml";
+}
 
 std::vector<Placement> GridPlacements(int robots, double spacing) {
   std::vector<Placement> out;
@@ -234,22 +616,17 @@ RobotInfo LoadRobotInfo(const std::string& path) {
   if (!std::filesystem::exists(path)) throw Error(path + ": error: robot file not found");
   // Our own reader first: it reports malformed XML with line and column, and it is the
   // reader the stage is built with, so a file it rejects could not be staged anyway.
-  const XmlElement root = ParseXml(ReadFileOrThrow(path), path);
+  XmlElement root = ParseXml(ReadFileOrThrow(path), path);
+  CheckRobotTree(root, path);
   char error[1024] = "";
   mjModel* m = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));
   if (!m) throw Error(MujocoLoadError(path, root, error));
-  RobotInfo info;
-  info.path = path;
   auto fail = [&](const XmlElement* where, const std::string& message) {
     mj_deleteModel(m);
     throw Error(LocatedError(path, where, message));
   };
-  auto name_of = [&](int type, int id) {
-    const char* n = mj_id2name(m, type, id);
-    return std::string(n ? n : "");
-  };
   auto label = [&](int type, int id) {
-    const std::string name = name_of(type, id);
+    const std::string name = NameOf(m, type, id);
     return name.empty() ? "#" + std::to_string(id) : "'" + name + "'";
   };
   const XmlElement* worldbody = root.Child("worldbody");
@@ -305,73 +682,86 @@ RobotInfo LoadRobotInfo(const std::string& path) {
       }
     }
   }
-  info.nq = m->nq;
-  info.nv = m->nv;
-  info.nu = m->nu;
-  info.nbody = m->nbody - 1;
-  info.njnt = m->njnt;
-  info.ngeom = m->ngeom - m->body_geomnum[0];
-  info.nsensor = m->nsensor;
-  for (int b = 1; b < m->nbody; ++b) info.body_names.push_back(name_of(mjOBJ_BODY, b));
-  for (int j = 0; j < m->njnt; ++j) info.joint_names.push_back(name_of(mjOBJ_JOINT, j));
-  for (int g = 0; g < m->ngeom; ++g) {
-    if (m->geom_bodyid[g] != 0) info.geom_names.push_back(name_of(mjOBJ_GEOM, g));
+  RobotInfo info = ReadRobotInfo(m, path);
+  try {
+    CompleteH1(&root, m, &info);
+  } catch (...) {
+    mj_deleteModel(m);
+    throw;
   }
-  for (int s = 0; s < m->nsite; ++s) {
-    if (m->site_bodyid[s] != 0) info.site_names.push_back(name_of(mjOBJ_SITE, s));
+  AbsoluteFolders(&root, std::filesystem::absolute(path).parent_path());
+  if (info.stage_added.empty()) {
+    mj_deleteModel(m);
+    info.staged_xml = WriteXml(root);
+    return info;
   }
-  info.nsite = static_cast<int>(info.site_names.size());
-  for (int a = 0; a < m->nu; ++a) {
-    info.actuator_names.push_back(name_of(mjOBJ_ACTUATOR, a));
-    const int joint = m->actuator_trnid[2 * a];
-    info.actuator_qpos.push_back(m->jnt_qposadr[joint]);
-    info.actuator_dof.push_back(m->jnt_dofadr[joint]);
-    info.ctrl_min.push_back(m->actuator_ctrlrange[2 * a]);
-    info.ctrl_max.push_back(m->actuator_ctrlrange[2 * a + 1]);
+  // The staged robot has more joints than the file: its keyframes no longer fit (the stage
+  // writes its own "stand" key from stand_qpos, carried over joint by joint).
+  std::erase_if(root.children, [](const XmlElement& e) { return e.tag == "keyframe"; });
+  const std::string staged_xml = WriteXml(root);
+  mjModel* staged = CompileXml(staged_xml, error, sizeof(error));
+  if (!staged) {
+    mj_deleteModel(m);
+    std::string added;
+    for (const auto& a : info.stage_added) added += (added.empty() ? "" : ", ") + a;
+    throw Error(path + ": error: the stage could not complete the robot (" + added +
+                "): " + std::string(error).substr(0, std::string(error).find('\n')));
   }
-  for (int s = 0; s < m->nsensor; ++s) info.sensor_names.push_back(name_of(mjOBJ_SENSOR, s));
-  const int key = mj_name2id(m, mjOBJ_KEY, "stand");
-  const mjtNum* qpos = key >= 0 ? m->key_qpos + key * m->nq : m->qpos0;
-  info.stand_qpos.assign(qpos, qpos + m->nq);
-  info.mass = mj_getTotalmass(m);
-  info.torso_body = std::max(0, RobotInfo::IndexOf(info.body_names, "torso_link"));
-  const int imu_site = mj_name2id(m, mjOBJ_SITE, "imu");
-  for (int s = 0; s < m->nsensor; ++s) {
-    if (imu_site >= 0 && m->sensor_objtype[s] == mjOBJ_SITE && m->sensor_objid[s] == imu_site) {
-      info.imu_sensors.push_back(s);
+  RobotInfo out = ReadRobotInfo(staged, path);
+  out.stand_qpos.assign(staged->qpos0, staged->qpos0 + staged->nq);
+  for (int j = 0; j < staged->njnt; ++j) {
+    const int from = j == 0 ? 0 : mj_name2id(m, mjOBJ_JOINT, NameOf(staged, mjOBJ_JOINT, j).c_str());
+    if (from < 0) continue;
+    const int size = j + 1 < staged->njnt ? staged->jnt_qposadr[j + 1] - staged->jnt_qposadr[j]
+                                          : staged->nq - staged->jnt_qposadr[j];
+    for (int k = 0; k < size; ++k) {
+      out.stand_qpos[staged->jnt_qposadr[j] + k] = info.stand_qpos[m->jnt_qposadr[from] + k];
     }
   }
+  out.staged_xml = staged_xml;
+  out.stage_added = info.stage_added;
+  mj_deleteModel(staged);
   mj_deleteModel(m);
-  return info;
+  return out;
+}
+
+std::string MissingH1Layout(const RobotInfo& info) {
+  std::string out;
+  auto group = [&](const char* kind, const char* plural, const std::vector<std::string>& names,
+                   const auto& wanted) {
+    std::vector<std::string> missing;
+    for (const char* name : wanted) {
+      if (RobotInfo::IndexOf(names, name) < 0) missing.push_back(name);
+    }
+    if (missing.empty()) return;
+    out += std::string(out.empty() ? "" : "; ") + (missing.size() > 1 ? plural : kind) + " ";
+    constexpr size_t kMaxNamed = 6;
+    for (size_t k = 0; k < missing.size() && k < kMaxNamed; ++k) {
+      out += (k ? ", '" : "'") + missing[k] + "'";
+    }
+    if (missing.size() > kMaxNamed) {
+      out += " and " + std::to_string(missing.size() - kMaxNamed) + " more";
+    }
+  };
+  group("body", "bodies", info.body_names, kH1Bodies);
+  group("joint", "joints", info.joint_names, kH1Joints);
+  group("motor", "motors", info.actuator_names, kH1Joints);
+  return out;
 }
 
 std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
-  const std::string text = ReadFileOrThrow(info.path);
-  const XmlElement robot = ParseXml(text, info.path);
-  if (robot.tag != "mujoco") throw Error(info.path + ": error: the root element must be <mujoco>");
-  for (const auto& section : robot.children) {
-    if (section.tag == "include") {
-      throw Error(FormatFileError(info.path, section.line, section.column,
-                                  "<include> is not supported in robot files"));
-    }
-  }
+  // The robot as staged (LoadRobotInfo checked the file and completed an H1's layout).
+  const XmlElement robot = ParseXml(info.staged_xml, info.path);
   const int n = options.robots;
   const auto& placements = options.placements;
-  const std::filesystem::path base = std::filesystem::absolute(info.path).parent_path();
 
   XmlElement scene = Element("mujoco");
   scene.Set("model", "yangbot_stage");
 
-  // Compiler settings come from the robot file (angles, limits), with folders made absolute.
+  // Compiler settings come from the robot file (angles, limits; folders already absolute).
   XmlElement compiler = Element("compiler");
   if (const XmlElement* c = robot.Child("compiler")) compiler = *c;
   compiler.children.clear();
-  ResolveFolder(&compiler, "meshdir", base);
-  ResolveFolder(&compiler, "texturedir", base);
-  ResolveFolder(&compiler, "assetdir", base);
-  compiler.Remove("assetdir");
-  if (!compiler.Find("meshdir")) compiler.Set("meshdir", base.string() + "/");
-  if (!compiler.Find("texturedir")) compiler.Set("texturedir", base.string() + "/");
   scene.children.push_back(compiler);
 
   XmlElement option = Element("option");
@@ -450,23 +840,9 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
         << "</worldbody>";
   XmlElement worldbody = ParseXml(world.str(), "<stage>");
 
-  const XmlElement* robot_world = robot.Child("worldbody");
-  if (!robot_world) throw Error(info.path + ": error: the robot file has no <worldbody>");
-  std::vector<const XmlElement*> root_bodies;
-  for (const auto& child : robot_world->children) {
-    if (child.tag == "body") root_bodies.push_back(&child);
-  }
-  if (root_bodies.size() != 1) {
-    throw Error(info.path + ": error: the robot must have exactly one top-level body");
-  }
-  std::vector<double> root_pos = ParseNumbers(root_bodies[0]->Get("pos", "0 0 0"));
-  std::vector<double> root_quat = ParseNumbers(root_bodies[0]->Get("quat", "1 0 0 0"));
-  if (root_pos.size() != 3 || root_quat.size() != 4 || root_bodies[0]->Find("euler") ||
-      root_bodies[0]->Find("axisangle") || root_bodies[0]->Find("xyaxes") ||
-      root_bodies[0]->Find("zaxis")) {
-    throw Error(FormatFileError(info.path, root_bodies[0]->line, root_bodies[0]->column,
-                                "the root body must be placed with pos and (optionally) quat"));
-  }
+  const XmlElement& root_body = RootBody(robot, info.path);
+  const std::vector<double> root_pos = ParseNumbers(root_body.Get("pos", "0 0 0"));
+  const std::vector<double> root_quat = ParseNumbers(root_body.Get("quat", "1 0 0 0"));
 
   std::vector<XmlElement> sections;
   for (const char* tag : kPerRobotSections) sections.push_back(Element(tag));
@@ -475,7 +851,7 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
     const std::string prefix = Scene::Prefix(i);
     const Placement& p = placements[i];
     const double c = std::cos(p.yaw), s = std::sin(p.yaw);
-    XmlElement body = *root_bodies[0];
+    XmlElement body = root_body;
     PrefixNames(&body, prefix);
     const double pos[3] = {p.x + c * root_pos[0] - s * root_pos[1],
                            p.y + s * root_pos[0] + c * root_pos[1], root_pos[2]};
@@ -550,18 +926,8 @@ std::unique_ptr<Scene> Scene::Build(const SceneOptions& options) {
   scene->info_ = LoadRobotInfo(scene->options_.robot_path);
   scene->xml_ = BuildSceneXml(scene->options_, scene->info_);
 
-  // Compile from memory through a virtual file system.
-  auto vfs = std::make_unique<mjVFS>();
-  mj_defaultVFS(vfs.get());
-  const char* kFile = "yangbot_scene.xml";
-  if (mj_makeEmptyFileVFS(vfs.get(), kFile, static_cast<int>(scene->xml_.size())) != 0) {
-    throw Error("error: cannot allocate the scene in MuJoCo's virtual file system");
-  }
-  const int file = mj_findFileVFS(vfs.get(), kFile);
-  std::memcpy(vfs->filedata[file], scene->xml_.data(), scene->xml_.size());
   char error[1024] = "";
-  scene->model_ = mj_loadXML(kFile, vfs.get(), error, sizeof(error));
-  mj_deleteVFS(vfs.get());
+  scene->model_ = CompileXml(scene->xml_, error, sizeof(error));
   if (!scene->model_) throw Error(std::string("error: MuJoCo could not compile the stage: ") + error);
 
   const mjModel* m = scene->model_;

@@ -6,6 +6,7 @@
 
 #include <mujoco/mujoco.h>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,23 @@ struct SceneOptions {
 /// Path of the built-in H1-class robot file.
 std::string DefaultRobotPath();
 
+/// Path of the handkerchief assembly (spinner motor and handkerchief) that the stage attaches
+/// to each forearm of an H1 that has none.
+std::string HandkerchiefAssemblyPath();
+
+/// The H1's 19 actuated joints, in actuator order, with the public model's names (MuJoCo
+/// Menagerie unitree_h1); each is driven by a motor of the same name.
+inline constexpr std::array<const char*, 19> kH1Joints = {
+    "left_hip_yaw",        "left_hip_roll",       "left_hip_pitch",     "left_knee",
+    "left_ankle",          "right_hip_yaw",       "right_hip_roll",     "right_hip_pitch",
+    "right_knee",          "right_ankle",         "torso",              "left_shoulder_pitch",
+    "left_shoulder_roll",  "left_shoulder_yaw",   "left_elbow",         "right_shoulder_pitch",
+    "right_shoulder_roll", "right_shoulder_yaw",  "right_elbow"};
+
+/// Bodies of the H1 layout the stage and the controllers use: feet, forearms, torso.
+inline constexpr std::array<const char*, 5> kH1Bodies = {
+    "left_ankle_link", "right_ankle_link", "left_elbow_link", "right_elbow_link", "torso_link"};
+
 /// Default formation: a near-square grid, `spacing` apart, centred on the origin, facing +x.
 std::vector<Placement> GridPlacements(int robots, double spacing);
 
@@ -52,6 +70,11 @@ struct RobotInfo {
   double mass = 0;                          ///< kg, total
   int torso_body = 0;                       ///< local body "torso_link", else 0 (the root)
   std::vector<int> imu_sensors;             ///< local sensors mounted on the site "imu" (the IMU)
+  /// The robot MJCF as staged: the file with what the stage adds, compiler folders absolute.
+  std::string staged_xml;
+  /// What the stage added to the file, in order: "left_sole site", "right_sole site",
+  /// "left handkerchief", "right handkerchief", "stand posture" (empty for the project's robot).
+  std::vector<std::string> stage_added;
 
   /// Local index of a named element (-1 when absent); `names` is one of the lists above.
   static int IndexOf(const std::vector<std::string>& names, const std::string& name);
@@ -106,11 +129,27 @@ class Scene {
   int stand_key_ = 0;
 };
 
+/// What of the H1 layout (kH1Bodies, kH1Joints and their motors) the robot lacks, e.g.
+/// "joint 'left_knee'; motors 'left_knee', 'right_knee'" (at most 6 names a kind, then "and N
+/// more"); empty when it has the H1 layout.
+std::string MissingH1Layout(const RobotInfo& info);
+
 /// Loads a single-robot MJCF and reads its RobotInfo; throws yangbot::Error naming what is
 /// wrong ("PATH:LINE:COL: error: ..." where it points at an element): malformed XML, what
 /// MuJoCo rejects, no single floating base, mocap bodies, equality constraints, actuators
 /// that are not torque motors on joints with a torque limit, massless bodies, and dofs that
 /// move next to no inertia (the dynamics would blow up).
+///
+/// A robot with the H1 layout (MissingH1Layout is empty) is completed to the project's layout,
+/// so that any H1 model as shipped can dance every show:
+///  - without a site "left_sole" / "right_sole", the stage adds one on the foot, at the centre
+///    of the span of the foot's lowest collision points in the standing posture (z up);
+///  - without a motor "left_hanky" / "right_hanky", it attaches the handkerchief assembly
+///    (HandkerchiefAssemblyPath) to that side's elbow link;
+///  - without a keyframe "stand", it stands the robot with the H1's 0.8 rad knee bend, feet
+///    flat and the pelvis level, leaning the shanks so that the centre of mass is over the
+///    middle of the soles, and lowers it until the soles touch the floor.
+/// The IMU stays optional: the controllers read the base from qpos/qvel without one.
 RobotInfo LoadRobotInfo(const std::string& path);
 
 /// Builds the scene MJCF text for the options (used by Scene::Build).

@@ -50,7 +50,9 @@ TEST(ModelInputTest, ARobotWithoutAJointTheControllerNeedsIsNamed) {
       H1Without("<motor class=\"h1\" name=\"left_knee\"", "h1_without_knee_motor.xml");
   const auto r = RunYangbot("run --robots 1 --seconds 0.01 --quiet --robot " + path);
   EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_NE(r.output.find(path + ": error: the controller needs a motor named 'left_knee'"),
+  EXPECT_NE(r.output.find(path + ": error: not an H1 layout: the controllers need the H1's body, "
+                                "joint and motor names (those of MuJoCo Menagerie's unitree_h1); "
+                                "missing motor 'left_knee'"),
             std::string::npos)
       << r.output;
   // No knee joint at all: the file's own stand keyframe no longer fits (MuJoCo says so).
