@@ -630,7 +630,7 @@ void Step(const Scene& scene, RunState* state) {
   ApplyFaults(scene, state);
   HoldImuReadings(scene, state);
   clock.Mark(&StepProfile::runner_ns);
-  if (state->threads) {
+  if (state->threads && scene.robot_count() > 1) {
     state->threads->ForEach(scene.robot_count(), [&](int i) { ComputeControl(scene, state, i); });
   } else {
     for (int i = 0; i < scene.robot_count(); ++i) ComputeControl(scene, state, i);

@@ -72,12 +72,13 @@ TEST(ControllerThreadsTest, ThreadsChangeNoNumberOfTheTrajectory) {
   EXPECT_NE(TrajectoryOn(*scene, 2, 6), one);  // the hash tells trajectories apart
 }
 
-// Robots 0 and 1 each wait in Compute until the other has entered it too: that happens
-// only when two threads run controllers at the same time (one thread waits out the
-// timeout and the test fails).
+// Robots 0 and 1 each wait in Compute until the other has entered it too, and count a
+// meeting when it came before the timeout: both meet only when two threads run their
+// controllers at the same time (on one thread the first waits out the timeout alone).
 class MeetingController : public RobotController {
  public:
-  explicit MeetingController(std::atomic<int>* arrived) : arrived_(arrived) {}
+  MeetingController(std::atomic<int>* arrived, std::atomic<int>* met)
+      : arrived_(arrived), met_count_(met) {}
   std::unique_ptr<RobotController> Clone() const override {
     return std::make_unique<MeetingController>(*this);
   }
@@ -86,26 +87,28 @@ class MeetingController : public RobotController {
     if (robot > 1 || met_) return;
     met_ = true;
     arrived_->fetch_add(1);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (arrived_->load() < 2 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::yield();
     }
+    if (arrived_->load() == 2) met_count_->fetch_add(1);
   }
 
  private:
   std::atomic<int>* arrived_;
+  std::atomic<int>* met_count_;
   bool met_ = false;
 };
 
 TEST(ControllerThreadsTest, TwoThreadsRunTwoRobotsControllersAtTheSameTime) {
   auto scene = FourRobots();
-  std::atomic<int> arrived{0};
+  std::atomic<int> arrived{0}, met{0};
   auto state = StartRun(*scene, [&](const Scene&, int) {
-    return std::make_unique<MeetingController>(&arrived);
+    return std::make_unique<MeetingController>(&arrived, &met);
   }, 1);
   SetThreads(state.get(), 2);
   Step(*scene, state.get());
-  EXPECT_EQ(arrived.load(), 2);
+  EXPECT_EQ(met.load(), 2);
 }
 
 class ThrowingController : public testing::PassiveController {
