@@ -115,7 +115,8 @@ BENCHMARK(BM_ShowMetricsUpdate);
 // One state added to the trajectory hash (8 (1 + nq + nv) bytes through OpenSSL's SHA-256).
 void BM_TrajectoryHashAdd(benchmark::State& bench) {
   auto scene = Stage(static_cast<int>(bench.range(0)));
-  auto run = StartRun(*scene, [](const Scene&, int) { return nullptr; }, 1);
+  auto run = StartRun(
+      *scene, [](const Scene&, int) { return nullptr; }, 1);
   TrajectoryHash hash(scene->model());
   for (auto _ : bench) hash.Add(*run->data);
   const int64_t bytes = 8 * (1 + scene->model()->nq + scene->model()->nv);

@@ -103,9 +103,9 @@ class MeetingController : public RobotController {
 TEST(ControllerThreadsTest, TwoThreadsRunTwoRobotsControllersAtTheSameTime) {
   auto scene = FourRobots();
   std::atomic<int> arrived{0}, met{0};
-  auto state = StartRun(*scene, [&](const Scene&, int) {
-    return std::make_unique<MeetingController>(&arrived, &met);
-  }, 1);
+  auto state = StartRun(
+      *scene,
+      [&](const Scene&, int) { return std::make_unique<MeetingController>(&arrived, &met); }, 1);
   SetThreads(state.get(), 2);
   Step(*scene, state.get());
   EXPECT_EQ(met.load(), 2);
@@ -124,9 +124,8 @@ class ThrowingController : public testing::PassiveController {
 
 TEST(ControllerThreadsTest, AControllersExceptionReachesTheCallerAndThePoolGoesOn) {
   auto scene = FourRobots();
-  auto state = StartRun(*scene, [](const Scene&, int) {
-    return std::make_unique<ThrowingController>();
-  }, 1);
+  auto state = StartRun(
+      *scene, [](const Scene&, int) { return std::make_unique<ThrowingController>(); }, 1);
   SetThreads(state.get(), 2);
   EXPECT_THROW(Step(*scene, state.get()), std::runtime_error);
   // The workers are still there for the next step.

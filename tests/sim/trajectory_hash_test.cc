@@ -60,7 +60,8 @@ TEST(TrajectoryHashTest, HashesTimeQposAndQvelOfEveryStateBackToBack) {
   TrajectoryHash flipped(m);
   state->data->qvel[3] = std::nextafter(state->data->qvel[3], 1e9);
   flipped.Add(*state->data);
-  EXPECT_NE(flipped.Hex(), Sha256Hex(bytes.substr(bytes.size() - sizeof(mjtNum) * (1 + m->nq + m->nv))));
+  EXPECT_NE(flipped.Hex(),
+            Sha256Hex(bytes.substr(bytes.size() - sizeof(mjtNum) * (1 + m->nq + m->nv))));
 }
 
 }  // namespace

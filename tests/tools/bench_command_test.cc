@@ -27,8 +27,10 @@ nlohmann::json ReadJson(const std::string& path) {
 
 TEST(BenchCommandTest, ReportsThePipelineByPartAgainstTheReplayedPhysics) {
   const std::string path = Temp("bench.json");
-  const CommandResult r = RunYangbot("bench --robots 1,2 --seconds 0.1 --repeat 2 --threads 2 "
-                                     "--json " + path);
+  const CommandResult r = RunYangbot(
+      "bench --robots 1,2 --seconds 0.1 --repeat 2 --threads 2 "
+      "--json " +
+      path);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("physics limit"), std::string::npos) << r.output;
   const nlohmann::json report = ReadJson(path);
@@ -65,7 +67,8 @@ TEST(BenchCommandTest, AShowBringsItsOwnRobotCount) {
   const CommandResult r = RunYangbot("bench --show " + show + " --robots 4");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("--robots comes from the show file"), std::string::npos) << r.output;
-  const CommandResult ok = RunYangbot("bench --show " + show + " --seconds 0.05 --repeat 1 --json -");
+  const CommandResult ok =
+      RunYangbot("bench --show " + show + " --seconds 0.05 --repeat 1 --json -");
   ASSERT_EQ(ok.status, 0) << ok.output;
   EXPECT_NE(ok.output.find("\"workload\": \"" + show + "\""), std::string::npos) << ok.output;
 }
@@ -73,8 +76,8 @@ TEST(BenchCommandTest, AShowBringsItsOwnRobotCount) {
 // The run's trajectory_sha256 of a short four-robot show-less run on `threads` threads.
 std::string RunHash(const std::string& threads) {
   const std::string path = Temp("threads_" + threads + ".json");
-  const CommandResult r = RunYangbot("run --robots 4 --seconds 0.3 --quiet --threads " + threads +
-                                     " --report " + path);
+  const CommandResult r =
+      RunYangbot("run --robots 4 --seconds 0.3 --quiet --threads " + threads + " --report " + path);
   EXPECT_EQ(r.status, 0) << r.output;
   return ReadJson(path)["trajectory_sha256"].get<std::string>();
 }

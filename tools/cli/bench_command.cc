@@ -22,6 +22,7 @@
 // --show FILE, that show (its own robot count; --robots does not apply).
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,8 +55,8 @@ namespace {
 struct BenchFlags {
   std::vector<int> robots = {1, 4, 16, 32};
   double seconds = 1.5;  // simulated seconds per run
-  std::string show;    // "" = the demonstration loop
-  int threads = 0;     // 0 = all cores
+  std::string show;      // "" = the demonstration loop
+  int threads = 0;       // 0 = all cores
   int repeat = 3;
   std::string json;
   bool json_given = false;
@@ -65,9 +66,18 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// CPU time of the whole process (all threads), s: on a loaded machine it moves less than
+// wall time, because time spent waiting for a core is not counted.
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 // What one run of the pipeline measured (seconds of wall time).
 struct PipelineTimes {
   double total = 0;
+  double cpu = 0;           // process CPU time over the same span
   double supervisor = 0;    // ShowSupervisor::AfterStep and re-scoring after a re-plan
   double show_metrics = 0;  // ShowMetrics::Update
   double hash = 0;          // TrajectoryHash::Add
@@ -94,8 +104,8 @@ Workload MakeWorkload(const BenchFlags& flags, int robots) {
   SceneOptions options;
   if (flags.show.empty()) {
     options.robots = robots;
-    w.show = CompileLoaded(CheckShowText(DemoMovesShow(robots, flags.seconds), "."),
-                           "<demo-moves>");
+    w.show =
+        CompileLoaded(CheckShowText(DemoMovesShow(robots, flags.seconds), "."), "<demo-moves>");
     w.base_dir = ".";
   } else {
     w.show = LoadShow(flags.show);
@@ -149,6 +159,7 @@ PipelineTimes RunPipeline(const Workload& w, double seconds, int threads,
     metrics_time += t2 - t1;
   };
   const auto start = Clock::now();
+  const double cpu_start = ProcessCpuSeconds();
   observe();
   while (state->data->time < seconds - 0.5 * dt) {
     Step(scene, state.get());
@@ -169,6 +180,7 @@ PipelineTimes RunPipeline(const Workload& w, double seconds, int threads,
     }
   }
   times.total = Seconds(Clock::now() - start - bench_time);
+  times.cpu = ProcessCpuSeconds() - cpu_start;
   times.supervisor = Seconds(supervisor_time);
   times.show_metrics = Seconds(metrics_time);
   times.hash = Seconds(hash_time);
@@ -181,19 +193,21 @@ PipelineTimes RunPipeline(const Workload& w, double seconds, int threads,
 }
 
 // The physics-only limit: `initial` stepped by mj_step alone with the recorded ctrl.
-// Returns the wall time; `state_sha256` gets the final state's hash.
+// Returns the wall time; `cpu` gets the CPU time, `state_sha256` the final state's hash.
 double ReplayPhysics(const Workload& w, const mjData* initial, const std::vector<mjtNum>& controls,
-                     std::string* state_sha256) {
+                     double* cpu, std::string* state_sha256) {
   const mjModel* m = w.scene->model();
   mjData* d = mj_makeData(m);
   mj_copyData(d, m, initial);
   const size_t steps = controls.size() / static_cast<size_t>(std::max(1, m->nu));
   const auto start = Clock::now();
+  const double cpu_start = ProcessCpuSeconds();
   for (size_t k = 0; k < steps; ++k) {
     std::copy_n(controls.data() + k * m->nu, m->nu, d->ctrl);
     mj_step(m, d);
   }
   const double wall = Seconds(Clock::now() - start);
+  *cpu = ProcessCpuSeconds() - cpu_start;
   *state_sha256 = StateHash(m, *d);
   mj_deleteData(d);
   return wall;
@@ -213,8 +227,7 @@ nlohmann::json Split(const PipelineTimes& t) {
   const double controllers = 1e-9 * t.step.controllers_ns;
   const double metrics = 1e-9 * t.step.metrics_ns + t.show_metrics;
   const double runner = 1e-9 * t.step.runner_ns;
-  const double other =
-      t.total - physics - controllers - metrics - runner - t.supervisor - t.hash;
+  const double other = t.total - physics - controllers - metrics - runner - t.supervisor - t.hash;
   return {{"physics", physics * per_step},
           {"controllers", controllers * per_step},
           {"supervisor", t.supervisor * per_step},
@@ -243,6 +256,7 @@ nlohmann::json BenchRobots(const BenchFlags& flags, int robots, int threads) {
   std::vector<mjtNum> controls;
   mjData* initial = mj_makeData(m);
   std::vector<double> physics, pipeline, threaded, ratio, threaded_ratio, speedup;
+  std::vector<double> physics_cpu, pipeline_cpu, cpu_ratio;
   std::vector<nlohmann::json> splits, threaded_splits;
   bool replay_identical = true, threads_identical = true;
   PipelineTimes first;
@@ -254,7 +268,8 @@ nlohmann::json BenchRobots(const BenchFlags& flags, int robots, int threads) {
     std::fprintf(stderr, "\r%d robots: repeat %d of %d ", n, r + 1, flags.repeat);
     const PipelineTimes one = RunPipeline(w, w.seconds, 1, &controls, initial);
     std::string replay_state;
-    const double limit = ReplayPhysics(w, initial, controls, &replay_state);
+    double limit_cpu = 0;
+    const double limit = ReplayPhysics(w, initial, controls, &limit_cpu, &replay_state);
     const PipelineTimes many = RunPipeline(w, w.seconds, threads, nullptr, nullptr);
     if (r == 0) first = one;
     sim_seconds = one.steps * m->opt.timestep;
@@ -267,6 +282,9 @@ nlohmann::json BenchRobots(const BenchFlags& flags, int robots, int threads) {
     ratio.push_back(one.total / limit);
     threaded_ratio.push_back(many.total / limit);
     speedup.push_back(one.total / many.total);
+    physics_cpu.push_back(limit_cpu);
+    pipeline_cpu.push_back(one.cpu);
+    cpu_ratio.push_back(one.cpu / limit_cpu);
     splits.push_back(Split(one));
     threaded_splits.push_back(Split(many));
   }
@@ -280,12 +298,17 @@ nlohmann::json BenchRobots(const BenchFlags& flags, int robots, int threads) {
       {"sim_seconds", sim_seconds},
       {"steps", first.steps},
       {"setup_s", w.setup},
-      {"physics_limit", {{"ms_per_step", ms_per_step(physics)}, {"realtime_factor", rtf(physics)}}},
+      {"physics_limit",
+       {{"ms_per_step", ms_per_step(physics)},
+        {"realtime_factor", rtf(physics)},
+        {"cpu_ms_per_step", ms_per_step(physics_cpu)}}},
       {"pipeline",
        {{"threads", 1},
         {"ms_per_step", ms_per_step(pipeline)},
         {"realtime_factor", rtf(pipeline)},
         {"over_physics_limit", Median(ratio)},
+        {"cpu_ms_per_step", ms_per_step(pipeline_cpu)},
+        {"cpu_over_physics_limit", Median(cpu_ratio)},
         {"split_ms_per_step", MedianSplit(splits)}}},
       {"pipeline_threaded",
        {{"threads", threads},
@@ -368,32 +391,37 @@ nlohmann::json Machine() {
 }
 
 void PrintTable(const nlohmann::json& report, FILE* out) {
-  std::fprintf(out, 
+  std::fprintf(
+      out,
       "robots | physics limit  | pipeline, 1 thread                         | %d threads     "
       "       | peak\n"
-      "       | ms/step  RTF   | ms/step  RTF  x limit  phys ctrl sup  met  rec  run | ms/step  "
-      "RTF  x1    | RSS MB\n",
+      "       | ms/step  RTF   | ms/step  RTF  x limit (cpu)  phys ctrl sup  met  rec  run | "
+      "ms/step  RTF  x1    | RSS MB\n",
       report["threads"].get<int>());
   for (const nlohmann::json& r : report["results"]) {
     const nlohmann::json& p = r["pipeline"];
     const nlohmann::json& s = p["split_ms_per_step"];
     const nlohmann::json& t = r["pipeline_threaded"];
     std::fprintf(
-        out, "%6d | %6.3f %6.2f  | %6.3f %5.2f  %5.2f   %4.2f %4.2f %4.2f %4.2f %4.2f %4.2f | %6.3f "
-        "%5.2f %5.2f | %6.0f%s\n",
+        out,
+        "%6d | %6.3f %6.2f  | %6.3f %5.2f  %5.2f (%4.2f)  %4.2f %4.2f %4.2f %4.2f %4.2f %4.2f | "
+        "%6.3f %5.2f %5.2f | %6.0f%s\n",
         r["robots"].get<int>(), r["physics_limit"]["ms_per_step"].get<double>(),
         r["physics_limit"]["realtime_factor"].get<double>(), p["ms_per_step"].get<double>(),
         p["realtime_factor"].get<double>(), p["over_physics_limit"].get<double>(),
-        s["physics"].get<double>(), s["controllers"].get<double>(), s["supervisor"].get<double>(),
-        s["metrics"].get<double>(), s["recording"].get<double>(), s["runner"].get<double>(),
-        t["ms_per_step"].get<double>(), t["realtime_factor"].get<double>(),
-        t["speedup"].get<double>(), r["peak_rss_mb"].get<double>(),
+        p["cpu_over_physics_limit"].get<double>(), s["physics"].get<double>(),
+        s["controllers"].get<double>(), s["supervisor"].get<double>(), s["metrics"].get<double>(),
+        s["recording"].get<double>(), s["runner"].get<double>(), t["ms_per_step"].get<double>(),
+        t["realtime_factor"].get<double>(), t["speedup"].get<double>(),
+        r["peak_rss_mb"].get<double>(),
         r["replay_identical"].get<bool>() && r["threads_identical"].get<bool>()
             ? ""
             : "  (!) results differ: see replay_identical, threads_identical");
   }
   std::fprintf(
-      out, "split (ms/step): phys = MuJoCo inside the pipeline, ctrl = controllers, sup = show "
+      out,
+      "x limit: pipeline / physics-only limit in wall time (in CPU time).\n"
+      "split (ms/step): phys = MuJoCo inside the pipeline, ctrl = controllers, sup = show "
       "supervisor,\nmet = metrics, rec = trajectory hash, run = health checks and faults. "
       "Medians of %d repeats;\nratios within one repeat. Machine: %s, %d hardware threads, "
       "load average %.1f at the start.\n",
@@ -408,12 +436,10 @@ int Bench(const BenchFlags& flags) {
   const int threads = flags.threads > 0
                           ? flags.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  nlohmann::json report = {{"machine", Machine()},
-                           {"workload", flags.show.empty() ? "demo-moves" : flags.show},
-                           {"seconds", flags.seconds},
-                           {"repeat", flags.repeat},
-                           {"threads", threads},
-                           {"results", nlohmann::json::array()}};
+  nlohmann::json report = {
+      {"machine", Machine()},     {"workload", flags.show.empty() ? "demo-moves" : flags.show},
+      {"seconds", flags.seconds}, {"repeat", flags.repeat},
+      {"threads", threads},       {"results", nlohmann::json::array()}};
   const auto start = Clock::now();
   for (int robots : counts) report["results"].push_back(BenchInChild(flags, robots, threads));
   report["bench_wall_s"] = Seconds(Clock::now() - start);
@@ -449,8 +475,7 @@ Command AddBenchCommand(CLI::App* app) {
   command->add_option("--show", flags->show,
                       "bench this show file (its robot count) instead of the built-in "
                       "demonstration loop on a grid");
-  command->add_option("--threads", flags->threads,
-                      "threads of the threaded runs (0: all cores)")
+  command->add_option("--threads", flags->threads, "threads of the threaded runs (0: all cores)")
       ->check(CLI::Range(0, 256));
   command->add_option("--repeat", flags->repeat, "repeats; medians are reported")
       ->check(CLI::Range(1, 100));
