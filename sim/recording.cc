@@ -1,9 +1,12 @@
 #include "sim/recording.h"
 
-#include <array>
+#include <openssl/evp.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+
+#include "sim/error.h"
 
 namespace yangbot {
 
@@ -98,59 +101,76 @@ nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall
   return report;
 }
 
-// FIPS 180-4 SHA-256, small and self-contained (no crypto library in the stack).
-std::string Sha256Hex(const std::string& bytes) {
-  static constexpr std::array<uint32_t, 64> k = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-      0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-      0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-      0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-      0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-      0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-      0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-      0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-      0xc67178f2};
-  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string message = bytes;
-  const uint64_t bit_length = static_cast<uint64_t>(bytes.size()) * 8;
-  message += static_cast<char>(0x80);
-  while (message.size() % 64 != 56) message += '\0';
-  for (int i = 7; i >= 0; --i) message += static_cast<char>((bit_length >> (8 * i)) & 0xff);
-  auto rotr = [](uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-  for (size_t chunk = 0; chunk < message.size(); chunk += 64) {
-    uint32_t w[64];
-    for (int i = 0; i < 16; ++i) {
-      w[i] = 0;
-      for (int b = 0; b < 4; ++b) {
-        w[i] = (w[i] << 8) | static_cast<uint8_t>(message[chunk + 4 * i + b]);
-      }
-    }
-    for (int i = 16; i < 64; ++i) {
-      const uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-    for (int i = 0; i < 64; ++i) {
-      const uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                          k[i] + w[i];
-      const uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      hh = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+struct Sha256::Context {
+  EVP_MD_CTX* evp = nullptr;
+};
+
+namespace {
+
+// 64 lowercase hex digits of the digest in `evp` (which it finalises).
+std::string FinalHex(EVP_MD_CTX* evp) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(evp, digest, &size) != 1) throw Error("error: OpenSSL SHA-256 failed");
+  static const char kDigits[] = "0123456789abcdef";
+  std::string hex(2 * size, '0');
+  for (unsigned int i = 0; i < size; ++i) {
+    hex[2 * i] = kDigits[digest[i] >> 4];
+    hex[2 * i + 1] = kDigits[digest[i] & 15];
   }
-  char out[65];
-  for (int i = 0; i < 8; ++i) std::snprintf(out + 8 * i, 9, "%08x", h[i]);
-  return std::string(out, 64);
+  return hex;
+}
+
+}  // namespace
+
+Sha256::Sha256() : context_(new Context) {
+  context_->evp = EVP_MD_CTX_new();
+  if (!context_->evp || EVP_DigestInit_ex(context_->evp, EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(context_->evp);
+    delete context_;
+    throw Error("error: OpenSSL has no SHA-256");
+  }
+}
+
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(context_->evp);
+  delete context_;
+}
+
+void Sha256::Update(const void* bytes, size_t size) {
+  if (EVP_DigestUpdate(context_->evp, bytes, size) != 1) {
+    throw Error("error: OpenSSL SHA-256 failed");
+  }
+}
+
+std::string Sha256::Hex() const {
+  // Finalises a copy, so the stream can go on.
+  EVP_MD_CTX* copy = EVP_MD_CTX_new();
+  if (!copy || EVP_MD_CTX_copy_ex(copy, context_->evp) != 1) {
+    EVP_MD_CTX_free(copy);
+    throw Error("error: OpenSSL SHA-256 failed");
+  }
+  std::string hex;
+  try {
+    hex = FinalHex(copy);
+  } catch (...) {
+    EVP_MD_CTX_free(copy);
+    throw;
+  }
+  EVP_MD_CTX_free(copy);
+  return hex;
+}
+
+std::string Sha256Hex(const std::string& bytes) {
+  Sha256 digest;
+  digest.Update(bytes.data(), bytes.size());
+  return digest.Hex();
+}
+
+void TrajectoryHash::Add(const mjData& d) {
+  digest_.Update(&d.time, sizeof(d.time));
+  digest_.Update(d.qpos, sizeof(mjtNum) * nq_);
+  digest_.Update(d.qvel, sizeof(mjtNum) * nv_);
 }
 
 std::string StateHash(const mjModel* m, const mjData& d) {

@@ -1,10 +1,16 @@
 #include "sim/runner.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
+#include <mutex>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "sim/error.h"
 
@@ -131,6 +137,108 @@ void CheckFault(const Scene& scene, const Fault& fault) {
     throw Error(info.path + ": error: an imu fault needs an IMU: sensors on a site named 'imu'");
   }
 }
+
+// A fixed set of worker threads that, with the caller, run the items of one job
+// (`ForEach`) and return when all are done. Items are claimed one at a time from a shared
+// counter, so a worker the OS is slow to wake costs only the items it did not take: the
+// caller goes on claiming. A claim carries the job's number, so a worker that wakes late
+// can never take an item of a later job.
+class ControllerThreads {
+ public:
+  explicit ControllerThreads(int threads) {
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  }
+  ~ControllerThreads() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+  }
+  ControllerThreads(const ControllerThreads&) = delete;
+  ControllerThreads& operator=(const ControllerThreads&) = delete;
+
+  // Threads in all, the caller's included.
+  int size() const { return static_cast<int>(workers_.size()) + 1; }
+
+  // Calls item(i) for every i in [0, count) on the caller and the workers; rethrows the
+  // first exception an item threw once every item has finished.
+  void ForEach(int count, const std::function<void(int)>& item) {
+    if (count <= 0) return;
+    uint32_t job;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job = ++job_;
+      item_ = &item;
+      count_ = count;
+      remaining_.store(count);
+      next_.store(static_cast<uint64_t>(job) << 32);
+    }
+    wake_.notify_all();
+    RunItems(job, count, item);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [&] { return remaining_.load() == 0; });
+    item_ = nullptr;
+    if (error_) {
+      std::exception_ptr error = error_;
+      error_ = nullptr;
+      std::rethrow_exception(error);
+    }
+  }
+
+ private:
+  // Claims and runs items of job `job` until none are left.
+  void RunItems(uint32_t job, int count, const std::function<void(int)>& item) {
+    uint64_t claim = next_.load();
+    while (true) {
+      if (static_cast<uint32_t>(claim >> 32) != job ||
+          static_cast<int>(claim & 0xffffffffu) >= count) {
+        return;
+      }
+      if (!next_.compare_exchange_weak(claim, claim + 1)) continue;
+      try {
+        item(static_cast<int>(claim & 0xffffffffu));
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+      if (remaining_.fetch_sub(1) == 1) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_.notify_all();
+      }
+      claim = next_.load();
+    }
+  }
+
+  void Work() {
+    uint32_t seen = 0;
+    while (true) {
+      const std::function<void(int)>* item;
+      int count;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stop_ || (job_ != seen && item_ != nullptr); });
+        if (stop_) return;
+        seen = job_;
+        item = item_;
+        count = count_;
+      }
+      RunItems(seen, count, *item);
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  bool stop_ = false;                          // guarded by mutex_
+  uint32_t job_ = 0;                           // guarded by mutex_: number of the current job
+  const std::function<void(int)>* item_ = nullptr;  // guarded by mutex_; null between jobs
+  int count_ = 0;                              // guarded by mutex_
+  std::exception_ptr error_;                   // guarded by mutex_
+  std::atomic<uint64_t> next_{0};              // job number << 32 | next unclaimed item
+  std::atomic<int> remaining_{0};              // items of the current job not yet finished
+};
 
 RunState::~RunState() {
   if (data) mj_deleteData(data);
@@ -468,47 +576,101 @@ std::unique_ptr<RunState> StartRun(const Scene& scene, const ControllerFactory& 
   return state;
 }
 
+namespace {
+
+// Adds the time since the last mark to a part of a StepProfile (nothing without one).
+class StepClock {
+ public:
+  explicit StepClock(StepProfile* profile) : profile_(profile) {
+    if (profile_) last_ = std::chrono::steady_clock::now();
+  }
+  // Adds the time since the previous mark to `part` of the profile.
+  void Mark(int64_t StepProfile::*part) {
+    if (!profile_) return;
+    const auto now = std::chrono::steady_clock::now();
+    profile_->*part += std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_).count();
+    last_ = now;
+  }
+
+ private:
+  StepProfile* profile_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+// Robot i's controller writes its ctrl block, clamped to ctrlrange (NaN -> 0); an
+// unpowered robot gets zero torque. Touches robot i's ctrl block and controller only.
+void ComputeControl(const Scene& scene, RunState* state, int i) {
+  const RobotInfo& info = scene.robot_info();
+  double* ctrl = state->data->ctrl + scene.robot(i).ctrl_begin;
+  if (!state->powered[i]) {
+    std::fill(ctrl, ctrl + info.nu, 0.0);
+    return;
+  }
+  state->controllers[i]->Compute(scene, i, *state->data, ctrl);
+  for (int a = 0; a < info.nu; ++a) {
+    ctrl[a] = std::isfinite(ctrl[a]) ? std::clamp(ctrl[a], info.ctrl_min[a], info.ctrl_max[a])
+                                     : 0.0;
+  }
+}
+
+}  // namespace
+
 void Step(const Scene& scene, RunState* state) {
   const mjModel* m = scene.model();
   mjData* d = state->data;
-  const RobotInfo& info = scene.robot_info();
+  StepClock clock(state->profile);
   // Before MuJoCo's own checks, which would reset the whole stage (see runner.h).
   CheckState(scene, state);
   int warnings[mjNWARNING];
   for (int w = 0; w < mjNWARNING; ++w) warnings[w] = d->warning[w].number;
   const int warnings_before = CountWarnings(*d);
+  clock.Mark(&StepProfile::runner_ns);
   mj_step1(m, d);
+  clock.Mark(&StepProfile::physics_ns);
   ApplyFaults(scene, state);
   HoldImuReadings(scene, state);
-  for (int i = 0; i < scene.robot_count(); ++i) {
-    double* ctrl = d->ctrl + scene.robot(i).ctrl_begin;
-    if (state->powered[i]) {
-      state->controllers[i]->Compute(scene, i, *d, ctrl);
-      for (int a = 0; a < info.nu; ++a) {
-        ctrl[a] = std::isfinite(ctrl[a]) ? std::clamp(ctrl[a], info.ctrl_min[a], info.ctrl_max[a])
-                                         : 0.0;
-      }
-    } else {
-      std::fill(ctrl, ctrl + info.nu, 0.0);
-    }
+  clock.Mark(&StepProfile::runner_ns);
+  if (state->threads && scene.robot_count() > 1) {
+    state->threads->ForEach(scene.robot_count(), [&](int i) { ComputeControl(scene, state, i); });
+  } else {
+    for (int i = 0; i < scene.robot_count(); ++i) ComputeControl(scene, state, i);
   }
+  clock.Mark(&StepProfile::controllers_ns);
   LimitWeakMotors(scene, state);
+  clock.Mark(&StepProfile::runner_ns);
   // mj_step2 without mj_checkAcc (it resets the whole stage on one robot's bad qacc). The
   // stage always uses the Euler integrator (robot files' <option> is not copied), so this
   // is exactly mj_step2 otherwise.
   mj_fwdActuation(m, d);
   mj_fwdAcceleration(m, d);
+  clock.Mark(&StepProfile::physics_ns);
   CheckAcceleration(scene, state, d->qacc_smooth);  // before the solver couples the robots
+  clock.Mark(&StepProfile::runner_ns);
   mj_fwdConstraint(m, d);
   mj_sensorAcc(m, d);
+  clock.Mark(&StepProfile::physics_ns);
   HoldImuReadings(scene, state);
   CheckAcceleration(scene, state, d->qacc);
+  clock.Mark(&StepProfile::runner_ns);
   mj_Euler(m, d);
+  clock.Mark(&StepProfile::physics_ns);
   ++state->steps;
   CheckWarnings(scene, state, warnings);
   CheckState(scene, state);
+  clock.Mark(&StepProfile::runner_ns);
   UpdateMetrics(scene, *d, warnings_before, &state->metrics);
+  clock.Mark(&StepProfile::metrics_ns);
+  if (state->profile) ++state->profile->steps;
 }
+
+void SetThreads(RunState* state, int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads == Threads(*state)) return;
+  state->threads.reset();
+  if (threads > 1) state->threads = std::make_unique<ControllerThreads>(threads);
+}
+
+int Threads(const RunState& state) { return state.threads ? state.threads->size() : 1; }
 
 void RunUntil(const Scene& scene, RunState* state, double t_end,
               const std::function<void(const RunState&)>& progress) {

@@ -29,6 +29,11 @@
 //   robots go on. Failed robots' contacts still count against the stage's contact memory.
 // - Cost: a few comparisons per dof and step (about 1 µs for 16 robots), a copy of each
 //   healthy robot's qpos block per step.
+//
+// Threads. The controllers may run on several threads (SetThreads): between mj_step1 and
+// mj_step2 mjData is read-only, each controller writes only its own robot's ctrl block
+// and its own memory, so the robots are independent work items. Which thread computes
+// which robot changes no number: a run gives the same state bit for bit with any count.
 #ifndef YANGBOT_SIM_RUNNER_H_
 #define YANGBOT_SIM_RUNNER_H_
 
@@ -50,6 +55,8 @@ constexpr double kMaxHealthySpeed = 1000;
 
 /// Per-robot control logic. Implementations live in controllers/; the runner only
 /// calls them. A controller reads its own robot's block of mjData (see RobotIndex).
+/// Compute may run on any thread, concurrently with other robots' controllers: it must
+/// write only `ctrl` and the controller's own members (no globals, no shared caches).
 class RobotController {
  public:
   virtual ~RobotController() = default;
@@ -104,6 +111,18 @@ struct FaultProgress {
   std::vector<mjtNum> held_readings;  ///< imu: the robot's IMU sensordata at the fault's start
 };
 
+/// Wall time spent in each part of Step, added up over the steps taken while
+/// RunState::profile points at it (nanoseconds).
+struct StepProfile {
+  int64_t physics_ns = 0;      ///< mj_step1 and mj_step2's stages (MuJoCo)
+  int64_t controllers_ns = 0;  ///< every robot's controller and its ctrl clamp (wall time)
+  int64_t metrics_ns = 0;      ///< UpdateMetrics
+  int64_t runner_ns = 0;       ///< health checks, faults, warnings: the rest of Step
+  int64_t steps = 0;           ///< steps measured
+};
+
+class ControllerThreads;
+
 /// Everything that changes during a run.
 struct RunState {
   mjData* data = nullptr;                                   ///< owned
@@ -115,12 +134,15 @@ struct RunState {
   Metrics metrics;                                          ///< measured from the state, events included
   uint64_t seed = 0;                                        ///< initial-posture noise seed
   int64_t steps = 0;                                        ///< physics steps taken
+  StepProfile* profile = nullptr;  ///< not owned; when set, Step adds its timings (not cloned)
+  std::unique_ptr<ControllerThreads> threads;  ///< SetThreads's workers; none: one thread (not cloned)
 
   RunState() = default;
   ~RunState();
   RunState(const RunState&) = delete;
   RunState& operator=(const RunState&) = delete;
-  /// Deep copy (mjData, controllers, metrics) for snapshots.
+  /// Deep copy (mjData, controllers, metrics) for snapshots; the copy runs on one thread
+  /// and is not profiled.
   std::unique_ptr<RunState> Clone(const Scene& scene) const;
 };
 
@@ -133,6 +155,14 @@ std::unique_ptr<RunState> StartRun(const Scene& scene, const ControllerFactory& 
 
 /// Advances the run by one physics step (scene.model()->opt.timestep seconds).
 void Step(const Scene& scene, RunState* state);
+
+/// Runs the controllers of later Steps on `threads` threads: the caller's and threads - 1
+/// workers (0: std::thread::hardware_concurrency()). 1 stops the workers. Results are
+/// the same bit for bit with any count (see the top of this file).
+void SetThreads(RunState* state, int threads);
+
+/// Threads the controllers run on (1 without SetThreads).
+int Threads(const RunState& state);
 
 /// Advances until d.time >= t_end; calls `progress` (if set) every ~1 s of sim time.
 void RunUntil(const Scene& scene, RunState* state, double t_end,

@@ -7,7 +7,7 @@ YANGBOT_PACKAGES=(
   libmujoco-dev libqhull-dev libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-utils
   libglfw3-dev libimgui-dev libgl-dev
-  libaubio-dev libsndfile1-dev libsdl2-dev
+  libaubio-dev libsndfile1-dev libsdl2-dev libssl-dev
   ffmpeg xvfb xauth clang-14 libclang-rt-14-dev
 )
 

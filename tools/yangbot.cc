@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       AddRegressCommand(&app),
       AddMusicCommand(&app),
       AddBeatsCommand(&app),
+      AddBenchCommand(&app),
   };
   try {
     app.parse(argc, argv);

@@ -29,6 +29,10 @@ void AddStageFlags(CLI::App* command, StageFlags* flags);
 /// Scene options for the flags.
 SceneOptions ToSceneOptions(const StageFlags& flags);
 
+/// Adds --threads N (the robots' controllers on N threads, 0: all cores; sim/runner.h
+/// SetThreads) to a command.
+void AddThreadsFlag(CLI::App* command, int* threads);
+
 /// yangbot export-scene: write the stage MJCF.
 Command AddExportSceneCommand(CLI::App* app);
 /// yangbot run: headless run with report and trajectory.
@@ -45,6 +49,8 @@ Command AddViewCommand(CLI::App* app);
 Command AddMusicCommand(CLI::App* app);
 /// yangbot beats: detect a music file's tempo and first beat; print the header lines.
 Command AddBeatsCommand(CLI::App* app);
+/// yangbot bench: the pipeline's cost against the physics-only limit, per robot count.
+Command AddBenchCommand(CLI::App* app);
 /// yangbot regress: run a suite of scenarios against baselines (JUnit, --list shards, --merge).
 Command AddRegressCommand(CLI::App* app);
 

@@ -35,6 +35,7 @@
 #include "sim/recording.h"
 #include "sim/runner.h"
 #include "tools/cli/command.h"
+#include "tools/cli/show_setup.h"
 
 #if YANGBOT_HAVE_VIEWER
 #include "tools/render/stage_recorder.h"
@@ -49,6 +50,7 @@ struct RunFlags {
   std::string file;  // choreography; "" = stand, sway and spin
   double seconds = 10;
   uint64_t seed = 1;
+  int threads = 1;  // controller threads (0: all cores)
   std::string report;
   std::string trajectory;
   std::vector<std::string> faults;
@@ -70,31 +72,6 @@ struct RunFlags {
   bool pictures_given = false;
 };
 
-// The trajectory fingerprint: a SHA-256 hash chain over the state after every physics
-// step, starting with the initial state:
-//   h_0 = SHA-256(S_0),  h_k = SHA-256(hex(h_{k-1}) || S_k),
-// where S_k is the raw bytes of d.time, qpos (nq) and qvel (nv) as the machine stores
-// them (IEEE-754 doubles, little-endian on x86-64) and hex() is 64 lowercase hex digits.
-// Any bit that differs at any step changes the final hash; the same binary, file, seed
-// and options give the same hash.
-class TrajectoryHash {
- public:
-  explicit TrajectoryHash(const mjModel* m) : nq_(m->nq), nv_(m->nv) {}
-  void Add(const mjData& d) {
-    bytes_ = hash_;
-    bytes_.append(reinterpret_cast<const char*>(&d.time), sizeof(d.time));
-    bytes_.append(reinterpret_cast<const char*>(d.qpos), sizeof(mjtNum) * nq_);
-    bytes_.append(reinterpret_cast<const char*>(d.qvel), sizeof(mjtNum) * nv_);
-    hash_ = Sha256Hex(bytes_);
-  }
-  const std::string& hex() const { return hash_; }
-
- private:
-  int nq_, nv_;
-  std::string hash_;   // "" before the first state
-  std::string bytes_;  // reused buffer
-};
-
 ControllerFactory MakeStandFactory(const RunFlags& flags) {
   if (flags.controller == "posture") {
     PostureControllerOptions options;
@@ -106,45 +83,6 @@ ControllerFactory MakeStandFactory(const RunFlags& flags) {
   options.stand_sway_amplitude = flags.sway;
   options.stand_hanky_rate = flags.hanky_rate;
   return MakeWholeBodyControllerFactory(options);
-}
-
-// A loaded and compiled show file.
-struct ShowRun {
-  LoadedShow loaded;
-  CompiledShow compiled;
-};
-
-// Checks a loaded show, prints its diagnostics (as `yangbot validate` does) to stderr and
-// compiles it; throws Error when it has errors. `path` names it in messages.
-std::unique_ptr<ShowRun> CompileLoaded(LoadedShow loaded, const std::string& path) {
-  auto show = std::make_unique<ShowRun>();
-  show->loaded = std::move(loaded);
-  std::fputs(show->loaded.diagnostics.Format(path).c_str(), stderr);
-  if (!show->loaded.ok()) {
-    throw Error(path + ": error: the show has " +
-                std::to_string(show->loaded.diagnostics.error_count()) +
-                " error(s); see `yangbot validate`");
-  }
-  show->compiled = CompileSchedule(show->loaded.schedule);
-  return show;
-}
-
-// Loads FILE and compiles it (see CompileLoaded).
-std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
-  LoadedShow loaded = CheckShowFile(path);
-  // The music checks `yangbot validate` makes (tempo, offset, length against the track).
-  CheckShowMusic(loaded.show, std::filesystem::path(path).parent_path().string(),
-                 &loaded.diagnostics);
-  return CompileLoaded(std::move(loaded), path);
-}
-
-// The robot model a show file names ("" = built-in), relative to the file's folder.
-std::string ShowModelPath(const Show& show, const std::string& file) {
-  const std::string& model = show.troupe.model;
-  if (model.empty() || model == "builtin") return "";
-  std::filesystem::path path(model);
-  if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
-  return path.string();
 }
 
 // Names a --fail-on threshold may use: the numbers (or nulls: not measured in this run)
@@ -204,6 +142,7 @@ int Run(const RunFlags& flags) {
       show ? MakeWholeBodyControllerFactory(WholeBodyOptions{}, show->compiled.references)
            : MakeStandFactory(flags);
   auto state = StartRun(*scene, factory, flags.seed, faults);
+  SetThreads(state.get(), flags.threads);
   // Shows are supervised: lost robots are planned around (choreography/supervisor.h).
   std::unique_ptr<ShowSupervisor> supervisor;
   if (show && !flags.no_reflow) {
@@ -321,7 +260,7 @@ int Run(const RunFlags& flags) {
 #endif
 
   nlohmann::json report = MakeReport(*scene, *state, wall);
-  report["trajectory_sha256"] = hash.hex();
+  report["trajectory_sha256"] = hash.Hex();
   report["show_file"] = show ? nlohmann::json(flags.file) : nlohmann::json(nullptr);
   std::optional<ShowMetricsResult> show_result;
   if (show_metrics) show_result = show_metrics->Result(state->data->time);
@@ -440,6 +379,7 @@ Command AddRunCommand(CLI::App* app) {
                        "simulated seconds (default: the show's length, or 10 without FILE)")
           ->check(CLI::Range(0.0, 36000.0));
   command->add_option("--seed", flags->seed, "seed of the initial-posture noise");
+  AddThreadsFlag(command, &flags->threads);
   command->add_option("--report", flags->report,
                       "write the JSON report here (metrics, per_robot, events, thresholds, "
                       "trajectory_sha256)");

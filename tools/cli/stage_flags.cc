@@ -19,4 +19,12 @@ SceneOptions ToSceneOptions(const StageFlags& flags) {
   return options;
 }
 
+void AddThreadsFlag(CLI::App* command, int* threads) {
+  command
+      ->add_option("--threads", *threads,
+                   "run the robots' controllers on this many threads (0: all cores); results "
+                   "are the same bit for bit with any count")
+      ->check(CLI::Range(0, 256));
+}
+
 }  // namespace yangbot
