@@ -18,10 +18,9 @@ constexpr double kDetourOffsets[] = {0.4, 0.8, 1.2, 1.8, 2.5};
 
 double Distance(const Pose2& a, const Pose2& b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
-// Ways of travelling along a path. The feet cannot open sideways much (the step limits
-// allow ~1 cm a step), so over any distance a robot turns to face the way, walks forward
-// (or backward) and turns to its final facing; short shuffles go straight, the facing
-// turning evenly on the way.
+// Ways of travelling along a path (transition.h): straight in any direction, the facing
+// blended evenly with the distance travelled (kDirect); or turning to face the way
+// (away from it), walking forward (backward) and turning to the final facing.
 enum class Travel { kDirect, kForward, kBackward };
 
 // One stretch of a walk: the pelvis moves linearly (position and yaw) from `from` to
@@ -59,8 +58,7 @@ struct Path {
 };
 
 double TurnSteps(double turn, const GaitParams& gait, double margin) {
-  const FootstepLimits& limits = gait.walk_limits;
-  return std::abs(turn) / (std::min(limits.max_turn, limits.max_turn_in) * margin);
+  return std::abs(turn) / (gait.walk.max_turn * margin);
 }
 
 Path MakePath(const Pose2& start, const Pose2& goal, const std::vector<Pose2>& waypoints,
@@ -104,9 +102,8 @@ Path MakePath(const Pose2& start, const Pose2& goal, const std::vector<Pose2>& w
     } else {
       const double heading = std::atan2(dy, dx) + (travel == Travel::kBackward ? M_PI : 0.0);
       turn_to(heading);
-      const double reach = (travel == Travel::kForward ? gait.walk_limits.max_forward
-                                                       : gait.walk_limits.max_backward) *
-                           margin;
+      const double reach =
+          (travel == Travel::kForward ? gait.walk.max_forward : gait.walk.max_backward) * margin;
       add({path.points[i].x, path.points[i].y, yaw}, length / reach);
     }
     travelled += length;
@@ -179,13 +176,6 @@ std::string BuildWalk(const Stance& feet, const Path& path, int delay, int movin
   return "";
 }
 
-// The footstep planner (its step checks) with the walking limits.
-FootstepPlannerParams WalkPlannerParams(const GaitParams& gait) {
-  FootstepPlannerParams params = PlannerParams(gait);
-  params.limits = gait.walk_limits;
-  return params;
-}
-
 // ceil(a / b) and floor(a / b) of exact beats (b > 0).
 int64_t CeilDiv(const Beats& a, const Beats& b) {
   const int64_t n = a.num() * b.den(), d = a.den() * b.num();
@@ -249,9 +239,9 @@ class Planner {
     base_ = walkers.empty() ? Beats() : walkers.front().start;
     for (const WalkRequest& w : walkers) base_ = std::min(base_, w.start);
     horizon_ = 0;
-    // The grid: a tick every walk_step_beats from the earliest window; each walker steps
+    // The grid: a tick every step_beats from the earliest window; each walker steps
     // on the ticks inside its window.
-    tick_ = gait.walk_step_beats > Beats() ? gait.walk_step_beats : Beats(1);
+    tick_ = gait.walk.step_beats > Beats() ? gait.walk.step_beats : Beats(1);
     for (const WalkRequest& w : walkers) {
       const Beats from = w.start - base_;
       const int64_t first = CeilDiv(from + w.settle, tick_);
@@ -531,7 +521,7 @@ class Planner {
   int64_t* budget_;
   Beats base_;
   int64_t horizon_ = 0;
-  Beats tick_{1};                // beats between step landings (walk_step_beats)
+  Beats tick_{1};                // beats between step landings (the envelope's step_beats)
   std::vector<int64_t> offset_;  // grid index of each walker's first tick
   std::vector<int> ticks_;       // ticks in each walker's window
   std::vector<Beats> lead_;      // beats from each walker's window start to its first tick
@@ -619,6 +609,12 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
 
 }  // namespace
 
+FootstepPlannerParams WalkPlannerParams(const GaitParams& gait) {
+  FootstepPlannerParams params = PlannerParams(gait);
+  params.limits = WalkStepLimits(gait.walk);
+  return params;
+}
+
 double ClosestApproach(const Pose2& a0, const Pose2& a1, const Pose2& b0, const Pose2& b1) {
   // r(s) = (a0 - b0) + s ((a1 - a0) - (b1 - b0)), s in [0, 1].
   const double rx = a0.x - b0.x, ry = a0.y - b0.y;
@@ -674,21 +670,29 @@ Approach ClosestApproach(const PelvisTrack& a, const PelvisTrack& b) {
 
 double WalkSteps(double dx, double dy, double yaw, double turn, const GaitParams& gait,
                  double limit_margin) {
-  const FootstepLimits& limits = gait.walk_limits;
+  const GaitEnvelope& envelope = gait.walk;
   const double distance = std::hypot(dx, dy);
-  const double turn_rate = std::min(limits.max_turn, limits.max_turn_in) * limit_margin;
-  const double steps = std::abs(turn) / turn_rate;
+  const double steps = std::abs(turn) / (envelope.max_turn * limit_margin);
   if (distance <= 0) return steps;
-  // The reach of one step along the walk, the least over the facings on the way.
+  // The reach of one step along the walk, the least over the facings on the way: at the
+  // ends, at fractions of the turn, and where the way lies straight ahead, behind or to a
+  // side of the facing (where one limit alone binds and the reach is least).
+  std::vector<double> facings;
+  for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) facings.push_back(yaw + f * turn);
+  const double heading = std::atan2(dy, dx);
+  const double low = std::min(yaw, yaw + turn), high = std::max(yaw, yaw + turn);
+  for (double y = heading + std::ceil((low - heading) / (M_PI / 2)) * (M_PI / 2); y <= high;
+       y += M_PI / 2) {
+    facings.push_back(y);
+  }
   double reach = kInf;
-  for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) {
-    const double y = yaw + f * turn;
+  for (double y : facings) {
     const double lx = (std::cos(y) * dx + std::sin(y) * dy) / distance;
     const double ly = (-std::sin(y) * dx + std::cos(y) * dy) / distance;
     double r = kInf;
-    if (lx > 1e-12) r = std::min(r, limits.max_forward / lx);
-    if (lx < -1e-12) r = std::min(r, limits.max_backward / -lx);
-    if (std::abs(ly) > 1e-12) r = std::min(r, limits.max_lateral / std::abs(ly));
+    if (lx > 1e-12) r = std::min(r, envelope.max_forward / lx);
+    if (lx < -1e-12) r = std::min(r, envelope.max_backward / -lx);
+    if (std::abs(ly) > 1e-12) r = std::min(r, envelope.max_sideways / std::abs(ly));
     reach = std::min(reach, r * limit_margin);
   }
   return std::max(steps, distance / reach);
@@ -708,17 +712,11 @@ std::string PlanWalk(const Stance& feet, const Pose2& goal, Beats length, const 
   TransitionPlan plan = PlanTransition({w}, {}, gait);
   if (!plan.ok) {
     if (needed != nullptr) *needed = Beats(plan.beats_needed);
-    const FootstepLimits& limits = gait.walk_limits;
     char text[400];
-    std::snprintf(text, sizeof(text),
-                  "must walk %.2f m in %s beats but needs %d beats (turning %.0f deg; a step "
-                  "every %s beats; steps of at most %.2f m forward, %.2f m back, %.2f m "
-                  "sideways, %.2f rad of turn)",
+    std::snprintf(text, sizeof(text), "must walk %.2f m in %s beats but needs %d beats (turning %.0f deg; %s)",
                   plan.distance, length.ToString().c_str(), plan.beats_needed,
                   std::abs(WrapAngle(goal.yaw - PelvisOfStance(feet, gait).yaw)) * 180 / M_PI,
-                  gait.walk_step_beats.ToString().c_str(), limits.max_forward,
-                  limits.max_backward, limits.max_lateral,
-                  std::min(limits.max_turn, limits.max_turn_in));
+                  DescribeGaitEnvelope(gait.walk).c_str());
     return text;
   }
   *steps = plan.walks.front().steps;
