@@ -13,6 +13,7 @@ GaitEnvelope MeasuredGaitEnvelope() {
   envelope.min_step_width = 0.16;
   envelope.step_beats = Beats::Fraction(2, 5);
   envelope.settle_beats = Beats(1);
+  envelope.turns_while_walking = false;
   return envelope;
 }
 

@@ -32,6 +32,9 @@ struct GaitEnvelope {
   /// before and after it: the sway of the steps before has to die down, or the walk's
   /// first single support starts with the CoM swinging away from the stance foot.
   Beats settle_beats;
+  /// The gait turns while it travels (mixed commands measured): a turn-walk-turn takes its
+  /// first turn while it starts walking and its last while it stops. Off: in place.
+  bool turns_while_walking = false;
 };
 
 /// The gait the controller walks today (measured, NOTES.md "Walking";
@@ -40,7 +43,8 @@ struct GaitEnvelope {
 ///   0.05 m forward, 0.03 m back, 0.01 m sideways, 0.05 rad of turn a step, a step every
 ///   2/5 beat (at 120 bpm: 0.25 m/s forward, 0.15 m/s back, 0.05 m/s sideways, 14 deg/s),
 ///   0.16 m least step width, 1 beat of settling (the 60 s demo loop fell at the hand-overs
-///   between dance steps and walks, 4 of 4 seeds, without it).
+///   between dance steps and walks, 4 of 4 seeds, without it); turns in place (turning
+///   while walking was measured only on arcs, not mixed with sideways steps).
 /// When a new gait is measured, its figures go here, in FORMAT.md (the test says where)
 /// and nowhere else.
 GaitEnvelope MeasuredGaitEnvelope();

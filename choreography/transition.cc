@@ -20,8 +20,10 @@ double Distance(const Pose2& a, const Pose2& b) { return std::hypot(a.x - b.x, a
 
 // Ways of travelling along a path (transition.h): straight in any direction, the facing
 // blended evenly with the distance travelled (kDirect); or turning to face the way
-// (away from it), walking forward (backward) and turning to the final facing.
-enum class Travel { kDirect, kForward, kBackward };
+// (away from it), walking forward (backward) and turning to the final facing, the first
+// and last turns in place or, when the gait turns while it walks, while it starts and
+// stops walking (kForwardTurning, kBackwardTurning).
+enum class Travel { kDirect, kForward, kBackward, kForwardTurning, kBackwardTurning };
 
 // One stretch of a walk: the pelvis moves linearly (position and yaw) from `from` to
 // `to`, taking `steps` steps (real) at the step limits.
@@ -56,6 +58,33 @@ struct Path {
     return phases.back().to;
   }
 };
+
+// Metres one step may travel along (dx, dy) (world, `distance` = its length > 0) by a
+// robot whose facing turns from `yaw` by `turn` on the way: the least over the facings.
+double StepReach(double dx, double dy, double distance, double yaw, double turn,
+                 const GaitEnvelope& envelope, double margin) {
+  // At the ends, at fractions of the turn, and where the way lies straight ahead, behind
+  // or to a side of the facing (where one limit alone binds and the reach is least).
+  std::vector<double> facings;
+  for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) facings.push_back(yaw + f * turn);
+  const double heading = std::atan2(dy, dx);
+  const double low = std::min(yaw, yaw + turn), high = std::max(yaw, yaw + turn);
+  for (double y = heading + std::ceil((low - heading) / (M_PI / 2)) * (M_PI / 2); y <= high;
+       y += M_PI / 2) {
+    facings.push_back(y);
+  }
+  double reach = kInf;
+  for (double y : facings) {
+    const double lx = (std::cos(y) * dx + std::sin(y) * dy) / distance;
+    const double ly = (-std::sin(y) * dx + std::cos(y) * dy) / distance;
+    double r = kInf;
+    if (lx > 1e-12) r = std::min(r, envelope.max_forward / lx);
+    if (lx < -1e-12) r = std::min(r, envelope.max_backward / -lx);
+    if (std::abs(ly) > 1e-12) r = std::min(r, envelope.max_sideways / std::abs(ly));
+    reach = std::min(reach, r * margin);
+  }
+  return reach;
+}
 
 double TurnSteps(double turn, const GaitParams& gait, double margin) {
   return std::abs(turn) / (gait.walk.max_turn * margin);
@@ -100,11 +129,42 @@ Path MakePath(const Pose2& start, const Pose2& goal, const std::vector<Pose2>& w
           WalkSteps(dx, dy, yaw, to_yaw - yaw, gait, margin));
       yaw = to_yaw;
     } else {
-      const double heading = std::atan2(dy, dx) + (travel == Travel::kBackward ? M_PI : 0.0);
+      const bool backward = travel == Travel::kBackward || travel == Travel::kBackwardTurning;
+      const bool turning = travel == Travel::kForwardTurning || travel == Travel::kBackwardTurning;
+      const double heading = std::atan2(dy, dx) + (backward ? M_PI : 0.0);
+      const double ux = dx / length, uy = dy / length;
+      // Distance covered while turning by `turn` from `from_yaw` along the segment, at
+      // most `most`: the turn's steps at the least reach on the way.
+      auto turning_reach = [&](double from_yaw, double turn, double most) {
+        return std::min(most, TurnSteps(turn, gait, margin) *
+                                  StepReach(ux, uy, 1.0, from_yaw, turn, gait.walk, margin));
+      };
+      double done = 0;  // m of this segment walked
+      if (turning && i == 1) {
+        // Turn to face the way while the first steps travel.
+        const double turn = WrapAngle(heading - yaw);
+        const double a = std::abs(turn) > 1e-9 ? turning_reach(yaw, turn, length / 2) : 0.0;
+        if (a > 1e-9) {
+          add({at.x + a * ux, at.y + a * uy, yaw + turn},
+              WalkSteps(a * ux, a * uy, yaw, turn, gait, margin));
+          yaw += turn;
+          done = a;
+        }
+      }
       turn_to(heading);
-      const double reach =
-          (travel == Travel::kForward ? gait.walk.max_forward : gait.walk.max_backward) * margin;
-      add({path.points[i].x, path.points[i].y, yaw}, length / reach);
+      const double reach = (backward ? gait.walk.max_backward : gait.walk.max_forward) * margin;
+      double b = 0;  // m at the segment's end in which the last turn is taken
+      const double last_turn = WrapAngle(goal.yaw - yaw);
+      if (turning && i + 1 == path.points.size() && std::abs(last_turn) > 1e-9) {
+        b = turning_reach(yaw, last_turn, (length - done) / 2);
+      }
+      add({path.points[i].x - b * ux, path.points[i].y - b * uy, yaw},
+          (length - done - b) / reach);
+      if (b > 1e-9) {
+        add({path.points[i].x, path.points[i].y, yaw + last_turn},
+            WalkSteps(b * ux, b * uy, yaw, last_turn, gait, margin));
+        yaw += last_turn;
+      }
     }
     travelled += length;
   }
@@ -120,6 +180,11 @@ std::vector<Path> PathsByPace(const Pose2& start, const Pose2& goal,
   std::vector<Path> out;
   for (Travel travel : {Travel::kDirect, Travel::kForward, Travel::kBackward}) {
     out.push_back(MakePath(start, goal, waypoints, travel, gait, margin));
+  }
+  if (gait.walk.turns_while_walking) {
+    for (Travel travel : {Travel::kForwardTurning, Travel::kBackwardTurning}) {
+      out.push_back(MakePath(start, goal, waypoints, travel, gait, margin));
+    }
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const Path& a, const Path& b) { return a.total < b.total - 1e-9; });
@@ -674,27 +739,7 @@ double WalkSteps(double dx, double dy, double yaw, double turn, const GaitParams
   const double distance = std::hypot(dx, dy);
   const double steps = std::abs(turn) / (envelope.max_turn * limit_margin);
   if (distance <= 0) return steps;
-  // The reach of one step along the walk, the least over the facings on the way: at the
-  // ends, at fractions of the turn, and where the way lies straight ahead, behind or to a
-  // side of the facing (where one limit alone binds and the reach is least).
-  std::vector<double> facings;
-  for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) facings.push_back(yaw + f * turn);
-  const double heading = std::atan2(dy, dx);
-  const double low = std::min(yaw, yaw + turn), high = std::max(yaw, yaw + turn);
-  for (double y = heading + std::ceil((low - heading) / (M_PI / 2)) * (M_PI / 2); y <= high;
-       y += M_PI / 2) {
-    facings.push_back(y);
-  }
-  double reach = kInf;
-  for (double y : facings) {
-    const double lx = (std::cos(y) * dx + std::sin(y) * dy) / distance;
-    const double ly = (-std::sin(y) * dx + std::cos(y) * dy) / distance;
-    double r = kInf;
-    if (lx > 1e-12) r = std::min(r, envelope.max_forward / lx);
-    if (lx < -1e-12) r = std::min(r, envelope.max_backward / -lx);
-    if (std::abs(ly) > 1e-12) r = std::min(r, envelope.max_sideways / std::abs(ly));
-    reach = std::min(reach, r * limit_margin);
-  }
+  const double reach = StepReach(dx, dy, distance, yaw, turn, envelope, limit_margin);
   return std::max(steps, distance / reach);
 }
 

@@ -17,11 +17,13 @@
 // optional delay (a staggered start), travelling one of three ways: omnidirectionally,
 // the facing blended evenly from the start's to the slot's along the way, each step's
 // forward, backward and sideways parts (in the robot's own frame) and its turn within the
-// envelope; or turning in place to face the way (or away from it), walking forward
-// (backward) and turning in place to the final facing. The way that needs the fewest
-// steps is tried first, the omnidirectional one on a tie: over any distance, a gait that
-// hardly steps sideways (today's: 1 cm a step) turns, walks and turns; a gait with a
-// large envelope walks straight. The steps spread over the path's phases in proportion to
+// envelope; or turning to face the way (or away from it), walking forward (backward) and
+// turning to the final facing, in place or, when the envelope says the gait turns while
+// it walks, while it starts and stops walking. The way that needs the fewest steps is
+// tried first, the omnidirectional one on a tie: over any distance, a gait that hardly
+// steps sideways (today's: 1 cm a step) turns, walks and turns; a gait with a large
+// envelope walks straight unless the way lies far off its facing for long (sideways
+// reach a third of the forward: 1 m sideways goes straight, 4 m turns). The steps spread over the path's phases in proportion to
 // the steps each needs at the limits; the foot stepping on tick k lands on its nominal
 // place about the point the path reaches then, and a last step closes the feet square at
 // the slot. Paces respect the envelope with a margin (TransitionOptions::limit_margin).

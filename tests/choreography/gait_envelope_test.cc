@@ -52,6 +52,7 @@ TEST(GaitEnvelopeTest, TheScheduleWalksWithTheMeasuredEnvelope) {
   EXPECT_EQ(gait.walk.min_step_width, measured.min_step_width);
   EXPECT_EQ(gait.walk.step_beats, measured.step_beats);
   EXPECT_EQ(gait.walk.settle_beats, measured.settle_beats);
+  EXPECT_EQ(gait.walk.turns_while_walking, measured.turns_while_walking);
 }
 
 TEST(GaitEnvelopeTest, StepLimitsAndDescriptionFollowTheEnvelope) {

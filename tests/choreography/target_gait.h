@@ -8,7 +8,8 @@
 
 namespace yangbot {
 
-/// 0.5 m forward, 0.25 m back, 0.17 m sideways, 0.5 rad of turn a step, a step a beat.
+/// 0.5 m forward, 0.25 m back, 0.17 m sideways, 0.5 rad of turn a step, a step a beat,
+/// turning while walking.
 inline GaitEnvelope TargetGaitEnvelope() {
   GaitEnvelope envelope;
   envelope.max_forward = 0.5;
@@ -18,6 +19,7 @@ inline GaitEnvelope TargetGaitEnvelope() {
   envelope.min_step_width = 0.16;
   envelope.step_beats = Beats(1);
   envelope.settle_beats = Beats(1);
+  envelope.turns_while_walking = true;
   return envelope;
 }
 

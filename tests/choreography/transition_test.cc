@@ -372,14 +372,43 @@ TEST(OmniWalkTest, ChoosesTheWalkThatNeedsFewerSteps) {
   ASSERT_EQ(PlanWalk(start, {0, 1, 0}, Beats(16), TargetGait(), &steps), "");
   WalkShape shape = CheckWalk(start, {0, 1, 0}, steps, Beats(16), TargetGait());
   EXPECT_NEAR(shape.most_yaw, 0, 1e-9);
-  // 4 m sideways: 24.8 steps straight, 15.0 turning: it turns to face the way.
-  ASSERT_EQ(PlanWalk(start, {0, 4, 0}, Beats(32), TargetGait(), &steps), "");
-  shape = CheckWalk(start, {0, 4, 0}, steps, Beats(32), TargetGait());
+  // 4 m sideways: 24.8 steps straight, 15.0 turning in place: it turns to face the way.
+  GaitParams in_place = TargetGait();
+  in_place.walk.turns_while_walking = false;
+  ASSERT_EQ(PlanWalk(start, {0, 4, 0}, Beats(32), in_place, &steps), "");
+  shape = CheckWalk(start, {0, 4, 0}, steps, Beats(32), in_place);
   EXPECT_GT(shape.most_yaw, 1.4);
   // Today's gait (1 cm sideways a step) turns even for 1 m.
   ASSERT_EQ(PlanWalk(start, {0, 1, 0}, Beats(60), Measured(), &steps), "");
   shape = CheckWalk(start, {0, 1, 0}, steps, Beats(60), Measured());
   EXPECT_GT(shape.most_yaw, 1.4);
+}
+
+// A gait that turns while it walks takes a turn-walk-turn's turns while it starts and
+// stops: every step travels, and the walk needs fewer beats than turning in place.
+TEST(OmniWalkTest, TurnsWhileItWalksWhenTheGaitCan) {
+  GaitParams in_place = TargetGait();
+  in_place.walk.turns_while_walking = false;
+  const Stance start = StanceAtPelvis({0, 0, 0}, TargetGait());
+  const Pose2 goal{0, 4, 0};  // 4 m to the left, facing kept
+  Beats turning_needs, in_place_needs;
+  std::vector<BeatStep> steps;
+  EXPECT_NE(PlanWalk(start, goal, Beats(4), TargetGait(), &steps, &turning_needs), "");
+  EXPECT_NE(PlanWalk(start, goal, Beats(4), in_place, &steps, &in_place_needs), "");
+  EXPECT_LT(turning_needs, in_place_needs);
+  ASSERT_EQ(PlanWalk(start, goal, turning_needs, TargetGait(), &steps), "");
+  const WalkShape shape = CheckWalk(start, goal, steps, turning_needs, TargetGait());
+  EXPECT_GT(shape.most_yaw, 1.4);  // it faced the way
+  EXPECT_NEAR(shape.end.x, goal.x, 0.01);
+  EXPECT_NEAR(shape.end.y, goal.y, 0.01);
+  EXPECT_NEAR(WrapAngle(shape.end.yaw), 0, 1 * M_PI / 180);
+  // No step but the closing one lands about the pelvis of the step before: none turns in
+  // place.
+  for (size_t i = 1; i + 1 < steps.size(); ++i) {
+    const Pose2 a = PelvisUnderFoot(steps[i - 1], TargetGait());
+    const Pose2 b = PelvisUnderFoot(steps[i], TargetGait());
+    EXPECT_GT(std::hypot(b.x - a.x, b.y - a.y), 0.01) << "step " << i;
+  }
 }
 
 // The beats the validator asks for come from the envelope: the least that plans.
