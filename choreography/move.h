@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "choreography/beats.h"
+#include "choreography/gait_envelope.h"
 #include "choreography/units.h"
 #include "controllers/footstep_planner.h"
 #include "controllers/reference.h"
@@ -98,23 +99,6 @@ struct BodyPose {
 /// directions change sign, arms and hankies swap sides (shoulder roll and yaw negated).
 BodyPose MirrorPose(const BodyPose& pose);
 
-/// Step limits of the quick walking steps the controller walks stably (measured,
-/// NOTES.md "Walking"): at most 0.05 m forward, 0.03 m back and 0.01 m sideways per step,
-/// 0.05 rad of turn per step.
-inline FootstepLimits WalkingStepLimits() {
-  FootstepLimits limits;
-  limits.max_forward = 0.05;
-  limits.max_backward = 0.03;
-  limits.max_lateral = 0.01;
-  limits.max_turn = 0.05;
-  limits.max_turn_in = 0.05;
-  return limits;
-}
-
-/// Beats between quick walking steps: 2/5 of a beat, at 120 bpm 0.2 s (300 steps a
-/// minute, the controller's measured range is 270-300).
-inline Beats QuickWalkStepBeats() { return Beats::Fraction(2, 5); }
-
 /// Robot geometry and gait numbers the compiler plans with. The defaults suit the
 /// built-in H1-class robot; the controller side passes values read from the model.
 struct GaitParams {
@@ -126,20 +110,9 @@ struct GaitParams {
   double foot_forward = 0.025;   ///< m, sole centre ahead of the pelvis
   double swing_height = 0.03;    ///< m, swing apex height (quick low steps walk; see NOTES.md)
   FootstepLimits limits;         ///< step limits of dance steps (footstep_planner.h)
-  /// Step limits of walking (walk_to, formation changes): what the controller can do
-  /// (measured, NOTES.md "Walking"): short quick steps; the flat H1 feet cannot open
-  /// sideways (no ankle roll), so walks travel by turning to face the way, walking
-  /// forward and turning to the final facing.
-  FootstepLimits walk_limits = WalkingStepLimits();
-  /// Beats between the landings of walking steps (walk_to and formation changes). The
-  /// controller walks at 270-300 steps a minute: QuickWalkStepBeats().
-  Beats walk_step_beats = QuickWalkStepBeats();
-  /// Beats between the last landing of a robot's steps (cross step, 进三退一, a walk) and
-  /// the first landing of a formation change's walk: the sway of the steps before has to
-  /// die down, or the quick steps' first single support starts with the CoM swinging away
-  /// from the stance foot (the 60 s demo loop fell 4/4 seeds at both hand-overs, cross
-  /// step to walk and walk to walk, without it; see WalkRequest::settle).
-  Beats walk_settle_beats = Beats(1);
+  /// What a walking step may do (walk_to, formation changes): the gait's measured
+  /// envelope, quoted in FORMAT.md (gait_envelope.h).
+  GaitEnvelope walk = MeasuredGaitEnvelope();
   double min_first_step = 1.0;   ///< s, time the robots need before their first step
 };
 

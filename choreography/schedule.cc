@@ -258,13 +258,13 @@ bool ResolveAssignOptions(const Cue& cue, const std::set<int>& who,
   return ok;
 }
 
-// Beats a robot at `from` needs to walk to `to` at the step limits, a step every
-// walk_step_beats, the closing step included (0 when it is there).
+// Beats a robot at `from` needs to walk to `to` within the gait's envelope, a step every
+// envelope step_beats, the closing step included (0 when it is there).
 double WalkToBeats(const Pose2& from, const Pose2& to, const GaitParams& gait) {
   const double turn = WrapAngle(to.yaw - from.yaw);
   if (std::hypot(to.x - from.x, to.y - from.y) < 1e-6 && std::abs(turn) < 1e-6) return 0;
   const double steps = std::ceil(QuickestWalkSteps(from, to, gait) - 1e-9) + 1;
-  return steps * gait.walk_step_beats.ToDouble();
+  return steps * gait.walk.step_beats.ToDouble();
 }
 
 // "bar 5, beat 3" of an absolute beat.
@@ -426,11 +426,11 @@ void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
     w.goal = {slot.x, slot.y, slot.yaw};
     w.start = inst.start + inst.delay * static_cast<int64_t>(k);
     w.beats = static_cast<int>(inst.length.Floor());
-    w.settle = std::max(Beats(), danced_until[r] + gait.walk_settle_beats - w.start);
+    w.settle = std::max(Beats(), danced_until[r] + gait.walk.settle_beats - w.start);
     for (const Beats& next : steps_start[r]) {
       const Beats end = w.start + Beats(w.beats);
-      if (end <= next && next < end + gait.walk_settle_beats) {
-        w.end_settle = std::max(w.end_settle, end + gait.walk_settle_beats - next);
+      if (end <= next && next < end + gait.walk.settle_beats) {
+        w.end_settle = std::max(w.end_settle, end + gait.walk.settle_beats - next);
       }
     }
     walkers.push_back(w);
@@ -458,18 +458,13 @@ void PlanFormationChange(const CueInstance& inst, const std::vector<int>& order,
   TransitionPlan plan = PlanTransition(walkers, standing, gait, transition);
   for (const PlannedWalk& walk : plan.walks) (*walk_of)[walk.robot] = walk;
   if (!plan.ok && !plan.robots.empty()) {
-    const FootstepLimits& limits = gait.walk_limits;
     if (plan.too_far) {
       for (const TransitionPlan::TooFar& far : plan.too_far_robots) {
         char text[400];
         std::snprintf(text, sizeof(text),
-                      "must walk %.2f m to formation '%s' in %s beats but needs %d beats (a "
-                      "step every %s beats; steps of at most %.2f m forward, %.2f m back, "
-                      "%.2f m sideways, %.2f rad of turn)",
+                      "must walk %.2f m to formation '%s' in %s beats but needs %d beats (%s)",
                       far.distance, inst.cue->name.c_str(), inst.length.ToString().c_str(),
-                      far.beats_needed, gait.walk_step_beats.ToString().c_str(),
-                      limits.max_forward, limits.max_backward, limits.max_lateral,
-                      std::min(limits.max_turn, limits.max_turn_in));
+                      far.beats_needed, DescribeGaitEnvelope(gait.walk).c_str());
         problems->Add(pos, Severity::kError, text, far.robot);
       }
     } else {
@@ -1176,13 +1171,14 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
   GroupedProblems problems;
   std::set<std::pair<int, int>> reported;  // pairs of robots already named in an error
   const FootstepPlanner planner(PlannerParams(options.gait));
+  const FootstepPlanner walk_planner(WalkPlannerParams(options.gait));
   std::vector<Stance> stance(static_cast<size_t>(robots));
   for (int r = 0; r < robots; ++r)
     stance[r] = StanceAtPelvis(PoseOf(layout.starts[r]), options.gait);
   // When each robot's last steps (dance steps or walks) end.
   std::vector<Beats> danced_until(static_cast<size_t>(robots), Beats(-1000));
   // When each robot's dance steps (stepping leg cues other than formation changes) start:
-  // a walk just before them ends walk_settle_beats early.
+  // a walk just before them ends the envelope's settle_beats early.
   std::vector<std::vector<Beats>> steps_start(static_cast<size_t>(robots));
   for (const CueInstance& inst : instances) {
     if (inst.formation != nullptr || !(inst.move->spec().limbs & kLegs)) continue;
@@ -1397,8 +1393,11 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       }
       for (size_t k = 0; k < steps.size(); ++k) {
         BeatStep s = steps[k];
+        // Walks keep within the gait's envelope, dance steps within the dance limits.
+        const FootstepPlanner& checker =
+            c.planned || c.move->spec().name == "walk_to" ? walk_planner : planner;
         const std::string bad =
-            planner.CheckStep(s.foot, s.pose, feet.foot(OtherFoot(s.foot)), s.allow_cross);
+            checker.CheckStep(s.foot, s.pose, feet.foot(OtherFoot(s.foot)), s.allow_cross);
         if (!bad.empty()) {
           problems.Add(c.pos, Severity::kError,
                        c.move->spec().name + " step " + std::to_string(k + 1) + " (" +

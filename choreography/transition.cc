@@ -18,11 +18,12 @@ constexpr double kDetourOffsets[] = {0.4, 0.8, 1.2, 1.8, 2.5};
 
 double Distance(const Pose2& a, const Pose2& b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
-// Ways of travelling along a path. The feet cannot open sideways much (the step limits
-// allow ~1 cm a step), so over any distance a robot turns to face the way, walks forward
-// (or backward) and turns to its final facing; short shuffles go straight, the facing
-// turning evenly on the way.
-enum class Travel { kDirect, kForward, kBackward };
+// Ways of travelling along a path (transition.h): straight in any direction, the facing
+// blended evenly with the distance travelled (kDirect); or turning to face the way
+// (away from it), walking forward (backward) and turning to the final facing, the first
+// and last turns in place or, when the gait turns while it walks, while it starts and
+// stops walking (kForwardTurning, kBackwardTurning).
+enum class Travel { kDirect, kForward, kBackward, kForwardTurning, kBackwardTurning };
 
 // One stretch of a walk: the pelvis moves linearly (position and yaw) from `from` to
 // `to`, taking `steps` steps (real) at the step limits.
@@ -58,9 +59,35 @@ struct Path {
   }
 };
 
+// Metres one step may travel along (dx, dy) (world, `distance` = its length > 0) by a
+// robot whose facing turns from `yaw` by `turn` on the way: the least over the facings.
+double StepReach(double dx, double dy, double distance, double yaw, double turn,
+                 const GaitEnvelope& envelope, double margin) {
+  // At the ends, at fractions of the turn, and where the way lies straight ahead, behind
+  // or to a side of the facing (where one limit alone binds and the reach is least).
+  std::vector<double> facings;
+  for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) facings.push_back(yaw + f * turn);
+  const double heading = std::atan2(dy, dx);
+  const double low = std::min(yaw, yaw + turn), high = std::max(yaw, yaw + turn);
+  for (double y = heading + std::ceil((low - heading) / (M_PI / 2)) * (M_PI / 2); y <= high;
+       y += M_PI / 2) {
+    facings.push_back(y);
+  }
+  double reach = kInf;
+  for (double y : facings) {
+    const double lx = (std::cos(y) * dx + std::sin(y) * dy) / distance;
+    const double ly = (-std::sin(y) * dx + std::cos(y) * dy) / distance;
+    double r = kInf;
+    if (lx > 1e-12) r = std::min(r, envelope.max_forward / lx);
+    if (lx < -1e-12) r = std::min(r, envelope.max_backward / -lx);
+    if (std::abs(ly) > 1e-12) r = std::min(r, envelope.max_sideways / std::abs(ly));
+    reach = std::min(reach, r * margin);
+  }
+  return reach;
+}
+
 double TurnSteps(double turn, const GaitParams& gait, double margin) {
-  const FootstepLimits& limits = gait.walk_limits;
-  return std::abs(turn) / (std::min(limits.max_turn, limits.max_turn_in) * margin);
+  return std::abs(turn) / (gait.walk.max_turn * margin);
 }
 
 Path MakePath(const Pose2& start, const Pose2& goal, const std::vector<Pose2>& waypoints,
@@ -102,12 +129,42 @@ Path MakePath(const Pose2& start, const Pose2& goal, const std::vector<Pose2>& w
           WalkSteps(dx, dy, yaw, to_yaw - yaw, gait, margin));
       yaw = to_yaw;
     } else {
-      const double heading = std::atan2(dy, dx) + (travel == Travel::kBackward ? M_PI : 0.0);
+      const bool backward = travel == Travel::kBackward || travel == Travel::kBackwardTurning;
+      const bool turning = travel == Travel::kForwardTurning || travel == Travel::kBackwardTurning;
+      const double heading = std::atan2(dy, dx) + (backward ? M_PI : 0.0);
+      const double ux = dx / length, uy = dy / length;
+      // Distance covered while turning by `turn` from `from_yaw` along the segment, at
+      // most `most`: the turn's steps at the least reach on the way.
+      auto turning_reach = [&](double from_yaw, double turn, double most) {
+        return std::min(most, TurnSteps(turn, gait, margin) *
+                                  StepReach(ux, uy, 1.0, from_yaw, turn, gait.walk, margin));
+      };
+      double done = 0;  // m of this segment walked
+      if (turning && i == 1) {
+        // Turn to face the way while the first steps travel.
+        const double turn = WrapAngle(heading - yaw);
+        const double a = std::abs(turn) > 1e-9 ? turning_reach(yaw, turn, length / 2) : 0.0;
+        if (a > 1e-9) {
+          add({at.x + a * ux, at.y + a * uy, yaw + turn},
+              WalkSteps(a * ux, a * uy, yaw, turn, gait, margin));
+          yaw += turn;
+          done = a;
+        }
+      }
       turn_to(heading);
-      const double reach = (travel == Travel::kForward ? gait.walk_limits.max_forward
-                                                       : gait.walk_limits.max_backward) *
-                           margin;
-      add({path.points[i].x, path.points[i].y, yaw}, length / reach);
+      const double reach = (backward ? gait.walk.max_backward : gait.walk.max_forward) * margin;
+      double b = 0;  // m at the segment's end in which the last turn is taken
+      const double last_turn = WrapAngle(goal.yaw - yaw);
+      if (turning && i + 1 == path.points.size() && std::abs(last_turn) > 1e-9) {
+        b = turning_reach(yaw, last_turn, (length - done) / 2);
+      }
+      add({path.points[i].x - b * ux, path.points[i].y - b * uy, yaw},
+          (length - done - b) / reach);
+      if (b > 1e-9) {
+        add({path.points[i].x, path.points[i].y, yaw + last_turn},
+            WalkSteps(b * ux, b * uy, yaw, last_turn, gait, margin));
+        yaw += last_turn;
+      }
     }
     travelled += length;
   }
@@ -123,6 +180,11 @@ std::vector<Path> PathsByPace(const Pose2& start, const Pose2& goal,
   std::vector<Path> out;
   for (Travel travel : {Travel::kDirect, Travel::kForward, Travel::kBackward}) {
     out.push_back(MakePath(start, goal, waypoints, travel, gait, margin));
+  }
+  if (gait.walk.turns_while_walking) {
+    for (Travel travel : {Travel::kForwardTurning, Travel::kBackwardTurning}) {
+      out.push_back(MakePath(start, goal, waypoints, travel, gait, margin));
+    }
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const Path& a, const Path& b) { return a.total < b.total - 1e-9; });
@@ -177,13 +239,6 @@ std::string BuildWalk(const Stance& feet, const Path& path, int delay, int movin
     foot = OtherFoot(foot);
   }
   return "";
-}
-
-// The footstep planner (its step checks) with the walking limits.
-FootstepPlannerParams WalkPlannerParams(const GaitParams& gait) {
-  FootstepPlannerParams params = PlannerParams(gait);
-  params.limits = gait.walk_limits;
-  return params;
 }
 
 // ceil(a / b) and floor(a / b) of exact beats (b > 0).
@@ -249,9 +304,9 @@ class Planner {
     base_ = walkers.empty() ? Beats() : walkers.front().start;
     for (const WalkRequest& w : walkers) base_ = std::min(base_, w.start);
     horizon_ = 0;
-    // The grid: a tick every walk_step_beats from the earliest window; each walker steps
+    // The grid: a tick every step_beats from the earliest window; each walker steps
     // on the ticks inside its window.
-    tick_ = gait.walk_step_beats > Beats() ? gait.walk_step_beats : Beats(1);
+    tick_ = gait.walk.step_beats > Beats() ? gait.walk.step_beats : Beats(1);
     for (const WalkRequest& w : walkers) {
       const Beats from = w.start - base_;
       const int64_t first = CeilDiv(from + w.settle, tick_);
@@ -531,7 +586,7 @@ class Planner {
   int64_t* budget_;
   Beats base_;
   int64_t horizon_ = 0;
-  Beats tick_{1};                // beats between step landings (walk_step_beats)
+  Beats tick_{1};                // beats between step landings (the envelope's step_beats)
   std::vector<int64_t> offset_;  // grid index of each walker's first tick
   std::vector<int> ticks_;       // ticks in each walker's window
   std::vector<Beats> lead_;      // beats from each walker's window start to its first tick
@@ -619,6 +674,12 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
 
 }  // namespace
 
+FootstepPlannerParams WalkPlannerParams(const GaitParams& gait) {
+  FootstepPlannerParams params = PlannerParams(gait);
+  params.limits = WalkStepLimits(gait.walk);
+  return params;
+}
+
 double ClosestApproach(const Pose2& a0, const Pose2& a1, const Pose2& b0, const Pose2& b1) {
   // r(s) = (a0 - b0) + s ((a1 - a0) - (b1 - b0)), s in [0, 1].
   const double rx = a0.x - b0.x, ry = a0.y - b0.y;
@@ -674,23 +735,11 @@ Approach ClosestApproach(const PelvisTrack& a, const PelvisTrack& b) {
 
 double WalkSteps(double dx, double dy, double yaw, double turn, const GaitParams& gait,
                  double limit_margin) {
-  const FootstepLimits& limits = gait.walk_limits;
+  const GaitEnvelope& envelope = gait.walk;
   const double distance = std::hypot(dx, dy);
-  const double turn_rate = std::min(limits.max_turn, limits.max_turn_in) * limit_margin;
-  const double steps = std::abs(turn) / turn_rate;
+  const double steps = std::abs(turn) / (envelope.max_turn * limit_margin);
   if (distance <= 0) return steps;
-  // The reach of one step along the walk, the least over the facings on the way.
-  double reach = kInf;
-  for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) {
-    const double y = yaw + f * turn;
-    const double lx = (std::cos(y) * dx + std::sin(y) * dy) / distance;
-    const double ly = (-std::sin(y) * dx + std::cos(y) * dy) / distance;
-    double r = kInf;
-    if (lx > 1e-12) r = std::min(r, limits.max_forward / lx);
-    if (lx < -1e-12) r = std::min(r, limits.max_backward / -lx);
-    if (std::abs(ly) > 1e-12) r = std::min(r, limits.max_lateral / std::abs(ly));
-    reach = std::min(reach, r * limit_margin);
-  }
+  const double reach = StepReach(dx, dy, distance, yaw, turn, envelope, limit_margin);
   return std::max(steps, distance / reach);
 }
 
@@ -708,17 +757,11 @@ std::string PlanWalk(const Stance& feet, const Pose2& goal, Beats length, const 
   TransitionPlan plan = PlanTransition({w}, {}, gait);
   if (!plan.ok) {
     if (needed != nullptr) *needed = Beats(plan.beats_needed);
-    const FootstepLimits& limits = gait.walk_limits;
     char text[400];
-    std::snprintf(text, sizeof(text),
-                  "must walk %.2f m in %s beats but needs %d beats (turning %.0f deg; a step "
-                  "every %s beats; steps of at most %.2f m forward, %.2f m back, %.2f m "
-                  "sideways, %.2f rad of turn)",
+    std::snprintf(text, sizeof(text), "must walk %.2f m in %s beats but needs %d beats (turning %.0f deg; %s)",
                   plan.distance, length.ToString().c_str(), plan.beats_needed,
                   std::abs(WrapAngle(goal.yaw - PelvisOfStance(feet, gait).yaw)) * 180 / M_PI,
-                  gait.walk_step_beats.ToString().c_str(), limits.max_forward,
-                  limits.max_backward, limits.max_lateral,
-                  std::min(limits.max_turn, limits.max_turn_in));
+                  DescribeGaitEnvelope(gait.walk).c_str());
     return text;
   }
   *steps = plan.walks.front().steps;

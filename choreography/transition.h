@@ -3,26 +3,30 @@
 // kMinRobotDistance (pelvis to pelvis, in the plane) to each other or to anyone standing
 // on the stage.
 //
-// The robot model is the one the footsteps give: quick steps, one every
-// GaitParams::walk_step_beats (a "tick"), each landing on its tick; the pelvis sits over
-// the feet (PelvisOfStance) and moves while a foot swings. The ticks of one transition lie
-// on one grid (every walk_step_beats from the earliest window) and every robot's swing
-// has the same timing relative to its tick, so if each pelvis is taken to move linearly
-// between its positions at consecutive ticks, the distance between two robots at any
-// instant equals the distance of that linear model at some instant of the same tick:
-// checking the linear model exactly (ClosestApproach over every tick) checks the compiled
-// feet.
+// The robot model is the one the footsteps give: a step every step_beats of the gait's
+// envelope (GaitParams::walk, gait_envelope.h; a "tick"), each landing on its tick; the
+// pelvis sits over the feet (PelvisOfStance) and moves while a foot swings. The ticks of
+// one transition lie on one grid (every step_beats from the earliest window) and every
+// robot's swing has the same timing relative to its tick, so if each pelvis is taken to
+// move linearly between its positions at consecutive ticks, the distance between two
+// robots at any instant equals the distance of that linear model at some instant of the
+// same tick: checking the linear model exactly (ClosestApproach over every tick) checks
+// the compiled feet.
 //
 // A walk follows a path (a straight line, or a detour through waypoints) after an
-// optional delay (a staggered start). The feet cannot open sideways much (the H1 has no
-// ankle roll; ~1 cm a step), so a walk of any length turns in place to face the way (or
-// away from it), walks forward (backward) and turns in place to the final facing; a short
-// one may shuffle straight, its facing turning evenly. Whichever needs the fewest steps
-// is tried first. The steps spread over the path's phases in proportion to the steps each
-// needs at the limits; the foot stepping on tick k lands on its nominal place about the
-// point the path reaches then, and a last step closes the feet square at the slot. Paces
-// respect the gait's step limits (forward, backward and sideways reach per step,
-// toe-in/out per step), with a margin.
+// optional delay (a staggered start), travelling one of three ways: omnidirectionally,
+// the facing blended evenly from the start's to the slot's along the way, each step's
+// forward, backward and sideways parts (in the robot's own frame) and its turn within the
+// envelope; or turning to face the way (or away from it), walking forward (backward) and
+// turning to the final facing, in place or, when the envelope says the gait turns while
+// it walks, while it starts and stops walking. The way that needs the fewest steps is
+// tried first, the omnidirectional one on a tie: over any distance, a gait that hardly
+// steps sideways (today's: 1 cm a step) turns, walks and turns; a gait with a large
+// envelope walks straight unless the way lies far off its facing for long (sideways
+// reach a third of the forward: 1 m sideways goes straight, 4 m turns). The steps spread over the path's phases in proportion to
+// the steps each needs at the limits; the foot stepping on tick k lands on its nominal
+// place about the point the path reaches then, and a last step closes the feet square at
+// the slot. Paces respect the envelope with a margin (TransitionOptions::limit_margin).
 //
 // Planning is prioritised: robots are planned one at a time against those planned before
 // (and against robots standing still), each taking the first of its candidate walks, in
@@ -65,10 +69,10 @@ struct WalkRequest {
                   ///< whole beats apart)
   int beats = 0;  ///< length of its window (beats, >= 1)
   /// Beats it stands, feet square, from the window's start before its first step lands
-  /// (GaitParams::walk_settle_beats after dance steps: their rocking must die down).
+  /// (GaitEnvelope::settle_beats after dance steps: their rocking must die down).
   Beats settle;
   /// Beats before the window's end by which its last step has landed
-  /// (GaitParams::walk_settle_beats before dance steps: the walk's sway must die down).
+  /// (GaitEnvelope::settle_beats before dance steps: the walk's sway must die down).
   Beats end_settle;
 };
 
@@ -124,20 +128,24 @@ TransitionPlan PlanTransition(const std::vector<WalkRequest>& walkers,
                               const std::vector<StandingRobot>& standing, const GaitParams& gait,
                               const TransitionOptions& options = {});
 
-/// Steps (a real number) a shuffle of (dx, dy) m (world) by a robot facing `yaw` (rad) and
-/// turning evenly by `turn` (rad) on the way needs within the step limits (the walk itself
-/// needs one more step to close the feet).
+/// The footstep planner for walking steps (walk_to, formation changes): the gait's
+/// envelope (WalkStepLimits) in place of the dance steps' limits.
+FootstepPlannerParams WalkPlannerParams(const GaitParams& gait);
+
+/// Steps (a real number) an omnidirectional walk of (dx, dy) m (world) by a robot facing
+/// `yaw` (rad) and turning evenly by `turn` (rad) on the way needs within the gait's
+/// envelope (the walk itself needs one more step to close the feet).
 double WalkSteps(double dx, double dy, double yaw, double turn, const GaitParams& gait,
                  double limit_margin = 0.95);
 
 /// Steps (real, without the closing step) of the quickest way from pelvis `from` to
-/// pelvis `to`: a straight shuffle, or turning to face the way (or away from it), walking
+/// pelvis `to`: straight (omnidirectional), or turning to face the way (or away from it), walking
 /// forward (backward) and turning to the final facing.
 double QuickestWalkSteps(const Pose2& from, const Pose2& to, const GaitParams& gait,
                          double limit_margin = 0.95);
 
 /// One robot's walk, alone on the stage, from `feet` to the pelvis pose `goal` within
-/// `length` beats (steps every gait.walk_step_beats, `land` counting from the walk's
+/// `length` beats (steps every gait.walk.step_beats, `land` counting from the walk's
 /// start, at the slowest pace that arrives at the end). Returns "" or why it cannot (the
 /// beats it needs go to `needed` when given).
 std::string PlanWalk(const Stance& feet, const Pose2& goal, Beats length, const GaitParams& gait,

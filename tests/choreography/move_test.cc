@@ -244,9 +244,9 @@ TEST(MoveTest, WalkToReachesItsGoalOrSaysHowManyBeatsItNeeds) {
   ASSERT_EQ(move.PlanSteps({start, Beats(32), &gait, &planner}, values, &steps), "");
   ASSERT_FALSE(steps.empty());
   Stance feet = start;
-  // Quick steps, one every gait.walk_step_beats (2/5 beat), alternating feet.
+  // Quick steps, one every gait.walk.step_beats (2/5 beat), alternating feet.
   for (size_t i = 0; i < steps.size(); ++i) {
-    EXPECT_EQ(steps[i].land, gait.walk_step_beats * Beats(static_cast<int64_t>(i) + 1));
+    EXPECT_EQ(steps[i].land, gait.walk.step_beats * Beats(static_cast<int64_t>(i) + 1));
     if (i > 0) EXPECT_NE(steps[i].foot, steps[i - 1].foot);
     feet.foot(steps[i].foot) = steps[i].pose;
   }

@@ -182,11 +182,11 @@ timeline:
   EXPECT_DOUBLE_EQ(c1->params.Number(1), 2.25);
   const ScheduledCue* c4 = FindCue(s.robots[3], "walk_to");
   EXPECT_DOUBLE_EQ(c4->params.Number(1), -2.25);
-  // Robot 1's walk: quick steps, one every walk_step_beats.
+  // Robot 1's walk: quick steps, one every walk.step_beats.
   ASSERT_GE(s.robots[0].steps.size(), 2u);
   for (size_t i = 1; i < s.robots[0].steps.size(); ++i) {
     EXPECT_EQ(s.robots[0].steps[i].step.land - s.robots[0].steps[i - 1].step.land,
-              GaitParams().walk_step_beats);
+              GaitParams().walk.step_beats);
   }
   // Without `assign` robot 1 walks 4.5 m: too far for 8 beats.
   std::string by_number = text;
@@ -263,8 +263,7 @@ timeline:
       - formation: swapped
 )";
   GaitParams measured;  // the walking the controller can do
-  measured.walk_limits = WalkingStepLimits();
-  measured.walk_step_beats = QuickWalkStepBeats();
+  measured.walk = MeasuredGaitEnvelope();
   const LoadedShow loaded = CheckShowText(text, "", measured);
   EXPECT_FALSE(loaded.ok());
   EXPECT_NE(loaded.diagnostics.Format("f").find("f:14:9: error: robots 1, 2: must walk 1.00 m"),
@@ -321,7 +320,7 @@ namespace yangbot {
 namespace {
 
 // A formation walk between dance steps keeps a beat clear at each end
-// (GaitParams::walk_settle_beats): its first step lands a beat after the cue starts, its
+// (GaitEnvelope::settle_beats): its first step lands a beat after the cue starts, its
 // last a beat before the cross step that follows (straight hand-overs fell in physics).
 TEST(ScheduleTest, FormationWalksSettleABeatAfterAndBeforeDanceSteps) {
   const LoadedShow loaded = Check(R"(tempo: 120

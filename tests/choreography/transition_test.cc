@@ -13,6 +13,7 @@
 #include "choreography/assignment.h"
 #include "choreography/choreography.h"
 #include "choreography/show_compiler.h"
+#include "tests/choreography/target_gait.h"
 
 namespace yangbot {
 namespace {
@@ -20,8 +21,7 @@ namespace {
 // The walking the controller can do (measured): quick short steps.
 GaitParams Measured() {
   GaitParams gait;
-  gait.walk_limits = WalkingStepLimits();
-  gait.walk_step_beats = QuickWalkStepBeats();
+  gait.walk = MeasuredGaitEnvelope();
   return gait;
 }
 
@@ -222,8 +222,8 @@ TEST(TransitionTest, WalksTurnToFaceTheWayAndStepEveryWalkStepBeats) {
   Stance now = start;
   double most_yaw = 0;
   for (size_t i = 0; i < steps.size(); ++i) {
-    EXPECT_EQ(steps[i].duration, gait.walk_step_beats);
-    if (i > 0) EXPECT_EQ(steps[i].land - steps[i - 1].land, gait.walk_step_beats);
+    EXPECT_EQ(steps[i].duration, gait.walk.step_beats);
+    if (i > 0) EXPECT_EQ(steps[i].land - steps[i - 1].land, gait.walk.step_beats);
     const Stance before = now;
     now.foot(steps[i].foot) = steps[i].pose;
     // In the support foot's frame: within the measured limits (with no margin to spare).
@@ -231,10 +231,10 @@ TEST(TransitionTest, WalksTurnToFaceTheWayAndStepEveryWalkStepBeats) {
     const double c = std::cos(support.yaw), s = std::sin(support.yaw);
     const double dx = steps[i].pose.x - support.x, dy = steps[i].pose.y - support.y;
     const double forward = c * dx + s * dy;
-    EXPECT_LE(forward, gait.walk_limits.max_forward + 1e-9);
-    EXPECT_GE(forward, -gait.walk_limits.max_backward - 1e-9);
+    EXPECT_LE(forward, gait.walk.max_forward + 1e-9);
+    EXPECT_GE(forward, -gait.walk.max_backward - 1e-9);
     EXPECT_LE(std::abs(WrapAngle(steps[i].pose.yaw - support.yaw)),
-              std::max(gait.walk_limits.max_turn, gait.walk_limits.max_turn_in) + 1e-9);
+              gait.walk.max_turn + 1e-9);
     most_yaw = std::max(most_yaw, steps[i].pose.yaw);
   }
   EXPECT_GT(most_yaw, 1.4);  // it turned to face the way
@@ -246,6 +246,194 @@ TEST(TransitionTest, WalksTurnToFaceTheWayAndStepEveryWalkStepBeats) {
   std::vector<BeatStep> none;
   const std::string bad = PlanWalk(start, {0, 1, 0}, Beats(20), gait, &none);
   EXPECT_NE(bad.find("in 20 beats but needs "), std::string::npos) << bad;
+}
+
+// The pelvis pose a landing foot was placed about (its nominal place, inverted).
+Pose2 PelvisUnderFoot(const BeatStep& step, const GaitParams& gait) {
+  const double side = step.foot == Foot::kLeft ? 1.0 : -1.0;
+  return ComposePose(step.pose, {-gait.foot_forward, -side * gait.foot_lateral, 0});
+}
+
+// What a planned walk did, checked step by step against the gait's envelope.
+struct WalkShape {
+  double most_off_line = 0;  // m, furthest a step's pelvis lies from the straight line
+  double least_yaw = 1e9;    // rad, of the steps' pelvis
+  double most_yaw = -1e9;    // rad
+  bool yaw_monotonic = true; // the facing never turns back
+  Pose2 end;                 // pelvis over the final stance
+};
+
+// Checks every step of `steps` (from `start`) against gait.walk: lands on the step grid
+// (every step_beats), the last on beat `length`; each step within the envelope in the
+// support foot's frame. Returns the walk's shape relative to the line start -> goal.
+WalkShape CheckWalk(const Stance& start, const Pose2& goal, const std::vector<BeatStep>& steps,
+                    Beats length, const GaitParams& gait) {
+  FootstepPlannerParams params = PlannerParams(gait);
+  params.limits = WalkStepLimits(gait.walk);
+  const FootstepPlanner planner(params);
+  const Pose2 from = PelvisOfStance(start, gait);
+  const double lx = goal.x - from.x, ly = goal.y - from.y, line = std::hypot(lx, ly);
+  WalkShape shape;
+  Stance now = start;
+  double last_yaw = from.yaw;
+  const double sense = WrapAngle(goal.yaw - from.yaw) >= 0 ? 1.0 : -1.0;
+  EXPECT_FALSE(steps.empty());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const BeatStep& step = steps[i];
+    EXPECT_TRUE(step.land.IsMultipleOf(gait.walk.step_beats)) << "step " << i;
+    EXPECT_EQ(step.duration, gait.walk.step_beats) << "step " << i;
+    const Pose2& support = now.foot(OtherFoot(step.foot));
+    EXPECT_EQ(planner.CheckStep(step.foot, step.pose, support), "") << "step " << i;
+    // The same limits by hand, in the support foot's frame.
+    const Pose2 rel = RelativePose(support, step.pose);
+    EXPECT_LE(rel.x, gait.walk.max_forward + 1e-9) << "step " << i;
+    EXPECT_GE(rel.x, -gait.walk.max_backward - 1e-9) << "step " << i;
+    EXPECT_LE(std::abs(rel.y), 2 * gait.foot_lateral + gait.walk.max_sideways + 1e-9);
+    EXPECT_LE(std::abs(rel.yaw), gait.walk.max_turn + 1e-9) << "step " << i;
+    now.foot(step.foot) = step.pose;
+    const Pose2 p = PelvisUnderFoot(step, gait);
+    if (line > 1e-9) {
+      shape.most_off_line =
+          std::max(shape.most_off_line, std::abs((p.x - from.x) * ly - (p.y - from.y) * lx) / line);
+    }
+    shape.least_yaw = std::min(shape.least_yaw, p.yaw);
+    shape.most_yaw = std::max(shape.most_yaw, p.yaw);
+    shape.yaw_monotonic &= sense * (p.yaw - last_yaw) >= -1e-9;
+    last_yaw = p.yaw;
+  }
+  if (!steps.empty()) EXPECT_EQ(steps.back().land, length);  // arrives on the last beat
+  shape.end = PelvisOfStance(now, gait);
+  return shape;
+}
+
+// A diagonal walk with a large envelope: one straight path, the facing blended
+// monotonically from the start's to the goal's, every step in the envelope and on the
+// beat, arriving within 1 cm and 1 deg on the cue's last beat.
+TEST(OmniWalkTest, DiagonalWalkIsOneStraightPathWithTheFacingBlended) {
+  const GaitParams gait = TargetGait();
+  const Stance start = StanceAtPelvis({0, 0, 0}, gait);
+  const Pose2 goal{3, 1, 20 * M_PI / 180};
+  std::vector<BeatStep> steps;
+  ASSERT_EQ(PlanWalk(start, goal, Beats(12), gait, &steps), "");
+  const WalkShape shape = CheckWalk(start, goal, steps, Beats(12), gait);
+  EXPECT_LT(shape.most_off_line, 1e-6);
+  EXPECT_TRUE(shape.yaw_monotonic);
+  EXPECT_GE(shape.least_yaw, -1e-9);  // never turns beyond the start or end facing
+  EXPECT_LE(shape.most_yaw, goal.yaw + 1e-9);
+  EXPECT_NEAR(shape.end.x, goal.x, 0.01);
+  EXPECT_NEAR(shape.end.y, goal.y, 0.01);
+  EXPECT_NEAR(shape.end.yaw, goal.yaw, 1 * M_PI / 180);
+  // The pace arrives on the last beat: the quickest walk needs fewer beats.
+  Beats needed;
+  std::vector<BeatStep> none;
+  EXPECT_NE(PlanWalk(start, goal, Beats(6), gait, &none, &needed), "");
+  EXPECT_EQ(needed, Beats(8));  // 6.6 steps at 95 % of the limits, 7 and a closing step
+}
+
+TEST(OmniWalkTest, SidewaysWalkKeepsTheFacing) {
+  const GaitParams gait = TargetGait();
+  const Stance start = StanceAtPelvis({1, 2, 0.3}, gait);
+  // 1 m to the robot's left.
+  const Pose2 goal{1 - std::sin(0.3), 2 + std::cos(0.3), 0.3};
+  std::vector<BeatStep> steps;
+  ASSERT_EQ(PlanWalk(start, goal, Beats(8), gait, &steps), "");
+  const WalkShape shape = CheckWalk(start, goal, steps, Beats(8), gait);
+  EXPECT_LT(shape.most_off_line, 1e-6);
+  EXPECT_NEAR(shape.least_yaw, 0.3, 1e-9);
+  EXPECT_NEAR(shape.most_yaw, 0.3, 1e-9);
+  EXPECT_NEAR(std::hypot(shape.end.x - goal.x, shape.end.y - goal.y), 0, 0.01);
+}
+
+TEST(OmniWalkTest, BackwardWalkKeepsTheFacing) {
+  const GaitParams gait = TargetGait();
+  const Stance start = StanceAtPelvis({0, 0, 0}, gait);
+  const Pose2 goal{-1.5, -0.3, 0};  // back and a little to the right
+  std::vector<BeatStep> steps;
+  ASSERT_EQ(PlanWalk(start, goal, Beats(10), gait, &steps), "");
+  const WalkShape shape = CheckWalk(start, goal, steps, Beats(10), gait);
+  EXPECT_LT(shape.most_off_line, 1e-6);
+  EXPECT_NEAR(shape.least_yaw, 0, 1e-9);
+  EXPECT_NEAR(shape.most_yaw, 0, 1e-9);
+  EXPECT_NEAR(std::hypot(shape.end.x - goal.x, shape.end.y - goal.y), 0, 0.01);
+  // Every step goes backward.
+  Stance now = start;
+  for (const BeatStep& step : steps) {
+    EXPECT_LE(RelativePose(now.foot(step.foot), step.pose).x, 1e-9);
+    now.foot(step.foot) = step.pose;
+  }
+}
+
+// The planner takes the omnidirectional walk when it needs no more steps than turning to
+// face the way, walking and turning back; otherwise the turn-walk-turn.
+TEST(OmniWalkTest, ChoosesTheWalkThatNeedsFewerSteps) {
+  const Stance start = StanceAtPelvis({0, 0, 0}, TargetGait());
+  std::vector<BeatStep> steps;
+  // Large envelope, 1 m sideways: 6.2 steps straight, 8.7 turning (0.5 rad a step).
+  ASSERT_EQ(PlanWalk(start, {0, 1, 0}, Beats(16), TargetGait(), &steps), "");
+  WalkShape shape = CheckWalk(start, {0, 1, 0}, steps, Beats(16), TargetGait());
+  EXPECT_NEAR(shape.most_yaw, 0, 1e-9);
+  // 4 m sideways: 24.8 steps straight, 15.0 turning in place: it turns to face the way.
+  GaitParams in_place = TargetGait();
+  in_place.walk.turns_while_walking = false;
+  ASSERT_EQ(PlanWalk(start, {0, 4, 0}, Beats(32), in_place, &steps), "");
+  shape = CheckWalk(start, {0, 4, 0}, steps, Beats(32), in_place);
+  EXPECT_GT(shape.most_yaw, 1.4);
+  // Today's gait (1 cm sideways a step) turns even for 1 m.
+  ASSERT_EQ(PlanWalk(start, {0, 1, 0}, Beats(60), Measured(), &steps), "");
+  shape = CheckWalk(start, {0, 1, 0}, steps, Beats(60), Measured());
+  EXPECT_GT(shape.most_yaw, 1.4);
+}
+
+// A gait that turns while it walks takes a turn-walk-turn's turns while it starts and
+// stops: every step travels, and the walk needs fewer beats than turning in place.
+TEST(OmniWalkTest, TurnsWhileItWalksWhenTheGaitCan) {
+  GaitParams in_place = TargetGait();
+  in_place.walk.turns_while_walking = false;
+  const Stance start = StanceAtPelvis({0, 0, 0}, TargetGait());
+  const Pose2 goal{0, 4, 0};  // 4 m to the left, facing kept
+  Beats turning_needs, in_place_needs;
+  std::vector<BeatStep> steps;
+  EXPECT_NE(PlanWalk(start, goal, Beats(4), TargetGait(), &steps, &turning_needs), "");
+  EXPECT_NE(PlanWalk(start, goal, Beats(4), in_place, &steps, &in_place_needs), "");
+  EXPECT_LT(turning_needs, in_place_needs);
+  ASSERT_EQ(PlanWalk(start, goal, turning_needs, TargetGait(), &steps), "");
+  const WalkShape shape = CheckWalk(start, goal, steps, turning_needs, TargetGait());
+  EXPECT_GT(shape.most_yaw, 1.4);  // it faced the way
+  EXPECT_NEAR(shape.end.x, goal.x, 0.01);
+  EXPECT_NEAR(shape.end.y, goal.y, 0.01);
+  EXPECT_NEAR(WrapAngle(shape.end.yaw), 0, 1 * M_PI / 180);
+  // No step but the closing one lands about the pelvis of the step before: none turns in
+  // place.
+  for (size_t i = 1; i + 1 < steps.size(); ++i) {
+    const Pose2 a = PelvisUnderFoot(steps[i - 1], TargetGait());
+    const Pose2 b = PelvisUnderFoot(steps[i], TargetGait());
+    EXPECT_GT(std::hypot(b.x - a.x, b.y - a.y), 0.01) << "step " << i;
+  }
+}
+
+// The beats the validator asks for come from the envelope: the least that plans.
+TEST(OmniWalkTest, ValidatorQuotesTheLeastBeatsFromTheEnvelope) {
+  auto show = [](int beats) {
+    return "tempo: 120\noffset: 2\ntroupe: {robots: 1, start: here}\nformations:\n"
+           "  here:\n    slots: [[0, 0]]\n  there:\n    slots: [[4, 0]]\ntimeline:\n"
+           "  - section: go\n    at: 1:1\n    beats: 16\n    cues:\n"
+           "      - formation: there\n        beats: " +
+           std::to_string(beats) + "\n";
+  };
+  // 4 m at 95 % of 0.5 m a step: 8.4 steps, 9 and a closing step, a step a beat.
+  const LoadedShow slow = CheckShowText(show(9), "", TargetGait());
+  ASSERT_FALSE(slow.ok());
+  const std::string report = slow.diagnostics.Format("f");
+  EXPECT_NE(report.find("must walk 4.00 m to formation 'there' in 9 beats but needs 10 beats (" +
+                        DescribeGaitEnvelope(TargetGaitEnvelope()) + ")"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("(a step every 1 beats; steps of at most 0.50 m forward, 0.25 m back, "
+                        "0.17 m sideways, 0.50 rad of turn)"),
+            std::string::npos)
+      << report;
+  const LoadedShow enough = CheckShowText(show(10), "", TargetGait());
+  EXPECT_TRUE(enough.ok()) << enough.diagnostics.Format("f");
 }
 
 }  // namespace
