@@ -17,7 +17,8 @@ constexpr int kMaxSize = 8192;    // pixels, either side
 }  // namespace
 
 std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(const mjModel* m, int width,
-                                                             int height) {
+                                                             int height,
+                                                             const RenderQuality& quality) {
   if (width < 16 || height < 16 || width > kMaxSize || height > kMaxSize) {
     throw Error("error: picture size must be 16.." + std::to_string(kMaxSize) +
                 " pixels a side (got " + std::to_string(width) + "x" + std::to_string(height) +
@@ -33,17 +34,17 @@ std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(const mjModel* m, i
   mjv_defaultScene(&r->view_);
   mjr_defaultContext(&r->context_);
   mjv_makeScene(m, &r->view_, kMaxGeoms);
-  // The offscreen buffer's size comes from the model's <visual><global offwidth/offheight>;
-  // a larger picture renders from a copy of the model with a larger buffer.
-  if (width > m->vis.global.offwidth || height > m->vis.global.offheight) {
-    mjModel* copy = mj_copyModel(nullptr, m);
-    copy->vis.global.offwidth = std::max(width, m->vis.global.offwidth);
-    copy->vis.global.offheight = std::max(height, m->vis.global.offheight);
-    mjr_makeContext(copy, &r->context_, mjFONTSCALE_150);
-    mj_deleteModel(copy);
-  } else {
-    mjr_makeContext(m, &r->context_, mjFONTSCALE_150);
-  }
+  // The offscreen buffer's size, multisampling and shadow map come from the model's
+  // <visual>; the context is made from a copy of the model with those of `quality` and a
+  // buffer the picture's size.
+  mjModel* copy = mj_copyModel(nullptr, m);
+  copy->vis.global.offwidth = width;
+  copy->vis.global.offheight = height;
+  copy->vis.quality.offsamples = std::max(0, quality.samples);
+  copy->vis.quality.shadowsize = std::clamp(quality.shadow_size, 256, 8192);
+  // Labels large enough to read on a contact sheet's shrunk pictures.
+  mjr_makeContext(copy, &r->context_, height >= 600 ? mjFONTSCALE_250 : mjFONTSCALE_150);
+  mj_deleteModel(copy);
   r->made_ = true;
   mjr_setBuffer(mjFB_OFFSCREEN, &r->context_);
   if (r->context_.currentBuffer != mjFB_OFFSCREEN || r->context_.offWidth < width ||
@@ -63,12 +64,16 @@ OffscreenRenderer::~OffscreenRenderer() {
   }
 }
 
-const std::vector<uint8_t>& OffscreenRenderer::Render(mjData* d) {
+const std::vector<uint8_t>& OffscreenRenderer::Render(mjData* d, const std::string& label) {
   glfwMakeContextCurrent(window_->window());
   mjv_updateScene(model_, d, &options_, nullptr, &camera_, mjCAT_ALL, &view_);
+  if (dressing_) dressing_->Apply(*d, &view_);
   const mjrRect viewport = {0, 0, width_, height_};
   mjr_setBuffer(mjFB_OFFSCREEN, &context_);
   mjr_render(viewport, &view_, &context_);
+  if (!label.empty()) {
+    mjr_overlay(mjFONT_BIG, mjGRID_TOPLEFT, viewport, label.c_str(), nullptr, &context_);
+  }
   mjr_readPixels(rgb_.data(), nullptr, viewport, &context_);
   FlipRows(width_, height_, &rgb_);
   return rgb_;

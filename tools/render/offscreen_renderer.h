@@ -7,11 +7,20 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "tools/render/gl_window.h"
+#include "tools/render/stage_dressing.h"
 
 namespace yangbot {
+
+/// What a picture costs to draw: software GL (llvmpipe under xvfb) spends most of a frame
+/// on the shadow map and the multisampled buffer.
+struct RenderQuality {
+  int samples = 4;          ///< multisampling of the offscreen buffer (0: none)
+  int shadow_size = 2048;   ///< pixels a side of the shadow map
+};
 
 /// Renders a model's state into width x height RGB pictures.
 class OffscreenRenderer {
@@ -19,7 +28,8 @@ class OffscreenRenderer {
   /// Opens the GL context and uploads the model (meshes, textures); throws Error when there
   /// is no display or the size is beyond what the GL driver allows. The model must outlive
   /// the renderer.
-  static std::unique_ptr<OffscreenRenderer> Create(const mjModel* m, int width, int height);
+  static std::unique_ptr<OffscreenRenderer> Create(const mjModel* m, int width, int height,
+                                                   const RenderQuality& quality = {});
   ~OffscreenRenderer();
   OffscreenRenderer(const OffscreenRenderer&) = delete;
   OffscreenRenderer& operator=(const OffscreenRenderer&) = delete;
@@ -35,9 +45,14 @@ class OffscreenRenderer {
   /// The abstract scene (mjRND_* flags, e.g. shadows; on by default).
   mjvScene* view() { return &view_; }
 
-  /// Renders the state in `d` and returns its pixels: packed RGB, top row first. The
-  /// reference stays valid until the next call.
-  const std::vector<uint8_t>& Render(mjData* d);
+  /// Draws `dressing` (silk handkerchiefs, robot trims, the set) into every picture; null:
+  /// the model as it is. It must outlive the renderer.
+  void set_dressing(const StageDressing* dressing) { dressing_ = dressing; }
+
+  /// Renders the state in `d` and returns its pixels: packed RGB, top row first, with
+  /// `label` (may be "") written in the top-left corner. The reference stays valid until
+  /// the next call.
+  const std::vector<uint8_t>& Render(mjData* d, const std::string& label = "");
 
  private:
   OffscreenRenderer() = default;
@@ -48,6 +63,7 @@ class OffscreenRenderer {
   mjvOption options_;
   mjvScene view_;
   mjrContext context_;
+  const StageDressing* dressing_ = nullptr;
   bool made_ = false;  // view_ and context_ hold allocations
   std::vector<uint8_t> rgb_;
 };
