@@ -16,9 +16,23 @@ constexpr int kMaxSize = 8192;    // pixels, either side
 
 }  // namespace
 
-std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(const mjModel* m, int width,
-                                                             int height,
-                                                             const RenderQuality& quality) {
+RenderQuality SoftwareRenderQuality() {
+  RenderQuality quality;
+  quality.samples = 0;
+  quality.shadow_size = 1024;
+  quality.slices = 16;
+  return quality;
+}
+
+bool IsSoftwareRenderer(const std::string& gl_renderer) {
+  for (const char* name : {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"}) {
+    if (gl_renderer.find(name) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(
+    const mjModel* m, int width, int height, const std::optional<RenderQuality>& wanted) {
   if (width < 16 || height < 16 || width > kMaxSize || height > kMaxSize) {
     throw Error("error: picture size must be 16.." + std::to_string(kMaxSize) +
                 " pixels a side (got " + std::to_string(width) + "x" + std::to_string(height) +
@@ -29,6 +43,11 @@ std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(const mjModel* m, i
   r->width_ = width;
   r->height_ = height;
   r->window_ = GlWindow::Create(64, 64, "yangbot offscreen", /*visible=*/false);
+  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  const RenderQuality quality =
+      wanted ? *wanted
+             : (IsSoftwareRenderer(renderer ? renderer : "") ? SoftwareRenderQuality()
+                                                             : RenderQuality());
   mjv_defaultCamera(&r->camera_);
   mjv_defaultOption(&r->options_);
   mjv_defaultScene(&r->view_);
@@ -42,6 +61,11 @@ std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(const mjModel* m, i
   copy->vis.global.offheight = height;
   copy->vis.quality.offsamples = std::max(0, quality.samples);
   copy->vis.quality.shadowsize = std::clamp(quality.shadow_size, 256, 8192);
+  if (quality.slices < copy->vis.quality.numslices) {
+    copy->vis.quality.numslices = std::max(8, quality.slices);
+    copy->vis.quality.numstacks = std::max(4, quality.slices / 2);
+    copy->vis.quality.numquads = 1;
+  }
   // Labels large enough to read on a contact sheet's shrunk pictures.
   mjr_makeContext(copy, &r->context_, height >= 600 ? mjFONTSCALE_250 : mjFONTSCALE_150);
   mj_deleteModel(copy);

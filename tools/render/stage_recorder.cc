@@ -27,11 +27,8 @@ std::unique_ptr<StageRecorder> StageRecorder::Create(const Scene& scene,
   r->scene_ = &scene;
   r->options_ = options;
   // The GL context first, so a missing display fails before ffmpeg starts.
-  RenderQuality q = options.quality;
-  if (getenv("YB_SAMPLES")) q.samples = atoi(getenv("YB_SAMPLES"));
-  if (getenv("YB_SHADOW")) q.shadow_size = atoi(getenv("YB_SHADOW"));
   r->renderer_ =
-      OffscreenRenderer::Create(scene.model(), options.width, options.height, q);
+      OffscreenRenderer::Create(scene.model(), options.width, options.height, options.quality);
   SetCameraPreset(scene, options.camera, options.follow, r->renderer_->camera());
   r->dressing_ = std::make_unique<StageDressing>(
       scene, options.show_camera ? std::optional<FloorBox>(options.show_camera->Stage())

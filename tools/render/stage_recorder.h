@@ -8,6 +8,7 @@
 #include <mujoco/mujoco.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,7 @@ struct StageRecordingOptions {
   /// Frames the troupe for the audience and top cameras (and sizes the stage floor); null:
   /// the model's fixed cameras.
   std::shared_ptr<const ShowCamera> show_camera;
-  RenderQuality quality;              ///< what a picture costs
+  std::optional<RenderQuality> quality;  ///< what a picture costs; none: for the renderer
   std::string contact_sheet;          ///< PNG path of the contact sheet; "" = none
   std::vector<SheetMoment> moments;   ///< its pictures, by time
   int sheet_columns = 4;              ///< pictures a row
