@@ -69,7 +69,8 @@ void CameraShot::Eye(double eye[3]) const {
   for (int k = 0; k < 3; ++k) eye[k] = lookat[k] - distance * forward[k];
 }
 
-bool InShot(const CameraShot& shot, double fovy, double aspect, const double point[3]) {
+bool ProjectInShot(const CameraShot& shot, double fovy, double aspect, const double point[3],
+                   double* x, double* y) {
   double forward[3], up[3], right[3], eye[3], rel[3];
   Axes(shot.azimuth, shot.elevation, forward, up, right);
   shot.Eye(eye);
@@ -77,8 +78,14 @@ bool InShot(const CameraShot& shot, double fovy, double aspect, const double poi
   const double depth = Dot(rel, forward);
   if (depth <= 0) return false;
   const double tan_v = std::tan(0.5 * fovy * kRadians);
-  return std::abs(Dot(rel, up)) <= tan_v * depth &&
-         std::abs(Dot(rel, right)) <= tan_v * aspect * depth;
+  *x = Dot(rel, right) / (tan_v * aspect * depth);
+  *y = Dot(rel, up) / (tan_v * depth);
+  return true;
+}
+
+bool InShot(const CameraShot& shot, double fovy, double aspect, const double point[3]) {
+  double x = 0, y = 0;
+  return ProjectInShot(shot, fovy, aspect, point, &x, &y) && std::abs(x) <= 1 && std::abs(y) <= 1;
 }
 
 CameraShot FitAudienceShot(const FloorBox& box, double height, double elevation, double fovy,

@@ -79,8 +79,13 @@ class ShowCamera {
 CameraShot FitAudienceShot(const FloorBox& box, double height, double elevation, double fovy,
                            double aspect, double fill);
 
-/// Whether the world point projects inside the picture (`aspect` = width / height) of a
-/// free camera at `shot` with vertical field of view `fovy` (deg).
+/// Where a world point lands in the picture (`aspect` = width / height) of a free camera at
+/// `shot` with vertical field of view `fovy` (deg): x right and y up, -1..1 edge to edge
+/// inside the picture. False when the point is behind the eye.
+bool ProjectInShot(const CameraShot& shot, double fovy, double aspect, const double point[3],
+                   double* x, double* y);
+
+/// Whether the world point projects inside the picture (see ProjectInShot).
 bool InShot(const CameraShot& shot, double fovy, double aspect, const double point[3]);
 
 }  // namespace yangbot

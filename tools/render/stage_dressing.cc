@@ -112,7 +112,8 @@ std::vector<SilkTile> SilkShape(double half, int tiles, double spin_rate, const 
   const double spread = pull / (pull + kGravity);
   SilkState s;
   s.half = half;
-  s.bend = (1 - spread) * 1.3 * kPi / half;  // at rest it hangs in a narrow bell
+  // At rest it hangs in a narrow bell; spun, it straightens out quickly.
+  s.bend = std::pow(1 - spread, 1.5) * 1.3 * kPi / half;
   s.trail = (spin_rate >= 0 ? 1 : -1) * 0.6 * spread;
   s.flutter = 0.1 * half * spread;
   s.phase = phase;

@@ -1,5 +1,6 @@
 #include "tools/render/stage_recorder.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -34,9 +35,8 @@ std::unique_ptr<StageRecorder> StageRecorder::Create(const Scene& scene,
       scene, options.show_camera ? std::optional<FloorBox>(options.show_camera->Stage())
                                  : std::nullopt);
   r->renderer_->set_dressing(r->dressing_.get());
-  if (!options.contact_sheet.empty() && options.sheet_tile_width > options.width) {
-    throw Error("error: the contact sheet's pictures must not be wider than the video's");
-  }
+  // The sheet's pictures are the video's, shrunk (never enlarged).
+  r->options_.sheet_tile_width = std::clamp(options.sheet_tile_width, 16, options.width);
   if (!options.snapshot_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.snapshot_dir, ec);

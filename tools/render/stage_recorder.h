@@ -44,7 +44,7 @@ struct StageRecordingOptions {
   std::string contact_sheet;          ///< PNG path of the contact sheet; "" = none
   std::vector<SheetMoment> moments;   ///< its pictures, by time
   int sheet_columns = 4;              ///< pictures a row
-  int sheet_tile_width = 480;         ///< pixels; the height keeps the picture's aspect
+  int sheet_tile_width = 480;  ///< pixels, at most the video's; the height keeps its aspect
 };
 
 /// File name of the snapshot taken at time t (s): "t00012.50.png" (sorts by time).
