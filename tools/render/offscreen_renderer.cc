@@ -24,11 +24,27 @@ RenderQuality SoftwareRenderQuality() {
   return quality;
 }
 
-bool IsSoftwareRenderer(const std::string& gl_renderer) {
-  for (const char* name : {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"}) {
-    if (gl_renderer.find(name) != std::string::npos) return true;
+RenderQuality CurrentRenderQuality() {
+  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  return IsSoftwareRenderer(renderer ? renderer : "") ? SoftwareRenderQuality() : RenderQuality();
+}
+
+void MakeRenderContext(const mjModel* m, const RenderQuality& quality, int width, int height,
+                       int font_scale, mjrContext* context) {
+  // The offscreen buffer's size, multisampling, shadow map and tessellation come from the
+  // model's <visual>: the context is made from a copy of the model with those of `quality`.
+  mjModel* copy = mj_copyModel(nullptr, m);
+  copy->vis.global.offwidth = std::max(width, m->vis.global.offwidth);
+  copy->vis.global.offheight = std::max(height, m->vis.global.offheight);
+  copy->vis.quality.offsamples = std::max(0, quality.samples);
+  copy->vis.quality.shadowsize = std::clamp(quality.shadow_size, 256, 8192);
+  if (quality.slices < copy->vis.quality.numslices) {
+    copy->vis.quality.numslices = std::max(8, quality.slices);
+    copy->vis.quality.numstacks = std::max(4, quality.slices / 2);
+    copy->vis.quality.numquads = 1;
   }
-  return false;
+  mjr_makeContext(copy, context, font_scale);
+  mj_deleteModel(copy);
 }
 
 std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(
@@ -43,32 +59,15 @@ std::unique_ptr<OffscreenRenderer> OffscreenRenderer::Create(
   r->width_ = width;
   r->height_ = height;
   r->window_ = GlWindow::Create(64, 64, "yangbot offscreen", /*visible=*/false);
-  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-  const RenderQuality quality =
-      wanted ? *wanted
-             : (IsSoftwareRenderer(renderer ? renderer : "") ? SoftwareRenderQuality()
-                                                             : RenderQuality());
+  const RenderQuality quality = wanted ? *wanted : CurrentRenderQuality();
   mjv_defaultCamera(&r->camera_);
   mjv_defaultOption(&r->options_);
   mjv_defaultScene(&r->view_);
   mjr_defaultContext(&r->context_);
   mjv_makeScene(m, &r->view_, kMaxGeoms);
-  // The offscreen buffer's size, multisampling and shadow map come from the model's
-  // <visual>; the context is made from a copy of the model with those of `quality` and a
-  // buffer the picture's size.
-  mjModel* copy = mj_copyModel(nullptr, m);
-  copy->vis.global.offwidth = width;
-  copy->vis.global.offheight = height;
-  copy->vis.quality.offsamples = std::max(0, quality.samples);
-  copy->vis.quality.shadowsize = std::clamp(quality.shadow_size, 256, 8192);
-  if (quality.slices < copy->vis.quality.numslices) {
-    copy->vis.quality.numslices = std::max(8, quality.slices);
-    copy->vis.quality.numstacks = std::max(4, quality.slices / 2);
-    copy->vis.quality.numquads = 1;
-  }
   // Labels large enough to read on a contact sheet's shrunk pictures.
-  mjr_makeContext(copy, &r->context_, height >= 600 ? mjFONTSCALE_250 : mjFONTSCALE_150);
-  mj_deleteModel(copy);
+  MakeRenderContext(m, quality, width, height, height >= 600 ? mjFONTSCALE_250 : mjFONTSCALE_150,
+                    &r->context_);
   r->made_ = true;
   mjr_setBuffer(mjFB_OFFSCREEN, &r->context_);
   if (r->context_.currentBuffer != mjFB_OFFSCREEN || r->context_.offWidth < width ||

@@ -29,8 +29,15 @@ struct RenderQuality {
 /// 16 slices.
 RenderQuality SoftwareRenderQuality();
 
-/// Whether GL_RENDERER names a software renderer (llvmpipe, softpipe, swrast).
-bool IsSoftwareRenderer(const std::string& gl_renderer);
+/// The quality for the current GL context's renderer: SoftwareRenderQuality() on a
+/// software renderer, RenderQuality() otherwise.
+RenderQuality CurrentRenderQuality();
+
+/// Makes `context` (mjr_defaultContext'ed) in the current GL context for `m`, drawn with
+/// `quality`, with an offscreen buffer of at least width x height pixels and `font_scale`
+/// (mjtFontScale). The model is not changed.
+void MakeRenderContext(const mjModel* m, const RenderQuality& quality, int width, int height,
+                       int font_scale, mjrContext* context);
 
 /// Renders a model's state into width x height RGB pictures.
 class OffscreenRenderer {

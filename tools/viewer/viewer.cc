@@ -20,6 +20,7 @@
 #include "sim/error.h"
 #include "tools/render/gl_window.h"
 #include "tools/render/image.h"
+#include "tools/render/offscreen_renderer.h"
 #include "tools/render/show_camera.h"
 #include "tools/render/stage_dressing.h"
 #include "tools/viewer/audio_output.h"
@@ -53,7 +54,8 @@ struct MujocoView {
     mjv_defaultScene(&scene);
     mjr_defaultContext(&context);
     mjv_makeScene(m, &scene, kMaxGeoms);
-    mjr_makeContext(m, &context, mjFONTSCALE_150);
+    // Software GL (xvfb) gets the cheaper shadows and tessellation.
+    MakeRenderContext(m, CurrentRenderQuality(), 0, 0, mjFONTSCALE_150, &context);
   }
   ~MujocoView() {
     mjr_freeContext(&context);
