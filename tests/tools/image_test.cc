@@ -44,6 +44,31 @@ TEST(ImageTest, FlipRowsReversesRows) {
   EXPECT_EQ(two, (std::vector<uint8_t>{7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6}));
 }
 
+TEST(ImageTest, DownscaleAveragesThePixelsItCovers) {
+  // 4x2 pixels, red 0, 100, 200, 250 along the top row, 0 below: halved to 2x1.
+  std::vector<uint8_t> rgb(3 * 8, 0);
+  const uint8_t top[4] = {0, 100, 200, 250};
+  for (int x = 0; x < 4; ++x) rgb[3 * x] = top[x];
+  const std::vector<uint8_t> small = Downscale(4, 2, rgb, 2, 1);
+  ASSERT_EQ(small.size(), 6u);
+  EXPECT_EQ(small[0], 25);   // (0 + 100 + 0 + 0) / 4
+  EXPECT_EQ(small[3], 113);  // (200 + 250) / 4, rounded
+  EXPECT_THROW(Downscale(4, 2, rgb, 8, 1), Error);
+}
+
+TEST(ImageTest, TileGridLaysPicturesOutInRows) {
+  const std::vector<uint8_t> white(3 * 2 * 1, 255), grey(3 * 2 * 1, 128);
+  int width = 0, height = 0;
+  const std::vector<uint8_t> grid = TileGrid({white, grey, white}, 2, 1, 2, 1, &width, &height);
+  EXPECT_EQ(width, 2 * 2 + 3);   // two columns, three gaps
+  EXPECT_EQ(height, 2 * 1 + 3);  // two rows
+  auto at = [&](int x, int y) { return grid[3 * (y * width + x)]; };
+  EXPECT_EQ(at(1, 1), 255);  // first tile
+  EXPECT_EQ(at(4, 1), 128);  // second, right of it
+  EXPECT_EQ(at(1, 3), 255);  // third, on the next row
+  EXPECT_EQ(at(0, 0), 24);   // background
+}
+
 TEST(ImageTest, WritesAPng) {
   const auto dir = TempDir("png");
   const std::string path = (dir / "sub" / "picture.png").string();

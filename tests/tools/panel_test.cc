@@ -116,6 +116,18 @@ TEST_F(PanelTest, F12AsksForAScreenshotAndTabHidesThePanel) {
   EXPECT_TRUE(settings_.show_panel);
 }
 
+TEST_F(PanelTest, NumberKeysPickTheCameras) {
+  Press(GLFW_KEY_2);
+  EXPECT_EQ(settings_.camera, CameraPreset::kTop);
+  EXPECT_TRUE(requests_.camera_changed);
+  Press(GLFW_KEY_3);
+  EXPECT_EQ(settings_.camera, CameraPreset::kFollow);
+  Press(GLFW_KEY_4);
+  EXPECT_EQ(settings_.camera, CameraPreset::kFree);
+  Press(GLFW_KEY_1);
+  EXPECT_EQ(settings_.camera, CameraPreset::kAudience);
+}
+
 TEST_F(PanelTest, F9AndTheButtonStartAndStopARecording) {
   Press(GLFW_KEY_F9);
   EXPECT_TRUE(requests_.record);

@@ -39,6 +39,7 @@
 
 #if YANGBOT_HAVE_VIEWER
 #include "tools/render/stage_recorder.h"
+#include "tools/viewer/show_framing.h"
 #include "tools/viewer/window_recording.h"
 #endif
 
@@ -67,6 +68,9 @@ struct RunFlags {
   double every = 10;  // s
   int width = 1280;
   int height = 720;
+  std::string camera = "audience";
+  int follow = 0;
+  std::string contact_sheet;
   // Which options were given (some mean nothing with a show file).
   bool seconds_given = false, stage_given = false, stand_given = false;
   bool pictures_given = false;
@@ -180,7 +184,10 @@ int Run(const RunFlags& flags) {
 #if YANGBOT_HAVE_VIEWER
   // Open the GL context (and ffmpeg) before simulating, so a missing display fails at once.
   std::unique_ptr<StageRecorder> pictures;
-  if (!flags.video.empty() || !flags.snapshots.empty()) {
+  if (!flags.video.empty() || !flags.snapshots.empty() || !flags.contact_sheet.empty()) {
+    if (!flags.contact_sheet.empty() && !show) {
+      throw Error("error: --contact-sheet needs a show file (one picture a section)");
+    }
     StageRecordingOptions film;
     film.video = flags.video;
     film.fps = flags.fps;
@@ -188,10 +195,15 @@ int Run(const RunFlags& flags) {
     film.snapshot_every = flags.every;
     film.width = flags.width;
     film.height = flags.height;
-    // The show's music as the video's sound track.
+    film.camera = ParseCameraPreset(flags.camera);
+    film.follow = flags.follow;
+    film.contact_sheet = flags.contact_sheet;
+    // The show's music as the video's sound track; cameras that frame its formations.
     if (show) {
       film.sound = ShowSoundTrack(show->loaded.show,
                                   std::filesystem::path(flags.file).parent_path().string(), 0);
+      film.show_camera = FrameShow(show->compiled, scene->model()->vis.global.fovy);
+      film.moments = SectionMoments(show->loaded.show, show->compiled.clock);
     }
     pictures = StageRecorder::Create(*scene, film);
   }
@@ -355,6 +367,10 @@ int Run(const RunFlags& flags) {
     if (!flags.snapshots.empty()) {
       std::printf("wrote %d snapshots to %s\n", pictures->snapshots(), flags.snapshots.c_str());
     }
+    if (!flags.contact_sheet.empty()) {
+      std::printf("wrote %s: %d pictures, one a section\n", flags.contact_sheet.c_str(),
+                  pictures->sheet_pictures());
+    }
   }
 #endif
   for (const std::string& failure : failures) std::printf("FAILED --fail-on %s\n", failure.c_str());
@@ -430,11 +446,19 @@ Command AddRunCommand(CLI::App* app) {
       ->check(CLI::Range(16, 8192));
   command->add_option("--height", flags->height, "picture height in pixels")
       ->check(CLI::Range(16, 8192));
-  return {command, [flags, command, seconds, controller, sway, hanky, video, snapshots] {
+  command
+      ->add_option("--camera", flags->camera,
+                   "pictures from: audience (framing the troupe), top or follow")
+      ->check(CLI::IsMember({"audience", "top", "follow"}));
+  command->add_option("--follow", flags->follow, "robot the follow camera tracks (0-based)");
+  CLI::Option* sheet = command->add_option(
+      "--contact-sheet", flags->contact_sheet,
+      "with a show: write a PNG grid of one picture a section, labelled with its name and time");
+  return {command, [flags, command, seconds, controller, sway, hanky, video, snapshots, sheet] {
             flags->seconds_given = seconds->count() > 0;
             flags->stage_given = command->count("--robots") > 0 || command->count("--spacing") > 0;
             flags->stand_given = controller->count() + sway->count() + hanky->count() > 0;
-            flags->pictures_given = video->count() + snapshots->count() > 0;
+            flags->pictures_given = video->count() + snapshots->count() + sheet->count() > 0;
             return Run(*flags);
           }};
 }

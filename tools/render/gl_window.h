@@ -10,10 +10,15 @@ struct GLFWwindow;
 
 namespace yangbot {
 
+/// Whether GL_RENDERER names a software renderer (llvmpipe, softpipe, swrast).
+bool IsSoftwareRenderer(const std::string& gl_renderer);
+
 /// Owns one GLFW window and its OpenGL context (made current on creation).
 class GlWindow {
  public:
   /// Opens a window; throws Error (with a hint about xvfb-run) when there is no display.
+  /// A visible window is multisampled unless the renderer is a software one (there it
+  /// halves the frame rate).
   static std::unique_ptr<GlWindow> Create(int width, int height, const std::string& title,
                                           bool visible);
   ~GlWindow();

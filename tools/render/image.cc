@@ -42,6 +42,57 @@ void FlipRows(int width, int height, std::vector<uint8_t>* rgb) {
   }
 }
 
+std::vector<uint8_t> Downscale(int width, int height, const std::vector<uint8_t>& rgb,
+                               int to_width, int to_height) {
+  if (width <= 0 || height <= 0 || rgb.size() != 3 * static_cast<size_t>(width) * height ||
+      to_width <= 0 || to_height <= 0 || to_width > width || to_height > height) {
+    throw Error("error: internal: bad picture sizes to downscale");
+  }
+  std::vector<uint8_t> out(3 * static_cast<size_t>(to_width) * to_height);
+  for (int y = 0; y < to_height; ++y) {
+    const int y0 = y * height / to_height, y1 = std::max(y0 + 1, (y + 1) * height / to_height);
+    for (int x = 0; x < to_width; ++x) {
+      const int x0 = x * width / to_width, x1 = std::max(x0 + 1, (x + 1) * width / to_width);
+      unsigned sum[3] = {0, 0, 0};
+      for (int sy = y0; sy < y1; ++sy) {
+        const uint8_t* p = rgb.data() + 3 * (static_cast<size_t>(sy) * width + x0);
+        for (int sx = x0; sx < x1; ++sx, p += 3) {
+          sum[0] += p[0];
+          sum[1] += p[1];
+          sum[2] += p[2];
+        }
+      }
+      const unsigned n = static_cast<unsigned>((y1 - y0) * (x1 - x0));
+      uint8_t* q = out.data() + 3 * (static_cast<size_t>(y) * to_width + x);
+      for (int k = 0; k < 3; ++k) q[k] = static_cast<uint8_t>((sum[k] + n / 2) / n);
+    }
+  }
+  return out;
+}
+
+std::vector<uint8_t> TileGrid(const std::vector<std::vector<uint8_t>>& tiles, int tile_width,
+                              int tile_height, int columns, int gap, int* width, int* height) {
+  const int count = static_cast<int>(tiles.size());
+  columns = std::max(1, std::min(columns, std::max(count, 1)));
+  const int rows = std::max(1, (count + columns - 1) / columns);
+  *width = columns * tile_width + (columns + 1) * gap;
+  *height = rows * tile_height + (rows + 1) * gap;
+  std::vector<uint8_t> out(3 * static_cast<size_t>(*width) * *height, 24);
+  const size_t row_bytes = 3 * static_cast<size_t>(tile_width);
+  for (int i = 0; i < count; ++i) {
+    if (tiles[i].size() != row_bytes * tile_height) {
+      throw Error("error: internal: a tile's pixels do not match its size");
+    }
+    const int left = gap + (i % columns) * (tile_width + gap);
+    const int top = gap + (i / columns) * (tile_height + gap);
+    for (int y = 0; y < tile_height; ++y) {
+      std::copy_n(tiles[i].data() + y * row_bytes, row_bytes,
+                  out.data() + 3 * ((static_cast<size_t>(top) + y) * *width + left));
+    }
+  }
+  return out;
+}
+
 std::string EncodePng(int width, int height, const std::vector<uint8_t>& rgb) {
   if (width <= 0 || height <= 0 || rgb.size() != 3 * static_cast<size_t>(width) * height) {
     throw Error("error: internal: image size does not match its pixels");

@@ -15,6 +15,17 @@ namespace yangbot {
 /// image files' top row first).
 void FlipRows(int width, int height, std::vector<uint8_t>* rgb);
 
+/// Shrinks a packed RGB image of width x height to to_width x to_height (each at most the
+/// original's), every pixel the mean of the pixels it covers.
+std::vector<uint8_t> Downscale(int width, int height, const std::vector<uint8_t>& rgb,
+                               int to_width, int to_height);
+
+/// Lays pictures of tile_width x tile_height (packed RGB) out in a grid of `columns`,
+/// left to right and top to bottom, `gap` pixels apart and around, on a dark background;
+/// returns the picture and its size.
+std::vector<uint8_t> TileGrid(const std::vector<std::vector<uint8_t>>& tiles, int tile_width,
+                              int tile_height, int columns, int gap, int* width, int* height);
+
 /// Encodes a packed RGB image (top row first) as PNG bytes.
 std::string EncodePng(int width, int height, const std::vector<uint8_t>& rgb);
 

@@ -307,7 +307,7 @@ void DrawPanel(const RunStatus& status, const std::string& message, ViewSettings
     ImGui::Separator();
     DrawRobotTable(status, settings, requests);
     ImGui::TextWrapped("%s", message.c_str());
-    ImGui::TextDisabled("drag: left rotate, right move, scroll zoom; Tab: hide panel");
+    ImGui::TextDisabled("drag: left rotate, right move, scroll zoom; 1-4 camera; Tab: hide panel");
   }
   ImGui::End();
 }
@@ -344,6 +344,17 @@ void HandleShortcuts(const InputEvents& events, const RunStatus& status, ViewSet
       case GLFW_KEY_TAB:
         settings->show_panel = !settings->show_panel;
         break;
+      case GLFW_KEY_1:
+      case GLFW_KEY_2:
+      case GLFW_KEY_3:
+      case GLFW_KEY_4: {
+        // The cameras a key away: 1 audience, 2 overhead, 3 follow, 4 free.
+        static constexpr CameraPreset kKeys[4] = {CameraPreset::kAudience, CameraPreset::kTop,
+                                                  CameraPreset::kFollow, CameraPreset::kFree};
+        settings->camera = kKeys[press.key - GLFW_KEY_1];
+        requests->camera_changed = true;
+        break;
+      }
       default:
         break;
     }

@@ -109,7 +109,8 @@ struct InputEvents {
 
 /// Keyboard shortcuts, unless ImGui has the keyboard: Space play/pause, Right single step
 /// (paused; repeats while held), Backspace restart, F12 screenshot, F9 start/stop recording
-/// a video, -/= slower/faster, Tab panel on/off.
+/// a video, -/= slower/faster, Tab panel on/off, 1-4 camera (audience, overhead, follow,
+/// free).
 void HandleShortcuts(const InputEvents& events, const RunStatus& status, ViewSettings* settings,
                      std::vector<Action>* actions, PanelRequests* requests);
 

@@ -20,6 +20,9 @@
 #include "sim/error.h"
 #include "tools/render/gl_window.h"
 #include "tools/render/image.h"
+#include "tools/render/offscreen_renderer.h"
+#include "tools/render/show_camera.h"
+#include "tools/render/stage_dressing.h"
 #include "tools/viewer/audio_output.h"
 #include "tools/viewer/editor_panels.h"
 #include "tools/viewer/interaction.h"
@@ -28,6 +31,7 @@
 #include "tools/viewer/session.h"
 #include "tools/viewer/show_builder.h"
 #include "tools/viewer/show_document.h"
+#include "tools/viewer/show_framing.h"
 #include "tools/viewer/timeline.h"
 #include "tools/viewer/transition_paths.h"
 #include "tools/viewer/window_recording.h"
@@ -50,7 +54,8 @@ struct MujocoView {
     mjv_defaultScene(&scene);
     mjr_defaultContext(&context);
     mjv_makeScene(m, &scene, kMaxGeoms);
-    mjr_makeContext(m, &context, mjFONTSCALE_150);
+    // Software GL (xvfb) gets the cheaper shadows and tessellation.
+    MakeRenderContext(m, CurrentRenderQuality(), 0, 0, mjFONTSCALE_150, &context);
   }
   ~MujocoView() {
     mjr_freeContext(&context);
@@ -161,7 +166,18 @@ struct Stage {
   std::optional<ShowRun> show;  // the compiled show it runs (none: standing demo)
   std::vector<TransitionPaths> paths;  // its formation changes, for the stage editor
   int paths_reflows = 0;  // the supervisor's re-plans `paths` show (UpdatePlannedPaths)
+  std::shared_ptr<const ShowCamera> framing;  // the show's audience and overhead shots
+  std::unique_ptr<StageDressing> dressing;    // silk, robot trims, the set
 };
+
+// The cameras and dressing of the stage's show (or of the bare stage).
+void DressStage(Stage* stage) {
+  const Scene& scene = stage->session->scene();
+  stage->framing = nullptr;
+  if (stage->show) stage->framing = FrameShow(stage->show->compiled, scene.model()->vis.global.fovy);
+  stage->dressing = std::make_unique<StageDressing>(
+      scene, stage->framing ? std::optional<FloorBox>(stage->framing->Stage()) : std::nullopt);
+}
 
 // Builds the stage for `show` (or the standing demo on `scene`) and starts its physics.
 Stage MakeStage(const SceneOptions& scene, std::optional<ShowRun> show, uint64_t seed,
@@ -174,6 +190,7 @@ Stage MakeStage(const SceneOptions& scene, std::optional<ShowRun> show, uint64_t
   }
   stage.show = std::move(show);
   stage.view = std::make_unique<MujocoView>(stage.session->scene().model());
+  DressStage(&stage);
   return stage;
 }
 
@@ -316,8 +333,9 @@ int RunViewer(const ViewerOptions& options) {
     const EditorKeys keys = document ? HandleEditorShortcuts(queue.events, &edits) : EditorKeys();
     queue.events = InputEvents();
     if (frame > 0 && (input.camera_action != mjMOUSE_NONE || input.zoom != 0)) {
-      if (mj.camera.type == mjCAMERA_FIXED) {
-        FreeCameraFromView(mj.scene, &mj.camera);
+      if (mj.camera.type == mjCAMERA_FIXED) FreeCameraFromView(mj.scene, &mj.camera);
+      // The mouse takes over from the framing shots (and from fixed cameras).
+      if (settings.camera == CameraPreset::kAudience || settings.camera == CameraPreset::kTop) {
         settings.camera = CameraPreset::kFree;
       }
       if (input.camera_action != mjMOUSE_NONE) {
@@ -326,6 +344,15 @@ int RunViewer(const ViewerOptions& options) {
       if (input.zoom != 0) mjv_moveCamera(m, mjMOUSE_ZOOM, 0, input.zoom, &mj.scene, &mj.camera);
     }
     ApplyViewSettings(settings, &mj.options, &mj.scene);
+    // The show's framing shots follow the troupe (eased, from the plan's coming seconds).
+    if (stage.framing && !(frame > 0 && input.camera_action != mjMOUSE_NONE)) {
+      const double aspect = view_width / view_height;
+      if (settings.camera == CameraPreset::kAudience) {
+        stage.framing->Audience(status.time, aspect).Apply(&mj.camera);
+      } else if (settings.camera == CameraPreset::kTop) {
+        stage.framing->Overhead(status.time, aspect).Apply(&mj.camera);
+      }
+    }
 
     // Sync: the only time this thread holds the lock. Apply the queued actions, the mouse's
     // selection and push, read the status and copy the state into the abstract scene.
@@ -349,6 +376,7 @@ int RunViewer(const ViewerOptions& options) {
       UpdatePlannedPaths(*transport, &stage.paths_reflows, &stage.paths);  // after a reflow
       mjv_updateScene(m, transport->mutable_state()->data, &mj.options, &transport->perturb(),
                       &mj.camera, mjCAT_ALL, &mj.scene);
+      stage.dressing->Apply(*transport->mutable_state()->data, &mj.scene);
     });
     actions.clear();
     status.recording = recording != nullptr;
@@ -474,6 +502,7 @@ int RunViewer(const ViewerOptions& options) {
         stage.paths = std::move(built->paths);
         stage.paths_reflows = 0;
         stage.view = std::make_unique<MujocoView>(stage.session->scene().model());
+        DressStage(&stage);
         built_revision = built->revision;
         stage.view->camera = camera;
         settings.selected = std::min(settings.selected, stage.session->scene().robot_count() - 1);
