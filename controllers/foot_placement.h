@@ -1,0 +1,88 @@
+// Step-to-step balance for robots whose soles are lines (H1's narrow rolling feet): each
+// swing foot's landing is re-planned every tick from the measured DCM.
+//
+// With the CoP pinned to the stance sole (controllers/dcm_stabilizer.h), the DCM error
+// e = ξ − ξ_ref obeys ė = ω (e − d), d the CoP's offset from the plan's; held until the
+// touch-down, t_rem away, it reaches e_T = d + (e − d) e^{ω t_rem} (along an axis where the
+// CoP is not clamped the ankle makes it decay instead, e_T = e e^{−kω t_rem}). The foot
+// lands at the planned place shifted by (1 + landing_gain) e_T: by e_T alone the walk goes
+// on parallel to the plan, the extra share brings it back over the next step (landing_gain
+// = 1 / (e^{ωT} − 1) is deadbeat for a step of T). The shift is clamped to a reach, the
+// landing kept clear of the stance foot (no crossing the plan does not have), frozen
+// freeze_time before the touch-down, and blended into the planned swing trajectory from
+// the lift-off (quintic, so the foot leaves from where it stands and arrives where it
+// is sent). Touch-downs stay on the plan's beat times; a foot's offset from the plan after
+// it lands carries into its next swing's start and into the stance reference.
+#ifndef YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
+#define YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
+
+#include <Eigen/Core>
+#include <array>
+#include <vector>
+
+#include "controllers/reference.h"
+
+namespace yangbot {
+
+/// Settings of the landing law.
+struct FootPlacementParams {
+  double dcm_gain = 1.0;        ///< k of the DCM stabiliser (for the prediction)
+  double landing_gain = 0.25;   ///< extra share of the predicted error the landing takes
+  double max_shift = 0.3;       ///< m, largest landing shift from the plan (each axis)
+  double min_width = 0.14;      ///< m, least distance across the heading between the feet
+  double max_width = 0.6;       ///< m, most distance across the heading between the feet
+  double max_reach = 0.65;      ///< m, most distance along the heading from the stance foot
+  double freeze_time = 0.05;    ///< s, the landing is held this long before touch-down
+  double search_step = 0.01;    ///< s, resolution of the search for the touch-down time
+  double search_horizon = 3.0;  ///< s, how far ahead a swing's touch-down is looked for
+};
+
+/// What the law needs of one tick.
+struct FootPlacementInput {
+  double time = 0;                                       ///< s
+  double omega = 3.2;                                    ///< 1/s
+  Eigen::Vector2d dcm_error = Eigen::Vector2d::Zero();   ///< m, ξ − ξ_ref (measured)
+  Eigen::Vector2d cop_reference = Eigen::Vector2d::Zero();  ///< m, the plan's CoP
+  Eigen::Vector2d cop_free = Eigen::Vector2d::Zero();    ///< m, the stabiliser's CoP before the clamp
+  Eigen::Vector2d cop = Eigen::Vector2d::Zero();         ///< m, the CoP after the clamp
+  std::array<Eigen::Vector2d, 2> sole{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};  ///< m, measured sole centres
+  std::array<double, 2> sole_yaw{};                      ///< rad, measured sole headings
+};
+
+/// Re-plans swing landings from the measured state; holds the feet's offsets from the plan.
+class FootPlacement {
+ public:
+  FootPlacement() = default;
+  /// A law with these settings.
+  explicit FootPlacement(const FootPlacementParams& params) : params_(params) {}
+  /// Shifts `ref`'s feet (sampled from `source` at in.time) by where they stand or are
+  /// sent; call once a tick, before the tasks are built.
+  void Update(const ReferenceSource& source, const FootPlacementInput& in, RobotReference* ref);
+  /// Forgets every offset (the plan changed, or recovery steps took over).
+  void Reset();
+  /// m, offset of foot `side` (0 left) from its plan: standing, or its target while swinging.
+  Eigen::Vector2d offset(int side) const { return feet_[side].swinging ? feet_[side].target : feet_[side].offset; }
+  /// Whether foot `side` is swinging under the law.
+  bool swinging(int side) const { return feet_[side].swinging; }
+  /// s, planned touch-down of foot `side`'s current swing.
+  double touchdown(int side) const { return feet_[side].touchdown; }
+
+ private:
+  struct Foot {
+    bool swinging = false;
+    double liftoff = 0, touchdown = 0;  // s
+    Eigen::Vector2d offset = Eigen::Vector2d::Zero();       // m, standing offset from the plan
+    Eigen::Vector2d lift_offset = Eigen::Vector2d::Zero();  // m, offset at lift-off
+    Eigen::Vector2d target = Eigen::Vector2d::Zero();       // m, landing offset
+    Eigen::Vector2d planned_landing = Eigen::Vector2d::Zero();  // m, the plan's landing
+  };
+  void StartSwing(const ReferenceSource& source, double t, int side);
+  Eigen::Vector2d Target(const FootPlacementInput& in, int side) const;
+
+  FootPlacementParams params_;
+  std::array<Foot, 2> feet_{};
+};
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
