@@ -96,6 +96,15 @@ void FootPlacement::Update(const ReferenceSource& source, const FootPlacementInp
     foot.position.head<2>() += f.lift_offset + s * change;
     foot.velocity.head<2>() += ds * change;
     foot.acceleration.head<2>() += dds * change;
+    // Meets the floor moving down at landing_speed: + v W s²(1 − s) over the last window W.
+    const double window = std::min(params_.landing_window, 0.5 * duration);
+    const double sw = (in.time - (f.touchdown - window)) / window;
+    if (sw > 0 && sw < 1) {
+      const double v = params_.landing_speed;
+      foot.position.z() += v * window * sw * sw * (1 - sw);
+      foot.velocity.z() += v * (2 * sw - 3 * sw * sw);
+      foot.acceleration.z() += v / window * (2 - 6 * sw);
+    }
   }
 }
 
