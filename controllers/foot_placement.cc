@@ -5,7 +5,12 @@
 
 namespace yangbot {
 
-void FootPlacement::Reset() { feet_ = {}; }
+void FootPlacement::Reset() {
+  feet_ = {};
+  com_offset_.setZero();
+  last_time_ = -1;
+  last_touchdown_ = -1e9;
+}
 
 void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side) {
   Foot& f = feet_[side];
@@ -72,23 +77,50 @@ Eigen::Vector2d FootPlacement::Target(const FootPlacementInput& in, int side) co
   return a * along + sign * c * across - planned;
 }
 
-void FootPlacement::Update(const ReferenceSource& source, const FootPlacementInput& in, RobotReference* ref) {
+void FootPlacement::Replan(const FootPlacementInput& in) {
+  for (int side = 0; side < 2; ++side) {
+    if (feet_[side].swinging && in.time < feet_[side].touchdown - params_.freeze_time) {
+      feet_[side].target = Target(in, side);
+    }
+  }
+}
+
+void FootPlacement::Shift(const ReferenceSource& source, double time, RobotReference* ref) {
+  // The CoM reference goes with the standing feet's offsets, weighted as the plan puts the
+  // CoM between its feet (a swinging foot counts with its offset at lift-off).
+  const Eigen::Vector2d left = ref->feet[0].position.head<2>(), across = ref->feet[1].position.head<2>() - left;
+  const double w = across.squaredNorm() > 1e-6
+                       ? std::clamp((ref->com.head<2>() - left).dot(across) / across.squaredNorm(), 0.0, 1.0)
+                       : 0.5;
+  auto standing = [&](int side) { return feet_[side].swinging ? feet_[side].lift_offset : feet_[side].offset; };
+  // Only once the plan stands (both feet down settle_time after the last touch-down):
+  // shifting it while walking fed the landings back into the CoM and the walks fell.
+  const bool standing_still = ref->feet[0].in_contact && ref->feet[1].in_contact &&
+                              time - last_touchdown_ >= params_.settle_time;
+  const Eigen::Vector2d goal = standing_still ? Eigen::Vector2d((1 - w) * standing(0) + w * standing(1))
+                                              : com_offset_;
+  const double dt = last_time_ >= 0 ? std::max(0.0, time - last_time_) : 0;
+  last_time_ = time;
+  const Eigen::Vector2d rate = (goal - com_offset_) / params_.com_shift_time;
+  com_offset_ += std::min(1.0, dt / params_.com_shift_time) * (goal - com_offset_);
+  ref->com.head<2>() += com_offset_;
+  ref->com_velocity.head<2>() += rate;
   for (int side = 0; side < 2; ++side) {
     FootReference& foot = ref->feet[side];
     Foot& f = feet_[side];
     if (foot.in_contact) {
-      if (f.swinging) {  // landed: it stands where it landed
+      if (f.swinging) {  // landed: it stands where it was sent
         f.swinging = false;
-        f.offset = in.sole[side] - foot.position.head<2>();
+        f.offset = f.target;
+        last_touchdown_ = time;
       }
       foot.position.head<2>() += f.offset;
       continue;
     }
-    if (!f.swinging) StartSwing(source, in.time, side);
-    if (in.time < f.touchdown - params_.freeze_time) f.target = Target(in, side);
+    if (!f.swinging) StartSwing(source, time, side);
     // Quintic blend from the lift-off offset to the target over the swing.
     const double duration = std::max(1e-3, f.touchdown - f.liftoff);
-    const double tau = std::clamp((in.time - f.liftoff) / duration, 0.0, 1.0);
+    const double tau = std::clamp((time - f.liftoff) / duration, 0.0, 1.0);
     const double s = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
     const double ds = 30 * tau * tau * (1 - tau) * (1 - tau) / duration;
     const double dds = 60 * tau * (1 - 3 * tau + 2 * tau * tau) / (duration * duration);
@@ -98,7 +130,7 @@ void FootPlacement::Update(const ReferenceSource& source, const FootPlacementInp
     foot.acceleration.head<2>() += dds * change;
     // Meets the floor moving down at landing_speed: + v W s²(1 − s) over the last window W.
     const double window = std::min(params_.landing_window, 0.5 * duration);
-    const double sw = (in.time - (f.touchdown - window)) / window;
+    const double sw = (time - (f.touchdown - window)) / window;
     if (sw > 0 && sw < 1) {
       const double v = params_.landing_speed;
       foot.position.z() += v * window * sw * sw * (1 - sw);

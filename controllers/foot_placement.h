@@ -11,8 +11,11 @@
 // landing kept clear of the stance foot (no crossing the plan does not have), frozen
 // freeze_time before the touch-down, and blended into the planned swing trajectory from
 // the lift-off (quintic, so the foot leaves from where it stands and arrives where it
-// is sent), meeting the floor at landing_speed. Touch-downs stay on the plan's beat times; a foot's offset from the plan after
-// it lands carries into its next swing's start and into the stance reference.
+// is sent), meeting the floor at landing_speed. Touch-downs stay on the plan's beat
+// times; a foot's offset from the plan after it lands carries into its next swing's start
+// and into the stance reference. Once the plan stands, the CoM reference follows the feet's
+// offsets as the plan places the CoM between them (low-passed over com_shift_time): a walk
+// that ended with its feet off the plan otherwise stood with the CoM on the edge of its soles.
 #ifndef YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
 #define YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
 
@@ -39,6 +42,8 @@ struct FootPlacementParams {
   /// aiming 4 mm below the floor instead landed it 30 ms early (18 ms per mm).
   double landing_speed = 0.5;
   double landing_window = 0.1;  ///< s, at most half the swing
+  double com_shift_time = 0.3;  ///< s, time constant of the CoM reference's shift
+  double settle_time = 0.4;     ///< s after the last touch-down from which the CoM shifts
   double search_step = 0.01;    ///< s, resolution of the search for the touch-down time
   double search_horizon = 3.0;  ///< s, how far ahead a swing's touch-down is looked for
 };
@@ -61,9 +66,14 @@ class FootPlacement {
   FootPlacement() = default;
   /// A law with these settings.
   explicit FootPlacement(const FootPlacementParams& params) : params_(params) {}
-  /// Shifts `ref`'s feet (sampled from `source` at in.time) by where they stand or are
-  /// sent; call once a tick, before the tasks are built.
-  void Update(const ReferenceSource& source, const FootPlacementInput& in, RobotReference* ref);
+  /// Shifts `ref` (sampled from `source` at `time`, s): its feet by where they stand or
+  /// are sent, its CoM with the standing feet. Call once a tick, before the CoM task.
+  void Shift(const ReferenceSource& source, double time, RobotReference* ref);
+  /// Re-plans the landings of the swinging feet from this tick's DCM (used from the next
+  /// Shift on).
+  void Replan(const FootPlacementInput& in);
+  /// m, the shift of the CoM reference from the plan's.
+  const Eigen::Vector2d& com_offset() const { return com_offset_; }
   /// Forgets every offset (the plan changed, or recovery steps took over).
   void Reset();
   /// m, offset of foot `side` (0 left) from its plan: standing, or its target while swinging.
@@ -87,6 +97,9 @@ class FootPlacement {
 
   FootPlacementParams params_;
   std::array<Foot, 2> feet_{};
+  Eigen::Vector2d com_offset_ = Eigen::Vector2d::Zero();
+  double last_time_ = -1;         // s, of the last Shift
+  double last_touchdown_ = -1e9;  // s
 };
 
 }  // namespace yangbot

@@ -445,6 +445,13 @@ bool WholeBodyController::Travelling(double t) {
 Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std::array<int, 2>& sole_site,
                                                      const std::vector<int>& stance, const Vector3& com,
                                                      const Vector3& com_vel, double gravity) {
+  const bool placing =
+      options_.reference && recovery_.phase() == BalanceRecovery::Phase::kIdle && !catching_up_;
+  if (placing) {
+    placement_.Shift(*options_.reference, d.time, &reference_);
+  } else {
+    placement_.Reset();
+  }
   DcmInput in;
   in.com = com.head<2>();
   in.com_velocity = com_vel.head<2>();
@@ -465,7 +472,7 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
   in.omega = std::sqrt(gravity / std::max(0.3, com.z() - ground));
   const DcmOutput dcm = StabilizeDcm(in, options_.gains.dcm_gain);
   diagnostics_.dcm_error = dcm.dcm_error;
-  if (options_.reference && recovery_.phase() == BalanceRecovery::Phase::kIdle && !catching_up_) {
+  if (placing) {
     FootPlacementInput fp;
     fp.time = d.time;
     fp.omega = in.omega;
@@ -478,9 +485,7 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
       const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site[side]);
       fp.sole_yaw[side] = std::atan2(R(1, 0), R(0, 0));
     }
-    placement_.Update(*options_.reference, fp, &reference_);
-  } else {
-    placement_.Reset();
+    placement_.Replan(fp);
   }
   return dcm.com_acceleration;
 }
