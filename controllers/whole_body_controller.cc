@@ -576,10 +576,12 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   prev_J_foot_ = J_foot;
   prev_time_ = d.time;
 
-  // Capture-point stepping: may take over the reference (feet, contacts, CoM).
+  // Capture-point stepping: may take over the reference (feet, contacts, CoM). Line feet
+  // following a plan balance by the plan's own landings instead (FootPlacement): the
+  // recovery steps, made for flat box soles, took over from them and fell.
   const Vector3 com(d.subtree_com + 3 * index.body_begin);
   const Vector3 com_vel = com_jv;
-  {
+  if (!(line_feet_ && options_.reference)) {
     BalanceInput in;
     in.time = d.time;
     in.com = com;
