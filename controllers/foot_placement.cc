@@ -8,7 +8,9 @@ namespace yangbot {
 void FootPlacement::Reset() {
   feet_ = {};
   com_offset_.setZero();
-  last_time_ = -1;
+  shift_from_.setZero();
+  shift_to_.setZero();
+  shift_start_ = -1e9;
   last_touchdown_ = -1e9;
 }
 
@@ -86,25 +88,29 @@ void FootPlacement::Replan(const FootPlacementInput& in) {
 }
 
 void FootPlacement::Shift(const ReferenceSource& source, double time, RobotReference* ref) {
-  // The CoM reference goes with the standing feet's offsets, weighted as the plan puts the
-  // CoM between its feet (a swinging foot counts with its offset at lift-off).
-  const Eigen::Vector2d left = ref->feet[0].position.head<2>(), across = ref->feet[1].position.head<2>() - left;
-  const double w = across.squaredNorm() > 1e-6
-                       ? std::clamp((ref->com.head<2>() - left).dot(across) / across.squaredNorm(), 0.0, 1.0)
-                       : 0.5;
+  // The CoM reference goes with the standing feet's offsets: the plan ends with it midway
+  // between the feet.
   auto standing = [&](int side) { return feet_[side].swinging ? feet_[side].lift_offset : feet_[side].offset; };
-  // Only once the plan stands (both feet down settle_time after the last touch-down):
-  // shifting it while walking fed the landings back into the CoM and the walks fell.
+  // Only once the plan stands (both feet down settle_time after the last touch-down), back
+  // to none when it walks again; each change a smoothstep over com_shift_time with its
+  // velocity and acceleration (a first-order lag's velocity step threw the DCM reference
+  // 20 cm and the robot fell at the end of turns).
   const bool standing_still = ref->feet[0].in_contact && ref->feet[1].in_contact &&
                               time - last_touchdown_ >= params_.settle_time;
-  const Eigen::Vector2d goal = standing_still ? Eigen::Vector2d((1 - w) * standing(0) + w * standing(1))
-                                              : com_offset_;
-  const double dt = last_time_ >= 0 ? std::max(0.0, time - last_time_) : 0;
-  last_time_ = time;
-  const Eigen::Vector2d rate = (goal - com_offset_) / params_.com_shift_time;
-  com_offset_ += std::min(1.0, dt / params_.com_shift_time) * (goal - com_offset_);
+  const Eigen::Vector2d goal = standing_still ? Eigen::Vector2d(0.5 * (standing(0) + standing(1)))
+                                              : Eigen::Vector2d::Zero();
+  if ((goal - shift_to_).norm() > 1e-3) {
+    shift_from_ = com_offset_;
+    shift_to_ = goal;
+    shift_start_ = time;
+  }
+  const double T = params_.com_shift_time;
+  const double u = std::clamp((time - shift_start_) / T, 0.0, 1.0);
+  const Eigen::Vector2d change = shift_to_ - shift_from_;
+  com_offset_ = shift_from_ + u * u * (3 - 2 * u) * change;
   ref->com.head<2>() += com_offset_;
-  ref->com_velocity.head<2>() += rate;
+  ref->com_velocity.head<2>() += 6 * u * (1 - u) / T * change;
+  ref->com_acceleration.head<2>() += (u < 1 ? 6 * (1 - 2 * u) / (T * T) : 0.0) * change;
   for (int side = 0; side < 2; ++side) {
     FootReference& foot = ref->feet[side];
     Foot& f = feet_[side];

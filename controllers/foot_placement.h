@@ -13,8 +13,8 @@
 // the lift-off (quintic, so the foot leaves from where it stands and arrives where it
 // is sent), meeting the floor at landing_speed. Touch-downs stay on the plan's beat
 // times; a foot's offset from the plan after it lands carries into its next swing's start
-// and into the stance reference. Once the plan stands, the CoM reference follows the feet's
-// offsets as the plan places the CoM between them (low-passed over com_shift_time): a walk
+// and into the stance reference. Once the plan stands, the CoM reference follows the mean of
+// the feet's offsets (blended over com_shift_time): a walk
 // that ended with its feet off the plan otherwise stood with the CoM on the edge of its soles.
 #ifndef YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
 #define YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
@@ -42,7 +42,7 @@ struct FootPlacementParams {
   /// aiming 4 mm below the floor instead landed it 30 ms early (18 ms per mm).
   double landing_speed = 0.5;
   double landing_window = 0.1;  ///< s, at most half the swing
-  double com_shift_time = 0.3;  ///< s, time constant of the CoM reference's shift
+  double com_shift_time = 1.0;  ///< s over which the CoM reference's shift changes
   double settle_time = 0.4;     ///< s after the last touch-down from which the CoM shifts
   double search_step = 0.01;    ///< s, resolution of the search for the touch-down time
   double search_horizon = 3.0;  ///< s, how far ahead a swing's touch-down is looked for
@@ -98,7 +98,8 @@ class FootPlacement {
   FootPlacementParams params_;
   std::array<Foot, 2> feet_{};
   Eigen::Vector2d com_offset_ = Eigen::Vector2d::Zero();
-  double last_time_ = -1;         // s, of the last Shift
+  Eigen::Vector2d shift_from_ = Eigen::Vector2d::Zero(), shift_to_ = Eigen::Vector2d::Zero();
+  double shift_start_ = -1e9;     // s, the CoM shift's blend from shift_from_ to shift_to_
   double last_touchdown_ = -1e9;  // s
 };
 
