@@ -130,9 +130,16 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
       sole.y_min = std::min(sole.y_min, p.y());
       sole.y_max = std::max(sole.y_max, p.y());
     }
-    // A sole narrower than line_foot_width rolls about its long axis: its CoP is held on
-    // the line (a millimetre either side keeps the QP's pair of rows from coinciding).
-    line_feet_ = sole.y_max - sole.y_min < options_.gains.line_foot_width;
+    // A sole whose heel half is narrower than line_foot_width rolls about its long axis
+    // (the public H1 model's heel-to-toe capsules, with or without a toe bar): its CoP is
+    // held on the line (a millimetre either side keeps the QP's pair of rows apart).
+    double heel_y_min = kInf, heel_y_max = -kInf;
+    for (const Vector3& p : points) {
+      if (p.z() > z_min + 0.01 || p.x() > 0.5 * (sole.x_min + sole.x_max)) continue;
+      heel_y_min = std::min(heel_y_min, p.y());
+      heel_y_max = std::max(heel_y_max, p.y());
+    }
+    line_feet_ = heel_y_max - heel_y_min < options_.gains.line_foot_width;
     if (line_feet_) sole.y_min = -1e-3, sole.y_max = 1e-3;
     const double margin = options_.gains.sole_margin;
     const double cx = 0.5 * (sole.x_min + sole.x_max), cy = 0.5 * (sole.y_min + sole.y_max);

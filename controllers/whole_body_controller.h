@@ -153,8 +153,8 @@ struct WholeBodyGains {
   /// is the DCM stabiliser (controllers/dcm_stabilizer.h) with this gain (the DCM error
   /// decays at dcm_gain * omega while the CoP is inside the support).
   double dcm_gain = 1.0;
-  /// m: a sole whose contact is narrower than this is a line: it rolls about its long
-  /// axis, so the stance and swing tasks leave that roll free, the CoP is held on the line
+  /// m: a sole whose contact is narrower than this over its heel half is a line (a toe
+  /// bar does not count): it rolls about its long axis, so the stance and swing tasks leave that roll free, the CoP is held on the line
   /// and swing landings follow the step-to-step law (controllers/foot_placement.h).
   double line_foot_width = 0.01;
 };

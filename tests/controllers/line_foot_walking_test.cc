@@ -8,7 +8,9 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "controllers/walking_pattern.h"
 #include "controllers/walking_reference.h"
 #include "controllers/whole_body_controller.h"
+#include "sim/error.h"
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
@@ -219,6 +222,27 @@ TEST(LineFootTest, TheDcmLawMovesTheCopByTheErrorWithinTheSupport) {
   out = StabilizeDcm(in, 1.0);
   EXPECT_NEAR(out.cop.y(), 0, 1e-12);
   EXPECT_NEAR(out.com_acceleration.y(), 0, 1e-12);
+}
+
+// Which soles are lines: read from the foot's collision geoms (the heel half's width).
+TEST(LineFootTest, TellsLineSolesFromBoxSoles) {
+  SceneOptions options;
+  options.robots = 1;
+  auto line_feet = [&](const std::string& path) {
+    options.robot_path = path;
+    auto scene = Scene::Build(options);
+    return WholeBodyController(*scene, 0, {}).line_feet();
+  };
+  EXPECT_FALSE(line_feet(DefaultRobotPath()));  // 8 cm box soles
+  EXPECT_TRUE(line_feet(NarrowRobotPath()));
+  // The public H1 model's layout: a toe bar across the front of the capsule still rolls.
+  std::string xml = ReadFileOrThrow(NarrowRobotPath());
+  xml = std::regex_replace(xml, std::regex(R"((<geom name="(left|right)_foot" class="h1_foot"/>))"),
+                           R"($1<geom class="h1_foot" fromto="0.14 -0.03 -0.056 0.14 0.03 -0.056"/>)");
+  ASSERT_NE(xml.find(R"(_foot" class="h1_foot"/><geom class="h1_foot" fromto="0.14)"), std::string::npos);
+  const std::string toe_bar = ::testing::TempDir() + "/h1_toe_bar.xml";
+  std::ofstream(toe_bar) << xml;
+  EXPECT_TRUE(line_feet(toe_bar));
 }
 
 TEST(LineFootTest, StandsTwistingAndSpinningOnRollingFeet) {
