@@ -497,25 +497,24 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
   return dcm.com_acceleration;
 }
 
-void WholeBodyController::FootTaskRows(const mjData& d, int sole_site, const Eigen::MatrixXd& J,
-                                       const Eigen::Matrix<double, 6, 1>& a, Eigen::MatrixXd* rows,
-                                       Eigen::VectorXd* target) const {
+void WholeBodyController::AddFootTask(const mjData& d, int sole_site, const Eigen::MatrixXd& J,
+                                      const Eigen::Matrix<double, 6, 1>& a, double weight, QpProblem* p) {
   if (!line_feet_) {
-    *rows = J;
-    *target = a;
+    AddTask(J, a, weight, p);
     return;
   }
   // Linear rows, and the angular rows about the sole's own y (pitch) and z (heading) axes.
   const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site);
-  rows->resize(5, J.cols());
-  target->resize(5);
-  rows->topRows<3>() = J.topRows<3>();
-  target->head<3>() = a.head<3>();
+  foot_rows_.resize(5, J.cols());
+  foot_target_.resize(5);
+  foot_rows_.topRows<3>() = J.topRows<3>();
+  foot_target_.head<3>() = a.head<3>();
   for (int i = 0; i < 2; ++i) {
     const Vector3 axis = R.col(i + 1);
-    rows->row(3 + i) = axis.transpose() * J.bottomRows<3>();
-    (*target)(3 + i) = axis.dot(a.tail<3>());
+    foot_rows_.row(3 + i) = axis.transpose() * J.bottomRows<3>();
+    foot_target_(3 + i) = axis.dot(a.tail<3>());
   }
+  AddTask(foot_rows_, foot_target_, weight, p);
 }
 
 void WholeBodyController::Relax(const Scene& scene, double* ctrl) const {
@@ -659,8 +658,7 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     acc.head<3>() = f.acceleration + k.foot_kp * (f.position - pos) + k.foot_kd * (f.velocity - foot_jv[side].head<3>());
     acc.tail<3>() = k.foot_kp * OrientationError(YawPitchRoll(f.yaw, 0, 0), R) +
                     k.foot_kd * (Vector3(0, 0, f.yaw_rate) - foot_jv[side].tail<3>());
-    FootTaskRows(d, sole_site[side], J_foot[side], acc - foot_jdotv[side], &foot_rows_, &foot_target_);
-    AddTask(foot_rows_, foot_target_, k.w_foot, &p);
+    AddFootTask(d, sole_site[side], J_foot[side], acc - foot_jdotv[side], k.w_foot, &p);
   }
 
   // Pelvis orientation: heading, side sway (roll) and bow (pitch).
@@ -747,9 +745,8 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   for (int s = 0; s < ns; ++s) {
     const int side = stance[s];
     p.A_eq.block(0, nv + 6 * s, 6, 6) = -J_foot[side].leftCols(6).transpose();
-    FootTaskRows(d, sole_site[side], J_foot[side], -foot_jdotv[side] - k.stance_damping * foot_jv[side],
-                 &foot_rows_, &foot_target_);
-    AddTask(foot_rows_, foot_target_, k.w_stance, &p);
+    AddFootTask(d, sole_site[side], J_foot[side], -foot_jdotv[side] - k.stance_damping * foot_jv[side],
+                k.w_stance, &p);
   }
 
   // Inequalities: torque limits, then contact wrench cones.

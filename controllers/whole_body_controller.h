@@ -246,10 +246,11 @@ class WholeBodyController : public RobotController {
   Eigen::Vector2d LineFootBalance(const mjData& d, const std::array<int, 2>& sole_site,
                                   const std::vector<int>& stance, const Eigen::Vector3d& com,
                                   const Eigen::Vector3d& com_vel, double gravity);
-  // Rows of a foot task kept for line feet: all but the roll about the sole's long axis
-  // (6 rows: a box sole; 5: a line). `J` is the foot's 6-row Jacobian, `a` its 6-D target.
-  void FootTaskRows(const mjData& d, int sole_site, const Eigen::MatrixXd& J,
-                    const Eigen::Matrix<double, 6, 1>& a, Eigen::MatrixXd* rows, Eigen::VectorXd* target) const;
+  // Adds a foot task (`J` the foot's 6-row Jacobian, `a` its 6-D target acceleration) of
+  // `weight` to `p`: all 6 rows for a box sole; for a line, all but the roll about the
+  // sole's long axis.
+  void AddFootTask(const mjData& d, int sole_site, const Eigen::MatrixXd& J,
+                   const Eigen::Matrix<double, 6, 1>& a, double weight, QpProblem* p);
 
   WholeBodyOptions options_;
   RobotLayout layout_;
@@ -274,7 +275,7 @@ class WholeBodyController : public RobotController {
   Eigen::MatrixXd M_, J_com_, J_pelvis_;
   Eigen::VectorXd h_;
   std::array<Eigen::MatrixXd, 2> J_foot_;
-  Eigen::MatrixXd foot_rows_;  // a foot task's rows (FootTaskRows)
+  Eigen::MatrixXd foot_rows_;  // a line foot task's rows (AddFootTask)
   Eigen::VectorXd foot_target_;
   // Jacobians of the previous tick, for the J-dot v terms (finite differences).
   Eigen::MatrixXd prev_J_com_;
