@@ -9,6 +9,7 @@
 // tests/controllers/line_foot_walking_test.cc and controllers/README.md): forward 0.5 m
 // steps (1.0 m/s planned), backward 0.3 m (0.6 m/s), sideways 0.25 m beyond the 0.3 m
 // stance (0.37 m/s), turn in place 0.8 rad a step; touch-downs within 10 ms of the beat.
+// Steps of 0.67 s (one a beat at 90 bpm) fall: below about 120 bpm, step twice a beat.
 // The CoM walks crouch = 8 cm below its standing height: standing tall, 0.4 m steps (and
 // 0.25 m at two steps a beat) fell, the rear leg reaching its full length.
 #ifndef YANGBOT_CONTROLLERS_LINE_FOOT_GAIT_H_
