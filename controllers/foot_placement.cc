@@ -50,7 +50,7 @@ Eigen::Vector2d FootPlacement::Target(const FootPlacementInput& in, int side) co
   const int other = 1 - side;
   const double t_rem = std::max(0.0, f.touchdown - in.time);
   const double grow = std::exp(in.omega * t_rem);
-  const double decay = std::exp(-params_.dcm_gain * in.omega * t_rem);
+  const double decay = std::exp(-in.dcm_gain * in.omega * t_rem);
   const Eigen::Vector2d along(std::cos(in.sole_yaw[other]), std::sin(in.sole_yaw[other]));
   const Eigen::Vector2d across(-along.y(), along.x());
   // Predicted DCM error at the touch-down, per axis of the stance sole.

@@ -29,7 +29,6 @@ namespace yangbot {
 
 /// Settings of the landing law.
 struct FootPlacementParams {
-  double dcm_gain = 1.0;        ///< k of the DCM stabiliser (for the prediction)
   double landing_gain = 0.25;   ///< extra share of the predicted error the landing takes
   double max_shift = 0.3;       ///< m, largest landing shift from the plan (each axis)
   double min_width = 0.14;      ///< m, least distance across the heading between the feet
@@ -52,6 +51,7 @@ struct FootPlacementParams {
 struct FootPlacementInput {
   double time = 0;                                       ///< s
   double omega = 3.2;                                    ///< 1/s
+  double dcm_gain = 1.0;  ///< k of the DCM stabiliser (the CoP law the prediction assumes)
   Eigen::Vector2d dcm_error = Eigen::Vector2d::Zero();   ///< m, ξ − ξ_ref (measured)
   Eigen::Vector2d cop_reference = Eigen::Vector2d::Zero();  ///< m, the plan's CoP
   Eigen::Vector2d cop_free = Eigen::Vector2d::Zero();    ///< m, the stabiliser's CoP before the clamp

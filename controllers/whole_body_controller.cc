@@ -483,6 +483,7 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
     FootPlacementInput fp;
     fp.time = d.time;
     fp.omega = in.omega;
+    fp.dcm_gain = options_.gains.dcm_gain;
     fp.dcm_error = dcm.dcm_error;
     fp.cop_reference = dcm.cop_reference;
     fp.cop_free = dcm.cop_free;
