@@ -130,6 +130,17 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
       sole.y_min = std::min(sole.y_min, p.y());
       sole.y_max = std::max(sole.y_max, p.y());
     }
+    // A sole whose heel half is narrower than line_foot_width rolls about its long axis
+    // (the public H1 model's heel-to-toe capsules, with or without a toe bar): its CoP is
+    // held on the line (a millimetre either side keeps the QP's pair of rows apart).
+    double heel_y_min = kInf, heel_y_max = -kInf;
+    for (const Vector3& p : points) {
+      if (p.z() > z_min + 0.01 || p.x() > 0.5 * (sole.x_min + sole.x_max)) continue;
+      heel_y_min = std::min(heel_y_min, p.y());
+      heel_y_max = std::max(heel_y_max, p.y());
+    }
+    line_feet_ = heel_y_max - heel_y_min < options_.gains.line_foot_width;
+    if (line_feet_) sole.y_min = -1e-3, sole.y_max = 1e-3;
     const double margin = options_.gains.sole_margin;
     const double cx = 0.5 * (sole.x_min + sole.x_max), cy = 0.5 * (sole.y_min + sole.y_max);
     sole.x_min = cx + margin * (sole.x_min - cx);
@@ -143,6 +154,7 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
     rectangles[side] = {soles_[side].x_min, soles_[side].x_max, soles_[side].y_min, soles_[side].y_max};
   }
   recovery_ = BalanceRecovery(options_.recovery, rectangles);
+  placement_ = FootPlacement(options_.placement);
 }
 
 std::unique_ptr<RobotController> WholeBodyController::Clone() const {
@@ -437,6 +449,75 @@ bool WholeBodyController::Travelling(double t) {
   return travelling_;
 }
 
+Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std::array<int, 2>& sole_site,
+                                                     const std::vector<int>& stance, const Vector3& com,
+                                                     const Vector3& com_vel, double gravity) {
+  const bool placing =
+      options_.reference && recovery_.phase() == BalanceRecovery::Phase::kIdle && !catching_up_;
+  if (placing) {
+    placement_.Shift(*options_.reference, d.time, &reference_);
+  } else {
+    placement_.Reset();
+  }
+  DcmInput in;
+  in.com = com.head<2>();
+  in.com_velocity = com_vel.head<2>();
+  in.com_ref = reference_.com.head<2>();
+  in.com_ref_velocity = reference_.com_velocity.head<2>();
+  in.com_ref_acceleration = reference_.com_acceleration.head<2>();
+  double ground = 0;
+  for (const int side : stance) {
+    const int site = sole_site[side];
+    const Matrix3 R = RotationOf(d.site_xmat + 9 * site);
+    const Vector3 centre(d.site_xpos + 3 * site);
+    ground += centre.z() / stance.size();
+    const Sole& sole = soles_[side];
+    for (double x : {sole.x_min, sole.x_max}) {
+      for (double y : {sole.y_min, sole.y_max}) in.support.push_back((centre + R * Vector3(x, y, 0)).head<2>());
+    }
+  }
+  in.omega = std::sqrt(gravity / std::max(0.3, com.z() - ground));
+  const DcmOutput dcm = StabilizeDcm(in, options_.gains.dcm_gain);
+  diagnostics_.dcm_error = dcm.dcm_error;
+  if (placing) {
+    FootPlacementInput fp;
+    fp.time = d.time;
+    fp.omega = in.omega;
+    fp.dcm_gain = options_.gains.dcm_gain;
+    fp.dcm_error = dcm.dcm_error;
+    fp.cop_reference = dcm.cop_reference;
+    fp.cop_free = dcm.cop_free;
+    fp.cop = dcm.cop;
+    for (int side = 0; side < 2; ++side) {
+      fp.sole[side] = Eigen::Vector2d(d.site_xpos[3 * sole_site[side]], d.site_xpos[3 * sole_site[side] + 1]);
+      const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site[side]);
+      fp.sole_yaw[side] = std::atan2(R(1, 0), R(0, 0));
+    }
+    placement_.Replan(fp);
+  }
+  return dcm.com_acceleration;
+}
+
+void WholeBodyController::AddFootTask(const mjData& d, int sole_site, const Eigen::MatrixXd& J,
+                                      const Eigen::Matrix<double, 6, 1>& a, double weight, QpProblem* p) {
+  if (!line_feet_) {
+    AddTask(J, a, weight, p);
+    return;
+  }
+  // Linear rows, and the angular rows about the sole's own y (pitch) and z (heading) axes.
+  const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site);
+  foot_rows_.resize(5, J.cols());
+  foot_target_.resize(5);
+  foot_rows_.topRows<3>() = J.topRows<3>();
+  foot_target_.head<3>() = a.head<3>();
+  for (int i = 0; i < 2; ++i) {
+    const Vector3 axis = R.col(i + 1);
+    foot_rows_.row(3 + i) = axis.transpose() * J.bottomRows<3>();
+    foot_target_(3 + i) = axis.dot(a.tail<3>());
+  }
+  AddTask(foot_rows_, foot_target_, weight, p);
+}
+
 void WholeBodyController::Relax(const Scene& scene, double* ctrl) const {
   const RobotInfo& info = scene.robot_info();
   for (int a = 0; a < info.nu; ++a) {
@@ -502,10 +583,12 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   prev_J_foot_ = J_foot;
   prev_time_ = d.time;
 
-  // Capture-point stepping: may take over the reference (feet, contacts, CoM).
+  // Capture-point stepping: may take over the reference (feet, contacts, CoM). Line feet
+  // following a plan balance by the plan's own landings instead (FootPlacement): the
+  // recovery steps, made for flat box soles, took over from them and fell.
   const Vector3 com(d.subtree_com + 3 * index.body_begin);
   const Vector3 com_vel = com_jv;
-  {
+  if (!(line_feet_ && options_.reference)) {
     BalanceInput in;
     in.time = d.time;
     in.com = com;
@@ -552,13 +635,19 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
 
   // Centre of mass: planned motion plus PD feedback.
   Vector3 com_acc = ref.com_acceleration;
-  com_acc.head<2>() += k.com_kp * (ref.com - com).head<2>() + k.com_kd * (ref.com_velocity - com_vel).head<2>();
+  if (line_feet_) {
+    com_acc.head<2>() = LineFootBalance(d, sole_site, stance, com, com_vel, -m->opt.gravity[2]);
+  } else {
+    com_acc.head<2>() += k.com_kp * (ref.com - com).head<2>() + k.com_kd * (ref.com_velocity - com_vel).head<2>();
+  }
   com_acc.z() += k.com_z_kp * (ref.com.z() - com.z()) + k.com_z_kd * (ref.com_velocity.z() - com_vel.z());
   AddTask(J_com, com_acc - com_jdotv, k.w_com, &p);
   diagnostics_.com = com;
   diagnostics_.com_ref = ref.com;
-  const double omega = std::sqrt(-m->opt.gravity[2] / std::max(0.3, ref.com.z() - 0.5 * (ref.feet[0].position.z() + ref.feet[1].position.z())));
-  diagnostics_.dcm_error = (com + com_vel / omega - ref.com - ref.com_velocity / omega).head<2>();
+  if (!line_feet_) {
+    const double omega = std::sqrt(-m->opt.gravity[2] / std::max(0.3, ref.com.z() - 0.5 * (ref.feet[0].position.z() + ref.feet[1].position.z())));
+    diagnostics_.dcm_error = (com + com_vel / omega - ref.com - ref.com_velocity / omega).head<2>();
+  }
 
   // Swing feet: pose tracking (flat foot, heading from the plan).
   for (int side = 0; side < 2; ++side) {
@@ -570,7 +659,7 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     acc.head<3>() = f.acceleration + k.foot_kp * (f.position - pos) + k.foot_kd * (f.velocity - foot_jv[side].head<3>());
     acc.tail<3>() = k.foot_kp * OrientationError(YawPitchRoll(f.yaw, 0, 0), R) +
                     k.foot_kd * (Vector3(0, 0, f.yaw_rate) - foot_jv[side].tail<3>());
-    AddTask(J_foot[side], acc - foot_jdotv[side], k.w_foot, &p);
+    AddFootTask(d, sole_site[side], J_foot[side], acc - foot_jdotv[side], k.w_foot, &p);
   }
 
   // Pelvis orientation: heading, side sway (roll) and bow (pitch).
@@ -657,7 +746,8 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   for (int s = 0; s < ns; ++s) {
     const int side = stance[s];
     p.A_eq.block(0, nv + 6 * s, 6, 6) = -J_foot[side].leftCols(6).transpose();
-    AddTask(J_foot[side], -foot_jdotv[side] - k.stance_damping * foot_jv[side], k.w_stance, &p);
+    AddFootTask(d, sole_site[side], J_foot[side], -foot_jdotv[side] - k.stance_damping * foot_jv[side],
+                k.w_stance, &p);
   }
 
   // Inequalities: torque limits, then contact wrench cones.

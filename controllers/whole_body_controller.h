@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "controllers/balance_recovery.h"
+#include "controllers/dcm_stabilizer.h"
+#include "controllers/foot_placement.h"
 #include "controllers/qp_solver.h"
 #include "controllers/reference.h"
 #include "controllers/robot_state.h"
@@ -147,6 +149,14 @@ struct WholeBodyGains {
   /// m, the same while recovery steps rewrite the reference (stance feet held where they
   /// landed): a foot lifted more than this is put down again rather than asked for forces.
   double recovery_lifted_foot_tolerance = 0.01;
+  /// Line feet (a sole narrower than line_foot_width, H1's rolling capsules): the CoM task
+  /// is the DCM stabiliser (controllers/dcm_stabilizer.h) with this gain (the DCM error
+  /// decays at dcm_gain * omega while the CoP is inside the support).
+  double dcm_gain = 1.0;
+  /// m: a sole whose contact is narrower than this over its heel half is a line (a toe
+  /// bar does not count): it rolls about its long axis, so the stance and swing tasks leave that roll free, the CoP is held on the line
+  /// and swing landings follow the step-to-step law (controllers/foot_placement.h).
+  double line_foot_width = 0.01;
 };
 
 /// Options of a whole-body controller.
@@ -161,6 +171,7 @@ struct WholeBodyOptions {
   double fall_tilt = 0.8;           ///< rad: beyond this torso tilt the robot is fallen
   double fall_height = 0.55;        ///< m: below this pelvis height the robot is fallen
   BalanceRecoveryParams recovery;   ///< capture-point stepping
+  FootPlacementParams placement;    ///< landing law of line feet
 };
 
 /// Per-tick diagnostics (for tests, reports and the viewer).
@@ -209,6 +220,10 @@ class WholeBodyController : public RobotController {
   /// Whether it is catching up with its plan after recovery steps (feet, CoM shifted from
   /// the plan's, or a catch-up walk under way).
   bool catching_up() const { return catching_up_; }
+  /// Whether the soles are lines (rolling feet: DCM stabiliser and foot placement).
+  bool line_feet() const { return line_feet_; }
+  /// The landing law of line feet (offsets of the feet from the plan).
+  const FootPlacement& placement() const { return placement_; }
 
  private:
   struct Sole {
@@ -226,10 +241,22 @@ class WholeBodyController : public RobotController {
   // feet to the plan's (catch_up_walk_*); whether it did.
   bool PlanCatchUpWalk(double t);
   void Relax(const Scene& scene, double* ctrl) const;
+  // Line feet: the DCM stabiliser's horizontal CoM acceleration (m/s²) over the `stance`
+  // soles; re-plans the swing landings (reference_) while following a plan.
+  Eigen::Vector2d LineFootBalance(const mjData& d, const std::array<int, 2>& sole_site,
+                                  const std::vector<int>& stance, const Eigen::Vector3d& com,
+                                  const Eigen::Vector3d& com_vel, double gravity);
+  // Adds a foot task (`J` the foot's 6-row Jacobian, `a` its 6-D target acceleration) of
+  // `weight` to `p`: all 6 rows for a box sole; for a line, all but the roll about the
+  // sole's long axis.
+  void AddFootTask(const mjData& d, int sole_site, const Eigen::MatrixXd& J,
+                   const Eigen::Matrix<double, 6, 1>& a, double weight, QpProblem* p);
 
   WholeBodyOptions options_;
   RobotLayout layout_;
   std::array<Sole, 2> soles_{};
+  bool line_feet_ = false;
+  FootPlacement placement_;
   std::vector<int> arm_actuators_;  // kArmJoints actuator indices
   int torso_actuator_ = -1;
   std::array<int, 2> knee_actuators_{};  // left, right
@@ -248,6 +275,8 @@ class WholeBodyController : public RobotController {
   Eigen::MatrixXd M_, J_com_, J_pelvis_;
   Eigen::VectorXd h_;
   std::array<Eigen::MatrixXd, 2> J_foot_;
+  Eigen::MatrixXd foot_rows_;  // a line foot task's rows (AddFootTask)
+  Eigen::VectorXd foot_target_;
   // Jacobians of the previous tick, for the J-dot v terms (finite differences).
   Eigen::MatrixXd prev_J_com_;
   std::array<Eigen::MatrixXd, 2> prev_J_foot_;
