@@ -18,6 +18,9 @@
 #include "sim/scene.h"
 #include "tools/render/camera.h"
 #include "tools/render/offscreen_renderer.h"
+#include "tools/render/stage_recorder.h"
+#include "tools/cli/show_setup.h"
+#include "tools/viewer/show_framing.h"
 #endif
 
 namespace yangbot {
@@ -235,23 +238,34 @@ TEST(RunCommandTest, FilmsTheRunHeadlessWithRobotsInThePicture) {
   const std::string rgb =
       Capture("ffmpeg -v error -i " + dir + "/png/t00000.50.png -f rawvideo -pix_fmt rgb24 -");
   ASSERT_EQ(rgb.size(), 3u * width * height);
+  // The empty stage is filmed as `run` films the show: the same recorder, the same camera
+  // framing the show's formations, at the same time.
+  const std::unique_ptr<ShowRun> loaded = LoadShow(show);
   SceneOptions options;
   options.robots = 2;
-  options.placements = {{0, 0.75, 0}, {0, -0.75, 0}};  // the show's start formation
+  options.placements = loaded->compiled.placements;
   auto scene = Scene::Build(options);
-  auto renderer = OffscreenRenderer::Create(scene->model(), width, height);
-  SetCameraPreset(*scene, CameraPreset::kAudience, 0, renderer->camera());
+  StageRecordingOptions film;
+  film.width = width;
+  film.height = height;
+  film.show_camera = FrameShow(loaded->compiled, scene->model()->vis.global.fovy);
+  auto recorder = StageRecorder::Create(*scene, film);
   mjData* d = mj_makeData(scene->model());
   mj_resetDataKeyframe(scene->model(), d, scene->stand_key());
   mjtNum pelvis[2][3];
   for (int i = 0; i < 2; ++i) {
     double* base = d->qpos + scene->robot(i).qpos_begin;
     for (int k = 0; k < 3; ++k) pelvis[i][k] = base[k];
-    base[0] += 100;  // behind the audience camera
+    base[0] += 100;  // far off the stage, out of the picture
   }
   mj_forward(scene->model(), d);
-  const std::vector<uint8_t> empty = renderer->Render(d);
+  d->time = 0.5;
+  recorder->WritePicture(dir + "/empty.png", d);
   mj_deleteData(d);
+  const std::string empty_rgb =
+      Capture("ffmpeg -v error -i " + dir + "/empty.png -f rawvideo -pix_fmt rgb24 -");
+  ASSERT_EQ(empty_rgb.size(), 3u * width * height);
+  const auto* empty = reinterpret_cast<const uint8_t*>(empty_rgb.data());
   auto differs = [&](int x, int y) {
     const size_t at = 3 * (static_cast<size_t>(y) * width + x);
     int most = 0;
@@ -262,7 +276,7 @@ TEST(RunCommandTest, FilmsTheRunHeadlessWithRobotsInThePicture) {
   };
   for (int i = 0; i < 2; ++i) {
     float px = 0, py = 0;
-    ASSERT_TRUE(ProjectToViewport(*renderer->view(), width, height, pelvis[i], &px, &py));
+    ASSERT_TRUE(ProjectToViewport(*recorder->view(), width, height, pelvis[i], &px, &py));
     int changed = 0;
     for (int y = std::max(0, static_cast<int>(py) - 15);
          y < std::min(height, static_cast<int>(py) + 15); ++y) {

@@ -80,6 +80,8 @@ class StageRecorder {
   int sheet_pictures() const { return static_cast<int>(sheet_.size()); }
   /// The options it films with.
   const StageRecordingOptions& options() const { return options_; }
+  /// The scene of the last picture rendered (its camera projects points into it).
+  mjvScene* view() { return renderer_->view(); }
 
  private:
   StageRecorder() = default;
