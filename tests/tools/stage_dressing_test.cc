@@ -45,7 +45,7 @@ TEST(SilkShapeTest, TheSilkDroopsAtRestAndSpreadsFlatWhenSpun) {
 TEST(SilkShapeTest, TheCornersTrailBehindTheSpin) {
   const double down[3] = {0, 0, -1};
   auto angle = [&](double rate) {
-    const SilkTile& c = Corner(SilkShape(kHalf, kTiles, rate, down, 0));
+    const SilkTile c = Corner(SilkShape(kHalf, kTiles, rate, down, 0));  // a copy
     return std::atan2(c.pos[1], c.pos[0]);
   };
   const double flat = std::atan2(1.0, 1.0);  // 45 deg: where the corner sits on the plate
