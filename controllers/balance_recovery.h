@@ -59,8 +59,8 @@ struct BalanceRecoveryParams {
   /// ahead of the stance foot). Default show, r05 and r10 pushed forward and back at 8
   /// times from 16 to 44 s: 17 -> 19 of 32 danced through, 15 -> 18 keeping 0.6 m.
   double max_forward = 0.40;
-  /// m, landing behind the stance foot. 30 N·s backward pushes, seeds 1-20 (session 5,
-  /// stance feet as a task): 0.32 fell 13/20, 0.38 2/20, 0.4 4/20.
+  /// m, landing behind the stance foot: the least backward falls over 30 N·s pushes on
+  /// seeds 1-20 (NOTES.md).
   double max_backward = 0.38;
   double landing_offset = 0.03;     ///< m, landing sole centre ahead of the predicted xi
   double replan_fraction = 0.6;     ///< of the swing, after which the landing is frozen

@@ -22,7 +22,7 @@
 // a LIPM about the stance sole's inner edge, and is moved towards the next stance foot in
 // double support), roll_per_lateral_offset = 2, swing 0.15 s, 3 cm apex, no delay.
 // Forward 4 cm steps with it still fall.
-// Session 3 (helper "gait", tests/controllers/yangge_steps_test.cc, seed 3, contact-timed):
+// Measured (tests/controllers/yangge_steps_test.cc, seed 3, contact-timed):
 // the WalkingPosture defaults are now this rocking gait (lateral 0, rock 0.03, roll 2,
 // delay 0); only steps of >= 0.35 s rock, quicker ones walk level, and SetGaitSwingTimes
 // gives 0.15 s swings to slow steps and 90 % of the period to quick ones. With the WBC's

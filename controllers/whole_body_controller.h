@@ -59,9 +59,8 @@ struct WholeBodyGains {
   /// flat feet held in 6-D leave the pelvis 4 DoF; a foot that rocks on a sole edge (at the
   /// start, after a landing) then asked for pelvis accelerations of 100+ rad/s² that the
   /// QP met by giving up the CoM task, and the torques swung between the motor limits tick
-  /// to tick. As an equality: 1-2 robots of 16 jumped 1-10 cm at the start of every seed,
-  /// the default show fell 2-3 times in its first 40 s and the 16-robot demo loop 0-2
-  /// times in 60 s; as a task of 1e3 or 1e4: 0, 0 and 0 (seeds 1-3, session 5).
+  /// to tick. As an equality robots jump at the start and shows fall; as a task of 1e3
+  /// to 1e4 they do not (figures in NOTES.md).
   double w_stance = 1e4;
   double w_pelvis = 10;          ///< pelvis roll and heading weight
   /// Pelvis pitch weight (all but recovery steps). Held loosely: the pitch task fights the
@@ -102,8 +101,7 @@ struct WholeBodyGains {
   double catch_up_walk_reach = 0.05;   ///< m, landing ahead of the other foot
   /// m, landing behind the other foot (the quick gait walks back in short steps: with 5 cm
   /// the CoM lagged 7-12 cm behind a walk back and the capture point stepped it forward
-  /// again; 0.03 -> 0.02 with held stance feet and squared staggers, session 7: the pair
-  /// pushed at 12 times 7 -> 8 dance on, the default show's 14 pushes 9 alike)
+  /// again; 2 cm keeps the CoM over the feet with held stance feet and squared staggers)
   double catch_up_walk_reach_back = 0.02;
   double catch_up_walk_along = 0.10;   ///< m, a foot's travel along its heading per step
   double catch_up_walk_across = 0.015; ///< m per step (H1 legs hardly side-step: 1 cm a step walks)
@@ -124,10 +122,8 @@ struct WholeBodyGains {
   /// acceleration in the QP; -infinity: none). Recovery steps reaching far straightened
   /// both legs into the knee
   /// stop (-0.26 rad): the swing foot rose behind instead of swinging forward and the CoM
-  /// rose 8 cm. 30 N·s forward pushes on a dancing pair (12 push times): 3 -> 8 recovered
-  /// with 0.2 (0.15: 5, 0.25: 7, 0.3: 4); default show, r05 pushed at 7 times from 16 to
-  /// 44 s, forward and back: 1/14 -> 6/14 without a fall (NOTES.md, session 6). Always
-  /// on, the quick walk's landings came 47 ms off the beat (the swing knee straightens
+  /// rose 8 cm. 0.2 rad recovers the most pushes of the values measured (NOTES.md). Always
+  /// on, the quick walk's landings come 47 ms off the beat (the swing knee straightens
   /// into a landing).
   double knee_min = 0.2;
   double knee_limit_horizon = 0.1;  ///< s in which the bound brings a knee to rest at knee_min

@@ -771,8 +771,8 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
   // models use the same). With the defaults (pyramids, impratio 1) a lightly loaded foot
   // on its sole's edge crept 10-20 cm sideways while a robot settled after recovery
   // steps, well inside the friction cone (mu 1), and pushed robots fell from the splits:
-  // mid-show pushes of 30 N·s danced through 21 of 32 times, now 32 of 32 (NOTES.md,
-  // session 10; tests/sim/runner_test.cc ContactsDoNotCreepInsideTheFrictionCone).
+  // elliptic cones with impratio 100 hold them (NOTES.md; tests/sim/runner_test.cc
+  // ContactsDoNotCreepInsideTheFrictionCone).
   option.Set("cone", "elliptic");
   option.Set("impratio", "100");
   scene.children.push_back(option);

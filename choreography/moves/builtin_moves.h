@@ -48,7 +48,7 @@ HandSides SidesOf(const std::string& hand);
 /// over the first 90 % of it; `cycles` counts flicks since the cue started (u / every).
 /// The spinner motor has 0.5 N·m for a ~0.003 kg·m² handkerchief: a half turn in a
 /// quarter beat at 120 bpm needs ~4 N·m, and the whole-body controller then swung the
-/// whole body to turn it (a standing robot fell in 3 s, measured in session 3).
+/// whole body to turn it (a standing robot falls within 3 s; NOTES.md).
 double FlickPhase(double cycles);
 
 /// Writes a left-arm pose (pitch, roll, yaw, elbow; rad) to the chosen sides of

@@ -29,7 +29,7 @@ class Flick : public Move {
     const double s = u / every - k;  // [0, 1) through each flick
     // Up fast (first third), down slowly. A snap in a fifth of a beat (0.1 s at 120 bpm,
     // peak elbow acceleration ~500 rad/s²) with both hands made a standing robot hop off
-    // both feet and fall (measured in session 3); a third of a beat keeps the feet down.
+    // both feet and fall (NOTES.md); a third of a beat keeps the feet down.
     const double snap = s < 0.35 ? SmoothStep(s / 0.35) : 1 - SmoothStep((s - 0.35) / 0.65);
     const HandSides sides = SidesOf(p.Word(kHand));
     pose->arm_q.fill(0);

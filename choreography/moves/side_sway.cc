@@ -4,8 +4,8 @@
 // Not a trunk roll: H1-class legs have no ankle roll, so with both soles flat the pelvis
 // cannot roll or move sideways without the feet rolling onto their edges or sliding
 // (NOTES.md, "TRAP: H1 legs have no ankle roll"). A commanded pelvis roll of 2-6 deg at
-// 1 Hz made a standing robot slide its feet inward, sink 15 cm and fall (measured in
-// session 3); the arms carry the sway instead.
+// 1 Hz makes a standing robot slide its feet inward, sink 15 cm and fall (NOTES.md); the
+// arms carry the sway instead.
 #include <cmath>
 
 #include "choreography/moves/builtin_moves.h"
