@@ -44,7 +44,7 @@ std::string WriteShow(const std::string& name, const std::string& text) {
   return path;
 }
 
-nlohmann::json Run(const std::string& show, const std::string& args, const std::string& name) {
+nlohmann::json RunShow(const std::string& show, const std::string& args, const std::string& name) {
   const std::string report = Temp(name + ".json");
   const auto result = RunYangbot("run " + show + " --seconds 3 --quiet --report " + report + " " + args);
   EXPECT_EQ(result.status, 0) << result.output;
@@ -54,9 +54,9 @@ nlohmann::json Run(const std::string& show, const std::string& args, const std::
 
 TEST(NetworkRunTest, PerfectIsTodaysRunAndImpairedIsReported) {
   const std::string show = WriteShow("show.yaml", kShow);
-  const nlohmann::json plain = Run(show, "", "plain");
-  const nlohmann::json perfect = Run(show, "--network perfect", "perfect");
-  const nlohmann::json impaired = Run(show, std::string("--network ") + kImpaired, "impaired");
+  const nlohmann::json plain = RunShow(show, "", "plain");
+  const nlohmann::json perfect = RunShow(show, "--network perfect", "perfect");
+  const nlohmann::json impaired = RunShow(show, std::string("--network ") + kImpaired, "impaired");
   ASSERT_TRUE(plain.is_object() && perfect.is_object() && impaired.is_object());
   // Perfect: no robot clocks, bit for bit the run without the flag.
   EXPECT_EQ(plain["trajectory_sha256"], perfect["trajectory_sha256"]);
@@ -79,8 +79,8 @@ TEST(NetworkRunTest, ShowFileBlockEqualsTheFlag) {
   text.insert(text.find("troupe:"), "network: {latency_ms: 50, jitter_ms: 20, loss: 0.1}\n");
   const std::string file = WriteShow("block.yaml", text);
   const std::string flag = WriteShow("flag.yaml", kShow);
-  const nlohmann::json a = Run(file, "", "block");
-  const nlohmann::json b = Run(flag, std::string("--network ") + kImpaired, "flag");
+  const nlohmann::json a = RunShow(file, "", "block");
+  const nlohmann::json b = RunShow(flag, std::string("--network ") + kImpaired, "flag");
   EXPECT_EQ(a["trajectory_sha256"], b["trajectory_sha256"]);
   EXPECT_TRUE(a["clock_skew_ms_p99"].is_number());
 }
