@@ -97,6 +97,12 @@ TEST(NetworkRunTest, BadSettingsAreBadInput) {
   result = RunYangbot("run " + show + " --seconds 1 --quiet --fault net:0@0.5");
   EXPECT_EQ(result.status, 1);
   EXPECT_NE(result.output.find("net needs a DURATION"), std::string::npos) << result.output;
+#if YANGBOT_HAVE_VIEWER
+  // Pictures run on a perfect network: a net fault there would do nothing.
+  result = RunYangbot("snapshot --seconds 1 --out " + Temp("picture.png") + " --fault net:0@0.5:1");
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.output.find("perfect network"), std::string::npos) << result.output;
+#endif
 }
 
 }  // namespace

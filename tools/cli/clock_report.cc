@@ -25,6 +25,15 @@ std::shared_ptr<const ClockNetwork> MakeRunNetwork(const std::string& spec,
   return std::make_shared<ClockNetwork>(options, robots, seed, faults, end_time);
 }
 
+void RejectNetworkFaults(const std::vector<Fault>& faults, const std::string& command) {
+  for (const Fault& f : faults) {
+    if (f.kind == Fault::Kind::kNetOutage || f.kind == Fault::Kind::kClockDrift) {
+      throw Error("error: " + command +
+                  " runs on a perfect network: net and clock faults need `yangbot run`");
+    }
+  }
+}
+
 NetworkOptions ShowNetworkOptions(const Show& show) {
   NetworkOptions options;
   if (!show.network) return options;

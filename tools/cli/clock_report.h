@@ -32,6 +32,10 @@ std::shared_ptr<const ClockNetwork> MakeRunNetwork(const std::string& spec,
                                                    const std::vector<Fault>& faults, int robots,
                                                    uint64_t seed, double end_time);
 
+/// Throws Error when `faults` hold a net or clock fault: `command` (e.g. "yangbot view")
+/// runs on a perfect network, so they would do nothing there.
+void RejectNetworkFaults(const std::vector<Fault>& faults, const std::string& command);
+
 /// The options of `show`'s `network:` block (perfect without one).
 NetworkOptions ShowNetworkOptions(const Show& show);
 
