@@ -19,21 +19,21 @@ std::string Temp(const std::string& name) {
   return ::testing::TempDir() + "/network_run_" + std::to_string(::getpid()) + "_" + name;
 }
 
-// Two robots twisting and spinning their handkerchiefs in unison from 1 s on.
+// Two robots in a column spinning their handkerchiefs together from 1 s on.
 constexpr const char* kShow = R"(title: Network run test
-tempo: 120
+tempo: 100
 offset: 1
-troupe: {robots: 2, start: pair}
+troupe: {robots: 2, start: file}
 formations:
-  pair: {shape: line, spacing: 1.5}
+  file: {shape: column, spacing: 1.5}
 timeline:
-  - section: twist and spin
+  - section: spin
     at: 1:1
-    beats: 6
+    beats: 5
     cues:
-      - move: waist_twist
-        amplitude: 15 deg
-      - move: hanky_spin
+      - hanky: spin
+        hand: both
+        rate: 1 turns/beat
 )";
 
 constexpr const char* kImpaired = "latency_ms=50,jitter_ms=20,loss=0.1";
