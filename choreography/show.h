@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "choreography/beats.h"
@@ -143,6 +144,12 @@ struct ShowThreshold {
 };
 
 /// A whole choreography file.
+/// The `network:` block: the robots' clocks and links (NetworkOptions, sim/clock_sync.h).
+struct ShowNetwork {
+  std::vector<std::pair<std::string, std::string>> settings;  ///< key and value, in file order
+  SourceInfo src;                                             ///< the block and its keys
+};
+
 struct Show {
   std::string title;                      ///< "" = not given
   std::optional<double> tempo;            ///< beats per minute
@@ -150,6 +157,7 @@ struct Show {
   std::optional<double> offset;           ///< s, time of bar 1 beat 1; default 0
   std::string music;                      ///< music file, relative to the show file; "" = none
   std::vector<ShowThreshold> thresholds;  ///< conditions that fail a run, in file order
+  std::optional<ShowNetwork> network;     ///< robots' clocks and links; none: perfect
   Troupe troupe;                          ///< robots and groups
   std::vector<FormationDef> formations;   ///< in file order
   std::vector<Section> timeline;          ///< in file order

@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "sim/clock_sync.h"
+
 namespace yangbot {
 namespace {
 
@@ -241,8 +243,8 @@ class Parser {
     }
     ForEachKey(
         root, "the header",
-        {"title", "tempo", "beats_per_bar", "offset", "music", "thresholds", "troupe", "formations",
-         "timeline"},
+        {"title", "tempo", "beats_per_bar", "offset", "music", "thresholds", "network", "troupe",
+         "formations", "timeline"},
         &show.src, [&](const std::string& key, const YAML::Node& value) {
           if (key == "title") {
             Text(value, key, &show.title);
@@ -274,6 +276,8 @@ class Parser {
             Text(value, key, &show.music);
           } else if (key == "thresholds") {
             ParseThresholds(value, &show.thresholds);
+          } else if (key == "network") {
+            ParseNetwork(value, &show.network.emplace());
           } else if (key == "troupe") {
             ParseTroupe(value, &show.troupe);
           } else if (key == "formations") {
@@ -490,6 +494,33 @@ class Parser {
   }
 
   // ---- thresholds ----
+
+  // `network:` KEY: VALUE settings of NetworkOptions, each checked as --network checks it.
+  void ParseNetwork(const YAML::Node& node, ShowNetwork* network) {
+    network->src.pos = PosOf(node);
+    if (!node.IsMap()) {
+      Error(node, "'network' must be a mapping such as {latency_ms: 20, jitter_ms: 10, loss: 0.05}");
+      return;
+    }
+    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&,
+                             const Comments&)>
+        setting = [&](const std::string& name, const YAML::Node& key, const YAML::Node& value,
+                      const Comments& comments) {
+          std::string text;
+          if (!Scalar(value, name, "a number", &text)) return;
+          NetworkOptions options;
+          const std::string why = SetNetworkOption(&options, name, text);
+          if (!why.empty()) {
+            Error(why.starts_with("unknown") ? key : value, "network: " + why);
+            return;
+          }
+          network->src.key_pos[name] = PosOf(value);
+          if (!comments.empty()) network->src.key_comments[name] = comments;
+          network->settings.push_back({name, text});
+        };
+    ForEachKey(node, "network", {}, &network->src, [](const std::string&, const YAML::Node&) {},
+               &setting);
+  }
 
   void ParseThresholds(const YAML::Node& node, std::vector<ShowThreshold>* thresholds) {
     if (!node.IsSequence()) {

@@ -275,6 +275,10 @@ std::string WriteShow(const Show& show) {
       w.Line(2, "- ", YamlScalar(t.threshold.ToString()), &t.src.comments);
     }
   }
+  if (show.network) {
+    w.Key(0, show.src, "network", show.network->settings.empty() ? "{}" : "");
+    for (const auto& [key, value] : show.network->settings) w.Key(2, show.network->src, key, value);
+  }
   w.Blank();
   WriteTroupe(&w, show);
   w.Blank();

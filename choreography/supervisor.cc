@@ -6,6 +6,7 @@
 #include <exception>
 #include <utility>
 
+#include "choreography/synced_reference.h"
 #include "controllers/angles.h"
 #include "controllers/whole_body_controller.h"
 
@@ -222,15 +223,16 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
     auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[r].get());
     if (controller == nullptr || !controller->reference()) continue;
     RobotReference before, after;
-    controller->reference()->Sample(now, &before);
+    ConductorReference(controller->reference())->Sample(now, &before);
     compiled.references[r]->Sample(now, &after);
     const double jump = ReferenceJump(before, after);
     if (jump > worst) {
       worst = jump;
       worst_robot = r;
     }
-    splices.emplace_back(controller, std::make_shared<SplicedReference>(
-                                         controller->reference(), compiled.references[r], now));
+    // A robot on its own clock gets the re-plan as a message (synced_reference.h).
+    splices.emplace_back(controller,
+                         SpliceReference(controller->reference(), compiled.references[r], now));
   }
   if (worst > settings_.max_jump) {
     char text[128];

@@ -24,8 +24,10 @@ const char* FaultUsage(const std::string& kind) {
   if (kind == "push") return "push:ROBOT@TIME:FX,FY,FZ:DURATION";
   if (kind == "imu") return "imu:ROBOT@TIME:DURATION";
   if (kind == "motor") return "motor:ROBOT@TIME:JOINT:FRACTION";
-  return "dropout:ROBOT@TIME, push:ROBOT@TIME:FX,FY,FZ:DURATION, imu:ROBOT@TIME:DURATION or "
-         "motor:ROBOT@TIME:JOINT:FRACTION";
+  if (kind == "net") return "net:ROBOT@TIME:DURATION";
+  if (kind == "clock") return "clock:ROBOT@TIME:PPM";
+  return "dropout:ROBOT@TIME, push:ROBOT@TIME:FX,FY,FZ:DURATION, imu:ROBOT@TIME:DURATION, "
+         "motor:ROBOT@TIME:JOINT:FRACTION, net:ROBOT@TIME:DURATION or clock:ROBOT@TIME:PPM";
 }
 
 }  // namespace
@@ -49,6 +51,10 @@ Fault ParseFault(const std::string& text) {
     fault.kind = Fault::Kind::kImuFreeze;
   } else if (kind == "motor") {
     fault.kind = Fault::Kind::kWeakMotor;
+  } else if (kind == "net") {
+    fault.kind = Fault::Kind::kNetOutage;
+  } else if (kind == "clock") {
+    fault.kind = Fault::Kind::kClockDrift;
   } else {
     const std::string unknown = kind;
     kind.clear();
@@ -94,6 +100,15 @@ Fault ParseFault(const std::string& text) {
     case Fault::Kind::kImuFreeze:
       if (parts.size() != 2) return fail("imu needs a DURATION");
       fault.duration = duration(parts[1]);
+      return fault;
+    case Fault::Kind::kNetOutage:
+      if (parts.size() != 2) return fail("net needs a DURATION");
+      fault.duration = duration(parts[1]);
+      return fault;
+    case Fault::Kind::kClockDrift:
+      if (parts.size() != 2) return fail("clock needs a PPM");
+      fault.ppm = number(parts[1], "ppm");
+      if (std::abs(fault.ppm) > 1e5) return fail("PPM must be within ±1e5");
       return fault;
     case Fault::Kind::kWeakMotor: {
       if (parts.size() != 3) return fail("motor needs a JOINT and a FRACTION");
@@ -503,6 +518,14 @@ void ApplyFaults(const Scene& scene, RunState* state) {
           message = "motor '" + f.joint + "' limited to " + Number(100 * f.fraction) +
                     "% of its torque" +
                     (progress.actuator < 0 ? " (no such motor: fault ignored)" : "");
+          break;
+        case Fault::Kind::kNetOutage:  // acts on the links (sim/clock_sync.h)
+          kind = "net_outage";
+          message = "network link down for " + Number(f.duration) + " s";
+          break;
+        case Fault::Kind::kClockDrift:
+          kind = "clock_drift";
+          message = "clock runs " + Number(f.ppm) + " ppm fast from now on";
           break;
       }
       state->metrics.events.push_back({d->time, f.robot, kind, message});

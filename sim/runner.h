@@ -80,6 +80,8 @@ struct Fault {
     kPush,       ///< a force on its torso for `duration`
     kImuFreeze,  ///< its IMU readings hold their values at `time` for `duration`
     kWeakMotor,  ///< motor `joint` keeps `fraction` of its torque limit from `time` on
+    kNetOutage,  ///< its network link loses every message for `duration` (sim/clock_sync.h)
+    kClockDrift,  ///< its clock runs `ppm` faster from `time` on (sim/clock_sync.h)
   };
   Kind kind = Kind::kPush;
   int robot = 0;                  ///< robot index
@@ -88,10 +90,12 @@ struct Fault {
   double force[3] = {0, 0, 0};    ///< N, world frame, applied at the torso's centre of mass (push)
   std::string joint;              ///< actuator name, e.g. "left_knee" (motor)
   double fraction = 1;            ///< share of the torque limit left, [0, 1] (motor)
+  double ppm = 0;                 ///< ppm, extra clock rate, |ppm| <= 1e5 (clock)
 };
 
 /// Parses "dropout:ROBOT@TIME", "push:ROBOT@TIME:FX,FY,FZ:DURATION",
-/// "imu:ROBOT@TIME:DURATION" or "motor:ROBOT@TIME:JOINT:FRACTION"; throws Error.
+/// "imu:ROBOT@TIME:DURATION", "motor:ROBOT@TIME:JOINT:FRACTION", "net:ROBOT@TIME:DURATION"
+/// or "clock:ROBOT@TIME:PPM"; throws Error.
 Fault ParseFault(const std::string& text);
 
 /// Checks a fault against the stage (robot index, motor name, IMU present); throws Error.

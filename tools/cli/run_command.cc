@@ -26,14 +26,17 @@
 #include "choreography/choreography.h"
 #include "choreography/demo_moves.h"
 #include "choreography/music.h"
+#include "choreography/phase_spread.h"
 #include "choreography/show_metrics.h"
 #include "choreography/supervisor.h"
+#include "choreography/synced_reference.h"
 #include "choreography/thresholds.h"
 #include "controllers/posture_controller.h"
 #include "controllers/whole_body_controller.h"
 #include "sim/error.h"
 #include "sim/recording.h"
 #include "sim/runner.h"
+#include "tools/cli/clock_report.h"
 #include "tools/cli/command.h"
 #include "tools/cli/show_setup.h"
 
@@ -55,6 +58,7 @@ struct RunFlags {
   std::string report;
   std::string trajectory;
   std::vector<std::string> faults;
+  std::string network;  // --network: robots' clocks and links ("" = perfect)
   std::vector<std::string> fail_on;
   bool quiet = false;
   bool demo_moves = false;  // the built-in loop of every primitive (choreography/demo_moves.h)
@@ -142,8 +146,17 @@ int Run(const RunFlags& flags) {
   for (const auto& text : flags.faults) faults.push_back(ParseFault(text));
   auto scene = Scene::Build(scene_options);
 
+  // Robots on their own clocks, synced over simulated links (sim/clock_sync.h).
+  const std::shared_ptr<const ClockNetwork> network =
+      MakeRunNetwork(flags.network,
+                     show ? ShowNetworkOptions(show->loaded.show) : NetworkOptions{}, faults,
+                     scene->robot_count(), flags.seed,
+                     std::max(seconds, show ? show->compiled.end_time : 0.0));
+  if (network && !show) throw Error("error: --network and net/clock faults need a show");
   ControllerFactory factory =
-      show ? MakeWholeBodyControllerFactory(WholeBodyOptions{}, show->compiled.references)
+      show ? MakeWholeBodyControllerFactory(
+                 WholeBodyOptions{}, network ? SyncReferences(network, show->compiled.references)
+                                             : show->compiled.references)
            : MakeStandFactory(flags);
   auto state = StartRun(*scene, factory, flags.seed, faults);
   SetThreads(state.get(), flags.threads);
@@ -160,7 +173,10 @@ int Run(const RunFlags& flags) {
   // Thresholds are checked against the names a report of this run has, before it runs.
   std::vector<Threshold> thresholds;
   {
-    const std::vector<std::string> names = MetricNames(MakeReport(*scene, *state, 0));
+    nlohmann::json empty = MakeReport(*scene, *state, 0);
+    AddClockReport(nullptr, 0, 0, 1, &empty);
+    empty["hanky_phase_spread_deg_rms"] = nullptr;
+    const std::vector<std::string> names = MetricNames(empty);
     for (const std::string& text : flags.fail_on) {
       std::string error;
       const auto threshold = ParseThreshold(text, names, &error);
@@ -217,6 +233,8 @@ int Run(const RunFlags& flags) {
   if (show) {
     show_metrics = std::make_unique<ShowMetrics>(*scene, show->loaded.schedule, show->compiled);
   }
+  std::unique_ptr<HankyPhaseSpread> phase_spread;
+  if (show) phase_spread = std::make_unique<HankyPhaseSpread>(*scene, show->compiled.references);
   std::vector<bool> active(scene->robot_count(), true);
   TrajectoryHash hash(scene->model());
   TrajectoryRecorder recorder(*scene);
@@ -230,6 +248,7 @@ int Run(const RunFlags& flags) {
         active[i] = state->powered[i] && !state->metrics.robots[i].fallen;
       }
       show_metrics->Update(*state->data, active);
+      phase_spread->Update(*state->data, active);
     }
 #if YANGBOT_HAVE_VIEWER
     if (pictures) pictures->Capture(state->data);
@@ -252,7 +271,8 @@ int Run(const RunFlags& flags) {
       // Scored against the plan danced: the re-plan from now on.
       if (show_metrics && supervisor->reflows() != reflows) {
         show_metrics->FollowSchedule(supervisor->schedule(), state->data->time,
-                                     FollowedReferences(*state));
+                                     ConductorReferences(FollowedReferences(*state)));
+        phase_spread->set_references(ConductorReferences(FollowedReferences(*state)));
       }
     }
     observe();
@@ -272,6 +292,10 @@ int Run(const RunFlags& flags) {
 #endif
 
   nlohmann::json report = MakeReport(*scene, *state, wall);
+  AddClockReport(network.get(), state->data->time, dt,
+                 show ? show->compiled.clock.SecondsPerBeat() : 0.5, &report);
+  report["hanky_phase_spread_deg_rms"] = nullptr;
+  if (phase_spread && phase_spread->Rms()) report["hanky_phase_spread_deg_rms"] = *phase_spread->Rms();
   report["trajectory_sha256"] = hash.Hex();
   report["show_file"] = show ? nlohmann::json(flags.file) : nlohmann::json(nullptr);
   std::optional<ShowMetricsResult> show_result;
@@ -403,9 +427,16 @@ Command AddRunCommand(CLI::App* app) {
                       "write the trajectory CSV here (time and every qpos, every 20 ms)");
   command
       ->add_option("--fault", flags->faults,
-                   "inject a fault: dropout:ROBOT@TIME or push:ROBOT@TIME:FX,FY,FZ:DURATION "
-                   "(repeatable)")
+                   "inject a fault: dropout:ROBOT@TIME, push:ROBOT@TIME:FX,FY,FZ:DURATION, "
+                   "imu:ROBOT@TIME:DURATION, motor:ROBOT@TIME:JOINT:FRACTION, "
+                   "net:ROBOT@TIME:DURATION (link outage) or clock:ROBOT@TIME:PPM (repeatable)")
       ->allow_extra_args(false);  // one value per flag: a FILE after it stays the FILE
+  command->add_option("--network", flags->network,
+                      "with a show: robots on their own clocks, synced over links to a conductor: "
+                      "'perfect' (default) or KEY=VALUE,... e.g. "
+                      "'latency_ms=50,jitter_ms=20,loss=0.1' (keys: latency_ms, jitter_ms, loss, "
+                      "burst_every_s, burst_ms, drift_ppm, offset_ms, sync_hz, window_s, keep, "
+                      "slew, correct_s, warmup_s; see choreography/FORMAT.md)");
   command
       ->add_option("--fail-on", flags->fail_on,
                    "exit 2 when METRIC OP NUMBER holds, e.g. 'falls>0', "

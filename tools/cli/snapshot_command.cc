@@ -6,6 +6,7 @@
 #include "controllers/posture_controller.h"
 #include "sim/error.h"
 #include "sim/runner.h"
+#include "tools/cli/clock_report.h"
 #include "tools/cli/command.h"
 
 #if YANGBOT_HAVE_VIEWER
@@ -43,6 +44,7 @@ int Snapshot(const SnapshotFlags& flags) {
   film.follow = flags.follow;
   std::vector<Fault> faults;
   for (const auto& text : flags.faults) faults.push_back(ParseFault(text));
+  RejectNetworkFaults(faults, "yangbot snapshot");
   auto scene = Scene::Build(ToSceneOptions(flags.stage));
   // Open the GL context before simulating, so a missing display fails at once.
   auto recorder = StageRecorder::Create(*scene, film);

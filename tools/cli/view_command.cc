@@ -5,6 +5,7 @@
 
 #include "sim/error.h"
 #include "sim/runner.h"
+#include "tools/cli/clock_report.h"
 #include "tools/cli/command.h"
 
 #if YANGBOT_HAVE_VIEWER
@@ -77,6 +78,7 @@ Command AddViewCommand(CLI::App* app) {
             options.scene = ToSceneOptions(flags->stage);
             options.seed = flags->seed;
             for (const auto& text : flags->faults) options.faults.push_back(ParseFault(text));
+            RejectNetworkFaults(options.faults, "yangbot view");
             options.reflow = !flags->no_reflow;
             options.camera = ParseCameraPreset(flags->camera);
             options.select = flags->select;

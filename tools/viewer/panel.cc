@@ -271,6 +271,14 @@ std::string DescribeFault(const Fault& fault, double time) {
                     "weak motor '%.60s' of r%02d (%.0f%% of its torque) from t=%.3f s",
                     fault.joint.c_str(), fault.robot, 100 * fault.fraction, time);
       break;
+    case Fault::Kind::kNetOutage:
+      std::snprintf(text, sizeof(text), "network outage of r%02d for %.2f s at t=%.3f s",
+                    fault.robot, fault.duration, time);
+      break;
+    case Fault::Kind::kClockDrift:
+      std::snprintf(text, sizeof(text), "clock of r%02d %+.0f ppm from t=%.3f s", fault.robot,
+                    fault.ppm, time);
+      break;
   }
   return text;
 }

@@ -1,0 +1,67 @@
+#include "choreography/synced_reference.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "choreography/supervisor.h"
+
+namespace yangbot {
+
+SyncedReference::SyncedReference(std::shared_ptr<const ClockNetwork> network, int robot,
+                                 std::shared_ptr<const ReferenceSource> reference)
+    : network_(std::move(network)), robot_(robot) {
+  versions_.push_back({0.0, std::move(reference)});
+}
+
+void SyncedReference::Sample(double t, RobotReference* out) const {
+  auto version = versions_.rbegin();
+  while (version + 1 != versions_.rend() && t < version->delivered) ++version;
+  version->reference->Sample(network_->DanceTime(robot_, t), out);
+}
+
+std::shared_ptr<const SyncedReference> SyncedReference::Updated(
+    std::shared_ptr<const ReferenceSource> next, double sent) const {
+  auto copy = std::make_shared<SyncedReference>(*this);
+  // Messages are danced in the order they were sent.
+  const double delivered = std::max(network_->Delivery(robot_, sent), versions_.back().delivered);
+  copy->versions_.push_back({delivered, std::move(next)});
+  return copy;
+}
+
+std::vector<std::shared_ptr<const ReferenceSource>> SyncReferences(
+    std::shared_ptr<const ClockNetwork> network,
+    std::vector<std::shared_ptr<const ReferenceSource>> references) {
+  for (size_t i = 0; i < references.size(); ++i) {
+    references[i] =
+        std::make_shared<SyncedReference>(network, static_cast<int>(i), std::move(references[i]));
+  }
+  return references;
+}
+
+std::shared_ptr<const ReferenceSource> ConductorReference(
+    const std::shared_ptr<const ReferenceSource>& reference) {
+  const auto* synced = dynamic_cast<const SyncedReference*>(reference.get());
+  return synced ? synced->conductor_reference() : reference;
+}
+
+std::vector<std::shared_ptr<const ReferenceSource>> ConductorReferences(
+    const std::vector<std::shared_ptr<const ReferenceSource>>& references) {
+  std::vector<std::shared_ptr<const ReferenceSource>> out;
+  out.reserve(references.size());
+  for (const auto& reference : references) out.push_back(ConductorReference(reference));
+  return out;
+}
+
+std::shared_ptr<const ReferenceSource> SpliceReference(
+    const std::shared_ptr<const ReferenceSource>& current,
+    std::shared_ptr<const ReferenceSource> next, double splice_time) {
+  const auto* synced = dynamic_cast<const SyncedReference*>(current.get());
+  if (synced == nullptr) {
+    return std::make_shared<SplicedReference>(current, std::move(next), splice_time);
+  }
+  return synced->Updated(std::make_shared<SplicedReference>(synced->conductor_reference(),
+                                                            std::move(next), splice_time),
+                         splice_time);
+}
+
+}  // namespace yangbot
