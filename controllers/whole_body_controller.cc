@@ -153,7 +153,7 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
   for (int side = 0; side < 2; ++side) {
     rectangles[side] = {soles_[side].x_min, soles_[side].x_max, soles_[side].y_min, soles_[side].y_max};
   }
-  recovery_ = BalanceRecovery(options_.recovery, rectangles);
+  recovery_ = BalanceRecovery(options_.recovery, rectangles, line_feet_);
   placement_ = FootPlacement(options_.placement);
 }
 
