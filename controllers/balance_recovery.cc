@@ -36,7 +36,7 @@ std::vector<Vector2> BalanceRecovery::Support(const BalanceInput& in, bool both_
 bool BalanceRecovery::CaptureOutsideLine(const BalanceInput& in, bool both_feet, int stance,
                                          Vector2* direction) const {
   const Vector2 out = xi_ - ClampToConvexHull(Support(in, both_feet, stance), xi_);
-  if (out.norm() <= std::max(1e-6, params_.trigger_margin)) return false;
+  if (out.norm() <= std::max(1e-6, params_.line_trigger_margin)) return false;
   *direction = out.normalized();
   return true;
 }
@@ -48,9 +48,9 @@ Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, doubl
   Vector2 target = p + (xi_ - p) * std::exp(in.omega * std::max(0.0, remaining));
   const Vector2 fall = target - p;
   if (fall.norm() > 1e-6) target += params_.landing_offset * fall.normalized();
-  // Limits in the stance sole's frame: reach along it, width across it on the swing foot's
-  // own side (the left foot lands left of the right one).
-  const Vector2 along = Direction(in.sole_yaw[stance]);
+  // Limits in the feet's heading frame about the stance foot: reach along it, width across
+  // it on the swing foot's own side (the left foot lands left of the right one).
+  const Vector2 along = Heading(in);
   const Vector2 across(-along.y(), along.x());
   const Vector2 rel = target - in.sole[stance].head<2>();
   const double sign = side == 0 ? 1 : -1;
@@ -181,10 +181,11 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
 
   // Line soles: a step in any direction; each foot is tried and the one whose landing the
   // limits cut least steps (on a tie, within 1 cm, the one behind along the fall).
-  auto start_line_recovery = [&](const Vector2& direction) {
+  // `only`: the foot that must step (the reference's swinging foot), -1: either.
+  auto start_line_recovery = [&](const Vector2& direction, int only) {
     direction_ = direction;
     if (phase_ == Phase::kIdle) {
-      ground_ = std::min(in.sole[0].z(), in.sole[1].z());
+      ground_ = only >= 0 ? in.sole[1 - only].z() : std::min(in.sole[0].z(), in.sole[1].z());
       for (int f = 0; f < 2; ++f) Hold(f, Vector3(in.sole[f].x(), in.sole[f].y(), ground_), in.sole_yaw[f]);
     }
     std::array<Vector3, 2> landing;
@@ -195,6 +196,7 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
     }
     int side = (in.sole[0] - in.sole[1]).head<2>().dot(direction) < 0 ? 0 : 1;  // behind
     if (shortfall[1 - side] + 0.01 < shortfall[side]) side = 1 - side;
+    if (only >= 0) side = only;
     StartSwing(in, side, params_.line_swing_duration, params_.swing_height, landing[side]);
     com_hold_.head<2>() = mid;
     phase_ = Phase::kSwing;
@@ -203,15 +205,21 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
 
   switch (phase_) {
     case Phase::kIdle: {
-      if (!ref->feet[0].in_contact || !ref->feet[1].in_contact) return false;
       if (line_soles_) {
+        const Vector2 error = xi_ - (ref->com + ref->com_velocity / in.omega).head<2>();
+        if (ref->feet[0].in_contact != ref->feet[1].in_contact) {
+          // Single support: the swinging foot lands from the DCM, sooner than planned.
+          if (error.norm() < params_.line_takeover_error) return false;
+          start_line_recovery(error.normalized(), ref->feet[0].in_contact ? 1 : 0);
+          break;
+        }
         Vector2 direction;
-        if (!CaptureOutsideLine(in, true, 0, &direction)) return false;
-        const Vector2 xi_ref = (ref->com + ref->com_velocity / in.omega).head<2>();
-        if ((xi_ - xi_ref).dot(direction) < params_.trigger_dcm_error) return false;
-        start_line_recovery(direction);
+        if (!ref->feet[0].in_contact || !CaptureOutsideLine(in, true, 0, &direction)) return false;
+        if (error.dot(direction) < params_.trigger_dcm_error) return false;
+        start_line_recovery(direction, -1);
         break;
       }
+      if (!ref->feet[0].in_contact || !ref->feet[1].in_contact) return false;
       bool forward = true;
       if (!CaptureOutside(in, true, 0, &forward)) return false;
       const Vector2 xi_ref = (ref->com + ref->com_velocity / in.omega).head<2>();
@@ -247,7 +255,7 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
         Vector2 direction;
         if (t - phase_start_ >= params_.double_support && CaptureOutsideLine(in, true, 0, &direction) &&
             (xi_ - com_hold_.head<2>()).dot(direction) > params_.trigger_dcm_error) {
-          start_line_recovery(direction);
+          start_line_recovery(direction, -1);
           break;
         }
         if (t - phase_start_ < params_.settle_time || in.com_velocity.head<2>().norm() > params_.settle_speed) {

@@ -37,7 +37,7 @@
 // leaves it (and the reference's xi) by the margins above. The predicted xi at touch-down
 // is xi(T) = p + (xi - p) e^{w T} with p the point of the stance line nearest xi (the CoP
 // a line can hold), and the foot lands landing_offset beyond it along the fall, within
-// max_forward / max_backward along the stance heading and line_min_width..line_max_width
+// max_forward / max_backward along the feet's heading and line_min_width..line_max_width
 // across it on its own side (no crossing). Each foot is tried as the swing foot and the
 // one whose landing falls least short of its capture target steps. In single support the
 // CoM reference falls as that pendulum does (in the plane); after touch-down it is held
@@ -87,8 +87,15 @@ struct BalanceRecoveryParams {
   double max_stagger = 0.30;
   /// m, line soles: least distance across the stance heading between the feet after a step
   double line_min_width = 0.18;
+  /// m, line soles: how far xi may pass the support of both feet before a step (a hull
+  /// of two staggered lines leaves gaps a settling xi grazes; those stepped on and on)
+  double line_trigger_margin = 0.0;
   double line_max_width = 0.6;      ///< m, line soles: most distance across it
   double line_swing_duration = 0.25;  ///< s, line soles: lift-off to touch-down
+  /// m, line soles in the reference's single support: the swinging foot is taken over
+  /// (landed from the DCM on a swing of line_swing_duration) once xi is this far from the
+  /// reference's xi (the landing law's shift alone then lands too late).
+  double line_takeover_error = 0.2;
 };
 
 /// What the recovery needs to know each tick (measured, world frame).
