@@ -42,7 +42,7 @@ bool BalanceRecovery::CaptureOutsideLine(const BalanceInput& in, bool both_feet,
 }
 
 Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, double remaining,
-                                         const Vector3& start, double* shortfall) const {
+                                         double* shortfall) const {
   const int stance = 1 - side;
   const Vector2 p = ClampToConvexHull(Support(in, false, stance), xi_);
   Vector2 target = p + (xi_ - p) * std::exp(in.omega * std::max(0.0, remaining));
@@ -58,7 +58,6 @@ Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, doubl
   const double c = std::clamp(sign * rel.dot(across), params_.line_min_width, params_.line_max_width);
   const Vector2 landing = in.sole[stance].head<2>() + a * along + sign * c * across;
   *shortfall = (landing - target).norm();
-  (void)start;
   return Vector3(landing.x(), landing.y(), ground_);
 }
 
@@ -191,8 +190,7 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
     std::array<Vector3, 2> landing;
     std::array<double, 2> shortfall{};
     for (int side = 0; side < 2; ++side) {
-      const Vector3 start(in.sole[side].x(), in.sole[side].y(), in.sole[side].z());
-      landing[side] = PlanLineLanding(in, side, params_.line_swing_duration, start, &shortfall[side]);
+      landing[side] = PlanLineLanding(in, side, params_.line_swing_duration, &shortfall[side]);
     }
     int side = (in.sole[0] - in.sole[1]).head<2>().dot(direction) < 0 ? 0 : 1;  // behind
     if (shortfall[1 - side] + 0.01 < shortfall[side]) side = 1 - side;
@@ -235,7 +233,7 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
           const Vector3 start = swing_.Sample(swing_.start_time()).position;
           const double yaw = swing_.Sample(swing_.start_time()).yaw;
           double shortfall = 0;
-          landing_ = line_soles_ ? PlanLineLanding(in, swing_side_, swing_.end_time() - t, start, &shortfall)
+          landing_ = line_soles_ ? PlanLineLanding(in, swing_side_, swing_.end_time() - t, &shortfall)
                                  : PlanLanding(in, swing_side_, swing_.end_time() - t);
           swing_ = SwingTrajectory(start, yaw, landing_, yaw, swing_.start_time(), swing_.end_time(),
                                    swing_.apex_height());

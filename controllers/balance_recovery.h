@@ -153,9 +153,8 @@ class BalanceRecovery {
   // the unit vector from the support to xi.
   bool CaptureOutsideLine(const BalanceInput& in, bool both_feet, int stance, Eigen::Vector2d* direction) const;
   // Line soles: landing of foot `side` (sole centre) for xi to be captured after
-  // `remaining` s, from its swing's start `start`; *shortfall: m the limits cut off.
-  Eigen::Vector3d PlanLineLanding(const BalanceInput& in, int side, double remaining,
-                                  const Eigen::Vector3d& start, double* shortfall) const;
+  // `remaining` s; *shortfall: m the limits cut off.
+  Eigen::Vector3d PlanLineLanding(const BalanceInput& in, int side, double remaining, double* shortfall) const;
 
   BalanceRecoveryParams params_;
   std::array<SoleRectangle, 2> soles_{};
