@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "controllers/dcm_stabilizer.h"
+
 namespace yangbot {
 namespace {
 
@@ -14,8 +16,50 @@ Vector2 Direction(double yaw) { return {std::cos(yaw), std::sin(yaw)}; }
 }  // namespace
 
 BalanceRecovery::BalanceRecovery(const BalanceRecoveryParams& params,
-                                 const std::array<SoleRectangle, 2>& soles)
-    : params_(params), soles_(soles) {}
+                                 const std::array<SoleRectangle, 2>& soles, bool line_soles)
+    : params_(params), soles_(soles), line_soles_(line_soles) {}
+
+std::vector<Vector2> BalanceRecovery::Support(const BalanceInput& in, bool both_feet, int stance) const {
+  std::vector<Vector2> points;
+  for (int side = 0; side < 2; ++side) {
+    if (!both_feet && side != stance) continue;
+    const Vector2 ux = Direction(in.sole_yaw[side]);
+    const Vector2 uy(-ux.y(), ux.x());
+    const SoleRectangle& r = soles_[side];
+    for (double x : {r.x_min, r.x_max}) {
+      for (double y : {r.y_min, r.y_max}) points.push_back(in.sole[side].head<2>() + x * ux + y * uy);
+    }
+  }
+  return points;
+}
+
+bool BalanceRecovery::CaptureOutsideLine(const BalanceInput& in, bool both_feet, int stance,
+                                         Vector2* direction) const {
+  const Vector2 out = xi_ - ClampToConvexHull(Support(in, both_feet, stance), xi_);
+  if (out.norm() <= std::max(1e-6, params_.line_trigger_margin)) return false;
+  *direction = out.normalized();
+  return true;
+}
+
+Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, double remaining,
+                                         double* shortfall) const {
+  const int stance = 1 - side;
+  const Vector2 p = ClampToConvexHull(Support(in, false, stance), xi_);
+  Vector2 target = p + (xi_ - p) * std::exp(in.omega * std::max(0.0, remaining));
+  const Vector2 fall = target - p;
+  if (fall.norm() > 1e-6) target += params_.landing_offset * fall.normalized();
+  // Limits in the feet's heading frame about the stance foot: reach along it, width across
+  // it on the swing foot's own side (the left foot lands left of the right one).
+  const Vector2 along = Heading(in);
+  const Vector2 across(-along.y(), along.x());
+  const Vector2 rel = target - in.sole[stance].head<2>();
+  const double sign = side == 0 ? 1 : -1;
+  const double a = std::clamp(rel.dot(along), -params_.max_backward, params_.max_forward);
+  const double c = std::clamp(sign * rel.dot(across), params_.line_min_width, params_.line_max_width);
+  const Vector2 landing = in.sole[stance].head<2>() + a * along + sign * c * across;
+  *shortfall = (landing - target).norm();
+  return Vector3(landing.x(), landing.y(), ground_);
+}
 
 Vector2 BalanceRecovery::Heading(const BalanceInput& in) const {
   const Vector2 sum = Direction(in.sole_yaw[0]) + Direction(in.sole_yaw[1]);
@@ -134,8 +178,45 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
     ++steps_;
   };
 
+  // Line soles: a step in any direction; each foot is tried and the one whose landing the
+  // limits cut least steps (on a tie, within 1 cm, the one behind along the fall).
+  // `only`: the foot that must step (the reference's swinging foot), -1: either.
+  auto start_line_recovery = [&](const Vector2& direction, int only) {
+    direction_ = direction;
+    if (phase_ == Phase::kIdle) {
+      ground_ = only >= 0 ? in.sole[1 - only].z() : std::min(in.sole[0].z(), in.sole[1].z());
+      for (int f = 0; f < 2; ++f) Hold(f, Vector3(in.sole[f].x(), in.sole[f].y(), ground_), in.sole_yaw[f]);
+    }
+    std::array<Vector3, 2> landing;
+    std::array<double, 2> shortfall{};
+    for (int side = 0; side < 2; ++side) {
+      landing[side] = PlanLineLanding(in, side, params_.line_swing_duration, &shortfall[side]);
+    }
+    int side = (in.sole[0] - in.sole[1]).head<2>().dot(direction) < 0 ? 0 : 1;  // behind
+    if (shortfall[1 - side] + 0.01 < shortfall[side]) side = 1 - side;
+    if (only >= 0) side = only;
+    StartSwing(in, side, params_.line_swing_duration, params_.swing_height, landing[side]);
+    com_hold_.head<2>() = mid;
+    phase_ = Phase::kSwing;
+    ++steps_;
+  };
+
   switch (phase_) {
     case Phase::kIdle: {
+      if (line_soles_) {
+        const Vector2 error = xi_ - (ref->com + ref->com_velocity / in.omega).head<2>();
+        if (ref->feet[0].in_contact != ref->feet[1].in_contact) {
+          // Single support: the swinging foot lands from the DCM, sooner than planned.
+          if (error.norm() < params_.line_takeover_error) return false;
+          start_line_recovery(error.normalized(), ref->feet[0].in_contact ? 1 : 0);
+          break;
+        }
+        Vector2 direction;
+        if (!ref->feet[0].in_contact || !CaptureOutsideLine(in, true, 0, &direction)) return false;
+        if (error.dot(direction) < params_.trigger_dcm_error) return false;
+        start_line_recovery(direction, -1);
+        break;
+      }
       if (!ref->feet[0].in_contact || !ref->feet[1].in_contact) return false;
       bool forward = true;
       if (!CaptureOutside(in, true, 0, &forward)) return false;
@@ -151,7 +232,9 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
         if (s < params_.replan_fraction) {
           const Vector3 start = swing_.Sample(swing_.start_time()).position;
           const double yaw = swing_.Sample(swing_.start_time()).yaw;
-          landing_ = PlanLanding(in, swing_side_, swing_.end_time() - t);
+          double shortfall = 0;
+          landing_ = line_soles_ ? PlanLineLanding(in, swing_side_, swing_.end_time() - t, &shortfall)
+                                 : PlanLanding(in, swing_side_, swing_.end_time() - t);
           swing_ = SwingTrajectory(start, yaw, landing_, yaw, swing_.start_time(), swing_.end_time(),
                                    swing_.apex_height());
         }
@@ -162,10 +245,24 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
            in.sole_yaw[swing_side_]);
       phase_ = Phase::kSettle;
       phase_start_ = t;
-      com_hold_.head<2>() = SettlePoint(in);
+      com_hold_.head<2>() = line_soles_ ? Vector2(0.5 * (in.sole[0] + in.sole[1]).head<2>()) : SettlePoint(in);
       break;
     }
     case Phase::kSettle: {
+      if (line_soles_) {
+        Vector2 direction;
+        if (t - phase_start_ >= params_.double_support && CaptureOutsideLine(in, true, 0, &direction) &&
+            (xi_ - com_hold_.head<2>()).dot(direction) > params_.trigger_dcm_error) {
+          start_line_recovery(direction, -1);
+          break;
+        }
+        if (t - phase_start_ < params_.settle_time || in.com_velocity.head<2>().norm() > params_.settle_speed) {
+          break;
+        }
+        phase_ = Phase::kIdle;
+        finished = true;
+        break;
+      }
       bool forward = true;
       if (CaptureOutside(in, true, 0, &forward) &&
           (forward ? 1 : -1) * (xi_ - com_hold_.head<2>()).dot(ex) > params_.trigger_dcm_error) {
@@ -220,6 +317,21 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
       f.yaw_rate = 0;
       f.in_contact = true;
     }
+  }
+  if (line_soles_) {
+    // The CoM falls as the pendulum over the stance line does (the landing assumes it),
+    // then comes to rest between the feet.
+    if (phase_ == Phase::kSwing) {
+      const Vector2 p = ClampToConvexHull(Support(in, false, 1 - swing_side_), xi_);
+      ref->com.head<2>() = in.com.head<2>();
+      ref->com_velocity.head<2>() = in.com_velocity.head<2>();
+      ref->com_acceleration.head<2>() = in.omega * in.omega * (in.com.head<2>() - p);
+    } else {
+      ref->com.head<2>() = com_hold_.head<2>();
+      ref->com_velocity.head<2>().setZero();
+      ref->com_acceleration.head<2>().setZero();
+    }
+    return finished;
   }
   // CoM: laterally held between the feet; sagittally as below.
   const double lateral = com_hold_.head<2>().dot(ey);

@@ -30,11 +30,24 @@
 // where they were put down, at the floor's height, not where they are measured: a foot
 // that lifts shows as off its reference (WholeBodyGains::recovery_lifted_foot_tolerance).
 // The floor's height is the lower sole's when the recovery starts; landings aim at it.
+//
+// Line soles (H1's narrow rolling feet) support the CoP only along each sole's line, but
+// the leg may put the foot anywhere: steps go in any direction, chosen from the DCM in
+// the plane. The support is the convex hull of the stance lines; a step starts when xi
+// leaves it (and the reference's xi) by the margins above. The predicted xi at touch-down
+// is xi(T) = p + (xi - p) e^{w T} with p the point of the stance line nearest xi (the CoP
+// a line can hold), and the foot lands landing_offset beyond it along the fall, within
+// max_forward / max_backward along the feet's heading and line_min_width..line_max_width
+// across it on its own side (no crossing). Each foot is tried as the swing foot and the
+// one whose landing falls least short of its capture target steps. In single support the
+// CoM reference falls as that pendulum does (in the plane); after touch-down it is held
+// at the middle of the feet, and if xi leaves the new support the other foot steps too.
 #ifndef YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
 #define YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
 
 #include <Eigen/Core>
 #include <array>
+#include <vector>
 
 #include "controllers/reference.h"
 #include "controllers/swing_trajectory.h"
@@ -72,6 +85,17 @@ struct BalanceRecoveryParams {
   /// than this along the heading (max_forward 0.4 alone: a pushed pair and a cross-stepping
   /// robot, each pushed 30 N·s while standing, fell from the 38 cm stagger it left).
   double max_stagger = 0.30;
+  /// m, line soles: least distance across the stance heading between the feet after a step
+  double line_min_width = 0.18;
+  /// m, line soles: how far xi may pass the support of both feet before a step (a hull
+  /// of two staggered lines leaves gaps a settling xi grazes; those stepped on and on)
+  double line_trigger_margin = 0.0;
+  double line_max_width = 0.6;      ///< m, line soles: most distance across it
+  double line_swing_duration = 0.25;  ///< s, line soles: lift-off to touch-down
+  /// m, line soles in the reference's single support: the swinging foot is taken over
+  /// (landed from the DCM on a swing of line_swing_duration) once xi is this far from the
+  /// reference's xi (the landing law's shift alone then lands too late).
+  double line_takeover_error = 0.2;
 };
 
 /// What the recovery needs to know each tick (measured, world frame).
@@ -91,7 +115,9 @@ class BalanceRecovery {
 
   BalanceRecovery() = default;
   /// `soles`: support rectangles of the left and right sole (what the CoP may use).
-  BalanceRecovery(const BalanceRecoveryParams& params, const std::array<SoleRectangle, 2>& soles);
+  /// `line_soles`: the soles are lines (steps in any direction, see the file comment).
+  BalanceRecovery(const BalanceRecoveryParams& params, const std::array<SoleRectangle, 2>& soles,
+                  bool line_soles = false);
 
   /// Advances the recovery with this tick's measurement and, while recovering, rewrites
   /// `ref` (feet, contact flags, CoM). Returns true when a recovery ended this tick.
@@ -121,12 +147,22 @@ class BalanceRecovery {
   Eigen::Vector2d SettlePoint(const BalanceInput& in) const;
   // Heading unit vector of the feet (mean yaw).
   Eigen::Vector2d Heading(const BalanceInput& in) const;
+  // Line soles: corners of the support of both feet, or of foot `stance` alone (world plane).
+  std::vector<Eigen::Vector2d> Support(const BalanceInput& in, bool both_feet, int stance) const;
+  // Line soles: whether xi lies outside the support by trigger_margin; sets *direction to
+  // the unit vector from the support to xi.
+  bool CaptureOutsideLine(const BalanceInput& in, bool both_feet, int stance, Eigen::Vector2d* direction) const;
+  // Line soles: landing of foot `side` (sole centre) for xi to be captured after
+  // `remaining` s; *shortfall: m the limits cut off.
+  Eigen::Vector3d PlanLineLanding(const BalanceInput& in, int side, double remaining, double* shortfall) const;
 
   BalanceRecoveryParams params_;
   std::array<SoleRectangle, 2> soles_{};
+  bool line_soles_ = false;
   Phase phase_ = Phase::kIdle;
   int swing_side_ = 0;
   bool forward_ = true;          // direction of the current recovery
+  Eigen::Vector2d direction_ = Eigen::Vector2d::UnitX();  // line soles: unit direction of the fall
   SwingTrajectory swing_;
   double phase_start_ = 0;       // s
   Eigen::Vector3d landing_ = Eigen::Vector3d::Zero();

@@ -14,7 +14,8 @@ void FootPlacement::Reset() {
   last_touchdown_ = -1e9;
 }
 
-void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side) {
+void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side,
+                               const Eigen::Vector2d& landing_shift) {
   Foot& f = feet_[side];
   f.swinging = true;
   f.liftoff = t;
@@ -32,7 +33,7 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
   }
   if (after < 0) {  // no touch-down ahead: the foot lands where the plan's reference ends
     f.touchdown = t + params_.search_horizon;
-    f.planned_landing = r.feet[side].position.head<2>();
+    f.planned_landing = r.feet[side].position.head<2>() + landing_shift;
     return;
   }
   for (int i = 0; i < 5; ++i) {  // bisect the touch-down to search_step / 32
@@ -42,7 +43,7 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
   }
   source.Sample(after, &r);
   f.touchdown = after;
-  f.planned_landing = r.feet[side].position.head<2>();
+  f.planned_landing = r.feet[side].position.head<2>() + landing_shift;
 }
 
 Eigen::Vector2d FootPlacement::Target(const FootPlacementInput& in, int side) const {
@@ -87,7 +88,8 @@ void FootPlacement::Replan(const FootPlacementInput& in) {
   }
 }
 
-void FootPlacement::Shift(const ReferenceSource& source, double time, RobotReference* ref) {
+void FootPlacement::Shift(const ReferenceSource& source, double time,
+                          const std::array<Eigen::Vector2d, 2>& landing_shift, RobotReference* ref) {
   // The CoM reference goes with the standing feet's offsets: the plan ends with it midway
   // between the feet.
   auto standing = [&](int side) { return feet_[side].swinging ? feet_[side].lift_offset : feet_[side].offset; };
@@ -123,7 +125,7 @@ void FootPlacement::Shift(const ReferenceSource& source, double time, RobotRefer
       foot.position.head<2>() += f.offset;
       continue;
     }
-    if (!f.swinging) StartSwing(source, time, side);
+    if (!f.swinging) StartSwing(source, time, side, landing_shift[side]);
     // Quintic blend from the lift-off offset to the target over the swing.
     const double duration = std::max(1e-3, f.touchdown - f.liftoff);
     const double tau = std::clamp((time - f.liftoff) / duration, 0.0, 1.0);

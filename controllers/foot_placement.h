@@ -69,8 +69,11 @@ class FootPlacement {
   /// A law with these settings.
   explicit FootPlacement(const FootPlacementParams& params) : params_(params) {}
   /// Shifts `ref` (sampled from `source` at `time`, s): its feet by where they stand or
-  /// are sent, its CoM with the standing feet. Call once a tick, before the CoM task.
-  void Shift(const ReferenceSource& source, double time, RobotReference* ref);
+  /// are sent, its CoM with the standing feet. `landing_shift` (m, per foot): how far the
+  /// caller has moved each foot's coming landing from `source`'s (catching up after
+  /// recovery steps). Call once a tick, before the CoM task.
+  void Shift(const ReferenceSource& source, double time, const std::array<Eigen::Vector2d, 2>& landing_shift,
+             RobotReference* ref);
   /// Re-plans the landings of the swinging feet from this tick's DCM (used from the next
   /// Shift on).
   void Replan(const FootPlacementInput& in);
@@ -94,7 +97,7 @@ class FootPlacement {
     Eigen::Vector2d target = Eigen::Vector2d::Zero();       // m, landing offset
     Eigen::Vector2d planned_landing = Eigen::Vector2d::Zero();  // m, the plan's landing
   };
-  void StartSwing(const ReferenceSource& source, double t, int side);
+  void StartSwing(const ReferenceSource& source, double t, int side, const Eigen::Vector2d& landing_shift);
   Eigen::Vector2d Target(const FootPlacementInput& in, int side) const;
 
   FootPlacementParams params_;

@@ -56,6 +56,16 @@ double CatchUpLanding(double target, double support, double now, const WholeBody
                     now - k.catch_up_walk_along, now + k.catch_up_walk_along);
 }
 
+// The catch-up rule's gains for line feet: their gait reaches further a step than the box
+// gait's quick steps, and a stagger is not a hazard to them (the landing law balances it).
+WholeBodyGains LineFootCatchUp(const WholeBodyGains& k) {
+  WholeBodyGains g = k;
+  g.catch_up_step = k.line_catch_up_step;
+  g.catch_up_walk_along = k.line_catch_up_step;
+  g.catch_up_walk_reach = g.catch_up_walk_reach_back = k.line_catch_up_step;
+  return g;
+}
+
 }  // namespace
 
 double WholeBodyController::SoleLowestPoint(const mjData& d, int site, const Sole& sole) {
@@ -153,7 +163,7 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
   for (int side = 0; side < 2; ++side) {
     rectangles[side] = {soles_[side].x_min, soles_[side].x_max, soles_[side].y_min, soles_[side].y_max};
   }
-  recovery_ = BalanceRecovery(options_.recovery, rectangles);
+  recovery_ = BalanceRecovery(options_.recovery, rectangles, line_feet_);
   placement_ = FootPlacement(options_.placement);
 }
 
@@ -217,6 +227,9 @@ void WholeBodyController::StartCatchUp(const Scene& scene, int robot, const mjDa
 }
 
 bool WholeBodyController::PlanCatchUpWalk(double t) {
+  // Line feet rejoin with the plan's own steps (the landing law balances them); the walk
+  // below is the box gait's.
+  if (line_feet_) return false;
   const WholeBodyGains& k = options_.gains;
   const ReferenceSource& source = *options_.reference;
   RobotReference plan, later;
@@ -368,7 +381,8 @@ void WholeBodyController::CatchUp(double t) {
       // Lift-off: this step lands up to catch_up_step nearer the plan's landing.
       lifted_at_[side] = t;
       lift_offset_[side] = foot_offset_[side];
-      const CatchUpStep step = PlanCatchUpStep(lift_offset_[side], foot_offset_[1 - side], foot.yaw, k);
+      const CatchUpStep step =
+          PlanCatchUpStep(lift_offset_[side], foot_offset_[1 - side], foot.yaw, line_feet_ ? LineFootCatchUp(k) : k);
       held_[side] = step.hold;
       land_offset_[side] = step.land_offset;
       if (held_[side]) {
@@ -452,10 +466,12 @@ bool WholeBodyController::Travelling(double t) {
 Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std::array<int, 2>& sole_site,
                                                      const std::vector<int>& stance, const Vector3& com,
                                                      const Vector3& com_vel, double gravity) {
-  const bool placing =
-      options_.reference && recovery_.phase() == BalanceRecovery::Phase::kIdle && !catching_up_;
+  // While catching up, the landings are re-planned about the plan shifted by the catch-up.
+  const bool placing = options_.reference && recovery_.phase() == BalanceRecovery::Phase::kIdle;
   if (placing) {
-    placement_.Shift(*options_.reference, d.time, &reference_);
+    std::array<Eigen::Vector2d, 2> shift{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+    if (catching_up_) shift = land_offset_;
+    placement_.Shift(*options_.reference, d.time, shift, &reference_);
   } else {
     placement_.Reset();
   }
@@ -584,11 +600,11 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   prev_time_ = d.time;
 
   // Capture-point stepping: may take over the reference (feet, contacts, CoM). Line feet
-  // following a plan balance by the plan's own landings instead (FootPlacement): the
-  // recovery steps, made for flat box soles, took over from them and fell.
+  // following a plan hand over only once the DCM runs further from the plan's than its
+  // landings can take up (BalanceRecoveryParams::line_takeover_error).
   const Vector3 com(d.subtree_com + 3 * index.body_begin);
   const Vector3 com_vel = com_jv;
-  if (!(line_feet_ && options_.reference)) {
+  {
     BalanceInput in;
     in.time = d.time;
     in.com = com;
@@ -605,7 +621,12 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     diagnostics_.recovery_steps = recovery_.steps();
     diagnostics_.last_landing = recovery_.last_landing();
     if (finished && !options_.reference) LatchStandingReference(scene, robot, d);
-    if (finished && options_.reference) StartCatchUp(scene, robot, d);
+    if (finished && options_.reference) {
+      StartCatchUp(scene, robot, d);
+      // Line feet take this tick's reference shifted too: the plan's own, far from where
+      // the recovery left the robot, reads as a push to the landing law and the recovery.
+      if (line_feet_) SampleReference(d.time);
+    }
   }
 
   // Which feet bear weight: the plan's contact flags, less a planned stance foot that is

@@ -91,6 +91,9 @@ struct WholeBodyGains {
   /// recovery steps (the robot rejoins the plan's timing at once and walks back to the
   /// plan's positions with the plan's own steps, each this much longer or shorter).
   double catch_up_step = 0.05;
+  /// m, line feet: catch_up_step, and how far a catching-up foot may land from the other
+  /// foot's offset or move its own (catch_up_walk_reach, reach_back, along) per step.
+  double line_catch_up_step = 0.15;
   double catch_up_blend = 0.15;  ///< s over which a lifted foot's target takes the new offset
   /// Catch-up walk: when the plan stands still long enough (no planned steps to shrink
   /// the offsets, e.g. a robot pushed into a 30 cm stagger before a long stretch of arm

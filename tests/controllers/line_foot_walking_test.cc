@@ -78,6 +78,7 @@ struct Walk {
   bool dance = false;
   LineFootGait gait;
   std::vector<Fault> faults;
+  WholeBodyOptions options;
 };
 
 struct WalkResult {
@@ -129,7 +130,7 @@ WalkResult RunWalk(const Walk& walk, uint64_t seed, PlanFn plan_fn) {
   std::shared_ptr<const ReferenceSource> reference = std::make_shared<WalkingReference>(pattern, posture);
   if (walk.dance) reference = std::make_shared<Dancing>(reference);
 
-  auto state = StartRun(*scene, MakeWholeBodyControllerFactory({}, {reference}), seed, walk.faults);
+  auto state = StartRun(*scene, MakeWholeBodyControllerFactory(walk.options, {reference}), seed, walk.faults);
   auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[0].get());
   EXPECT_TRUE(controller->line_feet());
   const std::array<int, 2> foot_geom = {mj_name2id(scene->model(), mjOBJ_GEOM, "r00/left_foot"),
@@ -319,6 +320,26 @@ TEST(LineFootTest, StartsAndStopsWithinAStepAtTwoStepsABeat) {
   ExpectGoodWalk(r, 0.1);  // 6-9 cm at 1.2 m/s: the last landings' offsets stay
   EXPECT_GT(r.moved.x(), 2.9);
   EXPECT_LT(r.final_com_speed, 0.05);  // standing again at the end
+}
+
+// 30 N·s on the torso (150 N for 0.2 s) forward as a 0.5 m/s walk's right foot lands: the
+// DCM runs further than the landing law can take up, the swinging foot is taken over and
+// lands from the DCM sooner than planned, capture steps follow, and the walk goes on
+// catching up with the plan. Without the recovery steps the robot falls.
+TEST(LineFootTest, RecoversFromAPushWhileWalking) {
+  Walk walk;
+  walk.gait.limits.max_forward = 0.25;  // 0.5 m/s at one step a beat, 120 bpm
+  Fault push;
+  push.kind = Fault::Kind::kPush;
+  push.time = 4.0;
+  push.duration = 0.2;
+  push.force[0] = 150;
+  walk.faults = {push};
+  const WalkResult r = RunWalk(walk, 1, [](const FootstepPlanner& p, const Stance& s) {
+    return p.PlanRelative(s, 3.0, 0, 0);
+  });
+  EXPECT_FALSE(r.fallen);
+  EXPECT_GT(r.moved.x(), 1.0);  // walked on after the push
 }
 
 }  // namespace

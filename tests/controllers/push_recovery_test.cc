@@ -1,7 +1,8 @@
 // Push recovery (issue 3, scenario 2): 30 N·s torso impulses (150 N for 0.2 s at the
 // torso's centre of mass, the runner's push fault) while standing with the whole-body
 // controller. Forward and backward the capture point leaves the 0.22 m sole and
-// BalanceRecovery steps; sideways the 0.4 m wide stance absorbs it without a step.
+// BalanceRecovery steps; sideways the 0.4 m wide stance absorbs it without a step. The
+// same pushes on line feet (h1_narrow.xml) are taken by steps in any direction.
 // Real simulations, headless, 2 ms physics, asserting on the simulated state.
 #include "controllers/balance_recovery.h"
 
@@ -9,6 +10,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "controllers/whole_body_controller.h"
 #include "sim/metrics.h"
@@ -30,9 +32,16 @@ struct PushResult {
   int qp_failures = 0;
 };
 
-PushResult Push(double fx, double fy, bool recovery = true, uint64_t seed = 3) {
+// The robot with H1-like narrow rolling feet (one capsule a sole).
+std::string LineFootRobotPath() {
+  std::string path = DefaultRobotPath();
+  return path.replace(path.rfind("h1.xml"), 6, "h1_narrow.xml");
+}
+
+PushResult Push(double fx, double fy, bool recovery = true, uint64_t seed = 3, const std::string& robot = "") {
   SceneOptions options;
   options.robots = 1;
+  if (!robot.empty()) options.robot_path = robot;
   auto scene = Scene::Build(options);
   Fault push;
   push.kind = Fault::Kind::kPush;
@@ -104,6 +113,33 @@ TEST(PushRecoveryTest, AbsorbsARightPushWithoutStepping) { ExpectRecovered(Push(
 // The forward push is beyond the ankle strategy: without stepping the robot falls, so the
 // tests above do test the recovery.
 TEST(PushRecoveryTest, FallsForwardWithoutStepping) { EXPECT_TRUE(Push(150, 0, false).fallen); }
+
+// Line feet (H1's narrow rolling soles): the capture point leaves the thin support of two
+// lines sooner, and steps go wherever the DCM runs (BalanceRecovery's line soles).
+TEST(LineFootPushTest, StepsForwardAfterAForwardPush) {
+  const PushResult r = Push(150, 0, true, 3, LineFootRobotPath());
+  ExpectRecovered(r, true);
+  EXPECT_GT(r.first_landing.x(), 0.1);
+}
+
+TEST(LineFootPushTest, StepsBackAfterABackwardPush) {
+  const PushResult r = Push(-150, 0, true, 3, LineFootRobotPath());
+  ExpectRecovered(r, true);
+  EXPECT_LT(r.first_landing.x(), -0.1);
+}
+
+TEST(LineFootPushTest, SurvivesSidewaysPushes) {
+  for (const double fy : {150.0, -150.0}) {
+    const PushResult r = Push(0, fy, true, 3, LineFootRobotPath());
+    EXPECT_FALSE(r.fallen) << fy;
+    EXPECT_LT(r.max_tilt, 20 * M_PI / 180) << fy;
+  }
+}
+
+// Without the steps the backward push throws a line-footed robot over.
+TEST(LineFootPushTest, FallsBackWithoutStepping) {
+  EXPECT_TRUE(Push(-150, 0, false, 3, LineFootRobotPath()).fallen);
+}
 
 // BalanceRecovery alone (no simulation): stance feet are held where they were put down, at
 // the floor's height. A foot that lifts or slides while the robot leans onto the other one
