@@ -16,6 +16,7 @@
 #define YANGBOT_CONTROLLERS_LINE_FOOT_GAIT_H_
 
 #include <Eigen/Core>
+#include <string>
 
 #include "controllers/footstep_planner.h"
 #include "controllers/walking_pattern.h"
@@ -46,6 +47,13 @@ struct LineFootGait {
     return l;
   }
 };
+
+/// Path of the project's robot with line feet, the robot this gait is measured on (the one
+/// place that names it).
+std::string LineFootRobotPath();
+/// Path of the project's stock-layout H1 (the public model's names and capsule + toe-bar
+/// feet, no sites): the gait's second robot.
+std::string StockH1RobotPath();
 
 /// Footstep planner settings of `gait`.
 FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait);
