@@ -189,7 +189,7 @@ TEST(LineFootTest, StartsAndStopsWithinAStepAtTwoStepsABeat) {
 
 TEST(LineFootTest, TurnsWhileWalking) {
   GaitTrial trial = Walk({{0, 0, M_PI, 1.0}});  // half a turn on an arc of 1 m radius
-  trial.gait.limits.max_turn = trial.gait.limits.max_turn_in = 0.5;  // 1 rad/s planned
+  trial.gait.limits.max_turn = trial.gait.limits.max_turn_in = LineFootGait::kMaxTurnWalking;  // 1 rad/s
   const GaitTrialResult r = RunWalk(trial);
   ExpectGoodWalk(r);
   EXPECT_NEAR(r.yaw, M_PI, 0.05);
