@@ -46,6 +46,13 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
   f.planned_landing = r.feet[side].position.head<2>() + landing_shift;
 }
 
+double LandingGain(const FootPlacementParams& params, double swing_time) {
+  const double span = params.long_swing_time - params.short_swing_time;
+  if (span <= 0) return swing_time >= params.long_swing_time ? 0 : params.landing_gain;
+  const double share = std::clamp((params.long_swing_time - swing_time) / span, 0.0, 1.0);
+  return share * params.landing_gain;
+}
+
 Eigen::Vector2d FootPlacement::Target(const FootPlacementInput& in, int side) const {
   const Foot& f = feet_[side];
   const int other = 1 - side;
@@ -66,7 +73,7 @@ Eigen::Vector2d FootPlacement::Target(const FootPlacementInput& in, int side) co
     }
     error_at_touchdown += e_t * u;
   }
-  Eigen::Vector2d shift = (1 + params_.landing_gain) * error_at_touchdown;
+  Eigen::Vector2d shift = (1 + LandingGain(params_, f.touchdown - f.liftoff)) * error_at_touchdown;
   shift = shift.cwiseMax(-params_.max_shift).cwiseMin(params_.max_shift);
   // Reach and width limits about the stance foot (a crossing the plan has is kept).
   const Eigen::Vector2d planned = f.planned_landing - in.sole[other];

@@ -1,6 +1,21 @@
 #include "controllers/line_foot_gait.h"
 
+#include "sim/scene.h"
+
 namespace yangbot {
+namespace {
+
+// The folder of the default robot file, with its slash.
+std::string RobotsDir() {
+  const std::string path = DefaultRobotPath();
+  return path.substr(0, path.rfind('/') + 1);
+}
+
+}  // namespace
+
+std::string LineFootRobotPath() { return RobotsDir() + "h1_narrow.xml"; }
+
+std::string StockH1RobotPath() { return RobotsDir() + "../h1_stock/h1_stock.xml"; }
 
 FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait) {
   FootstepPlannerParams params;

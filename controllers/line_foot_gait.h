@@ -5,17 +5,22 @@
 // so the walking pattern passes the full ZMP-preview CoM swing (lateral_com_scale 1), no
 // rocking model and no pelvis roll; the stance width is free (the sole rolls).
 //
-// Measured envelope (one robot, 120 bpm, one step a beat unless said, seeds 1-5,
-// tests/controllers/line_foot_walking_test.cc and controllers/README.md): forward 0.5 m
-// steps (1.0 m/s planned), backward 0.3 m (0.6 m/s), sideways 0.25 m beyond the 0.3 m
-// stance (0.37 m/s), turn in place 0.8 rad a step; touch-downs within 10 ms of the beat.
-// Steps of 0.67 s (one a beat at 90 bpm) fall: below about 120 bpm, step twice a beat.
+// Measured envelope (`yangbot gait`, controllers/gait_trial.h: one robot, seeds 1-10,
+// table in README.md): at one step a beat, 120 bpm, 0 falls on LineFootRobotPath() for
+// forward 0.5 m steps (0.95 m/s sustained, 1.0 planned), backward 0.3 m (0.6 m/s), sideways
+// 0.25 m beyond the 0.3 m stance (0.38 m/s), turning while walking 0.5 rad a step on a 1 m
+// arc (0.85 rad/s sustained), turning in place 0.8 rad a step (90 deg in 3 steps); one step
+// a beat from 90 bpm (0.3 m forward, 0.2 m sideways) to 150 bpm (0.4 m forward); touch-
+// downs within 10 ms of the beat. 0.55 rad a step on a full-turn arc fell 2 of 3. The
+// stock-layout H1 (StockH1RobotPath()) walks forward, backward and at 150 bpm with the
+// same limits but falls stepping sideways, turning and at 90 bpm.
 // The CoM walks crouch = 8 cm below its standing height: standing tall, 0.4 m steps (and
 // 0.25 m at two steps a beat) fell, the rear leg reaching its full length.
 #ifndef YANGBOT_CONTROLLERS_LINE_FOOT_GAIT_H_
 #define YANGBOT_CONTROLLERS_LINE_FOOT_GAIT_H_
 
 #include <Eigen/Core>
+#include <string>
 
 #include "controllers/footstep_planner.h"
 #include "controllers/walking_pattern.h"
@@ -30,6 +35,11 @@ struct LineFootGait {
   double double_support_ratio = 0.2;   ///< share of each step with both feet down
   double swing_height = 0.06;          ///< m, swing apex
   FootstepLimits limits = Limits();    ///< per step, at one step a beat at 120 bpm
+
+  static constexpr double kStepsPerBeat = 1;    ///< the measured step rate
+  static constexpr double kMinBpm = 90;         ///< slowest measured tempo at kStepsPerBeat
+  static constexpr double kMaxBpm = 150;        ///< fastest measured tempo at kStepsPerBeat
+  static constexpr double kMaxTurnWalking = 0.5;  ///< rad a step while also stepping forward or sideways
 
   /// The measured limits (see the file comment).
   static FootstepLimits Limits() {
@@ -46,6 +56,13 @@ struct LineFootGait {
     return l;
   }
 };
+
+/// Path of the project's robot with line feet, the robot this gait is measured on (the one
+/// place that names it).
+std::string LineFootRobotPath();
+/// Path of the project's stock-layout H1 (the public model's names and capsule + toe-bar
+/// feet, no sites): the gait's second robot.
+std::string StockH1RobotPath();
 
 /// Footstep planner settings of `gait`.
 FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait);

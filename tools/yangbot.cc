@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       AddMusicCommand(&app),
       AddBeatsCommand(&app),
       AddBenchCommand(&app),
+      AddGaitCommand(&app),
   };
   try {
     app.parse(argc, argv);

@@ -51,6 +51,8 @@ Command AddMusicCommand(CLI::App* app);
 Command AddBeatsCommand(CLI::App* app);
 /// yangbot bench: the pipeline's cost against the physics-only limit, per robot count.
 Command AddBenchCommand(CLI::App* app);
+/// yangbot gait: walk the gait's bar rows on one robot over seeds; print the measured table.
+Command AddGaitCommand(CLI::App* app);
 /// yangbot regress: run a suite of scenarios against baselines (JUnit, --list shards, --merge).
 Command AddRegressCommand(CLI::App* app);
 
