@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "controllers/line_foot_gait.h"
 #include "sim/error.h"
 
 namespace yangbot {
@@ -38,6 +39,8 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
   FootstepPlan plan;
   plan.start = StanceAtPelvis({rs.start.x, rs.start.y, rs.start.yaw}, gait);
   const double period = clock_.SecondsPerBeat();
+  const LineFootGait line_gait;
+  std::vector<bool> walking;  // per step: a step of a walk (walk_to, formation changes)
   for (const ScheduledStep& s : rs.steps) {
     Footstep f;
     f.foot = s.step.foot;
@@ -46,9 +49,16 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
     f.beats = s.step.duration.ToDouble();
     f.touchdown_beat = s.step.land.ToDouble();
     f.touchdown_time = clock_.Time(s.step.land);
-    // Quick steps swing 90 % of the step, one-a-beat dance steps a short 0.15 s
-    // (controllers/walking_reference.h GaitSwingTime: the gait the controller walks).
-    f.liftoff_time = f.touchdown_time - GaitSwingTime(f.beats * period);
+    const ScheduledCue* cue = s.cue >= 0 ? &rs.cues.at(static_cast<size_t>(s.cue)) : nullptr;
+    walking.push_back(cue != nullptr && (cue->planned || cue->move->spec().name == "walk_to"));
+    if (gait.line_soles && walking.back()) {
+      // The line-foot gait: both feet down for its double-support share of each step.
+      f.liftoff_time = f.touchdown_time - (1 - line_gait.double_support_ratio) * f.beats * period;
+    } else {
+      // Quick steps swing 90 % of the step, one-a-beat dance steps a short 0.15 s
+      // (controllers/walking_reference.h GaitSwingTime: the box-foot gait).
+      f.liftoff_time = f.touchdown_time - GaitSwingTime(f.beats * period);
+    }
     plan.steps.push_back(f);
   }
   plan.start_time = plan.steps.empty() ? 0 : plan.steps.front().liftoff_time;
@@ -86,7 +96,27 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
       params.initial_com =
           walks_.back().pattern().Sample(stretch.start_time).com_position.head<2>();
     }
-    walks_.emplace_back(std::make_shared<const WalkingPattern>(stretch, params), options.walking);
+    // Robots with line soles walk the line-foot gait (controllers/line_foot_gait.h) in
+    // stretches that travel: full ZMP-preview CoM swing, no rocking, higher swings, the
+    // CoM lowered by the gait's crouch (eased in over the lead-in, out over the settle).
+    // Stretches of dance steps only keep the box-foot gait's rocking references.
+    const bool travels = std::any_of(walking.begin() + static_cast<std::ptrdiff_t>(first),
+                                     walking.begin() + static_cast<std::ptrdiff_t>(last),
+                                     [](bool w) { return w; });
+    WalkingPatternParams stretch_params = params;
+    WalkingPosture posture = options.walking;
+    Crouch crouch;
+    if (gait.line_soles && travels && !stretch.steps.empty()) {
+      stretch_params.preview.com_height = gait.com_height - line_gait.crouch;
+      stretch_params.swing_height = line_gait.swing_height;
+      posture = LineFootPosture(stretch_params);
+      posture.com_height = gait.com_height;  // standing: the crouch is eased in Sample
+      crouch.depth = line_gait.crouch;
+      crouch.down = {stretch.start_time, stretch.steps.front().liftoff_time};
+      crouch.up = {stretch.steps.back().touchdown_time, stretch.end_time};
+    }
+    walks_.emplace_back(std::make_shared<const WalkingPattern>(stretch, stretch_params), posture);
+    crouches_.push_back(crouch);
     stance = stretch.Final();
     previous_end = stretch.end_time;
     first = last;
@@ -163,7 +193,8 @@ void ShowReference::Sample(double t, RobotReference* out) const {
                                      [](double time, const WalkingReference& w) {
                                        return time < w.pattern().start_time();
                                      });
-  (next == walks_.begin() ? walks_.front() : *std::prev(next)).Sample(t, out);
+  const size_t walk = next == walks_.begin() ? 0 : static_cast<size_t>(next - walks_.begin()) - 1;
+  walks_[walk].Sample(t, out);
   const double walking_roll = out->trunk_roll;  // the gait's lean over the stance foot
 
   // Body channels and their rates: central differences within each cue.
@@ -193,6 +224,27 @@ void ShowReference::Sample(double t, RobotReference* out) const {
     out->com_acceleration.z() =
         (ahead.com_height_offset - 2 * now.com_height_offset + behind.com_height_offset) / (h * h) *
         per_second * per_second;
+  }
+  const Crouch& crouch = crouches_[walk];
+  if (crouch.depth > 0) {
+    // Lowered by depth * (down(t) - up(t)), each a smooth step over its span.
+    double value = 0, rate_of = 0, acceleration = 0;
+    for (const auto& [span_of, sign] : {std::pair{crouch.down, 1.0}, std::pair{crouch.up, -1.0}}) {
+      const double length = span_of.second - span_of.first;
+      if (length <= 0) {
+        value += sign * (t >= span_of.first ? 1.0 : 0.0);
+        continue;
+      }
+      const double u = std::clamp((t - span_of.first) / length, 0.0, 1.0);
+      value += sign * SmoothStep(u);
+      if (u > 0 && u < 1) {
+        rate_of += sign * 6 * u * (1 - u) / length;
+        acceleration += sign * (6 - 12 * u) / (length * length);
+      }
+    }
+    out->com.z() -= crouch.depth * value;
+    out->com_velocity.z() -= crouch.depth * rate_of;
+    out->com_acceleration.z() -= crouch.depth * acceleration;
   }
   out->torso_yaw = now.torso_yaw;
   out->torso_yaw_rate = rate(ahead.torso_yaw, behind.torso_yaw, 1);

@@ -29,6 +29,7 @@ struct LineFootGait {
   double crouch = 0.08;                ///< m the CoM walks below its standing height
   double double_support_ratio = 0.2;   ///< share of each step with both feet down
   double swing_height = 0.06;          ///< m, swing apex
+  double step_beats = 1;               ///< beats from one landing to the next (120 bpm)
   FootstepLimits limits = Limits();    ///< per step, at one step a beat at 120 bpm
 
   /// The measured limits (see the file comment).
