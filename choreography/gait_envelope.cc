@@ -1,5 +1,6 @@
 #include "choreography/gait_envelope.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -29,6 +30,8 @@ GaitEnvelope MeasuredGaitEnvelope(bool line_soles) {
     const LineFootGait gait;
     GaitEnvelope envelope = EnvelopeOf(gait.limits);
     envelope.step_beats = GaitBeats(gait.step_beats);
+    // Shows walk at the standing width (StanceAtPelvis), where the gait turns less.
+    envelope.max_turn = std::min(envelope.max_turn, gait.max_turn_standing_width);
     // The feet stand square a beat between dance steps and a walk (as on box soles): the
     // dance steps' sway dies down before the walk's first single support.
     envelope.settle_beats = Beats(1);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -61,13 +62,13 @@ TEST(GaitEnvelopeTest, EachGaitsEnvelopeComesFromItsController) {
   EXPECT_EQ(line.max_forward, limits.max_forward);
   EXPECT_EQ(line.max_backward, limits.max_backward);
   EXPECT_EQ(line.max_sideways, limits.max_lateral);
-  EXPECT_EQ(line.max_turn, limits.max_turn);
+  EXPECT_EQ(line.max_turn, std::min(limits.max_turn, LineFootGait().max_turn_standing_width));
   EXPECT_EQ(line.min_step_width, limits.min_separation);
   EXPECT_EQ(line.step_beats, Beats(1));
   EXPECT_TRUE(line.turns_while_walking);
   EXPECT_EQ(DescribeGaitEnvelope(line),
             "a step every beat; steps of at most 0.50 m forward, 0.30 m back, 0.25 m sideways, "
-            "0.80 rad of turn");
+            "0.44 rad of turn");
 
   const GaitEnvelope box = MeasuredGaitEnvelope(false);
   EXPECT_EQ(box.max_forward, BoxFootGait::Limits().max_forward);

@@ -297,7 +297,7 @@ TEST(RobotFileTest, TheBuiltInRobotHasAnImu) {
 // The one sole detection (ReadSoleSupport, RobotInfo::line_soles): the project's box
 // soles stand flat, the narrow robot's heel-to-toe capsule and the stock-layout H1's
 // capsules with a 6 cm toe bar across the front roll (the toe bar does not count).
-TEST(SceneTest, RobotInfoTellsLineSolesFromBoxSoles) {
+TEST(SoleSupportTest, RobotInfoTellsLineSolesFromBoxSoles) {
   const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
   EXPECT_FALSE(LoadRobotInfo(robots + "h1/h1.xml").line_soles);
   EXPECT_TRUE(LoadRobotInfo(LineSoleRobotPath()).line_soles);
