@@ -32,9 +32,12 @@ GaitEnvelope MeasuredGaitEnvelope(bool line_soles) {
     envelope.step_beats = GaitBeats(gait.step_beats);
     // Shows walk at the standing width (StanceAtPelvis), where the gait turns less.
     envelope.max_turn = std::min(envelope.max_turn, gait.max_turn_standing_width);
-    // The feet stand square a beat between dance steps and a walk (as on box soles): the
-    // dance steps' sway dies down before the walk's first single support.
-    envelope.settle_beats = Beats(1);
+    // Dance steps keep the box-foot gait's rocking references (they dance on line soles:
+    // the default show, 0 falls), walks take the line-foot gait's; the two never share a
+    // walking pattern (show_compiler.h: stretches more than CompileOptions lead_in +
+    // settle = 4 s apart get their own). Sharing one, the first cross step after a walk
+    // fell (4 robots of the default show, 4 of the ring show). 9 beats at 120 bpm: 4.5 s.
+    envelope.settle_beats = Beats(9);
     envelope.turns_while_walking = true;  // mixed forward, sideways and turning steps
     return envelope;
   }

@@ -63,7 +63,7 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
   }
   plan.start_time = plan.steps.empty() ? 0 : plan.steps.front().liftoff_time;
   plan.end_time = plan.steps.empty() ? 0 : plan.steps.back().touchdown_time;
-  plan_ = plan;
+  plan_ = plan;  // lift-offs of line-foot walks' dance steps set below
 
   // One walking pattern per stretch of walking.
   WalkingPatternParams params;
@@ -79,6 +79,23 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
            (last == first || plan.steps[last].liftoff_time - plan.steps[last - 1].touchdown_time <=
                                  options.lead_in + options.settle)) {
       ++last;
+    }
+    // Robots with line soles walk the line-foot gait (controllers/line_foot_gait.h) in
+    // stretches that travel: full ZMP-preview CoM swing, no rocking, higher swings, the
+    // CoM lowered by the gait's crouch (eased in over the lead-in, out over the settle),
+    // and the dance steps among the walks timed as its steps (a 0.15 s swing without the
+    // rocking posture lands off the beat). Stretches of dance steps only keep the box-foot
+    // gait's rocking references.
+    const bool travels = std::any_of(walking.begin() + static_cast<std::ptrdiff_t>(first),
+                                     walking.begin() + static_cast<std::ptrdiff_t>(last),
+                                     [](bool w) { return w; });
+    const bool line_walk = gait.line_soles && travels;
+    if (line_walk) {
+      for (size_t k = first; k < last; ++k) {
+        Footstep& f = plan.steps[k];
+        f.liftoff_time = f.touchdown_time - (1 - line_gait.double_support_ratio) * f.beats * period;
+        plan_.steps[k].liftoff_time = f.liftoff_time;
+      }
     }
     FootstepPlan stretch;
     stretch.start = stance;
@@ -96,17 +113,10 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
       params.initial_com =
           walks_.back().pattern().Sample(stretch.start_time).com_position.head<2>();
     }
-    // Robots with line soles walk the line-foot gait (controllers/line_foot_gait.h) in
-    // stretches that travel: full ZMP-preview CoM swing, no rocking, higher swings, the
-    // CoM lowered by the gait's crouch (eased in over the lead-in, out over the settle).
-    // Stretches of dance steps only keep the box-foot gait's rocking references.
-    const bool travels = std::any_of(walking.begin() + static_cast<std::ptrdiff_t>(first),
-                                     walking.begin() + static_cast<std::ptrdiff_t>(last),
-                                     [](bool w) { return w; });
     WalkingPatternParams stretch_params = params;
     WalkingPosture posture = options.walking;
     Crouch crouch;
-    if (gait.line_soles && travels && !stretch.steps.empty()) {
+    if (line_walk && !stretch.steps.empty()) {
       stretch_params.preview.com_height = gait.com_height - line_gait.crouch;
       stretch_params.swing_height = line_gait.swing_height;
       posture = LineFootPosture(stretch_params);
@@ -121,6 +131,7 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
     previous_end = stretch.end_time;
     first = last;
   } while (first < plan.steps.size());
+  if (!plan_.steps.empty()) plan_.start_time = plan_.steps.front().liftoff_time;
   end_time_ = std::max(end_time_, previous_end);
 
   // Cues with channels besides the footsteps.

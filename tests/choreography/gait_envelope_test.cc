@@ -44,10 +44,12 @@ TEST(GaitEnvelopeTest, FormatMdQuotesBothGaitsEnvelopes) {
     const GaitEnvelope envelope = MeasuredGaitEnvelope(line_soles);
     EXPECT_EQ(Count(doc, DescribeGaitEnvelope(envelope)), 1u)
         << "FORMAT.md should say, on one line: " << DescribeGaitEnvelope(envelope);
-    EXPECT_EQ(Count(doc, "the feet stand square " + envelope.settle_beats.ToString() +
-                             " beat between dance steps and a walk"),
-              1u);
   }
+  EXPECT_EQ(Count(doc, "stand square " + MeasuredGaitEnvelope(true).settle_beats.ToString() +
+                           " beats between dance steps and a walk on line soles"),
+            1u);
+  EXPECT_EQ(Count(doc, MeasuredGaitEnvelope(false).settle_beats.ToString() + " beat on box soles"),
+            1u);
   EXPECT_EQ(Count(doc, "m forward,"), 2u) << "step limits quoted elsewhere in FORMAT.md";
   EXPECT_LT(doc.find(DescribeGaitEnvelope(MeasuredGaitEnvelope(true))),
             doc.find(DescribeGaitEnvelope(MeasuredGaitEnvelope(false))))

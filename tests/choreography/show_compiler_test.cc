@@ -277,7 +277,9 @@ namespace {
 // One robot walks 3 m forward in 8 beats at 120 bpm.
 constexpr const char* kWalkForward = R"(tempo: 120
 offset: 1
-troupe: {robots: 1}
+troupe: {robots: 1, start: here}
+formations:
+  here: {shape: line, spacing: 1}
 timeline:
   - section: go
     at: 2:1
@@ -320,6 +322,45 @@ TEST(ShowCompilerTest, LineSolesWalkTheLineFootGait) {
   // Standing before and after, the CoM is at its standing height.
   EXPECT_NEAR(At(show, 0, 0.5).com.z(), GaitParams().com_height, 1e-9);
   EXPECT_NEAR(At(show, 0, show.end_time + 5).com.z(), GaitParams().com_height, 1e-9);
+}
+
+// On line soles dance steps keep the box-foot gait's references and walks take the
+// line-foot gait's, in walking patterns of their own: the envelope's settle keeps them
+// more than lead_in + settle apart.
+TEST(ShowCompilerTest, LineSolesDanceAndWalkInPatternsOfTheirOwn) {
+  const std::string text = R"(tempo: 120
+offset: 1
+troupe: {robots: 1, start: here}
+formations:
+  here: {shape: line, spacing: 1}
+timeline:
+  - section: dance
+    at: 2:1
+    beats: 8
+    cues:
+      - move: cross_step
+  - section: go
+    at: 4:1
+    beats: 16
+    cues:
+      - move: walk_to
+        x: 2 m
+)";
+  const LoadedShow loaded = CheckShowText(text, "", LineSoleRobotPath());
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
+  const CompiledShow show = CompileSchedule(loaded.schedule);
+  const auto& ref = dynamic_cast<const ShowReference&>(*show.references[0]);
+  EXPECT_EQ(ref.pattern_count(), 2);
+  const FootstepPlan& plan = ref.plan();
+  ASSERT_GE(plan.steps.size(), 10u);
+  // Cross steps: a short swing, the CoM standing tall; the walk: the line-foot gait's.
+  const Footstep& cross = plan.steps[1];
+  EXPECT_NEAR(cross.touchdown_time - cross.liftoff_time, kDanceSwing, 1e-12);
+  EXPECT_NEAR(At(show, 0, cross.touchdown_time).com.z(), GaitParams().com_height, 0.03);
+  const Footstep& walk = plan.steps[plan.steps.size() - 3];
+  EXPECT_NEAR(walk.touchdown_time - walk.liftoff_time, 0.4, 1e-12);
+  EXPECT_NEAR(At(show, 0, walk.touchdown_time).com.z(), GaitParams().com_height - LineFootGait().crouch,
+              1e-9);
 }
 
 // On box soles the same walk takes the box-foot gait's quick short steps (and needs far

@@ -16,7 +16,9 @@ namespace {
 
 constexpr const char* kShow = R"(tempo: 120
 offset: 1
-troupe: {robots: 1}
+troupe: {robots: 1, start: here}
+formations:
+  here: {shape: line, spacing: 1}
 timeline:
   - section: cross
     at: 2:1

@@ -80,21 +80,23 @@ TEST(StageScaleTest, TooFastWalksQuoteTheEnvelopeOfTheShowsRobot) {
 )";
   const std::string line = DescribeGaitEnvelope(MeasuredGaitEnvelope(true));
   const std::string box = DescribeGaitEnvelope(MeasuredGaitEnvelope(false));
-  const std::string plain = "tempo: 120\ntroupe: {robots: 1}\n" + body;
+  const std::string formations = "formations:\n  here: {shape: line, spacing: 1}\n";
+  const std::string plain = "tempo: 120\ntroupe: {robots: 1, start: here}\n" + formations + body;
   const std::string by_robot = CheckShowText(plain, ".", LineSoleRobotPath()).diagnostics.Format("f");
   EXPECT_NE(by_robot.find("must walk 6.00 m in 4 beats but needs 12 beats"), std::string::npos)
       << by_robot;
   EXPECT_NE(by_robot.find(line), std::string::npos) << by_robot;
-  const std::string named = "tempo: 120\ntroupe: {robots: 1, model: " + LineSoleRobotPath() +
-                            "}\n" + body;
+  const std::string named = "tempo: 120\ntroupe: {robots: 1, start: here, model: " +
+                            LineSoleRobotPath() + "}\n" + formations + body;
   EXPECT_NE(CheckShowText(named, ".").diagnostics.Format("f").find(line), std::string::npos);
   const std::string boxed = CheckShowText(plain, ".", GaitParamsForSoles(false)).diagnostics.Format("f");
   EXPECT_NE(boxed.find(box), std::string::npos) << boxed;
   // A robot that cannot be loaded is an error where the show names it.
   const std::string missing =
-      CheckShowText("tempo: 120\ntroupe: {robots: 1, model: none.xml}\n" + body, ".")
+      CheckShowText("tempo: 120\ntroupe: {robots: 1, model: none.xml, start: here}\n" +
+                        formations + body, ".")
           .diagnostics.Format("f");
-  EXPECT_NE(missing.find("f:2:31: error: cannot load the robot: ./none.xml: error: robot file "
+  EXPECT_NE(missing.find("f:2:28: error: cannot load the robot: ./none.xml: error: robot file "
                          "not found"),
             std::string::npos)
       << missing;
