@@ -333,6 +333,7 @@ offset: 1
 troupe: {robots: 1, start: here}
 formations:
   here: {shape: line, spacing: 1}
+  there: {shape: line, spacing: 1, centre: [2, 0]}
 timeline:
   - section: dance
     at: 2:1
@@ -343,8 +344,7 @@ timeline:
     at: 4:1
     beats: 16
     cues:
-      - move: walk_to
-        x: 2 m
+      - formation: there
 )";
   const LoadedShow loaded = CheckShowText(text, "", LineSoleRobotPath());
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");

@@ -83,7 +83,7 @@ TEST(StageScaleTest, TooFastWalksQuoteTheEnvelopeOfTheShowsRobot) {
   const std::string formations = "formations:\n  here: {shape: line, spacing: 1}\n";
   const std::string plain = "tempo: 120\ntroupe: {robots: 1, start: here}\n" + formations + body;
   const std::string by_robot = CheckShowText(plain, ".", LineSoleRobotPath()).diagnostics.Format("f");
-  EXPECT_NE(by_robot.find("must walk 6.00 m in 4 beats but needs 12 beats"), std::string::npos)
+  EXPECT_NE(by_robot.find("must walk 6.00 m in 4 beats but needs 14 beats"), std::string::npos)
       << by_robot;
   EXPECT_NE(by_robot.find(line), std::string::npos) << by_robot;
   const std::string named = "tempo: 120\ntroupe: {robots: 1, start: here, model: " +
