@@ -61,9 +61,7 @@ FootstepLimits WalkStepLimits(const GaitEnvelope& envelope) {
 }
 
 std::string DescribeGaitEnvelope(const GaitEnvelope& envelope) {
-  const std::string every = envelope.step_beats == Beats(1)
-                                ? "beat"
-                                : envelope.step_beats.ToString() + " beats";
+  const std::string every = envelope.step_beats.ToString() + " beats";
   char text[200];
   std::snprintf(text, sizeof(text),
                 "a step every %s; steps of at most %.2f m forward, %.2f m back, %.2f m "

@@ -69,7 +69,7 @@ TEST(GaitEnvelopeTest, EachGaitsEnvelopeComesFromItsController) {
   EXPECT_EQ(line.step_beats, Beats(1));
   EXPECT_TRUE(line.turns_while_walking);
   EXPECT_EQ(DescribeGaitEnvelope(line),
-            "a step every beat; steps of at most 0.50 m forward, 0.30 m back, 0.25 m sideways, "
+            "a step every 1 beats; steps of at most 0.50 m forward, 0.30 m back, 0.25 m sideways, "
             "0.44 rad of turn");
 
   const GaitEnvelope box = MeasuredGaitEnvelope(false);
