@@ -28,15 +28,32 @@ struct LoadedShow {
   bool ok() const { return !diagnostics.has_errors(); }
 };
 
+/// The robot model a show names (`troupe: model:`, relative to `base_dir`), or the
+/// built-in robot (DefaultRobotPath) when it names none ("" or "builtin").
+std::string ShowRobotPath(const Show& show, const std::string& base_dir);
+/// The gait the robot at `robot_path` walks, chosen by its soles
+/// (GaitParamsForSoles(RobotInfo::line_soles)); each file is read once per process. Throws
+/// yangbot::Error when the robot cannot be loaded.
+GaitParams RobotGait(const std::string& robot_path);
+
 /// Reads, parses and checks a show file (everything `yangbot validate` reports); music
-/// and model paths are relative to the file's folder.
-LoadedShow CheckShowFile(const std::string& path, const GaitParams& gait = {});
-/// Parses and checks show text; `base_dir` is the folder relative paths start from.
+/// and model paths are relative to the file's folder. Walks are planned with the gait of
+/// the robot at `robot_path`, else of the one the show names (ShowRobotPath); a robot that
+/// cannot be loaded is an error at `troupe: model:`.
+LoadedShow CheckShowFile(const std::string& path, const std::string& robot_path = "");
+/// The same, planning with `gait` whatever the robot.
+LoadedShow CheckShowFile(const std::string& path, const GaitParams& gait);
+/// Parses and checks show text; `base_dir` is the folder relative paths start from; the
+/// gait as CheckShowFile chooses it.
 LoadedShow CheckShowText(std::string_view text, const std::string& base_dir,
-                         const GaitParams& gait = {});
-/// Reads, checks and compiles a show file; throws yangbot::Error whose message holds one
-/// "FILE:LINE:COL: error: ..." line per error when the file has errors.
-CompiledShow CompileShowFile(const std::string& path, const GaitParams& gait = {},
+                         const std::string& robot_path = "");
+/// The same, planning with `gait` whatever the robot.
+LoadedShow CheckShowText(std::string_view text, const std::string& base_dir,
+                         const GaitParams& gait);
+/// Reads, checks and compiles a show file (the gait as CheckShowFile chooses it); throws
+/// yangbot::Error whose message holds one "FILE:LINE:COL: error: ..." line per error when
+/// the file has errors.
+CompiledShow CompileShowFile(const std::string& path, const std::string& robot_path = "",
                              const CompileOptions& options = {});
 
 }  // namespace yangbot

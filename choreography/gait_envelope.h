@@ -1,8 +1,10 @@
 // The walking gait's envelope: what one step of walk_to and formation changes may do, as
-// measured on the robot in physics. It is the one place these figures live: the transition
-// planner (choreography/transition.h) paces and checks every walk against it, the
-// validator's "needs N beats" messages quote DescribeGaitEnvelope, and FORMAT.md quotes the
-// same sentence (tests/choreography/gait_envelope_test.cc fails when the two differ).
+// measured on the robot in physics. The figures belong to the gaits in controllers/ (one
+// a kind of sole); this is where choreography reads them: the transition planner
+// (choreography/transition.h) paces and checks every walk against the envelope of the
+// show's robot, the validator's "needs N beats" messages quote DescribeGaitEnvelope, and
+// FORMAT.md quotes the same sentences (tests/choreography/gait_envelope_test.cc fails when
+// they differ).
 //
 // Per-step figures are pelvis travel from one landing to the next, split in the robot's
 // own frame (the facing blends along a walk, so the split changes on the way): the swing
@@ -37,17 +39,11 @@ struct GaitEnvelope {
   bool turns_while_walking = false;
 };
 
-/// The gait the controller walks today (measured, NOTES.md "Walking";
-/// tests/controllers/walking_test.cc): quick short steps, 285 a minute at 120 bpm, on
-/// flat box soles that cannot open sideways (no ankle roll):
-///   0.05 m forward, 0.03 m back, 0.01 m sideways, 0.05 rad of turn a step, a step every
-///   2/5 beat (at 120 bpm: 0.25 m/s forward, 0.15 m/s back, 0.05 m/s sideways, 14 deg/s),
-///   0.16 m least step width, 1 beat of settling (the 60 s demo loop fell at the hand-overs
-///   between dance steps and walks, 4 of 4 seeds, without it); turns in place (turning
-///   while walking was measured only on arcs, not mixed with sideways steps).
-/// When a new gait is measured, its figures go here, in FORMAT.md (the test says where)
-/// and nowhere else.
-GaitEnvelope MeasuredGaitEnvelope();
+/// The envelope of the gait a robot walks, chosen by its soles (RobotInfo::line_soles):
+/// line soles walk the line-foot gait (controllers/line_foot_gait.h: LineFootGait::Limits()
+/// at one step a beat, turning while walking), flat soles the box-foot gait
+/// (controllers/box_foot_gait.h). Each gait owns its figures; this only reads them.
+GaitEnvelope MeasuredGaitEnvelope(bool line_soles = false);
 
 /// The footstep planner's limits for walking steps within `envelope` (the footprint
 /// and clearance are the planner's defaults).

@@ -61,6 +61,13 @@ BodyPose MirrorPose(const BodyPose& pose) {
   return m;
 }
 
+GaitParams GaitParamsForSoles(bool line_soles) {
+  GaitParams gait;
+  gait.line_soles = line_soles;
+  gait.walk = MeasuredGaitEnvelope(line_soles);
+  return gait;
+}
+
 FootstepPlannerParams PlannerParams(const GaitParams& gait) {
   FootstepPlannerParams params;
   params.limits = gait.limits;

@@ -110,12 +110,18 @@ struct GaitParams {
   double foot_forward = 0.025;   ///< m, sole centre ahead of the pelvis
   double swing_height = 0.03;    ///< m, swing apex height (quick low steps walk; see NOTES.md)
   FootstepLimits limits;         ///< step limits of dance steps (footstep_planner.h)
-  /// What a walking step may do (walk_to, formation changes): the gait's measured
-  /// envelope, quoted in FORMAT.md (gait_envelope.h).
-  GaitEnvelope walk = MeasuredGaitEnvelope();
+  /// The robot's soles are lines (RobotInfo::line_soles): its walks are compiled with the
+  /// line-foot gait (controllers/line_foot_gait.h), else with the box-foot gait.
+  bool line_soles = false;
+  /// What a walking step may do (walk_to, formation changes): the measured envelope of the
+  /// gait of the robot's soles, quoted in FORMAT.md (gait_envelope.h).
+  GaitEnvelope walk = MeasuredGaitEnvelope(line_soles);
   double min_first_step = 1.0;   ///< s, time the robots need before their first step
 };
 
+/// The geometry defaults walking the gait of a robot whose soles are lines (`line_soles`)
+/// or flat boxes.
+GaitParams GaitParamsForSoles(bool line_soles);
 /// The footstep planner for a gait (nominal width 2 * foot_lateral).
 FootstepPlannerParams PlannerParams(const GaitParams& gait);
 /// Feet of a robot whose pelvis is at `pelvis` (world).

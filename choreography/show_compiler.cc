@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "controllers/line_foot_gait.h"
 #include "sim/error.h"
 
 namespace yangbot {
@@ -38,6 +39,8 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
   FootstepPlan plan;
   plan.start = StanceAtPelvis({rs.start.x, rs.start.y, rs.start.yaw}, gait);
   const double period = clock_.SecondsPerBeat();
+  const LineFootGait line_gait;
+  std::vector<bool> walking;  // per step: a step of a walk (walk_to, formation changes)
   for (const ScheduledStep& s : rs.steps) {
     Footstep f;
     f.foot = s.step.foot;
@@ -46,14 +49,21 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
     f.beats = s.step.duration.ToDouble();
     f.touchdown_beat = s.step.land.ToDouble();
     f.touchdown_time = clock_.Time(s.step.land);
-    // Quick steps swing 90 % of the step, one-a-beat dance steps a short 0.15 s
-    // (controllers/walking_reference.h GaitSwingTime: the gait the controller walks).
-    f.liftoff_time = f.touchdown_time - GaitSwingTime(f.beats * period);
+    const ScheduledCue* cue = s.cue >= 0 ? &rs.cues.at(static_cast<size_t>(s.cue)) : nullptr;
+    walking.push_back(cue != nullptr && (cue->planned || cue->move->spec().name == "walk_to"));
+    if (gait.line_soles && walking.back()) {
+      // The line-foot gait: both feet down for its double-support share of each step.
+      f.liftoff_time = f.touchdown_time - (1 - line_gait.double_support_ratio) * f.beats * period;
+    } else {
+      // Quick steps swing 90 % of the step, one-a-beat dance steps a short 0.15 s
+      // (controllers/walking_reference.h GaitSwingTime: the box-foot gait).
+      f.liftoff_time = f.touchdown_time - GaitSwingTime(f.beats * period);
+    }
     plan.steps.push_back(f);
   }
   plan.start_time = plan.steps.empty() ? 0 : plan.steps.front().liftoff_time;
   plan.end_time = plan.steps.empty() ? 0 : plan.steps.back().touchdown_time;
-  plan_ = plan;
+  plan_ = plan;  // lift-offs of line-foot walks' dance steps set below
 
   // One walking pattern per stretch of walking.
   WalkingPatternParams params;
@@ -69,6 +79,23 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
            (last == first || plan.steps[last].liftoff_time - plan.steps[last - 1].touchdown_time <=
                                  options.lead_in + options.settle)) {
       ++last;
+    }
+    // Robots with line soles walk the line-foot gait (controllers/line_foot_gait.h) in
+    // stretches that travel: full ZMP-preview CoM swing, no rocking, higher swings, the
+    // CoM lowered by the gait's crouch (eased in over the lead-in, out over the settle),
+    // and the dance steps among the walks timed as its steps (a 0.15 s swing without the
+    // rocking posture lands off the beat). Stretches of dance steps only keep the box-foot
+    // gait's rocking references.
+    const bool travels = std::any_of(walking.begin() + static_cast<std::ptrdiff_t>(first),
+                                     walking.begin() + static_cast<std::ptrdiff_t>(last),
+                                     [](bool w) { return w; });
+    const bool line_walk = gait.line_soles && travels;
+    if (line_walk) {
+      for (size_t k = first; k < last; ++k) {
+        Footstep& f = plan.steps[k];
+        f.liftoff_time = f.touchdown_time - (1 - line_gait.double_support_ratio) * f.beats * period;
+        plan_.steps[k].liftoff_time = f.liftoff_time;
+      }
     }
     FootstepPlan stretch;
     stretch.start = stance;
@@ -86,11 +113,25 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
       params.initial_com =
           walks_.back().pattern().Sample(stretch.start_time).com_position.head<2>();
     }
-    walks_.emplace_back(std::make_shared<const WalkingPattern>(stretch, params), options.walking);
+    WalkingPatternParams stretch_params = params;
+    WalkingPosture posture = options.walking;
+    Crouch crouch;
+    if (line_walk && !stretch.steps.empty()) {
+      stretch_params.preview.com_height = gait.com_height - line_gait.crouch;
+      stretch_params.swing_height = line_gait.swing_height;
+      posture = LineFootPosture(stretch_params);
+      posture.com_height = gait.com_height;  // standing: the crouch is eased in Sample
+      crouch.depth = line_gait.crouch;
+      crouch.down = {stretch.start_time, stretch.steps.front().liftoff_time};
+      crouch.up = {stretch.steps.back().touchdown_time, stretch.end_time};
+    }
+    walks_.emplace_back(std::make_shared<const WalkingPattern>(stretch, stretch_params), posture);
+    crouches_.push_back(crouch);
     stance = stretch.Final();
     previous_end = stretch.end_time;
     first = last;
   } while (first < plan.steps.size());
+  if (!plan_.steps.empty()) plan_.start_time = plan_.steps.front().liftoff_time;
   end_time_ = std::max(end_time_, previous_end);
 
   // Cues with channels besides the footsteps.
@@ -163,7 +204,8 @@ void ShowReference::Sample(double t, RobotReference* out) const {
                                      [](double time, const WalkingReference& w) {
                                        return time < w.pattern().start_time();
                                      });
-  (next == walks_.begin() ? walks_.front() : *std::prev(next)).Sample(t, out);
+  const size_t walk = next == walks_.begin() ? 0 : static_cast<size_t>(next - walks_.begin()) - 1;
+  walks_[walk].Sample(t, out);
   const double walking_roll = out->trunk_roll;  // the gait's lean over the stance foot
 
   // Body channels and their rates: central differences within each cue.
@@ -193,6 +235,27 @@ void ShowReference::Sample(double t, RobotReference* out) const {
     out->com_acceleration.z() =
         (ahead.com_height_offset - 2 * now.com_height_offset + behind.com_height_offset) / (h * h) *
         per_second * per_second;
+  }
+  const Crouch& crouch = crouches_[walk];
+  if (crouch.depth > 0) {
+    // Lowered by depth * (down(t) - up(t)), each a smooth step over its span.
+    double value = 0, rate_of = 0, acceleration = 0;
+    for (const auto& [span_of, sign] : {std::pair{crouch.down, 1.0}, std::pair{crouch.up, -1.0}}) {
+      const double length = span_of.second - span_of.first;
+      if (length <= 0) {
+        value += sign * (t >= span_of.first ? 1.0 : 0.0);
+        continue;
+      }
+      const double u = std::clamp((t - span_of.first) / length, 0.0, 1.0);
+      value += sign * SmoothStep(u);
+      if (u > 0 && u < 1) {
+        rate_of += sign * 6 * u * (1 - u) / length;
+        acceleration += sign * (6 - 12 * u) / (length * length);
+      }
+    }
+    out->com.z() -= crouch.depth * value;
+    out->com_velocity.z() -= crouch.depth * rate_of;
+    out->com_acceleration.z() -= crouch.depth * acceleration;
   }
   out->torso_yaw = now.torso_yaw;
   out->torso_yaw_rate = rate(ahead.torso_yaw, behind.torso_yaw, 1);

@@ -1,6 +1,8 @@
 // Schedule -> one ReferenceSource per robot (controllers/reference.h): pure code, no
 // physics. Footsteps become a beat-timed FootstepPlan for the ZMP-preview walking
 // pattern (controllers/walking_pattern.h), which gives CoM, ZMP and feet at any time;
+// walks follow the gait of the robot's soles (Schedule::gait.line_soles: the line-foot
+// gait of controllers/line_foot_gait.h, else the box-foot gait of walking_reference.h);
 // the other cues give the waist, arms, CoM height and handkerchiefs by evaluating
 // their moves at the beats since each cue started. Times are computed from exact beat
 // numbers (BeatClock::Time), so cue and step times do not drift.
@@ -75,11 +77,19 @@ class ShowReference : public ReferenceSource {
   std::pair<std::vector<TimedCue>::const_iterator, std::vector<TimedCue>::const_iterator>
   ActiveRange(double t) const;
 
+  // The line-foot gait's lowered CoM over a stretch of walking: eased down over `down`
+  // and back up over `up` (s, from, to); depth 0: none.
+  struct Crouch {
+    double depth = 0;  // m
+    std::pair<double, double> down, up;
+  };
+
   BeatClock clock_;
   double end_time_ = 0;
   double com_height_ = 0.95;
   FootstepPlan plan_;
   std::vector<WalkingReference> walks_;  // one per stretch of walking, by start time, >= 1
+  std::vector<Crouch> crouches_;         // one per walk
   std::vector<TimedCue> cues_;                  // non-leg channels of every cue, by start
   double longest_ = 0;                          // s, longest cue
   std::array<std::vector<HeldHanky>, 2> held_;  // by end time

@@ -34,6 +34,12 @@ struct LineFootGait {
   double crouch = 0.08;                ///< m the CoM walks below its standing height
   double double_support_ratio = 0.2;   ///< share of each step with both feet down
   double swing_height = 0.06;          ///< m, swing apex
+  double step_beats = 1;               ///< beats from one landing to the next (120 bpm)
+  /// rad a step, most turn of a walk at the standing width (0.4 m, the feet under the hips,
+  /// where shows start and end their walks): in place, 170 deg in 7 steps (0.49 rad a step)
+  /// fell at the last step, 150 deg (0.44) walked; limits.max_turn is measured at
+  /// nominal_width.
+  double max_turn_standing_width = 0.44;
   FootstepLimits limits = Limits();    ///< per step, at one step a beat at 120 bpm
 
   static constexpr double kStepsPerBeat = 1;    ///< the measured step rate

@@ -98,58 +98,14 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
   // Support rectangles, read from the foot's collision geoms in the sole site's frame.
   for (int side = 0; side < 2; ++side) {
     const int site = index.site_begin + (side == 0 ? layout_.left_sole_site : layout_.right_sole_site);
-    const int body = m->site_bodyid[site];
-    const Vector3 site_pos(m->site_pos + 3 * site);
-    const Eigen::Quaterniond site_quat(m->site_quat[4 * site], m->site_quat[4 * site + 1],
-                                       m->site_quat[4 * site + 2], m->site_quat[4 * site + 3]);
-    std::vector<Vector3> points;  // in the site frame
-    for (int g = m->body_geomadr[body]; g >= 0 && g < m->body_geomadr[body] + m->body_geomnum[body]; ++g) {
-      if (m->geom_contype[g] == 0 && m->geom_conaffinity[g] == 0) continue;
-      const Vector3 pos(m->geom_pos + 3 * g);
-      const Eigen::Quaterniond quat(m->geom_quat[4 * g], m->geom_quat[4 * g + 1],
-                                    m->geom_quat[4 * g + 2], m->geom_quat[4 * g + 3]);
-      const double* size = m->geom_size + 3 * g;
-      std::vector<Vector3> local;
-      if (m->geom_type[g] == mjGEOM_BOX) {
-        for (int c = 0; c < 8; ++c) {
-          local.emplace_back((c & 1 ? 1 : -1) * size[0], (c & 2 ? 1 : -1) * size[1],
-                             (c & 4 ? 1 : -1) * size[2]);
-        }
-      } else if (m->geom_type[g] == mjGEOM_SPHERE) {
-        local.emplace_back(0, 0, -size[0]);
-      } else if (m->geom_type[g] == mjGEOM_CAPSULE || m->geom_type[g] == mjGEOM_CYLINDER) {
-        local.emplace_back(0, 0, size[1]);
-        local.emplace_back(0, 0, -size[1]);
-      } else {
-        continue;
-      }
-      for (const Vector3& p : local) {
-        points.push_back(site_quat.conjugate() * (pos + quat * p - site_pos));
-      }
-    }
-    if (points.empty()) {
+    const std::optional<SoleSupport> support = ReadSoleSupport(m, site, options_.gains.line_foot_width);
+    if (!support) {
       throw Error(info.path + ": error: the foot has no collision geometry the controller can read");
     }
-    double z_min = kInf;
-    for (const Vector3& p : points) z_min = std::min(z_min, p.z());
-    Sole sole{kInf, -kInf, kInf, -kInf};
-    for (const Vector3& p : points) {
-      if (p.z() > z_min + 0.01) continue;  // only what touches the floor
-      sole.x_min = std::min(sole.x_min, p.x());
-      sole.x_max = std::max(sole.x_max, p.x());
-      sole.y_min = std::min(sole.y_min, p.y());
-      sole.y_max = std::max(sole.y_max, p.y());
-    }
-    // A sole whose heel half is narrower than line_foot_width rolls about its long axis
-    // (the public H1 model's heel-to-toe capsules, with or without a toe bar): its CoP is
-    // held on the line (a millimetre either side keeps the QP's pair of rows apart).
-    double heel_y_min = kInf, heel_y_max = -kInf;
-    for (const Vector3& p : points) {
-      if (p.z() > z_min + 0.01 || p.x() > 0.5 * (sole.x_min + sole.x_max)) continue;
-      heel_y_min = std::min(heel_y_min, p.y());
-      heel_y_max = std::max(heel_y_max, p.y());
-    }
-    line_feet_ = heel_y_max - heel_y_min < options_.gains.line_foot_width;
+    Sole sole{support->x_min, support->x_max, support->y_min, support->y_max};
+    // A line sole rolls about its long axis: its CoP is held on the line (a millimetre
+    // either side keeps the QP's pair of rows apart).
+    line_feet_ = support->line;
     if (line_feet_) sole.y_min = -1e-3, sole.y_max = 1e-3;
     const double margin = options_.gains.sole_margin;
     const double cx = 0.5 * (sole.x_min + sole.x_max), cy = 0.5 * (sole.y_min + sole.y_max);

@@ -155,7 +155,7 @@ struct WholeBodyGains {
   /// m: a sole whose contact is narrower than this over its heel half is a line (a toe
   /// bar does not count): it rolls about its long axis, so the stance and swing tasks leave that roll free, the CoP is held on the line
   /// and swing landings follow the step-to-step law (controllers/foot_placement.h).
-  double line_foot_width = 0.01;
+  double line_foot_width = kLineSoleWidth;
 };
 
 /// Options of a whole-body controller.

@@ -574,6 +574,13 @@ RobotInfo ReadRobotInfo(const mjModel* m, const std::string& path) {
   info.stand_qpos.assign(qpos, qpos + m->nq);
   info.mass = mj_getTotalmass(m);
   info.torso_body = std::max(0, RobotInfo::IndexOf(info.body_names, "torso_link"));
+  const int left_sole = mj_name2id(m, mjOBJ_SITE, "left_sole");
+  const int right_sole = mj_name2id(m, mjOBJ_SITE, "right_sole");
+  if (left_sole >= 0 && right_sole >= 0) {
+    const std::optional<SoleSupport> left = ReadSoleSupport(m, left_sole);
+    const std::optional<SoleSupport> right = ReadSoleSupport(m, right_sole);
+    info.line_soles = left && right && left->line && right->line;
+  }
   const int imu_site = mj_name2id(m, mjOBJ_SITE, "imu");
   for (int s = 0; s < m->nsensor; ++s) {
     if (imu_site >= 0 && m->sensor_objtype[s] == mjOBJ_SITE && m->sensor_objid[s] == imu_site) {
@@ -585,7 +592,71 @@ RobotInfo ReadRobotInfo(const mjModel* m, const std::string& path) {
 
 }  // namespace
 
+std::optional<SoleSupport> ReadSoleSupport(const mjModel* m, int site, double line_width) {
+  const int body = m->site_bodyid[site];
+  const mjtNum* site_pos = m->site_pos + 3 * site;
+  mjtNum site_inverse[4];
+  mju_negQuat(site_inverse, m->site_quat + 4 * site);
+  std::vector<Vec3> points;  // in the site frame
+  for (int g = m->body_geomadr[body]; g >= 0 && g < m->body_geomadr[body] + m->body_geomnum[body];
+       ++g) {
+    if (m->geom_contype[g] == 0 && m->geom_conaffinity[g] == 0) continue;
+    const mjtNum* size = m->geom_size + 3 * g;
+    std::vector<Vec3> local;
+    switch (m->geom_type[g]) {
+      case mjGEOM_BOX:
+        for (int c = 0; c < 8; ++c) {
+          local.push_back({(c & 1 ? 1 : -1) * size[0], (c & 2 ? 1 : -1) * size[1],
+                           (c & 4 ? 1 : -1) * size[2]});
+        }
+        break;
+      case mjGEOM_SPHERE:
+        local.push_back({0, 0, -size[0]});
+        break;
+      case mjGEOM_CAPSULE:
+      case mjGEOM_CYLINDER:
+        local.push_back({0, 0, size[1]});
+        local.push_back({0, 0, -size[1]});
+        break;
+      default:
+        continue;
+    }
+    for (const Vec3& p : local) {
+      mjtNum in_body[3], offset[3], in_site[3];
+      mju_rotVecQuat(in_body, p.data(), m->geom_quat + 4 * g);
+      for (int k = 0; k < 3; ++k) offset[k] = m->geom_pos[3 * g + k] + in_body[k] - site_pos[k];
+      mju_rotVecQuat(in_site, offset, site_inverse);
+      points.push_back({in_site[0], in_site[1], in_site[2]});
+    }
+  }
+  if (points.empty()) return std::nullopt;
+  double z_min = points[0][2];
+  for (const Vec3& p : points) z_min = std::min(z_min, p[2]);
+  constexpr double kTouching = 0.01;  // m above the lowest point that still touches the floor
+  SoleSupport sole{1e9, -1e9, 1e9, -1e9, false};
+  for (const Vec3& p : points) {
+    if (p[2] > z_min + kTouching) continue;
+    sole.x_min = std::min(sole.x_min, p[0]);
+    sole.x_max = std::max(sole.x_max, p[0]);
+    sole.y_min = std::min(sole.y_min, p[1]);
+    sole.y_max = std::max(sole.y_max, p[1]);
+  }
+  // The heel half's width: a toe bar across the front does not stop the sole rolling.
+  double heel_y_min = 1e9, heel_y_max = -1e9;
+  for (const Vec3& p : points) {
+    if (p[2] > z_min + kTouching || p[0] > 0.5 * (sole.x_min + sole.x_max)) continue;
+    heel_y_min = std::min(heel_y_min, p[1]);
+    heel_y_max = std::max(heel_y_max, p[1]);
+  }
+  sole.line = heel_y_max - heel_y_min < line_width;
+  return sole;
+}
+
 std::string DefaultRobotPath() { return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1.xml"; }
+
+std::string LineSoleRobotPath() {
+  return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1_narrow.xml";
+}
 
 std::string HandkerchiefAssemblyPath() {
   return std::string(YANGBOT_ASSETS_DIR) + "/robots/handkerchief.xml";

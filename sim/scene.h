@@ -8,6 +8,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct SceneOptions {
 /// Path of the built-in H1-class robot file.
 std::string DefaultRobotPath();
 
+/// Path of the project's robot with the H1's narrow rolling line soles
+/// (assets/robots/h1/h1_narrow.xml), the one name code and tests use for it.
+std::string LineSoleRobotPath();
+
 /// Path of the handkerchief assembly (spinner motor and handkerchief) that the stage attaches
 /// to each forearm of an H1 that has none.
 std::string HandkerchiefAssemblyPath();
@@ -52,6 +57,27 @@ inline constexpr std::array<const char*, 5> kH1Bodies = {
 /// Default formation: a near-square grid, `spacing` apart, centred on the origin, facing +x.
 std::vector<Placement> GridPlacements(int robots, double spacing);
 
+/// m: a sole whose heel half is narrower than this across rolls about its long axis (the
+/// public H1 model's heel-to-toe capsules, with or without a toe bar): a line sole. Wider
+/// soles (the box feet of assets/robots/h1/h1.xml) stand flat.
+inline constexpr double kLineSoleWidth = 0.01;
+
+/// Where a sole touches a flat floor, in its sole site's frame (x along the foot, y to its
+/// left, z up): the span of the foot's collision points within 1 cm of the lowest.
+struct SoleSupport {
+  double x_min = 0, x_max = 0;  ///< m, heel and toe ends
+  double y_min = 0, y_max = 0;  ///< m, right and left edges
+  bool line = false;            ///< its heel half is narrower than the line width: it rolls
+};
+
+/// The support of the sole at site `site` of `m` (any model holding it: a robot file or the
+/// stage), read from the collision geoms (boxes, spheres, capsules, cylinders) of the site's
+/// body in the model's own frames; `line_width` (m) tells line soles from flat ones. The
+/// one sole detection: the stage's RobotInfo and the whole-body controller both use it.
+/// nullopt when the body has no collision geometry of those kinds.
+std::optional<SoleSupport> ReadSoleSupport(const mjModel* m, int site,
+                                           double line_width = kLineSoleWidth);
+
 /// Facts about the robot file, read from the single-robot model (same for every copy).
 struct RobotInfo {
   std::string path;                         ///< source file
@@ -70,6 +96,9 @@ struct RobotInfo {
   double mass = 0;                          ///< kg, total
   int torso_body = 0;                       ///< local body "torso_link", else 0 (the root)
   std::vector<int> imu_sensors;             ///< local sensors mounted on the site "imu" (the IMU)
+  /// Both soles (sites "left_sole", "right_sole") are lines (ReadSoleSupport): the robot
+  /// walks the line-foot gait (controllers/line_foot_gait.h), else the box-foot gait.
+  bool line_soles = false;
   /// The robot MJCF as staged: the file with what the stage adds, compiler folders absolute.
   std::string staged_xml;
   /// What the stage added to the file, in order: "left_sole site", "right_sole site",

@@ -4,10 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "choreography/choreography.h"
 #include "choreography/move.h"
+#include "controllers/box_foot_gait.h"
+#include "controllers/line_foot_gait.h"
+#include "sim/error.h"
+#include "sim/scene.h"
 
 namespace yangbot {
 namespace {
@@ -27,32 +33,82 @@ size_t Count(const std::string& text, const std::string& what) {
   return count;
 }
 
-// FORMAT.md quotes the envelope the scheduler plans with, word for word, and no other
-// figures for it: when the gait's measured envelope changes, this fails until FORMAT.md
-// quotes the new one.
-TEST(GaitEnvelopeTest, FormatMdQuotesTheMeasuredEnvelope) {
+// FORMAT.md quotes the envelopes the scheduler plans with, word for word (the line-foot
+// gait of the project's robot, the box-foot gait of box soles), and no other figures for
+// them: when a gait's measured envelope changes, this fails until FORMAT.md quotes the new
+// one.
+TEST(GaitEnvelopeTest, FormatMdQuotesBothGaitsEnvelopes) {
   const std::string doc = ReadFormatMd();
   ASSERT_FALSE(doc.empty());
-  const GaitEnvelope envelope = MeasuredGaitEnvelope();
-  EXPECT_EQ(Count(doc, DescribeGaitEnvelope(envelope)), 1u)
-      << "FORMAT.md should say, on one line: " << DescribeGaitEnvelope(envelope);
-  EXPECT_EQ(Count(doc, "m forward,"), 1u) << "step limits quoted elsewhere in FORMAT.md";
-  EXPECT_EQ(Count(doc, "the feet stand square " + envelope.settle_beats.ToString() +
-                           " beat between dance steps and a walk"),
+  for (const bool line_soles : {true, false}) {
+    const GaitEnvelope envelope = MeasuredGaitEnvelope(line_soles);
+    EXPECT_EQ(Count(doc, DescribeGaitEnvelope(envelope)), 1u)
+        << "FORMAT.md should say, on one line: " << DescribeGaitEnvelope(envelope);
+  }
+  EXPECT_EQ(Count(doc, "stand square " + MeasuredGaitEnvelope(true).settle_beats.ToString() +
+                           " beats between dance steps and a walk on line soles"),
             1u);
+  EXPECT_EQ(Count(doc, MeasuredGaitEnvelope(false).settle_beats.ToString() + " beat on box soles"),
+            1u);
+  EXPECT_EQ(Count(doc, "m forward,"), 2u) << "step limits quoted elsewhere in FORMAT.md";
+  EXPECT_LT(doc.find(DescribeGaitEnvelope(MeasuredGaitEnvelope(true))),
+            doc.find(DescribeGaitEnvelope(MeasuredGaitEnvelope(false))))
+      << "the project's robot's gait (line soles) comes first";
 }
 
-TEST(GaitEnvelopeTest, TheScheduleWalksWithTheMeasuredEnvelope) {
-  const GaitEnvelope measured = MeasuredGaitEnvelope();
-  const GaitParams gait;
-  EXPECT_EQ(gait.walk.max_forward, measured.max_forward);
-  EXPECT_EQ(gait.walk.max_backward, measured.max_backward);
-  EXPECT_EQ(gait.walk.max_sideways, measured.max_sideways);
-  EXPECT_EQ(gait.walk.max_turn, measured.max_turn);
-  EXPECT_EQ(gait.walk.min_step_width, measured.min_step_width);
-  EXPECT_EQ(gait.walk.step_beats, measured.step_beats);
-  EXPECT_EQ(gait.walk.settle_beats, measured.settle_beats);
-  EXPECT_EQ(gait.walk.turns_while_walking, measured.turns_while_walking);
+// Each gait's figures come from its own place in controllers/: the box-foot gait's
+// (BoxFootGait) and the line-foot gait's (LineFootGait::Limits() at one step a beat).
+TEST(GaitEnvelopeTest, EachGaitsEnvelopeComesFromItsController) {
+  const GaitEnvelope line = MeasuredGaitEnvelope(true);
+  const FootstepLimits limits = LineFootGait::Limits();
+  EXPECT_EQ(line.max_forward, limits.max_forward);
+  EXPECT_EQ(line.max_backward, limits.max_backward);
+  EXPECT_EQ(line.max_sideways, limits.max_lateral);
+  EXPECT_EQ(line.max_turn, std::min(limits.max_turn, LineFootGait().max_turn_standing_width));
+  EXPECT_EQ(line.min_step_width, limits.min_separation);
+  EXPECT_EQ(line.step_beats, Beats(1));
+  EXPECT_TRUE(line.turns_while_walking);
+  EXPECT_EQ(DescribeGaitEnvelope(line),
+            "a step every 1 beats; steps of at most 0.50 m forward, 0.30 m back, 0.25 m sideways, "
+            "0.44 rad of turn");
+
+  const GaitEnvelope box = MeasuredGaitEnvelope(false);
+  EXPECT_EQ(box.max_forward, BoxFootGait::Limits().max_forward);
+  EXPECT_EQ(box.max_sideways, BoxFootGait::Limits().max_lateral);
+  EXPECT_EQ(box.step_beats, Beats::Fraction(2, 5));
+  EXPECT_EQ(box.settle_beats, Beats(1));
+  EXPECT_FALSE(box.turns_while_walking);
+}
+
+TEST(GaitEnvelopeTest, TheScheduleWalksWithTheEnvelopeOfTheSoles) {
+  for (const bool line_soles : {true, false}) {
+    const GaitEnvelope measured = MeasuredGaitEnvelope(line_soles);
+    const GaitParams gait = GaitParamsForSoles(line_soles);
+    EXPECT_EQ(gait.line_soles, line_soles);
+    EXPECT_EQ(gait.walk.max_forward, measured.max_forward);
+    EXPECT_EQ(gait.walk.max_backward, measured.max_backward);
+    EXPECT_EQ(gait.walk.max_sideways, measured.max_sideways);
+    EXPECT_EQ(gait.walk.max_turn, measured.max_turn);
+    EXPECT_EQ(gait.walk.min_step_width, measured.min_step_width);
+    EXPECT_EQ(gait.walk.step_beats, measured.step_beats);
+    EXPECT_EQ(gait.walk.settle_beats, measured.settle_beats);
+    EXPECT_EQ(gait.walk.turns_while_walking, measured.turns_while_walking);
+  }
+}
+
+// The robot decides: line soles (the narrow robot, the stock-layout H1's capsules and toe
+// bar) plan with the line-foot gait, box soles with the box-foot gait.
+TEST(GaitEnvelopeTest, TheRobotsSolesChooseTheGait) {
+  const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
+  const GaitParams narrow = RobotGait(LineSoleRobotPath());
+  EXPECT_TRUE(narrow.line_soles);
+  EXPECT_EQ(narrow.walk.max_forward, 0.5);
+  const GaitParams stock = RobotGait(robots + "h1_stock/h1_stock.xml");
+  EXPECT_TRUE(stock.line_soles);
+  EXPECT_EQ(stock.walk.step_beats, Beats(1));
+  const GaitParams box = RobotGait(robots + "h1/h1.xml");
+  EXPECT_EQ(box.line_soles, LoadRobotInfo(robots + "h1/h1.xml").line_soles);
+  EXPECT_THROW(RobotGait(robots + "none.xml"), Error);
 }
 
 TEST(GaitEnvelopeTest, StepLimitsAndDescriptionFollowTheEnvelope) {

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <regex>
 
 #include "choreography/choreography.h"
+#include "controllers/line_foot_gait.h"
 #include "sim/error.h"
+#include "sim/scene.h"
 
 namespace yangbot {
 namespace {
@@ -263,6 +266,120 @@ TEST(ShowCompilerTest, DefaultShowReferencesAreContinuous) {
       previous = now;
     }
   }
+}
+
+}  // namespace
+}  // namespace yangbot
+
+namespace yangbot {
+namespace {
+
+// One robot walks 3 m forward in 8 beats at 120 bpm.
+constexpr const char* kWalkForward = R"(tempo: 120
+offset: 1
+troupe: {robots: 1, start: here}
+formations:
+  here: {shape: line, spacing: 1}
+timeline:
+  - section: go
+    at: 2:1
+    beats: 8
+    cues:
+      - move: walk_to
+        x: 3 m
+)";
+
+// On line soles a walk follows the line-foot gait: steps up to its 0.5 m, one a beat,
+// both feet down for its double-support share of each step, swing apex and crouch its own.
+TEST(ShowCompilerTest, LineSolesWalkTheLineFootGait) {
+  const LoadedShow loaded = CheckShowText(kWalkForward, "", LineSoleRobotPath());
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
+  ASSERT_TRUE(loaded.schedule.gait.line_soles);
+  const CompiledShow show = CompileSchedule(loaded.schedule);
+  const auto& ref = dynamic_cast<const ShowReference&>(*show.references[0]);
+  const FootstepPlan& plan = ref.plan();
+  const LineFootGait gait;
+  ASSERT_GE(plan.steps.size(), 7u);
+  ASSERT_LE(plan.steps.size(), 9u);
+  double longest = 0;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const Footstep& step = plan.steps[i];
+    if (i > 0) {
+      EXPECT_NEAR(step.touchdown_time - plan.steps[i - 1].touchdown_time, 0.5, 1e-12);  // a beat
+      longest = std::max(longest, step.pose.x - plan.steps[i - 1].pose.x);
+    }
+    EXPECT_NEAR(step.touchdown_time - step.liftoff_time, (1 - gait.double_support_ratio) * 0.5,
+                1e-12);
+  }
+  EXPECT_GT(longest, 0.3);
+  EXPECT_LE(longest, gait.limits.max_forward + 1e-9);
+  EXPECT_NEAR(plan.steps.back().pose.x, 3 + GaitParams().foot_forward, 1e-9);
+  // Mid-walk the CoM walks crouched and the swing foot rises to the gait's apex.
+  const Footstep& middle = plan.steps[plan.steps.size() / 2];
+  const RobotReference mid = At(show, 0, 0.5 * (middle.liftoff_time + middle.touchdown_time));
+  EXPECT_NEAR(mid.com.z(), GaitParams().com_height - gait.crouch, 1e-9);
+  EXPECT_NEAR(mid.feet[middle.foot == Foot::kLeft ? 0 : 1].position.z(), gait.swing_height, 0.01);
+  // Standing before and after, the CoM is at its standing height.
+  EXPECT_NEAR(At(show, 0, 0.5).com.z(), GaitParams().com_height, 1e-9);
+  EXPECT_NEAR(At(show, 0, show.end_time + 5).com.z(), GaitParams().com_height, 1e-9);
+}
+
+// On line soles dance steps keep the box-foot gait's references and walks take the
+// line-foot gait's, in walking patterns of their own: the envelope's settle keeps them
+// more than lead_in + settle apart.
+TEST(ShowCompilerTest, LineSolesDanceAndWalkInPatternsOfTheirOwn) {
+  const std::string text = R"(tempo: 120
+offset: 1
+troupe: {robots: 1, start: here}
+formations:
+  here: {shape: line, spacing: 1}
+  there: {shape: line, spacing: 1, centre: [2, 0]}
+timeline:
+  - section: dance
+    at: 2:1
+    beats: 8
+    cues:
+      - move: cross_step
+  - section: go
+    at: 4:1
+    beats: 16
+    cues:
+      - formation: there
+)";
+  const LoadedShow loaded = CheckShowText(text, "", LineSoleRobotPath());
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
+  const CompiledShow show = CompileSchedule(loaded.schedule);
+  const auto& ref = dynamic_cast<const ShowReference&>(*show.references[0]);
+  EXPECT_EQ(ref.pattern_count(), 2);
+  const FootstepPlan& plan = ref.plan();
+  ASSERT_GE(plan.steps.size(), 10u);
+  // Cross steps: a short swing, the CoM standing tall; the walk: the line-foot gait's.
+  const Footstep& cross = plan.steps[1];
+  EXPECT_NEAR(cross.touchdown_time - cross.liftoff_time, kDanceSwing, 1e-12);
+  EXPECT_NEAR(At(show, 0, cross.touchdown_time).com.z(), GaitParams().com_height, 0.03);
+  const Footstep& walk = plan.steps[plan.steps.size() - 3];
+  EXPECT_NEAR(walk.touchdown_time - walk.liftoff_time, 0.4, 1e-12);
+  EXPECT_NEAR(At(show, 0, walk.touchdown_time).com.z(), GaitParams().com_height - LineFootGait().crouch,
+              1e-9);
+}
+
+// On box soles the same walk takes the box-foot gait's quick short steps (and needs far
+// more beats than the show gives).
+TEST(ShowCompilerTest, BoxSolesWalkTheBoxFootGait) {
+  const std::string slow = std::regex_replace(std::string(kWalkForward), std::regex("x: 3 m"),
+                                              "x: 0.5 m");
+  const LoadedShow loaded = CheckShowText(slow, "", GaitParamsForSoles(false));
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
+  const CompiledShow show = CompileSchedule(loaded.schedule);
+  const FootstepPlan& plan = dynamic_cast<const ShowReference&>(*show.references[0]).plan();
+  ASSERT_GE(plan.steps.size(), 10u);
+  for (size_t i = 1; i < plan.steps.size(); ++i) {
+    EXPECT_NEAR(plan.steps[i].touchdown_time - plan.steps[i - 1].touchdown_time, 0.2, 1e-12);
+    EXPECT_LE(plan.steps[i].pose.x - plan.steps[i - 1].pose.x, 0.05 + 1e-9);
+  }
+  const Footstep& middle = plan.steps[plan.steps.size() / 2];
+  EXPECT_NEAR(At(show, 0, middle.touchdown_time).com.z(), GaitParams().com_height, 1e-9);
+  EXPECT_FALSE(CheckShowText(kWalkForward, "", GaitParamsForSoles(false)).ok());
 }
 
 }  // namespace

@@ -294,5 +294,41 @@ TEST(RobotFileTest, TheBuiltInRobotHasAnImu) {
   EXPECT_EQ(names, (std::vector<std::string>{"imu_quat", "imu_gyro", "imu_acc"}));
 }
 
+// The one sole detection (ReadSoleSupport, RobotInfo::line_soles): the project's box
+// soles stand flat, the narrow robot's heel-to-toe capsule and the stock-layout H1's
+// capsules with a 6 cm toe bar across the front roll (the toe bar does not count).
+TEST(SoleSupportTest, RobotInfoTellsLineSolesFromBoxSoles) {
+  const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
+  EXPECT_FALSE(LoadRobotInfo(robots + "h1/h1.xml").line_soles);
+  EXPECT_TRUE(LoadRobotInfo(LineSoleRobotPath()).line_soles);
+  EXPECT_TRUE(LoadRobotInfo(robots + "h1_stock/h1_stock.xml").line_soles);
+
+  // The supports themselves, in the sole site's frame.
+  auto support = [](const std::string& path, const char* site) {
+    char error[1000] = "";
+    mjModel* m = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));
+    EXPECT_NE(m, nullptr) << error;
+    const std::optional<SoleSupport> out = ReadSoleSupport(m, mj_name2id(m, mjOBJ_SITE, site));
+    mj_deleteModel(m);
+    return out;
+  };
+  const std::optional<SoleSupport> box = support(robots + "h1/h1.xml", "left_sole");
+  ASSERT_TRUE(box);
+  EXPECT_FALSE(box->line);
+  EXPECT_NEAR(box->y_max - box->y_min, 0.08, 1e-6);
+  EXPECT_NEAR(box->x_max - box->x_min, 0.22, 1e-6);
+  const std::optional<SoleSupport> line = support(LineSoleRobotPath(), "right_sole");
+  ASSERT_TRUE(line);
+  EXPECT_TRUE(line->line);
+  EXPECT_LT(line->y_max - line->y_min, kLineSoleWidth);
+  EXPECT_GT(line->x_max - line->x_min, 0.15);
+  // A line narrower than asked for is flat.
+  char error[1000] = "";
+  mjModel* m = mj_loadXML(LineSoleRobotPath().c_str(), nullptr, error, sizeof(error));
+  ASSERT_NE(m, nullptr) << error;
+  EXPECT_FALSE(ReadSoleSupport(m, mj_name2id(m, mjOBJ_SITE, "left_sole"), 0.0)->line);
+  mj_deleteModel(m);
+}
+
 }  // namespace
 }  // namespace yangbot

@@ -126,7 +126,7 @@ int Run(const RunFlags& flags) {
       throw Error("error: --controller, --sway and --hanky-rate apply only without a show file");
     }
     if (flags.demo_moves) throw Error("error: --demo-moves is a show of its own: drop FILE");
-    show = LoadShow(flags.file);
+    show = LoadShow(flags.file, flags.stage.robot_path);
     scene_options.robots = static_cast<int>(show->compiled.placements.size());
     scene_options.placements = show->compiled.placements;
     if (flags.stage.robot_path.empty()) {
@@ -138,7 +138,8 @@ int Run(const RunFlags& flags) {
       throw Error("error: --controller, --sway and --hanky-rate apply only without --demo-moves");
     }
     // Every primitive, in unison, on the --robots grid, for --seconds (whole sections).
-    show = CompileLoaded(CheckShowText(DemoMovesShow(scene_options.robots, seconds), "."),
+    show = CompileLoaded(CheckShowText(DemoMovesShow(scene_options.robots, seconds), ".",
+                                       flags.stage.robot_path),
                          "<demo-moves>");
     scene_options.placements = show->compiled.placements;
   }
@@ -164,6 +165,7 @@ int Run(const RunFlags& flags) {
   std::unique_ptr<ShowSupervisor> supervisor;
   if (show && !flags.no_reflow) {
     ScheduleOptions options;  // as CheckShowFile / CheckShowText planned the show
+    options.gait = show->loaded.schedule.gait;
     options.base_dir =
         flags.file.empty() ? "." : std::filesystem::path(flags.file).parent_path().string();
     supervisor = std::make_unique<ShowSupervisor>(show->loaded.show, options,

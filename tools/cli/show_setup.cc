@@ -21,8 +21,8 @@ std::unique_ptr<ShowRun> CompileLoaded(LoadedShow loaded, const std::string& pat
   return show;
 }
 
-std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
-  LoadedShow loaded = CheckShowFile(path);
+std::unique_ptr<ShowRun> LoadShow(const std::string& path, const std::string& robot_path) {
+  LoadedShow loaded = CheckShowFile(path, robot_path);
   // The music checks `yangbot validate` makes (tempo, offset, length against the track).
   CheckShowMusic(loaded.show, std::filesystem::path(path).parent_path().string(),
                  &loaded.diagnostics);
@@ -32,9 +32,7 @@ std::unique_ptr<ShowRun> LoadShow(const std::string& path) {
 std::string ShowModelPath(const Show& show, const std::string& file) {
   const std::string& model = show.troupe.model;
   if (model.empty() || model == "builtin") return "";
-  std::filesystem::path path(model);
-  if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
-  return path.string();
+  return ShowRobotPath(show, std::filesystem::path(file).parent_path().string());
 }
 
 }  // namespace yangbot

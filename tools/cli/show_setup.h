@@ -21,8 +21,10 @@ struct ShowRun {
 /// it; throws Error when it has errors. `path` names it in messages.
 std::unique_ptr<ShowRun> CompileLoaded(LoadedShow loaded, const std::string& path);
 
-/// Loads the show file at `path`, checks its music, and compiles it (see CompileLoaded).
-std::unique_ptr<ShowRun> LoadShow(const std::string& path);
+/// Loads the show file at `path`, checks its music, and compiles it (see CompileLoaded);
+/// its walks are planned for the robot at `robot_path` (`--robot`), else the one the file
+/// names (CheckShowFile).
+std::unique_ptr<ShowRun> LoadShow(const std::string& path, const std::string& robot_path = "");
 
 /// The robot model a show file names ("" = built-in), relative to the file's folder.
 std::string ShowModelPath(const Show& show, const std::string& file);

@@ -21,11 +21,7 @@ ShowRun MakeShowRun(const LoadedShow& loaded, const std::string& base_dir) {
   run.schedule = loaded.schedule;
   run.base_dir = base_dir;
   const std::string& model = loaded.show.troupe.model;
-  if (!model.empty() && model != "builtin") {
-    std::filesystem::path file(model);
-    if (file.is_relative() && !base_dir.empty()) file = std::filesystem::path(base_dir) / file;
-    run.scene.robot_path = file.string();
-  }
+  if (!model.empty() && model != "builtin") run.scene.robot_path = ShowRobotPath(loaded.show, base_dir);
   return run;
 }
 
