@@ -16,7 +16,7 @@ ParamSpec FacingParam() {
 }
 
 ParamSpec SpacingParam(double default_value) {
-  return NumberParam("spacing", Dimension::kLength, default_value, kMinSlotDistance, 10,
+  return NumberParam("spacing", Dimension::kLength, default_value, kMinRobotDistance, 10,
                      "distance between neighbours");
 }
 
@@ -182,7 +182,7 @@ class TwoColumns : public Shape {
  public:
   TwoColumns()
       : Shape("two_columns", "two columns side by side; odd slots left, even slots right",
-              {SpacingParam(1.2), NumberParam("gap", Dimension::kLength, 3, kMinSlotDistance, 20,
+              {SpacingParam(1.2), NumberParam("gap", Dimension::kLength, 3, kMinRobotDistance, 20,
                                               "distance between the columns")}) {}
   std::vector<Placement> Generate(const ParamValues& p, int robots) const override {
     std::vector<Placement> slots;

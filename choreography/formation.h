@@ -10,12 +10,10 @@
 #include <vector>
 
 #include "choreography/move.h"
+#include "choreography/separation.h"
 #include "sim/scene.h"
 
 namespace yangbot {
-
-/// Robots closer than this (m) at their slots collide.
-constexpr double kMinSlotDistance = 0.6;
 
 /// A formation generator.
 class FormationShape {

@@ -703,10 +703,10 @@ std::vector<Placement> FormationSlots(const FormationDef& formation, int robots,
   }
   int a = -1, b = -1;
   const double closest = ClosestSlots(slots, &a, &b);
-  if (a >= 0 && closest < kMinSlotDistance - 1e-9) {
+  if (a >= 0 && closest < kMinRobotDistance - 1e-9) {
     char text[160];
     std::snprintf(text, sizeof(text), "slots %d and %d are %.2f m apart (at least %.1f m)", a + 1,
-                  b + 1, closest, kMinSlotDistance);
+                  b + 1, closest, kMinRobotDistance);
     const SourcePos pos = formation.shape.empty() && static_cast<size_t>(b) < formation.slots.size()
                               ? formation.slots[static_cast<size_t>(b)].src.pos
                               : formation.src.pos;

@@ -150,7 +150,7 @@ ParamValues ResolveParams(const std::vector<ParamSpec>& specs, const std::vector
                           const std::vector<std::string>& other_keys, Diagnostics* diagnostics);
 
 /// Slots of a formation for `robots` robots (pelvis placements, world); reports problems
-/// (unknown shape, parameters, wrong slot count, slots closer than kMinSlotDistance).
+/// (unknown shape, parameters, wrong slot count, slots closer than kMinRobotDistance).
 std::vector<Placement> FormationSlots(const FormationDef& formation, int robots, double bpm,
                                       Diagnostics* diagnostics);
 

@@ -5,13 +5,24 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
+
+#include "choreography/progress_search.h"
 
 namespace yangbot {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Progress units of the timing search per step at the envelope's limits: a walk's
+// advance changes by half a step from one tick to the next (progress_search.h).
+constexpr int kUnitsPerStep = 4;
+
+// Most paths (straight ways of travelling, then detours) the timing search tries for one
+// robot in one order of planning.
+constexpr int kMostSearchedPaths = 16;
 
 // Detour offsets (m) to the side of the straight line, tried in this order.
 constexpr double kDetourOffsets[] = {0.4, 0.8, 1.2, 1.8, 2.5};
@@ -191,54 +202,76 @@ std::vector<Path> PathsByPace(const Pose2& start, const Pose2& goal,
   return out;
 }
 
-// The footsteps and step-by-step pelvis of a walk along `path`: `delay` step times
-// standing, `moving` steps of travel (each landing about the point the path reaches half
-// a step later), one closing step. A step lands every `tick` beats, the first window tick
-// `lead` beats after the window opens. Returns "" or why the steps break the limits.
-std::string BuildWalk(const Stance& feet, const Path& path, int delay, int moving, int ticks,
-                      Beats lead, Beats tick, const GaitParams& gait,
-                      const FootstepPlanner& planner, PlannedWalk* walk) {
+// The footsteps and step-by-step pelvis of a walk along `path` timed by `progress`: the
+// fraction of the path reached at each window tick 0..ticks (nondecreasing, 0 first). It
+// stands until the progress first grows, then steps on every tick, each foot landing about
+// the frame the path reaches at that tick (in place while the progress stays), until the
+// tick after it reaches the end, whose step closes the feet square. A step lands every
+// `tick` beats, window tick 1 `lead` + `tick` beats after the window opens. Returns "" or
+// why the steps break the limits (or do not fit the window).
+std::string BuildTimedWalk(const Stance& feet, const Path& path,
+                           const std::vector<double>& progress, Beats lead, Beats tick,
+                           const GaitParams& gait, const FootstepPlanner& planner,
+                           PlannedWalk* walk) {
+  const int ticks = static_cast<int>(progress.size()) - 1;
   walk->steps.clear();
   walk->pelvis.assign(static_cast<size_t>(ticks) + 1, PelvisOfStance(feet, gait));
-  walk->delay = delay;
+  walk->delay = 0;
   const Pose2 start = path.points.front();
   const Pose2 goal = path.At(1);
   const Stance square = StanceAtPelvis(goal, gait);
-  const bool moves = path.total > 1e-9;
-  const bool at_rest = Distance(feet.left, square.left) < 1e-6 &&
+  const bool at_rest = path.total <= 1e-9 && Distance(feet.left, square.left) < 1e-6 &&
                        Distance(feet.right, square.right) < 1e-6 &&
                        std::abs(WrapAngle(feet.left.yaw - square.left.yaw)) < 1e-6 &&
                        std::abs(WrapAngle(feet.right.yaw - square.right.yaw)) < 1e-6;
-  if (!moves && at_rest) return "";
-  if (!moves) moving = 1;  // square up the feet where it stands: two steps
-  if (delay + moving + 1 > ticks) return "too few beats";
+  if (at_rest) return "";
+  int first = 1;
+  while (first <= ticks && progress[static_cast<size_t>(first)] <= 0) ++first;
+  if (first + 1 > ticks) return "too few beats";
+  walk->delay = first - 1;
   // First foot: the one on the side the robot turns to, or moves to.
   Foot foot = Foot::kLeft;
   {
-    const Pose2 ahead = path.At(1.0 / moving);
+    const Pose2 ahead = path.At(progress[static_cast<size_t>(first)]);
     const double c = std::cos(start.yaw), s = std::sin(start.yaw);
     const double ly = -s * (ahead.x - start.x) + c * (ahead.y - start.y);
     const double turn = ahead.yaw - start.yaw;
     if (turn < -1e-6 || (std::abs(turn) <= 1e-6 && ly < -1e-3)) foot = Foot::kRight;
   }
   Stance now = feet;
-  for (int j = 1; j <= moving + 1; ++j) {
-    const Pose2 frame = j <= moving ? path.At(static_cast<double>(j) / moving) : goal;
+  for (int b = first; b <= ticks; ++b) {
+    const double f = progress[static_cast<size_t>(b)];
+    const bool closing = f >= 1 && b > first && progress[static_cast<size_t>(b) - 1] >= 1;
     BeatStep step;
     step.foot = foot;
-    step.pose = StanceAtPelvis(frame, gait).foot(foot);
-    step.land = lead + tick * static_cast<int64_t>(delay + j);
+    step.pose = StanceAtPelvis(closing ? goal : path.At(f), gait).foot(foot);
+    step.land = lead + tick * static_cast<int64_t>(b);
     step.duration = tick;
     const std::string bad = planner.CheckStep(foot, step.pose, now.foot(OtherFoot(foot)));
     if (!bad.empty()) return bad;
     now.foot(foot) = step.pose;
     walk->steps.push_back(step);
-    for (size_t b = static_cast<size_t>(delay + j); b < walk->pelvis.size(); ++b) {
-      walk->pelvis[b] = PelvisOfStance(now, gait);
+    for (size_t k = static_cast<size_t>(b); k < walk->pelvis.size(); ++k) {
+      walk->pelvis[k] = PelvisOfStance(now, gait);
     }
     foot = OtherFoot(foot);
+    if (closing) return "";
   }
-  return "";
+  return "too few beats";
+}
+
+// BuildTimedWalk at an even pace: `delay` ticks standing, `moving` steps of travel, one
+// closing step.
+std::string BuildWalk(const Stance& feet, const Path& path, int delay, int moving, int ticks,
+                      Beats lead, Beats tick, const GaitParams& gait,
+                      const FootstepPlanner& planner, PlannedWalk* walk) {
+  if (path.total <= 1e-9 || moving < 1) moving = 1;  // square up the feet where it stands
+  std::vector<double> progress(static_cast<size_t>(std::max(ticks, 0)) + 1);
+  for (int b = 0; b <= ticks; ++b) {
+    progress[static_cast<size_t>(b)] =
+        std::clamp(static_cast<double>(b - delay) / moving, 0.0, 1.0);
+  }
+  return BuildTimedWalk(feet, path, progress, lead, tick, gait, planner, walk);
 }
 
 // ceil(a / b) and floor(a / b) of exact beats (b > 0).
@@ -275,20 +308,11 @@ double GridApproach(const GridTrack& a, const GridTrack& b) {
   return best;
 }
 
-// Clearance two robots must keep: the preferred one where their start and end positions
-// allow it, never more than those distances (slots 0.65 m apart are legal).
-double PairClearance(const GridTrack& a, const GridTrack& b, const TransitionOptions& options) {
-  const double ends =
-      std::min(Distance(a.front(), b.front()), Distance(a.back(), b.back()));
-  return std::min(options.preferred_clearance, ends - 1e-9);
-}
-
-// Delays (step times) tried before the first step: every one at first, then sparser
-// (about half as many again each time), so long windows do not multiply the candidates.
-std::vector<int> Delays(int most) {
-  std::vector<int> out;
-  for (int d = 0; d <= most; d = std::max(d + 1, d * 3 / 2)) out.push_back(d);
-  return out;
+// Clearance two robots must keep: `wanted` where their start and end positions allow it,
+// never more than those distances (slots 0.65 m apart are legal).
+double PairClearance(const Pose2& start, const Pose2& end, const GridTrack& other, double wanted) {
+  const double ends = std::min(Distance(start, other.front()), Distance(end, other.back()));
+  return std::min(wanted, ends - 1e-9);
 }
 
 class Planner {
@@ -330,9 +354,9 @@ class Planner {
   // Whether walker i cannot reach `goal` in its window even alone; the steps it needs
   // (the closing step included) go to `needed`.
   bool TooFar(size_t i, const Pose2& goal, int* needed) {
-    bool too_far = false;
-    Candidates(i, goal, &too_far, needed);
-    return too_far;
+    const Choices& choices = ChoicesFor(i, goal);
+    *needed = choices.needed;
+    return choices.too_far;
   }
 
   struct Attempt {
@@ -345,7 +369,9 @@ class Planner {
     int needed = 0;
   };
 
-  // Plans the walkers in `order` towards `goals`, each against those before it.
+  // Plans the walkers in `order` towards `goals`, each against those before it: its
+  // preferred walk (straight at the slowest even pace) when that keeps clear, else the
+  // timing search (progress_search.h) along its paths in order of preference.
   Attempt PlanInOrder(const std::vector<int>& order, const std::vector<Pose2>& goals) {
     Attempt attempt;
     const size_t n = walkers_.size();
@@ -353,40 +379,45 @@ class Planner {
     attempt.tracks.resize(n);
     std::vector<bool> planned(n, false);
     for (int i : order) {
-      const Candidate* chosen = nullptr;
-      const Candidate* preferred = nullptr;
-      bool too_far = false;
-      int needed = 0;
+      const size_t w = static_cast<size_t>(i);
+      const Choices& choices = ChoicesFor(w, goals[w]);
+      bool found = false;
       std::vector<int> blockers;
-      for (const Candidate& c : Candidates(static_cast<size_t>(i), goals[i], &too_far, &needed)) {
-        if (*budget_ <= 0) break;
-        --*budget_;
-        const std::vector<int> conflicts =
-            Conflicts(c.track, static_cast<size_t>(i), attempt.tracks, planned,
-                      preferred != nullptr);
-        if (conflicts.empty()) {
-          chosen = &c;
-          break;
-        }
-        if (preferred == nullptr) {
-          preferred = &c;
-          blockers = conflicts;
+      if (!choices.too_far && choices.preferred) {
+        blockers = Conflicts(choices.preferred->track, w, attempt.tracks, planned, false,
+                             options_.preferred_clearance);
+        if (blockers.empty()) {
+          attempt.walks[w] = choices.preferred->walk;
+          attempt.tracks[w] = choices.preferred->track;
+          found = true;
         }
       }
-      if (chosen == nullptr) {
+      if (!found && !choices.too_far) {
+        const std::vector<TimedObstacle> obstacles =
+            Obstacles(w, goals[w], attempt.tracks, planned);
+        for (const Path& path : choices.paths) {
+          if (*budget_ <= 0) break;
+          Candidate c;
+          if (Timed(w, goals[w], path, obstacles, attempt.tracks, planned, &c)) {
+            attempt.walks[w] = std::move(c.walk);
+            attempt.tracks[w] = std::move(c.track);
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found) {
         attempt.failed = i;
         attempt.blockers = blockers;
-        attempt.too_far = too_far;
-        attempt.needed = needed;
+        attempt.too_far = choices.too_far;
+        attempt.needed = choices.needed;
         // The rest walk as they prefer, for the record.
         for (size_t k = 0; k < n; ++k) {
           if (planned[k]) continue;
-          bool ignored_far = false;
-          int ignored_needed = 0;
-          const auto& list = Candidates(k, goals[k], &ignored_far, &ignored_needed);
-          if (!list.empty()) {
-            attempt.walks[k] = list.front().walk;
-            attempt.tracks[k] = list.front().track;
+          const Choices& own = ChoicesFor(k, goals[k]);
+          if (own.preferred) {
+            attempt.walks[k] = own.preferred->walk;
+            attempt.tracks[k] = own.preferred->track;
           } else {
             attempt.walks[k] = Standing(k, goals[k]);
             attempt.tracks[k] = Grid(k, attempt.walks[k]);
@@ -394,9 +425,7 @@ class Planner {
         }
         return attempt;
       }
-      attempt.walks[i] = chosen->walk;
-      attempt.tracks[i] = chosen->track;
-      planned[i] = true;
+      planned[w] = true;
     }
     attempt.ok = true;
     return attempt;
@@ -442,20 +471,23 @@ class Planner {
     return walk;
   }
 
+  // Robots (walker indices; standing ones as walkers.size() + k) that `track` comes closer
+  // to than PairClearance with `wanted` m.
   std::vector<int> Conflicts(const GridTrack& track, size_t self,
                              const std::vector<GridTrack>& tracks, const std::vector<bool>& planned,
-                             bool first_only) const {
+                             bool first_only, double wanted) const {
     std::vector<int> out;
     for (size_t j = 0; j < tracks.size(); ++j) {
       if (j == self || !planned[j]) continue;
-      if (GridApproach(track, tracks[j]) < PairClearance(track, tracks[j], options_)) {
+      if (GridApproach(track, tracks[j]) <
+          PairClearance(track.front(), track.back(), tracks[j], wanted)) {
         out.push_back(static_cast<int>(j));
         if (first_only) return out;
       }
     }
     for (size_t k = 0; k < standing_tracks_.size(); ++k) {
       const GridTrack& other = standing_tracks_[k];
-      if (GridApproach(track, other) < PairClearance(track, other, options_)) {
+      if (GridApproach(track, other) < PairClearance(track.front(), track.back(), other, wanted)) {
         out.push_back(static_cast<int>(walkers_.size() + k));
         if (first_only) return out;
       }
@@ -498,28 +530,25 @@ class Planner {
     return true;
   }
 
-  // Robot i's walks towards `goal` in order of preference (cached: they do not depend
-  // on the other robots). Empty when none fits the window within the step limits.
-  const std::vector<Candidate>& Candidates(size_t i, const Pose2& goal, bool* too_far,
-                                           int* needed) {
+  // Robot i's ways towards `goal` (they do not depend on the other robots).
+  struct Choices {
+    bool too_far = false;  // it cannot reach the goal in its window even alone
+    int needed = 0;        // steps (the closing one included) of its quickest walk
+    std::optional<Candidate> preferred;  // straight at the slowest even pace
+    std::vector<Path> paths;             // for the timing search, in order of preference
+  };
+
+  const Choices& ChoicesFor(size_t i, const Pose2& goal) {
     const auto key = std::make_tuple(i, goal.x, goal.y, goal.yaw);
     auto it = cache_.find(key);
-    if (it == cache_.end()) {
-      Cached cached;
-      cached.list = MakeCandidates(i, goal, &cached.too_far, &cached.needed);
-      it = cache_.emplace(key, std::move(cached)).first;
-    }
-    *too_far = it->second.too_far;
-    *needed = it->second.needed;
-    return it->second.list;
+    if (it == cache_.end()) it = cache_.emplace(key, MakeChoices(i, goal)).first;
+    return it->second;
   }
 
-  std::vector<Candidate> MakeCandidates(size_t i, const Pose2& goal, bool* too_far, int* needed) {
-    std::vector<Candidate> out;
+  Choices MakeChoices(size_t i, const Pose2& goal) const {
+    Choices out;
     const WalkRequest& w = walkers_[i];
     const int beats = ticks_[i];  // step times in the window
-    *too_far = false;
-    *needed = 0;
     Candidate c;
     c.walk = Standing(i, goal);
     // Already there, feet square: it stands.
@@ -528,55 +557,110 @@ class Planner {
             .empty() &&
         c.walk.steps.empty()) {
       c.track = Grid(i, c.walk);
-      out.push_back(std::move(c));
+      out.preferred = std::move(c);
       return out;
     }
     std::vector<Pose2> waypoints;
-    for (int option = 0; Waypoints(i, goal, option, &waypoints); ++option) {
-     // Each way of travelling (direct, facing forward, facing backward), quickest first.
-     for (const Path& path :
-          PathsByPace(StartOf(i), goal, waypoints, gait_, options_.limit_margin)) {
-      const int fastest = std::max(1, static_cast<int>(std::ceil(path.total - 1e-9)));
-      if (option == 0 && (*needed == 0 || fastest + 1 < *needed)) *needed = fastest + 1;
-      if (fastest + 1 > beats) continue;
-      c.walk.waypoints = waypoints;
-      // Paces: slowest (arrive on the last beat), fastest (arrive early), between.
-      for (int pace = 0; pace < 3; ++pace) {
-        for (int delay : Delays(beats - fastest - 1)) {
-          const int slowest = beats - 1 - delay;
-          const int moving = pace == 0 ? slowest : pace == 1 ? fastest : (slowest + fastest) / 2;
-          if (pace > 0 && moving == slowest) continue;  // tried as the slowest
-          if (pace == 2 && moving == fastest) continue;
+    for (int option = 0; Waypoints(i, goal, option, &waypoints) &&
+                         out.paths.size() < static_cast<size_t>(kMostSearchedPaths);
+         ++option) {
+      // Each way of travelling (direct, facing forward, facing backward), quickest first;
+      // detours only the quickest that fits.
+      for (const Path& path :
+           PathsByPace(StartOf(i), goal, waypoints, gait_, options_.limit_margin)) {
+        const int fastest = std::max(1, static_cast<int>(std::ceil(path.total - 1e-9)));
+        if (option == 0 && (out.needed == 0 || fastest + 1 < out.needed)) {
+          out.needed = fastest + 1;
+        }
+        if (fastest + 1 > beats) continue;
+        if (option == 0 && !out.preferred) {
+          c.walk.waypoints.clear();
           // A pace on the edge of the limits can break them on a bend: a little slower.
           std::string bad = "?";
-          for (int m = moving; m <= std::min(slowest, moving + 2) && !bad.empty(); ++m) {
-            bad = BuildWalk(w.feet, path, delay, m, beats, lead_[i], tick_, gait_, footsteps_,
+          for (int m = beats - 1; m >= std::max(fastest, beats - 3) && !bad.empty(); --m) {
+            bad = BuildWalk(w.feet, path, 0, m, beats, lead_[i], tick_, gait_, footsteps_,
                             &c.walk);
           }
-          if (!bad.empty()) continue;
-          c.track = Grid(i, c.walk);
-          out.push_back(c);
+          if (bad.empty()) {
+            c.track = Grid(i, c.walk);
+            out.preferred = c;
+          }
         }
+        if (path.total > 1e-9) out.paths.push_back(path);
+        if (option > 0) break;
       }
-     }
-     // Straight is the shortest: when its quickest travel does not fit, no detour does.
-     if (option == 0 && *needed > beats) {
-       *too_far = true;
-       return out;
-     }
+      // Straight is the shortest: when its quickest travel does not fit, no detour does.
+      if (option == 0 && out.needed > beats) {
+        out.too_far = true;
+        out.paths.clear();
+        return out;
+      }
     }
-    if (out.empty()) {
-      *too_far = true;  // no pace keeps within the step limits
-      *needed = std::max(*needed, beats + 1);
+    if (!out.preferred && out.paths.empty()) {
+      out.too_far = true;  // no pace keeps within the step limits
+      out.needed = std::max(out.needed, beats + 1);
     }
     return out;
   }
 
-  struct Cached {
-    std::vector<Candidate> list;
-    bool too_far = false;
-    int needed = 0;
-  };
+  // The robots planned before walker i, and those standing, as obstacles of its timing
+  // search, each with the clearance PairClearance gives the pair: the least one (the
+  // preferred one is for walks that need no search).
+  std::vector<TimedObstacle> Obstacles(size_t i, const Pose2& goal,
+                                       const std::vector<GridTrack>& tracks,
+                                       const std::vector<bool>& planned) const {
+    const Pose2 start = StartOf(i);
+    std::vector<TimedObstacle> out;
+    auto add = [&](const GridTrack& track) {
+      out.push_back({&track, PairClearance(start, goal, track, options_.clearance)});
+    };
+    for (size_t j = 0; j < tracks.size(); ++j) {
+      if (j != i && planned[j]) add(tracks[j]);
+    }
+    for (const GridTrack& track : standing_tracks_) add(track);
+    return out;
+  }
+
+  // Walker i's walk along `path` timed by the search; false when no timing keeps clear
+  // (or the walk it gives breaks the step limits). The search's pelvis model is checked
+  // against the built feet; where the turn between the feet moved the pelvis into a
+  // reserved robot's way, the search runs again with a wider margin.
+  bool Timed(size_t i, const Pose2& goal, const Path& path,
+             const std::vector<TimedObstacle>& obstacles, const std::vector<GridTrack>& tracks,
+             const std::vector<bool>& planned, Candidate* out) {
+    ProgressProblem problem;
+    const int units =
+        std::max(2, static_cast<int>(std::ceil(path.total * kUnitsPerStep - 1e-9)));
+    problem.points.reserve(static_cast<size_t>(units) + 1);
+    for (int k = 0; k <= units; ++k) problem.points.push_back(path.At(static_cast<double>(k) / units));
+    problem.max_advance = kUnitsPerStep;
+    problem.max_change = kUnitsPerStep / 2;
+    problem.offset = offset_[i];
+    problem.ticks = ticks_[i];
+    problem.horizon = horizon_;
+    // A turn between the feet shifts the pelvis sideways by about half the feet's lateral
+    // offset times the turn.
+    problem.turn_margin = 0.5 * gait_.foot_lateral;
+    problem.moving_margin = 0.005;
+    for (int retry = 0; retry < 3; ++retry, problem.moving_margin += 0.03) {
+      int64_t explored = 0;
+      const std::vector<int> reached = SearchProgress(problem, obstacles, &explored);
+      *budget_ -= explored;
+      if (reached.empty()) return false;
+      std::vector<double> progress;
+      for (int k : reached) progress.push_back(static_cast<double>(k) / units);
+      out->walk = Standing(i, goal);
+      out->walk.waypoints.assign(path.points.begin() + 1, path.points.end() - 1);
+      if (!BuildTimedWalk(walkers_[i].feet, path, progress, lead_[i], tick_, gait_, footsteps_,
+                          &out->walk)
+               .empty()) {
+        return false;
+      }
+      out->track = Grid(i, out->walk);
+      if (Conflicts(out->track, i, tracks, planned, true, options_.clearance).empty()) return true;
+    }
+    return false;
+  }
 
   const std::vector<WalkRequest>& walkers_;
   const std::vector<StandingRobot>& standing_;
@@ -591,7 +675,7 @@ class Planner {
   std::vector<int> ticks_;       // ticks in each walker's window
   std::vector<Beats> lead_;      // beats from each walker's window start to its first tick
   std::vector<GridTrack> standing_tracks_;
-  std::map<std::tuple<size_t, double, double, double>, Cached> cache_;
+  std::map<std::tuple<size_t, double, double, double>, Choices> cache_;
 };
 
 // PlanTransition without the search for the beats needed.
@@ -604,7 +688,10 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
   std::vector<Pose2> goals;
   for (const WalkRequest& w : walkers) goals.push_back(w.goal);
 
-  // Longest walks (for their window) first: they have the least slack.
+  // Longest walks (for their window) first: they have the least slack. A robot that stands
+  // where another's slot is goes before that one, so that the one arriving, planned
+  // later, waits for it to leave rather than the other way round (on a cycle, the
+  // longest walk of those left goes first).
   auto initial_order = [&] {
     std::vector<std::pair<double, int>> keyed;
     for (size_t i = 0; i < n; ++i) {
@@ -613,8 +700,33 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
       keyed.push_back({-steps / std::max(1, planner.Ticks(i)), static_cast<int>(i)});
     }
     std::stable_sort(keyed.begin(), keyed.end());
+    std::vector<int> waiting(n, 0);  // robots standing on i's slot not yet in the order
+    std::vector<std::vector<int>> after(n);
+    for (size_t a = 0; a < n; ++a) {
+      for (size_t b = 0; b < n; ++b) {
+        if (a == b || Distance(planner.StartOf(a), goals[b]) >= options.preferred_clearance) {
+          continue;
+        }
+        after[a].push_back(static_cast<int>(b));
+        ++waiting[b];
+      }
+    }
     std::vector<int> order;
-    for (const auto& [key, i] : keyed) order.push_back(i);
+    std::vector<bool> placed(n, false);
+    while (order.size() < n) {
+      int pick = -1;
+      for (const auto& [key, i] : keyed) {
+        if (placed[i]) continue;
+        if (pick < 0) pick = i;  // on a cycle
+        if (waiting[i] == 0) {
+          pick = i;
+          break;
+        }
+      }
+      placed[pick] = true;
+      order.push_back(pick);
+      for (int b : after[pick]) --waiting[b];
+    }
     return order;
   };
   std::vector<int> order = initial_order();

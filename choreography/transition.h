@@ -13,30 +13,34 @@
 // same tick: checking the linear model exactly (ClosestApproach over every tick) checks
 // the compiled feet.
 //
-// A walk follows a path (a straight line, or a detour through waypoints) after an
-// optional delay (a staggered start), travelling one of three ways: omnidirectionally,
-// the facing blended evenly from the start's to the slot's along the way, each step's
-// forward, backward and sideways parts (in the robot's own frame) and its turn within the
-// envelope; or turning to face the way (or away from it), walking forward (backward) and
-// turning to the final facing, in place or, when the envelope says the gait turns while
-// it walks, while it starts and stops walking. The way that needs the fewest steps is
-// tried first, the omnidirectional one on a tie: over any distance, a gait that hardly
-// steps sideways (today's: 1 cm a step) turns, walks and turns; a gait with a large
-// envelope walks straight unless the way lies far off its facing for long (sideways
-// reach a third of the forward: 1 m sideways goes straight, 4 m turns). The steps spread over the path's phases in proportion to
-// the steps each needs at the limits; the foot stepping on tick k lands on its nominal
-// place about the point the path reaches then, and a last step closes the feet square at
-// the slot. Paces respect the envelope with a margin (TransitionOptions::limit_margin).
+// A walk follows a path (a straight line, or a detour through waypoints), travelling one
+// of three ways: omnidirectionally, the facing blended evenly from the start's to the
+// slot's along the way, each step's forward, backward and sideways parts (in the robot's
+// own frame) and its turn within the envelope; or turning to face the way (or away from
+// it), walking forward (backward) and turning to the final facing, in place or, when the
+// envelope says the gait turns while it walks, while it starts and stops walking. The way
+// that needs the fewest steps is tried first, the omnidirectional one on a tie: over any
+// distance, a gait that hardly steps sideways (today's: 1 cm a step) turns, walks and
+// turns; a gait with a large envelope walks straight unless the way lies far off its
+// facing for long (sideways reach a third of the forward: 1 m sideways goes straight, 4 m
+// turns). A walk's timing says how far along its path the robot is at each tick: the
+// foot stepping on a tick lands on its nominal place about the point the path reaches
+// then (in place while the robot waits, marking time), and a last step closes the feet
+// square at the slot. Paces respect the envelope with a margin
+// (TransitionOptions::limit_margin).
 //
-// Planning is prioritised: robots are planned one at a time against those planned before
-// (and against robots standing still), each taking the first of its candidate walks, in
-// order of preference, that keeps clear: straight at the slowest pace that arrives on
-// the last beat; straight with a delay; straight and fast, arriving early; then detours
-// through waypoints to either side, further and further out, each with the same
-// choices of delay and pace. A robot that finds no clear walk is moved to the front of
-// the order and the planning repeated; after that, it swaps slots with the robot in its
-// way when the caller allows. When nothing works the plan says which robots, and how
-// many beats the transition would need.
+// Planning is prioritised, in space and time: robots are planned one at a time (longest
+// walks for their window first), each against the pelvis tracks reserved by those planned
+// before it and against robots standing still. A robot takes its preferred walk (straight,
+// at the even pace that arrives on the last beat) when that keeps clear; otherwise the
+// timing search (progress_search.h) looks, along its straight path and then along detours
+// to either side, further and further out, for the timing closest to the even pace that
+// keeps clear: it may wait, mark time, slow down or hurry, speeding up and slowing down by
+// at most half a step from one step to the next. A robot that finds no clear walk is
+// moved to the front of the order and the planning repeated; after that, it swaps slots
+// with the robot in its way when the caller allows. When nothing works the plan says which
+// robots, and PlanTransition searches the least number of beats with which the change
+// plans.
 #ifndef YANGBOT_CHOREOGRAPHY_TRANSITION_H_
 #define YANGBOT_CHOREOGRAPHY_TRANSITION_H_
 
@@ -47,18 +51,16 @@
 
 #include "choreography/beats.h"
 #include "choreography/move.h"
+#include "choreography/separation.h"
 
 namespace yangbot {
-
-/// Robots must keep at least this far apart (m, pelvis to pelvis, in the plane).
-constexpr double kMinRobotDistance = 0.6;
 
 /// Closest approach (m) of two points moving linearly, a0 -> a1 and b0 -> b1, over the
 /// same time interval.
 double ClosestApproach(const Pose2& a0, const Pose2& a1, const Pose2& b0, const Pose2& b1);
 
 /// Most beats PlanTransition adds to a change's window looking for the beats it needs.
-constexpr int kMostExtraTransitionBeats = 32;
+constexpr int kMostExtraTransitionBeats = 128;
 
 /// One robot's part in a transition.
 struct WalkRequest {
@@ -98,7 +100,9 @@ struct TransitionOptions {
   double clearance = kMinRobotDistance;  ///< m, least distance between robots
   double preferred_clearance = 0.7;      ///< m, kept where the start and end allow it
   double limit_margin = 0.95;            ///< fraction of the step limits a pace may use
-  int64_t budget = 40000;  ///< most candidate walks tried (bounds the time on hopeless cases)
+  /// Most states the timing searches of one PlanTransition visit (bounds the time on
+  /// hopeless cases, the search for the beats needed included).
+  int64_t budget = 30'000'000;
   /// May robots a and b (0-based) trade slots? Unset: never.
   std::function<bool(int a, int b)> can_swap;
 };

@@ -211,7 +211,7 @@ TEST(FormationTest, ShapesGiveOneSlotPerRobotApartAndCentred) {
       const std::vector<Placement> slots = shape->Generate(values, robots);
       ASSERT_EQ(static_cast<int>(slots.size()), robots) << shape->name();
       int a = 0, b = 0;
-      EXPECT_GE(ClosestSlots(slots, &a, &b), kMinSlotDistance - 1e-9) << shape->name() << robots;
+      EXPECT_GE(ClosestSlots(slots, &a, &b), kMinRobotDistance - 1e-9) << shape->name() << robots;
     }
   }
   // A 4 x 4 grid, 1.5 m apart, centred.

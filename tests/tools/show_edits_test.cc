@@ -163,7 +163,7 @@ TEST(ShowEditsTest, WritesOutAShapeBeforeMovingOneOfItsSlots) {
 
 TEST(ShowEditsTest, FindsSlotsTooClose) {
   const std::vector<Placement> slots = {{0, 0, 0}, {0.5, 0, 0}, {3, 0, 0}, {3, 0.59, 0}};
-  const auto pairs = CloseSlots(slots, kMinSlotDistance);
+  const auto pairs = CloseSlots(slots, kMinRobotDistance);
   ASSERT_EQ(pairs.size(), 2u);
   EXPECT_EQ(pairs[0], std::make_pair(0, 1));
   EXPECT_EQ(pairs[1], std::make_pair(2, 3));

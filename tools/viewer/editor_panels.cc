@@ -740,14 +740,14 @@ void DrawStageEditor(const ShowDocument& document, const std::vector<double>& ro
     shown[state->drag_slot].x = state->slot_x;
     shown[state->drag_slot].y = state->slot_y;
   }
-  const auto close = CloseSlots(shown, kMinSlotDistance);
+  const auto close = CloseSlots(shown, kMinRobotDistance);
   std::vector<bool> too_close(shown.size(), false);
   for (const auto& [i, j] : close) {
     too_close[i] = too_close[j] = true;
     draw->AddLine(to_screen(shown[i].x, shown[i].y), to_screen(shown[j].x, shown[j].y),
                   IM_COL32(255, 60, 50, 255), 2);
   }
-  const float radius = std::max(4.0f, static_cast<float>(kMinSlotDistance / 2) * scale);
+  const float radius = std::max(4.0f, static_cast<float>(kMinRobotDistance / 2) * scale);
   int hovered_slot = -1;
   for (size_t i = 0; i < shown.size(); ++i) {
     const ImVec2 p = to_screen(shown[i].x, shown[i].y);
@@ -789,7 +789,7 @@ void DrawStageEditor(const ShowDocument& document, const std::vector<double>& ro
     ImGui::TextDisabled("drag a slot (snaps to %.1f m); grid lines 1 m apart", kSlotGrid);
   } else if (path_approaches == 0) {
     ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%d pairs closer than %.1f m",
-                       static_cast<int>(close.size()), kMinSlotDistance);
+                       static_cast<int>(close.size()), kMinRobotDistance);
   } else {
     ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1),
                        "%d pairs of slots and %d pairs on the way closer than %.1f m",

@@ -104,7 +104,7 @@ bool DrawFileDialogs(const ShowDocument* document, bool confirm_close, EditorSta
 void DrawProblemsWindow(const ShowDocument& document, bool running_old);
 
 /// The stage editor: formation slots from above, draggable (snapped to kSlotGrid), slots
-/// closer than kMinSlotDistance in red; `robots_xy` are the robots' positions now (x, y
+/// closer than kMinRobotDistance in red; `robots_xy` are the robots' positions now (x, y
 /// pairs). `paths`: the formation changes of the show on stage (TransitionPathsOf); those
 /// into the formation shown are drawn, red where robots come closer than
 /// kMinRobotDistance on the way. `paths_current`: they are of the show as edited now (not

@@ -1,0 +1,54 @@
+// The transition planner (transition.h) over random formation changes
+// (tests/choreography/formation_pairs.h: every shape, random centres, facings and
+// spacings, fixed seeds), each given the beats a straight walk of the longest way needs
+// + 25 %: the time to plan one change, and the share planned (counter "planned").
+// Arguments: robots (0: 4-32 at random), envelope (0: the target gait's, 1: today's).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "choreography/transition.h"
+#include "tests/choreography/formation_pairs.h"
+#include "tests/choreography/target_gait.h"
+
+namespace yangbot {
+namespace {
+
+GaitParams Envelope(int64_t which) {
+  GaitParams gait;
+  gait.walk = which == 0 ? TargetGaitEnvelope() : MeasuredGaitEnvelope();
+  return gait;
+}
+
+void BM_PlanFormationChange(benchmark::State& state) {
+  const int robots = static_cast<int>(state.range(0));
+  const GaitParams gait = Envelope(state.range(1));
+  const std::vector<FormationPair> pairs = RandomFormationPairs(64, robots, gait, 2126);
+  size_t next = 0;
+  int64_t planned = 0, tried = 0;
+  double worst_ms = 0;
+  for (auto _ : state) {
+    const FormationPair& pair = pairs[next++ % pairs.size()];
+    const auto begin = std::chrono::steady_clock::now();
+    const TransitionPlan plan = PlanTransition(pair.walkers, {}, gait);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin)
+            .count();
+    worst_ms = std::max(worst_ms, ms);
+    benchmark::DoNotOptimize(plan.ok);
+    planned += plan.ok;
+    ++tried;
+  }
+  state.counters["planned"] = static_cast<double>(planned) / std::max<int64_t>(1, tried);
+  state.counters["worst_ms"] = worst_ms;
+}
+BENCHMARK(BM_PlanFormationChange)
+    ->ArgsProduct({{0, 8, 16, 32}, {0}})
+    ->Args({16, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(64);
+
+}  // namespace
+}  // namespace yangbot
