@@ -265,6 +265,7 @@ std::unique_ptr<RunState> RunState::Clone(const Scene& scene) const {
   mj_copyData(copy->data, scene.model(), data);
   for (const auto& c : controllers) copy->controllers.push_back(c->Clone());
   copy->faults = faults;
+  copy->throws = throws;
   copy->fault_progress = fault_progress;
   copy->powered = powered;
   copy->health = health;
@@ -300,9 +301,10 @@ std::string EntryName(const mjModel* m, int adr, bool dof) {
   return "entry " + std::to_string(adr);
 }
 
-// Robot owning stage body `body`, -1 for the world.
+// Robot owning stage body `body`, -1 for the world and the flying handkerchiefs.
 int RobotOfBody(const Scene& scene, int body) {
-  return body >= 1 ? (body - 1) / scene.robot_info().nbody : -1;
+  const int robot = body >= 1 ? (body - 1) / scene.robot_info().nbody : -1;
+  return robot < scene.robot_count() ? robot : -1;  // flying handkerchiefs come last
 }
 
 // Puts a failed robot back at its last healthy pose, at rest and unpowered.
@@ -651,6 +653,7 @@ void Step(const Scene& scene, RunState* state) {
   mj_step1(m, d);
   clock.Mark(&StepProfile::physics_ns);
   ApplyFaults(scene, state);
+  ApplyHankyDrag(scene, d);
   HoldImuReadings(scene, state);
   clock.Mark(&StepProfile::runner_ns);
   if (state->threads && scene.robot_count() > 1) {
@@ -660,6 +663,7 @@ void Step(const Scene& scene, RunState* state) {
   }
   clock.Mark(&StepProfile::controllers_ns);
   LimitWeakMotors(scene, state);
+  ControlHankies(scene, state->throws, d);
   clock.Mark(&StepProfile::runner_ns);
   // mj_step2 without mj_checkAcc (it resets the whole stage on one robot's bad qacc). The
   // stage always uses the Euler integrator (robot files' <option> is not copied), so this

@@ -45,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/handkerchief_throw.h"
 #include "sim/metrics.h"
 #include "sim/scene.h"
 
@@ -132,6 +133,7 @@ struct RunState {
   mjData* data = nullptr;                                   ///< owned
   std::vector<std::unique_ptr<RobotController>> controllers;  ///< one per robot
   std::vector<Fault> faults;                                ///< injected faults
+  std::vector<HankyThrow> throws;  ///< planned handkerchief throws (throw-mode stages only)
   std::vector<FaultProgress> fault_progress;                ///< one per fault (grown as faults are added)
   std::vector<bool> powered;                                ///< false once a robot drops out or fails
   std::vector<RobotHealth> health;                          ///< one per robot

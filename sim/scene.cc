@@ -590,6 +590,48 @@ RobotInfo ReadRobotInfo(const mjModel* m, const std::string& path) {
   return info;
 }
 
+// Throw mode (SceneOptions::throwing_hankies): the spinner body `pin` (the robot copy's
+// "<side>_hanky") keeps only the pin: the seated mass and inertia less the flying
+// handkerchief's (`flight`, the assembly's <flight> body), and its cloth is hidden (the
+// flying body carries it).
+void StripPin(XmlElement* pin, const XmlElement& flight) {
+  XmlElement* seated = pin->Child("inertial");
+  const XmlElement* flying = flight.Child("inertial");
+  if (!seated || !flying) {
+    throw Error("error: the handkerchief's spinner and flying body need an <inertial> each");
+  }
+  const double mass = std::stod(seated->Get("mass", "0")) - std::stod(flying->Get("mass", "0"));
+  const std::vector<double> a = ParseNumbers(seated->Get("diaginertia", "0 0 0"));
+  const std::vector<double> b = ParseNumbers(flying->Get("diaginertia", "0 0 0"));
+  if (!(mass > 0) || a.size() != 3 || b.size() != 3) {
+    throw Error("error: the flying handkerchief must weigh less than the seated assembly");
+  }
+  // A floor under the pin's inertia keeps it a physical body (a thin rod of `mass`).
+  double inertia[3];
+  for (int k = 0; k < 3; ++k) inertia[k] = std::max(a[k] - b[k], 1e-7);
+  seated->Set("mass", Format(mass));
+  seated->Set("diaginertia", JoinNumbers(inertia, 3));
+  for (auto& child : pin->children) {
+    if (child.tag == "geom" && child.Get("name").ends_with("_hanky_cloth")) {
+      std::erase_if(child.attributes, [](const auto& kv) { return kv.first == "material"; });
+      child.Set("rgba", "0 0 0 0");
+    }
+  }
+}
+
+// Fills info->hanky_seat: the hub sites' poses in the standing posture (see RobotInfo).
+void FindHankySeats(const mjModel* m, RobotInfo* info) {
+  const std::unique_ptr<mjData, void (*)(mjData*)> data(mj_makeData(m), mj_deleteData);
+  mju_copy(data->qpos, info->stand_qpos.data(), m->nq);
+  mj_kinematics(m, data.get());
+  for (int side = 0; side < 2; ++side) {
+    const int site = mj_name2id(m, mjOBJ_SITE, side == 0 ? "left_hanky_hub" : "right_hanky_hub");
+    if (site < 0) continue;
+    mju_copy3(info->hanky_seat[side].data(), data->site_xpos + 3 * site);
+    mju_copy4(info->hanky_seat[side].data() + 3, data->xquat + 4 * m->site_bodyid[site]);
+  }
+}
+
 }  // namespace
 
 std::optional<SoleSupport> ReadSoleSupport(const mjModel* m, int site, double line_width) {
@@ -762,6 +804,7 @@ RobotInfo LoadRobotInfo(const std::string& path) {
   }
   AbsoluteFolders(&root, std::filesystem::absolute(path).parent_path());
   if (info.stage_added.empty()) {
+    FindHankySeats(m, &info);
     mj_deleteModel(m);
     info.staged_xml = WriteXml(root);
     return info;
@@ -791,6 +834,7 @@ RobotInfo LoadRobotInfo(const std::string& path) {
   }
   out.staged_xml = staged_xml;
   out.stage_added = info.stage_added;
+  FindHankySeats(staged, &out);
   mj_deleteModel(staged);
   mj_deleteModel(m);
   return out;
@@ -918,6 +962,26 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
   std::vector<XmlElement> sections;
   for (const char* tag : kPerRobotSections) sections.push_back(Element(tag));
   std::string key_qpos;
+  // Throw mode: the assembly's <flight> section, one copy a hand after all robots.
+  std::optional<XmlElement> flight;
+  std::vector<XmlElement> flight_bodies;
+  std::vector<XmlElement> flight_sections;
+  for (const char* tag : kPerRobotSections) flight_sections.push_back(Element(tag));
+  std::string flight_qpos;
+  if (options.throwing_hankies) {
+    const std::string path = HandkerchiefAssemblyPath();
+    const XmlElement assembly = ParseXml(ReadFileOrThrow(path), path);
+    if (const XmlElement* f = assembly.Child("flight")) flight = *f;
+    if (!flight || !flight->Child("body")) {
+      throw Error(path + ": error: no <flight> section with a <body>: handkerchiefs cannot fly");
+    }
+    for (const auto& seat : info.hanky_seat) {
+      if (seat[3] == 0 && seat[4] == 0 && seat[5] == 0 && seat[6] == 0) {
+        throw Error(info.path + ": error: no sites 'left_hanky_hub' and 'right_hanky_hub': the " +
+                    "robot's handkerchiefs are not the stage's assembly and cannot be thrown");
+      }
+    }
+  }
   for (int i = 0; i < n; ++i) {
     const std::string prefix = Scene::Prefix(i);
     const Placement& p = placements[i];
@@ -931,6 +995,43 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
     QuatMul(yaw_quat, root_quat.data(), quat);
     body.Set("pos", JoinNumbers(pos, 3));
     body.Set("quat", JoinNumbers(quat, 4));
+    for (int side = 0; flight && side < 2; ++side) {
+      const std::string hand = prefix + (side == 0 ? "left_" : "right_");
+      XmlElement* pin = FindBodyUnder(&body, hand + "hanky");
+      if (!pin) throw Error(info.path + ": error: no body '" + hand + "hanky' to throw from");
+      StripPin(pin, *flight->Child("body"));
+      // The flying handkerchief, seated: the hub's standing pose moved to the placement.
+      const auto& seat = info.hanky_seat[side];
+      double seated[7] = {p.x + c * seat[0] - s * seat[1], p.y + s * seat[0] + c * seat[1],
+                          seat[2]};
+      QuatMul(yaw_quat, seat.data() + 3, seated + 3);
+      for (const auto& section : flight->children) {
+        XmlElement copy = section;
+        PrefixNames(&copy, hand);
+        if (section.tag == "body") {
+          copy.Set("pos", JoinNumbers(seated, 3));
+          copy.Set("quat", JoinNumbers(seated + 3, 4));
+          flight_bodies.push_back(std::move(copy));
+          flight_qpos += " " + JoinNumbers(seated, 7);
+          // It touches the floor, the other robots and their handkerchiefs, not its own
+          // robot: seated it lies across its own arm and hip, as without throws.
+          std::vector<std::string> own = info.body_names;
+          if (side == 1) own.push_back("left_hanky_flight");
+          for (const std::string& name : own) {
+            if (name.empty()) continue;
+            XmlElement exclude = Element("exclude");
+            exclude.Set("body1", hand + "hanky_flight");
+            exclude.Set("body2", prefix + name);
+            flight_sections[0].children.push_back(std::move(exclude));
+          }
+          continue;
+        }
+        for (size_t k = 0; k < std::size(kPerRobotSections); ++k) {
+          if (section.tag != kPerRobotSections[k]) continue;
+          for (auto& child : copy.children) flight_sections[k].children.push_back(std::move(child));
+        }
+      }
+    }
     worldbody.children.push_back(std::move(body));
     for (size_t k = 0; k < std::size(kPerRobotSections); ++k) {
       const XmlElement* section = robot.Child(kPerRobotSections[k]);
@@ -949,9 +1050,13 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
     QuatMul(yaw_quat, q_root, &q[3]);
     key_qpos += (i ? " " : "") + JoinNumbers(q.data(), static_cast<int>(q.size()));
   }
+  for (auto& b : flight_bodies) worldbody.children.push_back(std::move(b));
+  key_qpos += flight_qpos;
   scene.children.push_back(std::move(worldbody));
-  for (auto& section : sections) {
-    if (!section.children.empty()) scene.children.push_back(std::move(section));
+  for (size_t k = 0; k < sections.size(); ++k) {
+    // The flying handkerchiefs' elements come after every robot's (RobotIndex blocks).
+    for (auto& child : flight_sections[k].children) sections[k].children.push_back(std::move(child));
+    if (!sections[k].children.empty()) scene.children.push_back(std::move(sections[k]));
   }
   XmlElement keyframe = Element("keyframe");
   XmlElement key = Element("key");
@@ -1037,6 +1142,35 @@ std::unique_ptr<Scene> Scene::Build(const SceneOptions& options) {
       throw Error("error: internal: unexpected joint layout for robot " + r.prefix);
     }
     scene->robots_.push_back(r);
+  }
+  for (int i = 0; options.throwing_hankies && i < options.robots; ++i) {
+    for (int side = 0; side < 2; ++side) {
+      const std::string hand = Prefix(i) + (side == 0 ? "left_" : "right_");
+      auto id = [&](int type, const std::string& name) {
+        const int found = mj_name2id(m, type, (hand + name).c_str());
+        if (found < 0) throw Error("error: internal: no '" + hand + name + "' in the stage");
+        return found;
+      };
+      HandkerchiefProp h;
+      h.robot = i;
+      h.side = side;
+      h.body = id(mjOBJ_BODY, "hanky_flight");
+      const int joint = m->body_jntadr[h.body];
+      h.qpos_begin = m->jnt_qposadr[joint];
+      h.dof_begin = m->jnt_dofadr[joint];
+      h.pin_body = id(mjOBJ_BODY, "hanky");
+      h.spin_joint = id(mjOBJ_JOINT, "hanky");
+      h.hub_site = id(mjOBJ_SITE, "hanky_hub");
+      h.flight_hub_site = id(mjOBJ_SITE, "hanky_flight_hub");
+      h.pusher_site = id(mjOBJ_SITE, "hanky_pusher");
+      h.latch_ctrl = {id(mjOBJ_ACTUATOR, "hanky_latch_a"), id(mjOBJ_ACTUATOR, "hanky_latch_b"),
+                      id(mjOBJ_ACTUATOR, "hanky_latch_c")};
+      h.pusher_ctrl = id(mjOBJ_ACTUATOR, "hanky_pusher");
+      h.winch_ctrl = id(mjOBJ_ACTUATOR, "hanky_winch");
+      h.tether_tendon = id(mjOBJ_TENDON, "hanky_tether");
+      h.pusher_tendon = id(mjOBJ_TENDON, "hanky_pusher");
+      scene->hankies_.push_back(h);
+    }
   }
   scene->stand_key_ = mj_name2id(m, mjOBJ_KEY, "stand");
   return scene;

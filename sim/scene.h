@@ -28,6 +28,9 @@ struct SceneOptions {
   std::vector<Placement> placements; ///< one per robot; empty: a grid (see spacing)
   double spacing = 1.5;              ///< m, grid spacing when placements is empty
   double timestep = 0.002;           ///< s, physics step
+  /// The handkerchiefs fly: each is a free body on a tether, latched to its pin
+  /// (HandkerchiefProp, sim/handkerchief_throw.h); false: each is part of its spinner.
+  bool throwing_hankies = false;
 };
 
 /// Path of the built-in H1-class robot file.
@@ -99,6 +102,10 @@ struct RobotInfo {
   /// Both soles (sites "left_sole", "right_sole") are lines (ReadSoleSupport): the robot
   /// walks the line-foot gait (controllers/line_foot_gait.h), else the box-foot gait.
   bool line_soles = false;
+  /// Seated pose of each handkerchief hub (0 left, 1 right) in the standing posture, in the
+  /// robot file's world frame: x, y, z (m) and quaternion w, x, y, z (the spinner body's
+  /// frame); all zero when the robot has no site "left_hanky_hub" / "right_hanky_hub".
+  std::array<std::array<double, 7>, 2> hanky_seat{};
   /// The robot MJCF as staged: the file with what the stage adds, compiler folders absolute.
   std::string staged_xml;
   /// What the stage added to the file, in order: "left_sole site", "right_sole site",
@@ -120,6 +127,27 @@ struct RobotIndex {
   int site_begin = 0;    ///< first site id
   int ctrl_begin = 0;    ///< first actuator id (size nu block)
   int sensor_begin = 0;  ///< first sensor id
+};
+
+/// One throwable handkerchief of the stage (throw mode): ids in the shared model. The flying
+/// bodies sit after all robots (MuJoCo gives free joints to top-level bodies only), so each
+/// robot's own blocks (RobotIndex) are as without throws.
+struct HandkerchiefProp {
+  int robot = 0;         ///< robot index
+  int side = 0;          ///< 0 left, 1 right
+  int body = 0;          ///< the flying handkerchief's body
+  int qpos_begin = 0;    ///< its free joint's qpos (x y z, quaternion)
+  int dof_begin = 0;     ///< its free joint's dofs (linear, angular in the world frame)
+  int pin_body = 0;      ///< the spinner body (the pin) it is seated on
+  int spin_joint = 0;    ///< the spinner's hinge joint
+  int hub_site = 0;      ///< the pin's hub site (the seat's centre)
+  int flight_hub_site = 0;  ///< the handkerchief's hub site
+  int pusher_site = 0;   ///< the ejector's base on the pin (below the hub)
+  std::array<int, 3> latch_ctrl{};  ///< the latch springs' actuators (0 latched, 1 open)
+  int pusher_ctrl = 0;   ///< the ejector's actuator (N, pushes the hub along the pin)
+  int winch_ctrl = 0;    ///< the winch's actuator (N, <= 0 pulls the tether in)
+  int tether_tendon = 0; ///< the tether (pin hub to handkerchief hub)
+  int pusher_tendon = 0; ///< the ejector's line (its base to the handkerchief hub)
 };
 
 /// The compiled stage of N robots.
@@ -147,12 +175,16 @@ class Scene {
   static std::string Prefix(int i);
   /// Id of the scene's "stand" keyframe.
   int stand_key() const { return stand_key_; }
+  /// The throwable handkerchiefs, robot by robot, left then right (empty unless
+  /// options().throwing_hankies).
+  const std::vector<HandkerchiefProp>& hankies() const { return hankies_; }
 
  private:
   Scene() = default;
   SceneOptions options_;
   RobotInfo info_;
   std::vector<RobotIndex> robots_;
+  std::vector<HandkerchiefProp> hankies_;
   std::string xml_;
   mjModel* model_ = nullptr;
   int stand_key_ = 0;

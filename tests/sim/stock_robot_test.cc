@@ -53,7 +53,13 @@ TEST(StockRobotTest, LoadsWithNoSitesSensorsOrKeyframeAndIsCompleted) {
   EXPECT_EQ(info.stage_added,
             (std::vector<std::string>{"left_sole site", "right_sole site", "left handkerchief",
                                       "right handkerchief", "stand posture"}));
-  EXPECT_EQ(info.site_names, (std::vector<std::string>{"left_sole", "right_sole"}));
+  // The soles, and the handkerchief assembly's seat sites (throw mode, handkerchief.xml).
+  EXPECT_EQ(info.site_names,
+            (std::vector<std::string>{
+                "left_sole", "right_sole", "left_hanky_hub", "left_hanky_seat_a",
+                "left_hanky_seat_b", "left_hanky_seat_c", "left_hanky_pusher", "right_hanky_hub",
+                "right_hanky_seat_a", "right_hanky_seat_b", "right_hanky_seat_c",
+                "right_hanky_pusher"}));
   EXPECT_TRUE(info.imu_sensors.empty());
   ASSERT_EQ(info.nu, 21);
   for (size_t k = 0; k < kH1Joints.size(); ++k) EXPECT_EQ(info.actuator_names[k], kH1Joints[k]);
@@ -224,8 +230,12 @@ TEST(StockRobotTest, TheProjectRobotsCompiledLayoutIsUnchanged) {
                 "left_elbow_link", "left_hanky", "right_shoulder_pitch_link",
                 "right_shoulder_roll_link", "right_shoulder_yaw_link", "right_elbow_link",
                 "right_hanky"}));
-  EXPECT_EQ(info.site_names, (std::vector<std::string>{"imu", "left_sole", "right_sole",
-                                                       "left_hand", "right_hand"}));
+  EXPECT_EQ(info.site_names,
+            (std::vector<std::string>{
+                "imu", "left_sole", "right_sole", "left_hand", "left_hanky_hub",
+                "left_hanky_seat_a", "left_hanky_seat_b", "left_hanky_seat_c", "left_hanky_pusher",
+                "right_hand", "right_hanky_hub", "right_hanky_seat_a", "right_hanky_seat_b",
+                "right_hanky_seat_c", "right_hanky_pusher"}));
   EXPECT_EQ(info.actuator_names.back(), "right_hanky");
   EXPECT_NEAR(info.mass, 51.5, 0.01);
   // The file's standing posture, with the spinners at 0.

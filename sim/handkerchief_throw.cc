@@ -1,0 +1,131 @@
+#include "sim/handkerchief_throw.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace yangbot {
+namespace {
+
+constexpr double kGravity = 9.81;     // m/s²
+constexpr double kFlightStep = 0.002; // s, the planner's integration step
+constexpr double kLaunchTime = 0.1;   // s after release in which the latch stays open
+constexpr double kStroke = 0.05;      // m, the ejector's stroke
+// Winch gains on the tether's length against the planned flight (N/m, N·s/m): 30 g
+// follows at about 3 Hz, well inside the 2 N the motor gives.
+constexpr double kWinchKp = 10;
+constexpr double kWinchKd = 1;
+// Tether tension on the way down (N): the taut tether brings the hub to the pin's hub
+// along its line, whatever the robot's sway did to the pin while it flew (a slack one
+// lets it fall past the pin by the sway, 5-8 cm in 0.8 s standing).
+constexpr double kDescentTension = 0.15;
+
+// The latest throw of robot `robot`'s hand `side` released by `time`, or nullptr.
+const HankyThrow* ActiveThrow(const std::vector<HankyThrow>& throws, int robot, int side,
+                              double time) {
+  const HankyThrow* active = nullptr;
+  for (const HankyThrow& t : throws) {
+    if (t.robot != robot || t.side != side || t.release > time) continue;
+    if (!active || t.release > active->release) active = &t;
+  }
+  return active;
+}
+
+// Integrates a vertical flight launched at `speed` for `tau` s: returns the height, puts
+// the rate in `rate` and the apex in `apex` (apex, apex_time) when not null.
+double Fly(double speed, double tau, double* rate, HankyFlight* apex) {
+  const double beta = kHankyDrag / kHankyMass;  // 1/m
+  double z = 0, v = speed;
+  for (double t = 0; t < tau; t += kFlightStep) {
+    const double h = std::min(kFlightStep, tau - t);
+    const double tension = v < 0 ? kDescentTension / kHankyMass : 0;  // the winch, falling
+    v += (-kGravity - beta * std::abs(v) * v - tension) * h;
+    z += v * h;
+    if (apex && z > apex->apex) {
+      apex->apex = z;
+      apex->apex_time = t + h;
+    }
+  }
+  if (rate) *rate = v;
+  return z;
+}
+
+}  // namespace
+
+double HankyFlightHeight(double speed, double tau, double* rate) {
+  return Fly(speed, tau, rate, nullptr);
+}
+
+HankyFlight PlanHankyFlight(double duration) {
+  HankyFlight out;
+  if (!(duration > 0)) return out;
+  // The height at `duration` grows with the launch speed: bisect for 0.
+  double lo = 0, hi = 30;
+  for (int k = 0; k < 40; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    (Fly(mid, duration, nullptr, nullptr) < 0 ? lo : hi) = mid;
+  }
+  out.speed = 0.5 * (lo + hi);
+  Fly(out.speed, duration, nullptr, &out);
+  return out;
+}
+
+HankyState MeasureHanky(const mjModel* m, const mjData* d, const HandkerchiefProp& h) {
+  (void)m;
+  HankyState pose;
+  const mjtNum* pin = d->site_xpos + 3 * h.hub_site;
+  const mjtNum* hub = d->site_xpos + 3 * h.flight_hub_site;
+  mjtNum dif[3];
+  mju_sub3(dif, hub, pin);
+  pose.distance = mju_norm3(dif);
+  pose.height = dif[2];
+  const mjtNum* a = d->xmat + 9 * h.pin_body;
+  const mjtNum* b = d->xmat + 9 * h.body;
+  const double cosine = a[2] * b[2] + a[5] * b[5] + a[8] * b[8];  // z axes (third columns)
+  pose.tilt = std::acos(std::clamp(cosine, -1.0, 1.0));
+  pose.spin_rate = d->qvel[h.dof_begin + 5];  // a free joint's angular velocity is local
+  pose.in_reach = pose.distance < kHankyCaptureDistance && pose.tilt < kHankyCaptureTilt;
+  pose.seated = pose.distance < kHankySeatedDistance && pose.tilt < kHankySeatedTilt;
+  return pose;
+}
+
+void ApplyHankyDrag(const Scene& scene, mjData* d) {
+  for (const HandkerchiefProp& h : scene.hankies()) {
+    const mjtNum* v = d->qvel + h.dof_begin;  // world-frame velocity of the centre of mass
+    const double speed = mju_norm3(v);
+    for (int k = 0; k < 3; ++k) d->xfrc_applied[6 * h.body + k] -= kHankyDrag * speed * v[k];
+  }
+}
+
+void ControlHankies(const Scene& scene, const std::vector<HankyThrow>& throws, mjData* d) {
+  const mjModel* m = scene.model();
+  for (const HandkerchiefProp& h : scene.hankies()) {
+    const HankyState pose = MeasureHanky(m, d, h);
+    double latch = pose.in_reach ? 0 : 1, push = 0, winch = 0;
+    if (const HankyThrow* t = ActiveThrow(throws, h.robot, h.side, d->time)) {
+      const double tau = d->time - t->release;
+      const double duration = t->catch_time - t->release;
+      const HankyFlight plan = PlanHankyFlight(duration);
+      if (tau < kLaunchTime) {
+        latch = 1;
+        mjtNum base[3];
+        mju_sub3(base, d->site_xpos + 3 * h.hub_site, d->site_xpos + 3 * h.pusher_site);
+        const double travel = d->ten_length[h.pusher_tendon] - mju_norm3(base);
+        if (travel < kStroke && d->ten_velocity[h.pusher_tendon] < plan.speed) {
+          push = m->actuator_ctrlrange[2 * h.pusher_ctrl + 1];
+        }
+      } else if (!pose.in_reach) {
+        double rate = 0;
+        const double height = tau < duration ? HankyFlightHeight(plan.speed, tau, &rate) : 0;
+        const double pull = (rate < 0 ? kDescentTension : 0) +
+                            kWinchKp * (d->ten_length[h.tether_tendon] - std::max(height, 0.0)) +
+                            kWinchKd * (d->ten_velocity[h.tether_tendon] - rate);
+        winch = -std::clamp(pull, 0.0, -m->actuator_ctrlrange[2 * h.winch_ctrl]);
+      }
+    }
+    for (const int a : h.latch_ctrl) d->ctrl[a] = latch;
+    d->ctrl[h.pusher_ctrl] = push;
+    d->ctrl[h.winch_ctrl] = winch;
+  }
+}
+
+}  // namespace yangbot
