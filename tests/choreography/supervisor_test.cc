@@ -418,7 +418,7 @@ PushedRun StartPushedRun(const LoadedShow& loaded, int robot, double time, doubl
 
 // A 20 N·s shove forward on r01 while the column twists: it steps to recover, and the
 // supervisor reports when it is back on the plan's beat ("recovery" event). (Known gap,
-// NOTES.md session 5: left in a 26 cm stagger it falls at 9 s walking back into the
+// NOTES.md "Catch-up after recovery steps": left in a 26 cm stagger it falls at 9 s walking back into the
 // closer column; at 30 N·s its recovery steps fail.)
 TEST(ShowSupervisorTest, ReportsARecoveryAfterAPush) {
   const LoadedShow loaded = LoadColumnShow();
@@ -475,7 +475,7 @@ timeline:
 // recover (6 steps, 0.47 m off its plan), dances on in phase with r00 from two beats after
 // its recovery ended, walks back to its plan while the plan stands
 // (WholeBodyGains::catch_up_walk_*) and reports it ("caught_up"). Without the catch-up
-// walk it ended 9 cm short of its slot (session 6, not re-measured since).
+// walk it ended 9 cm short of its slot (NOTES.md "Catch-up walk").
 TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const LoadedShow loaded = CheckShowText(kPushShow, "");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");

@@ -88,7 +88,7 @@ TEST(RunnerTest, PushFaultMovesOnlyTheTargetRobot) {
 // would slide it (mu 1) for 1 s creeps 0.07 mm. With MuJoCo's defaults (pyramidal cones,
 // impratio 1) it crept 3.7 mm; on a robot's lightly loaded foot on its sole's
 // edge such creep came to 10-20 cm while settling after recovery steps (NOTES.md,
-// session 10).
+// "Feet that crept were the contact model's").
 TEST(RunnerTest, ContactsDoNotCreepInsideTheFrictionCone) {
   SceneOptions options;
   options.robots = 1;
