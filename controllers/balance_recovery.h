@@ -66,11 +66,9 @@ struct BalanceRecoveryParams {
   double trigger_dcm_error = 0.04;  ///< m, and how far it must be from the reference's xi
   double swing_duration = 0.25;     ///< s, lift-off to touch-down
   double swing_height = 0.05;       ///< m, apex above the floor
-  /// m, landing ahead of the stance foot (sole centres). 0.3 fell short of the capture
-  /// point of a robot pushed 30 N·s while walking: it ran 1.6 m in 18 steps into its
-  /// neighbours (with 0.25 s swings a step that short captures xi only up to ~0.34 m
-  /// ahead of the stance foot). Default show, r05 and r10 pushed forward and back at 8
-  /// times from 16 to 44 s: 17 -> 19 of 32 danced through, 15 -> 18 keeping 0.6 m.
+  /// m, landing ahead of the stance foot (sole centres): with 0.25 s swings a step of
+  /// 0.3 m captures xi only up to ~0.34 m ahead of the stance foot, short of where a
+  /// 30 N·s push while walking sends it (the push sweeps are in NOTES.md).
   double max_forward = 0.40;
   /// m, landing behind the stance foot: the least backward falls over 30 N·s pushes on
   /// seeds 1-20 (NOTES.md).
