@@ -36,6 +36,11 @@ yangbot_install_deps() {
   }
 }
 
+# The configuration of build/ (tools/test, tools/demo): optimised, with line tables only
+# (-g1): backtraces and sanitizer reports keep their file:line, and a fresh build (CI's
+# every run) compiles about a quarter faster than with full -g.
+YANGBOT_BUILD_ARGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
+
 # yangbot_build BUILD_DIR [cmake args...]: configure once, then build incrementally.
 yangbot_build() {
   local dir="$1"
