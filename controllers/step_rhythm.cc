@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 
 namespace yangbot {
 
@@ -33,6 +34,29 @@ bool StepRhythm::Travelling(const ReferenceSource* plan, double t, const WholeBo
   }
   travelling_ = (after - before).norm() / kSamples > k.travel_speed * k.travel_window;
   return travelling_;
+}
+
+double StepRhythm::NextTouchdown(const ReferenceSource* plan, double t, double horizon) {
+  if (!plan) return -1;
+  if (plan == touchdown_plan_ && t < touchdown_look_) return next_touchdown_;
+  touchdown_plan_ = plan;
+  constexpr double kStep = 0.01;
+  RobotReference r;
+  plan->Sample(t, &r);
+  std::array<bool, 2> down = {r.feet[0].in_contact, r.feet[1].in_contact};
+  next_touchdown_ = -1;
+  touchdown_look_ = t + 0.1;
+  for (double dt = kStep; dt <= horizon + 1e-9; dt += kStep) {
+    plan->Sample(t + dt, &r);
+    for (int side = 0; side < 2; ++side) {
+      if (r.feet[side].in_contact && !down[side]) {
+        next_touchdown_ = touchdown_look_ = t + dt;
+        return next_touchdown_;
+      }
+      down[side] = r.feet[side].in_contact;
+    }
+  }
+  return next_touchdown_;
 }
 
 PelvisWeights ChoosePelvisWeights(const WholeBodyGains& k, bool recovering, bool slow_steps, bool travelling,

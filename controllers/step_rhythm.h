@@ -32,12 +32,19 @@ class StepRhythm {
   /// the cross step's forward and back) cancels out, steady travel does not, and travel
   /// is seen as it starts (the plan is known ahead). False without a plan.
   bool Travelling(const ReferenceSource* plan, double t, const WholeBodyGains& k);
+  /// s, the plan's next touch-down after `t` (a foot's contact flag turning on), looked for
+  /// up to `horizon` s ahead at 10 ms; -1: none. Looked up again once the last one has
+  /// passed (or 0.1 s after finding none) or the plan changed.
+  double NextTouchdown(const ReferenceSource* plan, double t, double horizon);
 
  private:
   double double_support_since_ = -1;  // s, start of the reference's current double support
   bool slow_steps_ = false;
   bool travelling_ = false;
   double travel_next_ = 0;  // s, when Travelling looks again
+  const ReferenceSource* touchdown_plan_ = nullptr;  // the plan NextTouchdown looked at
+  double next_touchdown_ = -1;  // s, its answer
+  double touchdown_look_ = -1;  // s, when it looks again
 };
 
 /// The pelvis weights for this tick: stiff (w_pelvis_recovery) while stepping to recover,

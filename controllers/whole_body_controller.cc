@@ -190,6 +190,9 @@ void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mj
   }
   const double gravity = -scene.model()->opt.gravity[2];
   in.omega = std::sqrt(gravity / std::max(0.3, kin_.com.z() - 0.5 * (in.sole[0].z() + in.sole[1].z())));
+  // Line feet: the plan's next step may still take the DCM error up (its landing law).
+  constexpr double kStepHorizon = 1.0;  // s, about two steps of the line gait
+  if (line_feet_) in.next_touchdown = rhythm_.NextTouchdown(options_.reference.get(), d.time, kStepHorizon);
   const bool finished = recovery_.Update(in, &reference_);
   diagnostics_.capture_point = recovery_.capture_point();
   diagnostics_.recovery_phase = recovery_.phase();
