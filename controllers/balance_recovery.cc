@@ -145,6 +145,14 @@ Vector2 BalanceRecovery::SettlePoint(const BalanceInput& in) const {
   return on_segment.dot(ex) * ex + in.com.head<2>().dot(ey) * ey;
 }
 
+bool BalanceRecovery::LineStepOutrun(const BalanceInput& in, const Vector2& xi_ref) const {
+  const std::vector<Vector2> support = Support(in, true, 0);
+  const Vector2 d = ClampToConvexHull(support, xi_) - ClampToConvexHull(support, xi_ref);
+  const Vector2 e = xi_ - xi_ref;
+  const Vector2 e_touchdown = d + (e - d) * std::exp(in.omega * (in.next_touchdown - in.time));
+  return e_touchdown.norm() > params_.line_step_reach;
+}
+
 bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
   xi_ = (in.com + in.com_velocity / in.omega).head<2>();
   if (!params_.enabled) return false;
@@ -214,6 +222,7 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
         Vector2 direction;
         if (!ref->feet[0].in_contact || !CaptureOutsideLine(in, true, 0, &direction)) return false;
         if (error.dot(direction) < params_.trigger_dcm_error) return false;
+        if (in.next_touchdown > t && !LineStepOutrun(in, xi_ - error)) return false;
         start_line_recovery(direction, -1);
         break;
       }

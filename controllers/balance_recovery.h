@@ -94,6 +94,11 @@ struct BalanceRecoveryParams {
   /// (landed from the DCM on a swing of line_swing_duration) once xi is this far from the
   /// reference's xi (the landing law's shift alone then lands too late).
   double line_takeover_error = 0.2;
+  /// m, line soles in the reference's double support with a planned step ahead: what the
+  /// landing law can still take up at that step's touch-down (its reach, FootPlacement's
+  /// max_shift, over 1 + landing_gain). A capture step starts only once the DCM error
+  /// predicted for the touch-down exceeds it (see LineStepOutrun).
+  double line_step_reach = 0.26;
 };
 
 /// What the recovery needs to know each tick (measured, world frame).
@@ -104,6 +109,9 @@ struct BalanceInput {
   double omega = 3.3;                                     ///< 1/s, sqrt(g / CoM height)
   std::array<Eigen::Vector3d, 2> sole{Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero()};  ///< m, sole centres (0 left, 1 right)
   std::array<double, 2> sole_yaw{};                       ///< rad, sole headings
+  /// s, line soles following a plan: the plan's next touch-down (<= time: none ahead, the
+  /// plan stands)
+  double next_touchdown = -1;
 };
 
 /// Capture-point stepping controller; rewrites the whole-body reference while active.
@@ -153,6 +161,12 @@ class BalanceRecovery {
   // Line soles: landing of foot `side` (sole centre) for xi to be captured after
   // `remaining` s; *shortfall: m the limits cut off.
   Eigen::Vector3d PlanLineLanding(const BalanceInput& in, int side, double remaining, double* shortfall) const;
+  // Line soles, double support, a planned step ahead: whether the DCM error predicted at
+  // the step's touch-down exceeds line_step_reach. With the CoP held at the support's
+  // point nearest xi (p; the plan's own at p_ref, nearest its xi_ref), the error e obeys
+  // e_T = d + (e - d) e^{w (t_td - t)}, d = p - p_ref: the share of the error the support
+  // cannot cover grows until the planned foot lands.
+  bool LineStepOutrun(const BalanceInput& in, const Eigen::Vector2d& xi_ref) const;
 
   BalanceRecoveryParams params_;
   std::array<SoleRectangle, 2> soles_{};

@@ -187,5 +187,33 @@ TEST(BalanceRecoveryTest, HoldsStanceFeetWhereTheyWerePutDown) {
   EXPECT_TRUE(ref.feet[swing].in_contact);
 }
 
+// Line soles in the plan's double support: a capture point just past the support that the
+// plan's next step (0.3 s away) can still take up does not start a capture step (a walk's
+// own motion tripped the distance rule, stage_vee_row_diamond fell twice); with no step
+// planned ahead the distance rule steps, and an error the next step cannot reach steps.
+TEST(BalanceRecoveryTest, LineSolesLeaveWhatTheNextPlannedStepCanTakeUpToIt) {
+  const SoleRectangle line{-0.1, 0.1, -0.001, 0.001};
+  auto steps = [&](double com_velocity, double next_touchdown) {
+    BalanceRecovery recovery(BalanceRecoveryParams{}, {line, line}, true);
+    BalanceInput in;
+    in.time = 1.0;
+    in.omega = 3.4;
+    in.sole = {Eigen::Vector3d(0, 0.15, 0), Eigen::Vector3d(0, -0.15, 0)};
+    in.com = Eigen::Vector3d(0, 0, 0.85);
+    in.com_velocity = Eigen::Vector3d(com_velocity, 0, 0);
+    in.next_touchdown = next_touchdown;
+    RobotReference ref;  // the plan: CoM at rest between the feet, both feet down
+    ref.com = in.com;
+    for (int side = 0; side < 2; ++side) ref.feet[side].position = in.sole[side];
+    recovery.Update(in, &ref);
+    return recovery.phase() == BalanceRecovery::Phase::kSwing;
+  };
+  // xi 0.118 m behind the feet (1.8 cm past the support): at the touch-down 0.15 m off.
+  EXPECT_FALSE(steps(-0.4, 1.3));
+  EXPECT_TRUE(steps(-0.4, -1));
+  // xi 0.29 m behind: 0.64 m off at the touch-down, beyond the landing law's reach.
+  EXPECT_TRUE(steps(-1.0, 1.3));
+}
+
 }  // namespace
 }  // namespace yangbot

@@ -1,0 +1,286 @@
+#include "controllers/plan_catch_up.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "controllers/footstep_planner.h"
+#include "controllers/walking_pattern.h"
+#include "controllers/walking_reference.h"
+
+namespace yangbot {
+namespace {
+
+// Where a catching-up foot lands along its heading (m, any origin on that axis): toward
+// `target`, at most catch_up_walk_reach ahead of / reach_back behind the other foot
+// (`support`), moving at most catch_up_walk_along from `now`. The catch-up walk and the
+// catch-up of planned steps (PlanCatchUpStep) share it.
+double CatchUpLanding(double target, double support, double now, const WholeBodyGains& k) {
+  return std::clamp(std::clamp(target, support - k.catch_up_walk_reach_back, support + k.catch_up_walk_reach),
+                    now - k.catch_up_walk_along, now + k.catch_up_walk_along);
+}
+
+// The catch-up rule's gains for line feet: their gait reaches further a step than the box
+// gait's quick steps, and a stagger is not a hazard to them (the landing law balances it).
+WholeBodyGains LineFootCatchUp(const WholeBodyGains& k) {
+  WholeBodyGains g = k;
+  g.catch_up_step = k.line_catch_up_step;
+  g.catch_up_walk_along = k.line_catch_up_step;
+  g.catch_up_walk_reach = g.catch_up_walk_reach_back = k.line_catch_up_step;
+  return g;
+}
+
+}  // namespace
+
+PlanCatchUp::PlanCatchUp(const WholeBodyGains& gains, bool line_feet) : gains_(gains), line_feet_(line_feet) {}
+
+void PlanCatchUp::Start(const RobotReference& plan, const std::array<Eigen::Vector2d, 2>& feet) {
+  for (int side = 0; side < 2; ++side) {
+    foot_offset_[side] = feet[side] - plan.feet[side].position.head<2>();
+    land_offset_[side] = foot_offset_[side];
+    lifted_at_[side] = -1;
+    held_[side] = false;
+  }
+  active_ = true;
+  walk_.reset();
+  walk_next_look_ = 0;
+}
+
+void PlanCatchUp::Stop() {
+  active_ = false;
+  walk_.reset();
+}
+
+bool PlanCatchUp::PlanWalk(const ReferenceSource& source, double t, StepRhythm* rhythm,
+                           const RobotReference& shifted) {
+  // Line feet rejoin with the plan's own steps (the landing law balances them); the walk
+  // below is the box gait's.
+  if (line_feet_) return false;
+  const WholeBodyGains& k = gains_;
+  RobotReference plan, later;
+  source.Sample(t, &plan);
+  if (!plan.feet[0].in_contact || !plan.feet[1].in_contact) return false;
+  auto both_down = [&](double when, RobotReference* r) {
+    source.Sample(when, r);
+    return r->feet[0].in_contact && r->feet[1].in_contact;
+  };
+  // How long the plan stands still from t: both feet down where they are now.
+  constexpr double kLook = 0.1, kHorizon = 8;
+  double still = 0;
+  for (double dt = kLook; dt <= kHorizon + 1e-9; dt += kLook) {
+    bool same = both_down(t + dt, &later);
+    for (int side = 0; side < 2; ++side) {
+      same = same && (later.feet[side].position - plan.feet[side].position).norm() < 2e-3 &&
+             std::abs(later.feet[side].yaw - plan.feet[side].yaw) < 0.01;
+    }
+    if (!same) break;
+    still = dt;
+  }
+
+  // Steps from the shifted feet toward `goal_ref`'s feet (the plan's at the walk's end), at
+  // most `max_steps`: alternate feet, the rear foot of a stagger first (stepping up toward
+  // the other), else the one further off; each landing at most catch_up_walk_reach ahead of
+  // (catch_up_walk_reach_back behind) the other foot along its heading, so a stagger is
+  // squared up first (the rear foot may step forward to do it), each foot moving at most
+  // catch_up_walk_along along its heading and catch_up_walk_across across it per step.
+  // Measured: r05 of the default show pushed into a 30 cm stagger (goal behind both feet)
+  // walked back with the rear foot first; with the front foot first, or both feet stepping
+  // 5 cm back each (the stagger kept), it fell sideways at the second step.
+  FootstepPlan walk;
+  std::array<Eigen::Vector2d, 2> at;
+  auto plan_steps = [&](const RobotReference& goal_ref, int max_steps) {
+    walk.steps.clear();
+    std::array<Eigen::Vector2d, 2> goal;
+    for (int side = 0; side < 2; ++side) {
+      goal[side] = goal_ref.feet[side].position.head<2>();
+      at[side] = plan.feet[side].position.head<2>() + foot_offset_[side];
+      Pose2& pose = side == 0 ? walk.start.left : walk.start.right;
+      pose = {at[side].x(), at[side].y(), plan.feet[side].yaw};
+    }
+    const Eigen::Vector2d heading(std::cos(plan.pelvis_yaw), std::sin(plan.pelvis_yaw));
+    const double stagger = (at[0] - at[1]).dot(heading);  // left ahead of right: > 0
+    int side = std::abs(stagger) > 0.02 ? (stagger > 0 ? 1 : 0)
+                                        : ((at[0] - goal[0]).norm() >= (at[1] - goal[1]).norm() ? 0 : 1);
+    constexpr double kClose = 0.005;  // m: a foot this near its goal stays
+    const double first_touchdown = t + k.catch_up_walk_lead + k.catch_up_walk_period;
+    for (int i = 0; i < max_steps; ++i, side = 1 - side) {
+      if ((at[0] - goal[0]).norm() < kClose && (at[1] - goal[1]).norm() < kClose) break;
+      const double yaw = goal_ref.feet[side].yaw;
+      const Eigen::Vector2d along(std::cos(yaw), std::sin(yaw));
+      const Eigen::Vector2d across(-along.y(), along.x());
+      const double support = at[1 - side].dot(along), now = at[side].dot(along);
+      const double land = CatchUpLanding(goal[side].dot(along), support, now, k);
+      const double sideways = std::clamp((goal[side] - at[side]).dot(across), -k.catch_up_walk_across,
+                                         k.catch_up_walk_across);
+      at[side] += (land - now) * along + sideways * across;
+      Footstep step;
+      step.foot = side == 0 ? Foot::kLeft : Foot::kRight;
+      step.pose = {at[side].x(), at[side].y(), yaw};
+      step.touchdown_time = first_touchdown + i * k.catch_up_walk_period;
+      walk.steps.push_back(step);
+    }
+    for (int s = 0; s < 2; ++s) {
+      walk_final_offset_[s] = (at[s] - goal[s]).norm() < kClose ? Eigen::Vector2d::Zero()
+                                                                 : Eigen::Vector2d(at[s] - goal[s]);
+    }
+  };
+  auto steps_fitting = [&](double end) {
+    return static_cast<int>(std::floor(
+        (end - t - k.catch_up_walk_lead - k.catch_up_walk_settle) / k.catch_up_walk_period + 1e-9));
+  };
+  constexpr int kMostSteps = 40;
+  plan_steps(plan, kMostSteps);
+  const int needed = static_cast<int>(walk.steps.size());
+  if (needed == 0) return false;
+  double end = t + still;
+  RobotReference goal = plan;
+  if (steps_fitting(end) >= needed || (steps_fitting(end) >= 2 &&
+      std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) <= k.catch_up_walk_preempt)) {
+    // The plan stands still long enough (or the offsets are small): walk while it does.
+    plan_steps(plan, std::min(needed, steps_fitting(end)));
+    end = walk.steps.back().touchdown_time + k.catch_up_walk_settle;
+  } else if (std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) > k.catch_up_walk_preempt &&
+             rhythm->Travelling(&source, t, k)) {
+    // Far off the plan while it dances on: leave its steps out (arms, waist and
+    // handkerchiefs keep the beat) and walk to where its feet are when both are next down
+    // after the walk, for at least catch_up_walk_settle.
+    end = t + k.catch_up_walk_lead + needed * k.catch_up_walk_period + k.catch_up_walk_settle;
+    constexpr double kSearch = 2.0, kHold = 0.1;
+    double found = -1;
+    for (double when = end; when <= end + kSearch; when += 0.05) {
+      if (both_down(when, &goal) && both_down(when + kHold, &later) &&
+          (later.feet[0].position - goal.feet[0].position).norm() < 1e-3 &&
+          (later.feet[1].position - goal.feet[1].position).norm() < 1e-3) {
+        found = when;
+        break;
+      }
+    }
+    if (found < 0) return false;
+    end = found;
+    both_down(end, &goal);
+    plan_steps(goal, steps_fitting(end));
+    if (walk.steps.empty()) return false;
+  } else {
+    return false;
+  }
+  walk.start_time = t;
+  walk.end_time = end;
+  SetGaitSwingTimes(&walk);
+  WalkingPatternParams params;
+  const double ground = 0.5 * (plan.feet[0].position.z() + plan.feet[1].position.z());
+  params.ground_height = ground;
+  params.preview.com_height = plan.com.z() - ground;
+  params.swing_height = k.catch_up_walk_apex;
+  params.initial_com = shifted.com.head<2>();  // as shifted by Apply
+  walk_ = std::make_shared<WalkingReference>(std::make_shared<const WalkingPattern>(walk, params),
+                                                      WalkingPosture{});
+  return true;
+}
+
+void PlanCatchUp::Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref) {
+  const WholeBodyGains& k = gains_;
+  RobotReference& reference = *ref;
+  if (walk_ && t >= walk_->end_time()) {  // walked: the offsets it left
+    walk_.reset();
+    foot_offset_ = land_offset_ = walk_final_offset_;
+  }
+  if (walk_) {
+    // Legs, CoM and pelvis heading from the walk; CoM height (knee bounces), upper body
+    // and handkerchiefs from the plan.
+    RobotReference walk;
+    walk_->Sample(t, &walk);
+    reference.feet = walk.feet;
+    reference.com.head<2>() = walk.com.head<2>();
+    reference.com_velocity.head<2>() = walk.com_velocity.head<2>();
+    reference.com_acceleration.head<2>() = walk.com_acceleration.head<2>();
+    reference.zmp = walk.zmp;
+    reference.pelvis_yaw = walk.pelvis_yaw;
+    reference.pelvis_yaw_rate = walk.pelvis_yaw_rate;
+    reference.trunk_roll = walk.trunk_roll;
+    return;
+  }
+  std::array<Eigen::Vector2d, 2> offset_rate;  // m/s
+  for (int side = 0; side < 2; ++side) {
+    FootReference& foot = reference.feet[side];
+    offset_rate[side].setZero();
+    if (!foot.in_contact && lifted_at_[side] < 0) {
+      // Lift-off: this step lands up to catch_up_step nearer the plan's landing.
+      lifted_at_[side] = t;
+      lift_offset_[side] = foot_offset_[side];
+      const CatchUpStep step =
+          PlanCatchUpStep(lift_offset_[side], foot_offset_[1 - side], foot.yaw, line_feet_ ? LineFootCatchUp(k) : k);
+      held_[side] = step.hold;
+      land_offset_[side] = step.land_offset;
+      if (held_[side]) {
+        held_pose_[side] = foot;
+        held_pose_[side].position.head<2>() += foot_offset_[side];
+        held_pose_[side].velocity.setZero();
+        held_pose_[side].acceleration.setZero();
+        held_pose_[side].yaw_rate = 0;
+      }
+    }
+    if (held_[side]) {
+      if (!foot.in_contact) {
+        foot = held_pose_[side];
+        foot.in_contact = true;
+        continue;
+      }
+      // The plan's step is over: the offset is from its landing.
+      held_[side] = false;
+      lifted_at_[side] = -1;
+      foot_offset_[side] = land_offset_[side] = held_pose_[side].position.head<2>() - foot.position.head<2>();
+    }
+    if (lifted_at_[side] >= 0) {
+      // Smoothly (smoothstep), its rate passed on to the feet's and CoM's velocities (the
+      // pair pushed forward at 12 times, reach_back 0.03: 7 dance on, 5 with the plan's
+      // velocities alone; covered only by such sweeps).
+      const double s = std::clamp((t - lifted_at_[side]) / k.catch_up_blend, 0.0, 1.0);
+      const Eigen::Vector2d change = land_offset_[side] - lift_offset_[side];
+      foot_offset_[side] = lift_offset_[side] + s * s * (3 - 2 * s) * change;
+      offset_rate[side] = 6 * s * (1 - s) / k.catch_up_blend * change;
+      if (foot.in_contact) lifted_at_[side] = -1;  // landed
+    }
+    foot.position.head<2>() += foot_offset_[side];
+    foot.velocity.head<2>() += offset_rate[side];
+  }
+  // The CoM goes with the feet as the plan puts it between them: over a stance foot, by
+  // that foot's shift (with feet shifted unequally, a mean shift put it off the foot).
+  const Eigen::Vector2d plan_left = reference.feet[0].position.head<2>() - foot_offset_[0];
+  const Eigen::Vector2d across = reference.feet[1].position.head<2>() - foot_offset_[1] - plan_left;
+  const double w = across.squaredNorm() > 1e-6
+                       ? std::clamp((reference.com.head<2>() - plan_left).dot(across) / across.squaredNorm(), 0.0, 1.0)
+                       : 0.5;
+  const Eigen::Vector2d com_offset = (1 - w) * foot_offset_[0] + w * foot_offset_[1];
+  reference.com.head<2>() += com_offset;
+  reference.com_velocity.head<2>() += (1 - w) * offset_rate[0] + w * offset_rate[1];
+  if (foot_offset_[0].norm() < 1e-4 && foot_offset_[1].norm() < 1e-4) {
+    active_ = false;
+    return;
+  }
+  // Both feet down, off the plan: walk back while the plan stands (looked at 4 times a second).
+  constexpr double kWalkOffset = 0.01;  // m, offsets smaller are left to the planned steps
+  if (t >= walk_next_look_ && lifted_at_[0] < 0 && lifted_at_[1] < 0 &&
+      std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) > kWalkOffset) {
+    walk_next_look_ = t + 0.25;
+    if (PlanWalk(source, t, rhythm, reference)) Apply(source, t, rhythm, ref);
+  }
+}
+
+CatchUpStep PlanCatchUpStep(const Eigen::Vector2d& offset, const Eigen::Vector2d& other_offset, double yaw,
+                            const WholeBodyGains& k) {
+  const Eigen::Vector2d along(std::cos(yaw), std::sin(yaw));
+  CatchUpStep step;
+  step.land_offset = offset;
+  // The front foot of a stagger the plan does not have stays down: on the rear foot alone
+  // the CoM, between the feet, is out of its reach (the default show's r05, 20 cm
+  // staggered after recovery steps, stepped its front foot back first and fell forward).
+  step.hold = (offset - other_offset).dot(along) > k.catch_up_walk_reach;
+  if (step.hold) return step;
+  const double norm = offset.norm();
+  Eigen::Vector2d land = offset * (norm > k.catch_up_step ? 1 - k.catch_up_step / norm : 0.0);
+  const double shrunk = land.dot(along);
+  land += (CatchUpLanding(shrunk, other_offset.dot(along), offset.dot(along), k) - shrunk) * along;
+  step.land_offset = land;
+  return step;
+}
+
+}  // namespace yangbot

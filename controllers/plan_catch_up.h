@@ -1,0 +1,89 @@
+// Rejoining the plan after recovery steps (controllers/README.md "Push recovery"): the
+// plan is followed shifted to where each foot landed, each foot's shift shrinking by
+// catch_up_step at every step the plan takes (blended in over catch_up_blend of its
+// swing), the CoM shifted with the feet as the plan places it between them. A stagger the
+// plan does not have is squared up by the rear foot first (the front foot held down). When
+// the plan stands still long enough, or travels with a foot more than
+// catch_up_walk_preempt off, box feet walk back by themselves (quick steps of the show's
+// gait, a WalkingPattern followed for the legs, CoM and heading while the upper body keeps
+// dancing). Line feet rejoin with the plan's own steps only (their landing law balances
+// them, running about the shifted plan: land_offset).
+#ifndef YANGBOT_CONTROLLERS_PLAN_CATCH_UP_H_
+#define YANGBOT_CONTROLLERS_PLAN_CATCH_UP_H_
+
+#include <Eigen/Core>
+#include <array>
+#include <memory>
+
+#include "controllers/reference.h"
+#include "controllers/step_rhythm.h"
+#include "controllers/whole_body_gains.h"
+
+namespace yangbot {
+
+/// One planned step of a foot catching up with its plan after recovery steps (offsets are
+/// the foot's plane offset from the plan's foot, m).
+struct CatchUpStep {
+  bool hold = false;  ///< the foot stays down through this planned step
+  Eigen::Vector2d land_offset = Eigen::Vector2d::Zero();  ///< its offset once it lands
+};
+
+/// The catch-up rule at a foot's planned lift-off (`offset` its offset, `other_offset` the
+/// standing foot's, `yaw` its planned heading): catch_up_step nearer the plan's landing,
+/// a stagger the plan does not have squared up first. Along its heading it lands at most
+/// catch_up_walk_reach ahead of (reach_back behind) the other foot's offset, moving at
+/// most catch_up_walk_along; a foot already further ahead than that is held down so that
+/// the rear foot squares the stagger up at its own step.
+CatchUpStep PlanCatchUpStep(const Eigen::Vector2d& offset, const Eigen::Vector2d& other_offset, double yaw,
+                            const WholeBodyGains& gains);
+
+/// The catch-up of one robot (part of its controller's clonable state).
+class PlanCatchUp {
+ public:
+  PlanCatchUp() = default;
+  /// `line_feet`: the robot's soles are lines (see the file comment).
+  PlanCatchUp(const WholeBodyGains& gains, bool line_feet);
+
+  /// Starts catching up: `plan` is the plan sampled now, `feet` the sole centres (m,
+  /// world plane, left and right) where the recovery left them.
+  void Start(const RobotReference& plan, const std::array<Eigen::Vector2d, 2>& feet);
+  /// Stops catching up (a new plan was spliced in).
+  void Stop();
+  /// Whether it is catching up (feet or CoM shifted from the plan's, or a walk under way).
+  bool active() const { return active_; }
+  /// Shifts `ref`, the plan `source` sampled at `t` (s), to where the catch-up has the
+  /// feet and CoM now; ends the catch-up once both offsets are gone. `rhythm` tells
+  /// whether the plan travels (a far-off foot then walks back at once).
+  void Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref);
+  /// m, each foot's offset from the plan once its current or next step lands (world plane).
+  const std::array<Eigen::Vector2d, 2>& land_offset() const { return land_offset_; }
+
+ private:
+  // While the plan stands still from t long enough: plans quick steps from the shifted
+  // feet to the plan's (catch_up_walk_*); whether it did. `shifted` is this tick's
+  // reference as shifted by Apply.
+  bool PlanWalk(const ReferenceSource& source, double t, StepRhythm* rhythm, const RobotReference& shifted);
+
+  WholeBodyGains gains_;
+  bool line_feet_ = false;
+  bool active_ = false;
+  // Per foot: the plane offset of its reference from the plan's now, at its lift-off, at
+  // its landing, and when it lifted (-1: on the ground).
+  std::array<Eigen::Vector2d, 2> foot_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  std::array<Eigen::Vector2d, 2> lift_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  std::array<Eigen::Vector2d, 2> land_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  std::array<double, 2> lifted_at_{-1, -1};
+  // A front foot kept down through its planned step (a stagger is squared up by the rear
+  // foot), and where.
+  std::array<bool, 2> held_{false, false};
+  std::array<FootReference, 2> held_pose_{};
+  // The catch-up walk under way (legs, CoM and pelvis heading come from it; null: none),
+  // the foot offsets it leaves, and when the plan is next looked at for one.
+  std::shared_ptr<const ReferenceSource> walk_;
+  std::array<Eigen::Vector2d, 2> walk_final_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+  double walk_next_look_ = 0;
+};
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CONTROLLERS_PLAN_CATCH_UP_H_

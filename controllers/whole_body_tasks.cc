@@ -1,0 +1,265 @@
+#include "controllers/whole_body_tasks.h"
+
+#include <Eigen/Geometry>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "controllers/angles.h"
+#include "controllers/robot_dynamics.h"
+
+namespace yangbot {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
+constexpr double kMaxKneeBrake = 1e3;  // rad/s², most knee deceleration knee_min asks for
+
+using Matrix3 = Eigen::Matrix3d;
+using Vector3 = Eigen::Vector3d;
+
+Matrix3 RotationOf(const double* xmat) {
+  return Eigen::Map<const Eigen::Matrix<double, 3, 3, Eigen::RowMajor>>(xmat);
+}
+
+// Orientation error e (world axes) with R_des = exp([e]) R, for small-angle PD.
+Vector3 OrientationError(const Matrix3& desired, const Matrix3& actual) {
+  const Eigen::AngleAxisd aa(desired * actual.transpose());
+  return aa.angle() * aa.axis();
+}
+
+Matrix3 YawPitchRoll(double yaw, double pitch, double roll) {
+  return (Eigen::AngleAxisd(yaw, Vector3::UnitZ()) * Eigen::AngleAxisd(pitch, Vector3::UnitY()) *
+          Eigen::AngleAxisd(roll, Vector3::UnitX()))
+      .toRotationMatrix();
+}
+
+}  // namespace
+
+void ComputeKinematics(const mjModel* m, const mjData& d, const RobotIndex& index, const std::array<int, 2>& sole_site,
+                       const Eigen::VectorXd& v, JacobianHistory* history, WholeBodyKinematics* kin) {
+  const int nv = static_cast<int>(v.size());
+  RobotMassMatrix(m, d, index.dof_begin, nv, &kin->M);
+  RobotBias(d, index.dof_begin, nv, &kin->h);
+  RobotComJacobian(m, d, index.body_begin, index.dof_begin, nv, &kin->J_com);
+  kin->sole_site = sole_site;
+  for (int side = 0; side < 2; ++side) {
+    RobotPointJacobian(m, d, m->site_bodyid[sole_site[side]], d.site_xpos + 3 * sole_site[side], index.dof_begin, nv,
+                       &kin->J_foot[side]);
+  }
+  RobotPointJacobian(m, d, index.body_begin, d.xpos + 3 * index.body_begin, index.dof_begin, nv, &kin->J_pelvis);
+
+  // J-dot v by finite differences of the Jacobians over the last tick.
+  const double dt = history->time >= 0 ? d.time - history->time : 0;
+  kin->com = Vector3(d.subtree_com + 3 * index.body_begin);
+  kin->com_velocity = kin->J_com * v;
+  kin->com_jdotv = Vector3::Zero();
+  for (int side = 0; side < 2; ++side) {
+    kin->foot_velocity[side] = kin->J_foot[side] * v;
+    kin->foot_jdotv[side].setZero();
+  }
+  if (dt > 0 && dt < 0.05) {
+    kin->com_jdotv = (kin->J_com - history->J_com) * v / dt;
+    for (int side = 0; side < 2; ++side) kin->foot_jdotv[side] = (kin->J_foot[side] - history->J_foot[side]) * v / dt;
+  }
+  history->J_com = kin->J_com;
+  history->J_foot = kin->J_foot;
+  history->time = d.time;
+}
+
+void FootTask::Add(const mjData& d, int sole_site, bool line, const Eigen::MatrixXd& J, const Vector6d& a,
+                   double weight, QpProblem* p) {
+  if (!line) {
+    AddTask(J, a, weight, p);
+    return;
+  }
+  // Linear rows, and the angular rows about the sole's own y (pitch) and z (heading) axes.
+  const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site);
+  rows_.resize(5, J.cols());
+  target_.resize(5);
+  rows_.topRows<3>() = J.topRows<3>();
+  target_.head<3>() = a.head<3>();
+  for (int i = 0; i < 2; ++i) {
+    const Vector3 axis = R.col(i + 1);
+    rows_.row(3 + i) = axis.transpose() * J.bottomRows<3>();
+    target_(3 + i) = axis.dot(a.tail<3>());
+  }
+  AddTask(rows_, target_, weight, p);
+}
+
+void AddSwingFootTask(const mjData& d, int side, const FootReference& f, const WholeBodyKinematics& kin, bool line,
+                      const WholeBodyGains& k, FootTask* task, QpProblem* p) {
+  const int site = kin.sole_site[side];
+  const Vector3 pos(d.site_xpos + 3 * site);
+  const Matrix3 R = RotationOf(d.site_xmat + 9 * site);
+  const Vector6d& jv = kin.foot_velocity[side];
+  Vector6d acc;
+  acc.head<3>() = f.acceleration + k.foot_kp * (f.position - pos) + k.foot_kd * (f.velocity - jv.head<3>());
+  acc.tail<3>() = k.foot_kp * OrientationError(YawPitchRoll(f.yaw, 0, 0), R) +
+                  k.foot_kd * (Vector3(0, 0, f.yaw_rate) - jv.tail<3>());
+  task->Add(d, site, line, kin.J_foot[side], acc - kin.foot_jdotv[side], k.w_foot, p);
+}
+
+void AddPelvisTask(const WholeBodyKinematics& kin, const Eigen::VectorXd& v, const Matrix3& R,
+                   const RobotReference& ref, const WholeBodyGains& k, const PelvisWeights& weights, QpProblem* p) {
+  const Eigen::MatrixXd& J_pelvis = kin.J_pelvis;
+  const Vector3 omega_pelvis = J_pelvis.bottomRows<3>() * v;
+  const Vector3 acc = k.pelvis_kp * OrientationError(YawPitchRoll(ref.pelvis_yaw, ref.trunk_pitch, ref.trunk_roll), R) +
+                      k.pelvis_kd * (Vector3(0, 0, ref.pelvis_yaw_rate) - omega_pelvis);
+  // Roll and pitch about the pelvis heading's axes (world z turned by the heading).
+  const double c = std::cos(ref.pelvis_yaw), sn = std::sin(ref.pelvis_yaw);
+  const Eigen::RowVectorXd J_roll = c * J_pelvis.row(3) + sn * J_pelvis.row(4);
+  const Eigen::RowVectorXd J_pitch = -sn * J_pelvis.row(3) + c * J_pelvis.row(4);
+  AddTask(J_roll, Eigen::Matrix<double, 1, 1>(c * acc.x() + sn * acc.y()), weights.roll, p);
+  AddTask(J_pitch, Eigen::Matrix<double, 1, 1>(-sn * acc.x() + c * acc.y()), weights.pitch, p);
+  AddTask(J_pelvis.bottomRows<1>(), acc.tail<1>(), weights.yaw, p);  // heading
+}
+
+void AddPostureTasks(const RobotInfo& info, const PostureJoints& joints, const RobotState& state,
+                     const RobotReference& ref, const WholeBodyGains& k, std::array<double, 2>* hanky_error,
+                     QpProblem* p) {
+  for (int a = 0; a < info.nu; ++a) {
+    const int dof = info.actuator_dof[a];
+    double q_ref = joints.nominal_q[a], qd_ref = 0, kp = k.posture_kp, kd = k.posture_kd, w = k.w_legs;
+    double acc = 0;
+    bool have_acc = false;
+    if (a == joints.torso) {
+      q_ref = ref.torso_yaw, qd_ref = ref.torso_yaw_rate, w = k.w_torso;
+    } else if (a == joints.hanky[0] || a == joints.hanky[1]) {
+      const int side = a == joints.hanky[0] ? 0 : 1;
+      const HankyReference& hr = ref.hanky[side];
+      const double error = hr.spinning ? WrapAngle(hr.phase - state.joint_q[a]) : 0;
+      (*hanky_error)[side] = error;
+      acc = k.hanky_kp * error + k.hanky_kd * ((hr.spinning ? hr.rate : 0) - state.joint_v[a]);
+      have_acc = true;
+      w = k.w_hanky;
+    } else {
+      const auto arm = std::find(joints.arms.begin(), joints.arms.end(), a);
+      if (arm != joints.arms.end()) {
+        const int j = static_cast<int>(arm - joints.arms.begin());
+        q_ref = ref.arm_q[j], qd_ref = ref.arm_qd[j], kp = k.arm_kp, kd = k.arm_kd, w = k.w_arms;
+      }
+    }
+    if (!have_acc) acc = kp * (q_ref - state.joint_q[a]) + kd * (qd_ref - state.joint_v[a]);
+    p->H(dof, dof) += w;
+    p->g(dof) -= w * acc;
+  }
+}
+
+void AddRegularisation(const WholeBodyGains& k, int nv, int stance_count, QpProblem* p) {
+  p->H.diagonal().head(nv).array() += k.w_qdd;
+  p->H.diagonal().tail(6 * stance_count).array() += k.w_wrench;
+}
+
+void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinematics& kin, const std::vector<int>& stance,
+                 const std::array<SoleRectangle, 2>& soles, bool line, const WholeBodyGains& k, FootTask* task,
+                 QpProblem* p) {
+  const int nv = info.nv;
+  const int ns = static_cast<int>(stance.size());
+  const int n = nv + 6 * ns;
+  // Equality: the floating base's dynamics. Stance feet do not accelerate: a task of
+  // weight w_stance, not an equality (see WholeBodyGains::w_stance).
+  p->A_eq.setZero(6, n);
+  p->A_eq.topLeftCorner(6, nv) = kin.M.topRows(6);
+  p->b_eq = -kin.h.head(6);
+  for (int s = 0; s < ns; ++s) {
+    const int side = stance[s];
+    p->A_eq.block(0, nv + 6 * s, 6, 6) = -kin.J_foot[side].leftCols(6).transpose();
+    task->Add(d, kin.sole_site[side], line, kin.J_foot[side],
+              -kin.foot_jdotv[side] - k.stance_damping * kin.foot_velocity[side], k.w_stance, p);
+  }
+
+  // Inequalities: torque limits, then contact wrench cones.
+  const int rows = info.nu + 11 * ns;
+  p->C.setZero(rows, n);
+  p->c_lower.setConstant(rows, -kInf);
+  p->c_upper.setConstant(rows, kInf);
+  for (int a = 0; a < info.nu; ++a) {
+    const int dof = info.actuator_dof[a];
+    p->C.row(a).head(nv) = kin.M.row(dof);
+    for (int s = 0; s < ns; ++s) p->C.row(a).segment(nv + 6 * s, 6) = -kin.J_foot[stance[s]].col(dof).transpose();
+    p->c_lower(a) = k.torque_margin * info.ctrl_min[a] - kin.h(dof);
+    p->c_upper(a) = k.torque_margin * info.ctrl_max[a] - kin.h(dof);
+  }
+  for (int s = 0; s < ns; ++s) {
+    const int side = stance[s];
+    const Matrix3 R = RotationOf(d.site_xmat + 9 * kin.sole_site[side]);
+    const SoleRectangle& sole = soles[side];
+    const int f = nv + 6 * s, t = f + 3;  // force and moment columns
+    int row = info.nu + 11 * s;
+    auto add = [&](const Vector3& force_row, const Vector3& moment_row, double lo, double hi) {
+      p->C.row(row).segment<3>(f) = force_row.transpose();
+      p->C.row(row).segment<3>(t) = moment_row.transpose();
+      p->c_lower(row) = lo;
+      p->c_upper(row) = hi;
+      ++row;
+    };
+    const Vector3 x = R.col(0), y = R.col(1), z = R.col(2), zero = Vector3::Zero();
+    const double mu = k.friction;
+    add(z, zero, k.min_normal_force, kInf);               // unilateral
+    add(x - mu * z, zero, -kInf, 0);                      // friction pyramid
+    add(x + mu * z, zero, 0, kInf);
+    add(y - mu * z, zero, -kInf, 0);
+    add(y + mu * z, zero, 0, kInf);
+    add(-sole.y_max * z, x, -kInf, 0);                    // CoP y <= y_max
+    add(-sole.y_min * z, x, 0, kInf);                     // CoP y >= y_min
+    add(sole.x_max * z, y, 0, kInf);                      // CoP x <= x_max
+    add(sole.x_min * z, y, -kInf, 0);                     // CoP x >= x_min
+    add(-kYawFriction * z, z, -kInf, 0);                  // yaw moment
+    add(kYawFriction * z, z, 0, kInf);
+  }
+  p->x_lower.resize(0);
+  p->x_upper.resize(0);
+}
+
+void AddKneeBounds(const RobotInfo& info, const std::array<int, 2>& knees, const RobotState& state,
+                   const WholeBodyGains& k, int n, QpProblem* p) {
+  if (!(k.knee_min > -kInf)) return;
+  p->x_lower.setConstant(n, -kInf);
+  p->x_upper.setConstant(n, kInf);
+  for (const int a : knees) {
+    const double h = k.knee_limit_horizon;
+    const double q = state.joint_q[a], qd = state.joint_v[a];
+    p->x_lower(info.actuator_dof[a]) = std::max(-kMaxKneeBrake, 2 * (k.knee_min - q - qd * h) / (h * h));
+  }
+}
+
+QpStatus SolveForTorques(const mjData& d, const RobotInfo& info, const WholeBodyKinematics& kin,
+                         const std::vector<int>& stance, QpSolver* qp, QpProblem* p, QpSolution* solution,
+                         Eigen::VectorXd* tau, Eigen::Vector2d* cop) {
+  const int nv = info.nv;
+  const int ns = static_cast<int>(stance.size());
+  QpStatus status = qp->Solve(*p, solution);
+  if (status == QpStatus::kInfeasible && p->x_lower.size() > 0) {
+    p->x_lower.resize(0);
+    p->x_upper.resize(0);
+    status = qp->Solve(*p, solution);
+  }
+  if (status == QpStatus::kInfeasible) {
+    // The minimum normal forces may not fit the torque limits at a landing impact: retry
+    // without them.
+    for (int s = 0; s < ns; ++s) p->c_lower(info.nu + 11 * s) = 0;
+    status = qp->Solve(*p, solution);
+  }
+  if (status != QpStatus::kOptimal) return status;
+  const Eigen::VectorXd qdd = solution->x.head(nv);
+  *tau = kin.M * qdd + kin.h;
+  Vector3 force = Vector3::Zero(), moment = Vector3::Zero();
+  const Vector3 origin = kin.com;
+  for (int s = 0; s < ns; ++s) {
+    const Vector6d w = solution->x.segment<6>(nv + 6 * s);
+    tau->noalias() -= kin.J_foot[stance[s]].transpose() * w;
+    const Vector3 at(d.site_xpos + 3 * kin.sole_site[stance[s]]);
+    force += w.head<3>();
+    moment += w.tail<3>() + (at - origin).cross(w.head<3>());
+  }
+  // Centre of pressure on the floor plane through the soles (diagnostic).
+  const double floor_z = d.site_xpos[3 * kin.sole_site[stance[0]] + 2];
+  if (force.z() > 1e-6) {
+    cop->x() = origin.x() - (moment.y() + force.x() * (origin.z() - floor_z)) / force.z();
+    cop->y() = origin.y() + (moment.x() - force.y() * (origin.z() - floor_z)) / force.z();
+  }
+  return status;
+}
+
+}  // namespace yangbot
