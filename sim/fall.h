@@ -7,8 +7,9 @@
 // - The dances stay well clear: the deepest pose of the move library is a 45 deg bow
 //   (`bow` depth bound, choreography/FORMAT.md), and over the 30 regression scenarios the
 //   survivors' lowest pelvis is 0.65 m (a 0.4 m recovery lunge after a 30 N·s push) and
-//   their largest trunk tilt 40 deg. A 0.8 rad (46 deg) tilt limit would call a robot at
-//   the bottom of a full bow fallen.
+//   their largest trunk tilt 40 deg. A full 45 deg bow measures 43.7 deg standing alone
+//   (tests/choreography/deep_bow_test.cc) and the default show's 30 deg bows up to 34 deg:
+//   a 0.8 rad (46 deg) limit would leave 2 deg between the deepest bow and a fall.
 // - A robot down on a knee has its pelvis at about the thigh's length (0.4-0.5 m), one
 //   lying on the floor at 0.1-0.3 m with its trunk 70-90 deg from upright: both count.
 #ifndef YANGBOT_SIM_FALL_H_

@@ -44,9 +44,11 @@ TEST(DeepBowTest, TheDeepestBowIsNotAFall) {
               r.max_tilt * 180 / M_PI, r.min_pelvis_height);
   EXPECT_FALSE(r.fallen);
   EXPECT_FALSE(state->controllers[0]->fallen());
-  // The bow reaches past 0.8 rad (46 deg): a fall limit there would call it a fall.
-  EXPECT_GT(r.max_tilt, 0.8);
-  EXPECT_LT(r.max_tilt, kFallTiltAngle);
+  // The bow is danced to its depth (43.7 deg measured for 45), and the fall limit keeps a
+  // margin above it for a bow danced while stepping or after a push (the default show's
+  // 30 deg bows measure up to 34 deg).
+  EXPECT_GT(r.max_tilt, (depth.max - 5) * M_PI / 180);
+  EXPECT_LT(r.max_tilt, kFallTiltAngle - 10 * M_PI / 180);
 }
 
 }  // namespace
