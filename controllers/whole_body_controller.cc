@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/error.h"
+#include "sim/fall.h"
 
 namespace yangbot {
 namespace {
@@ -257,11 +258,12 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   const double gravity = -m->opt.gravity[2];
   state_.Read(scene, robot, d, layout_);
 
-  // Fall detector: once fallen, the robot relaxes its joints (damping only). Tilt from the
-  // IMU (the torso joint turns about the pelvis's z axis, so both tilt alike).
+  // Fall detector (the run's definition, sim/fall.h): once fallen, the robot relaxes its
+  // joints (damping only). Tilt from the IMU (the torso joint turns about the pelvis's z
+  // axis, so both tilt alike).
   const Matrix3 R_base = state_.BaseRotation();
   const double tilt = std::acos(std::clamp(R_base(2, 2), -1.0, 1.0));
-  if (fallen_ || tilt > options_.fall_tilt || state_.q[2] < options_.fall_height) {
+  if (fallen_ || IsFallen(state_.q[2], tilt)) {
     fallen_ = true;
     Relax(scene, ctrl);
     return;

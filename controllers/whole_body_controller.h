@@ -43,8 +43,6 @@ struct WholeBodyOptions {
   double stand_sway_amplitude = 0;  ///< rad, torso twist while standing without a reference
   double stand_sway_frequency = 0.5;  ///< Hz
   double stand_hanky_rate = 0;      ///< rev/s, spin while standing without a reference
-  double fall_tilt = 0.8;           ///< rad: beyond this torso tilt the robot is fallen
-  double fall_height = 0.55;        ///< m: below this pelvis height the robot is fallen
   BalanceRecoveryParams recovery;   ///< capture-point stepping
   FootPlacementParams placement;    ///< landing law of line feet
 };

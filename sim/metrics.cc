@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 namespace yangbot {
 
@@ -20,6 +22,62 @@ double TorsoTilt(const Scene& scene, const mjData& d, int robot) {
   const double zz = std::clamp(d.xmat[9 * body + 8], -1.0, 1.0);  // body z axis . world z
   return std::acos(zz);
 }
+
+namespace {
+
+// The robot that owns geom `g`, or -1 (the stage's geoms, flying handkerchiefs).
+int GeomRobot(const Scene& scene, int g) {
+  const int first = scene.robot(0).geom_begin;
+  const int per_robot = scene.robot_info().ngeom;
+  if (g < first || per_robot <= 0) return -1;
+  const int robot = (g - first) / per_robot;
+  return robot < scene.robot_count() ? robot : -1;
+}
+
+// Adds this step's contacts between robots to metrics->robot_contacts (and a "bump" event
+// when two robots start touching).
+void UpdateRobotContacts(const Scene& scene, const mjData& d, Metrics* metrics) {
+  // Normal force summed per robot pair this step; bumps are rare, so a short list.
+  struct PairForce {
+    int a, b;
+    double force;
+  };
+  std::vector<PairForce> touching;
+  for (int c = 0; c < d.ncon; ++c) {
+    const mjContact& contact = d.contact[c];
+    int a = GeomRobot(scene, contact.geom1), b = GeomRobot(scene, contact.geom2);
+    if (a < 0 || b < 0 || a == b || contact.efc_address < 0) continue;
+    if (a > b) std::swap(a, b);
+    mjtNum force[6];
+    mj_contactForce(scene.model(), &d, c, force);  // force[0]: along the contact normal
+    auto it = std::find_if(touching.begin(), touching.end(),
+                           [&](const PairForce& p) { return p.a == a && p.b == b; });
+    if (it == touching.end()) {
+      touching.push_back({a, b, force[0]});
+    } else {
+      it->force += force[0];
+    }
+  }
+  const double dt = scene.model()->opt.timestep;
+  for (const PairForce& p : touching) {
+    auto& bumps = metrics->robot_contacts;
+    auto open = std::find_if(bumps.rbegin(), bumps.rend(), [&](const RobotContact& r) {
+      return r.robot_a == p.a && r.robot_b == p.b && d.time - r.end_time < kBumpGap;
+    });
+    if (open == bumps.rend()) {
+      bumps.push_back({p.a, p.b, d.time, d.time, 0, 0});
+      char message[64];
+      std::snprintf(message, sizeof(message), "touched robot %d", p.b);
+      metrics->events.push_back({d.time, p.a, "bump", message});
+      open = bumps.rbegin();
+    }
+    open->end_time = d.time;
+    open->peak_force = std::max(open->peak_force, p.force);
+    open->impulse += p.force * dt;
+  }
+}
+
+}  // namespace
 
 int CountWarnings(const mjData& d) {
   int total = 0;
@@ -39,7 +97,7 @@ void UpdateMetrics(const Scene& scene, const mjData& d, int warnings_before, Met
     const double tilt = TorsoTilt(scene, d, i);
     r.min_pelvis_height = std::min(r.min_pelvis_height, height);
     r.max_tilt = std::max(r.max_tilt, tilt);
-    if (!r.fallen && (height < kFallPelvisHeight || tilt > kFallTiltAngle)) {
+    if (!r.fallen && IsFallen(height, tilt)) {
       r.fallen = true;
       r.fall_time = d.time;
       char message[96];
@@ -68,6 +126,7 @@ void UpdateMetrics(const Scene& scene, const mjData& d, int warnings_before, Met
       }
     }
   }
+  if (n > 1) UpdateRobotContacts(scene, d, metrics);
 }
 
 }  // namespace yangbot

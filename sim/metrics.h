@@ -9,14 +9,24 @@
 #include <string>
 #include <vector>
 
+#include "sim/fall.h"
 #include "sim/scene.h"
 
 namespace yangbot {
 
-/// A robot counts as fallen when its pelvis drops below this height (m)...
-constexpr double kFallPelvisHeight = 0.5;
-/// ...or its torso tilts beyond this angle from upright (rad, 60°).
-constexpr double kFallTiltAngle = 60.0 * 3.14159265358979323846 / 180.0;
+/// Two robots touching (a bump), from simulated contacts between their geoms: it starts at
+/// the first step they touch and goes on while they touch again within kBumpGap.
+struct RobotContact {
+  int robot_a = -1;          ///< the lower robot index
+  int robot_b = -1;          ///< the higher robot index
+  double start_time = 0;     ///< s, first step in contact
+  double end_time = 0;       ///< s, last step in contact
+  double peak_force = 0;     ///< N, largest sum of the normal forces between them in one step
+  double impulse = 0;        ///< N·s, those normal forces summed over the steps in contact
+};
+
+/// Contacts between two robots less than this apart in time (s) belong to one bump.
+inline constexpr double kBumpGap = 0.2;
 
 /// Per-robot measurements.
 struct RobotMetrics {
@@ -34,7 +44,8 @@ struct RunEvent {
   int robot = -1;       ///< robot index; -1: the stage as a whole
   std::string kind;     ///< "fall", "dropout", "push", "imu_freeze", "weak_motor", or a health
                         ///< failure: "bad_state", "diverged", "bad_qacc", "contact_overflow",
-                        ///< "constraint_overflow", "singular_inertia", "mujoco_warning"; a
+                        ///< "constraint_overflow", "singular_inertia", "mujoco_warning",
+                        ///< "bump" (robot touched another: RobotContact); a
                         ///< show's supervisor adds "reflow", "reflow_failed", "recovery",
                         ///< "caught_up"
   std::string message;  ///< what happened, for people
@@ -48,6 +59,7 @@ struct Metrics {
   int mujoco_warnings = 0;                                           ///< MuJoCo warnings raised
   int64_t steps = 0;                                                 ///< steps measured
   std::vector<RunEvent> events;                                      ///< in time order
+  std::vector<RobotContact> robot_contacts;                          ///< bumps, by start time
 
   /// Number of robots that fell.
   int falls() const;
@@ -58,8 +70,8 @@ double PelvisHeight(const Scene& scene, const mjData& d, int robot);
 /// Tilt of robot i's torso from upright (rad); the body "torso_link" or else the root.
 double TorsoTilt(const Scene& scene, const mjData& d, int robot);
 
-/// Updates `metrics` from the state after a step. `warnings_before` is the sum of
-/// d.warning[].number before the step.
+/// Updates `metrics` from the state after a step (falls, saturation, separation, contacts
+/// between robots). `warnings_before` is the sum of d.warning[].number before the step.
 void UpdateMetrics(const Scene& scene, const mjData& d, int warnings_before, Metrics* metrics);
 
 /// Sum of all MuJoCo warning counters in d.

@@ -98,6 +98,16 @@ nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall
   report["per_robot"] = per_robot;
   report["failed_robots"] = failed;
   report["events"] = events;
+  nlohmann::json contacts = nlohmann::json::array();
+  for (const RobotContact& c : metrics.robot_contacts) {
+    contacts.push_back({{"robots", {c.robot_a, c.robot_b}},
+                        {"start_time", c.start_time},
+                        {"end_time", c.end_time},
+                        {"peak_force_n", c.peak_force},
+                        {"impulse_ns", c.impulse}});
+  }
+  report["robot_contacts"] = contacts;
+  report["robot_collisions"] = metrics.robot_contacts.size();
   return report;
 }
 

@@ -38,8 +38,9 @@ class TrajectoryRecorder {
 
 /// The run report: robots, sim_seconds, wall_seconds, realtime_factor, falls, fallen_robots,
 /// min_separation_m, mujoco_warnings, per-robot details (failed, failure: the kind of the
-/// health event that ended its dance), failed_robots, events (time, robot, kind, message)
-/// and the trajectory hash.
+/// health event that ended its dance), failed_robots, events (time, robot, kind, message),
+/// robot_contacts (each bump between two robots: robots, start_time, end_time, peak_force_n,
+/// impulse_ns), robot_collisions (their count) and the trajectory hash.
 nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall_seconds);
 
 /// SHA-256 of a byte string, as 64 lowercase hex digits (OpenSSL's EVP digest).

@@ -554,7 +554,10 @@ RobotInfo ReadRobotInfo(const mjModel* m, const std::string& path) {
   for (int b = 1; b < m->nbody; ++b) info.body_names.push_back(name_of(mjOBJ_BODY, b));
   for (int j = 0; j < m->njnt; ++j) info.joint_names.push_back(name_of(mjOBJ_JOINT, j));
   for (int g = 0; g < m->ngeom; ++g) {
-    if (m->geom_bodyid[g] != 0) info.geom_names.push_back(name_of(mjOBJ_GEOM, g));
+    if (m->geom_bodyid[g] == 0) continue;
+    info.geom_names.push_back(name_of(mjOBJ_GEOM, g));
+    info.geom_contype.push_back(m->geom_contype[g]);
+    info.geom_conaffinity.push_back(m->geom_conaffinity[g]);
   }
   for (int s = 0; s < m->nsite; ++s) {
     if (m->site_bodyid[s] != 0) info.site_names.push_back(name_of(mjOBJ_SITE, s));
@@ -864,6 +867,72 @@ std::string MissingH1Layout(const RobotInfo& info) {
   return out;
 }
 
+// Collision bits of the stage's own geoms: the floor (contype 1, conaffinity 2).
+constexpr unsigned kFloorCollisionBits = 1 | 2;
+
+// Robots touch each other (a bump is physics, not only a metric), and themselves only as
+// their file has it. MuJoCo lets two geoms touch when (contype1 & conaffinity2) ||
+// (contype2 & conaffinity1). Robot i's collidable geoms get the code i, `bits` bits wide
+// above every bit the robot file and the stage use, added to their contype, and its
+// complement added to their conaffinity. Two different codes differ in some bit, which is
+// set in one robot's contype and in the other's conaffinity: geoms of two robots always
+// pass. A code never meets its own complement: geoms of one robot pass only as the file
+// has them (the project's robots never; the stock H1 as its <exclude>s allow). Geoms that
+// touch nothing (visuals, handkerchiefs) stay so; one robot gets no code. The filter costs
+// nothing per step beyond the bounding-sphere tests of geoms of robots near each other:
+// MuJoCo's broad phase already paired every overlapping body, each robot's own included.
+struct RobotCollisionCodes {
+  int shift = 0;  // lowest code bit
+  int bits = 0;   // code width (robot count <= 2^bits)
+};
+
+// The bits the robot file's geoms use.
+unsigned FileCollisionBits(const RobotInfo& info) {
+  unsigned used = 0;
+  for (size_t g = 0; g < info.geom_contype.size(); ++g) {
+    used |= static_cast<unsigned>(info.geom_contype[g]) | static_cast<unsigned>(info.geom_conaffinity[g]);
+  }
+  return used;
+}
+
+// Codes for `robots` robots above the bits in `used`; throws when they do not fit an int.
+RobotCollisionCodes CollisionCodes(const RobotInfo& info, int robots, unsigned used) {
+  RobotCollisionCodes codes;
+  while ((1 << codes.bits) < robots) ++codes.bits;
+  while (codes.shift < 32 && (used >> codes.shift) != 0) ++codes.shift;
+  if (codes.shift + codes.bits > 31) {
+    throw Error(info.path + ": error: the robot's geoms use contype/conaffinity bits up to bit " +
+                std::to_string(codes.shift - 1) + "; " + std::to_string(robots) +
+                " robots need " + std::to_string(codes.bits) +
+                " free bits above them to touch each other");
+  }
+  return codes;
+}
+
+// Adds robot `robot`'s code to the collidable geoms under `body` (the robot's root body,
+// local geoms numbered from *geom in MuJoCo's order: bodies depth first, each body's geoms
+// before its children's).
+void SetCollisionCode(XmlElement* body, const RobotInfo& info, const RobotCollisionCodes& codes,
+                      int robot, int* geom) {
+  const unsigned mask = (1u << codes.bits) - 1;
+  for (auto& child : body->children) {
+    if (child.tag != "geom") continue;
+    const int k = (*geom)++;
+    if (k >= static_cast<int>(info.geom_contype.size())) {
+      throw Error("error: internal: " + info.path + " has more geoms than its model");
+    }
+    const unsigned contype = static_cast<unsigned>(info.geom_contype[k]);
+    const unsigned conaffinity = static_cast<unsigned>(info.geom_conaffinity[k]);
+    if ((contype | conaffinity) == 0) continue;
+    const unsigned code = static_cast<unsigned>(robot) & mask;
+    child.Set("contype", std::to_string(contype | code << codes.shift));
+    child.Set("conaffinity", std::to_string(conaffinity | (~code & mask) << codes.shift));
+  }
+  for (auto& child : body->children) {
+    if (child.tag == "body") SetCollisionCode(&child, info, codes, robot, geom);
+  }
+}
+
 std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
   // The robot as staged (LoadRobotInfo checked the file and completed an H1's layout).
   const XmlElement robot = ParseXml(info.staged_xml, info.path);
@@ -956,6 +1025,7 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
   XmlElement worldbody = ParseXml(world.str(), "<stage>");
 
   const XmlElement& root_body = RootBody(robot, info.path);
+
   const std::vector<double> root_pos = ParseNumbers(root_body.Get("pos", "0 0 0"));
   const std::vector<double> root_quat = ParseNumbers(root_body.Get("quat", "1 0 0 0"));
 
@@ -982,6 +1052,17 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
       }
     }
   }
+  // Robots touch each other; the flying handkerchiefs' geoms keep the assembly's bits.
+  unsigned used_bits = kFloorCollisionBits | FileCollisionBits(info);
+  std::function<void(const XmlElement&)> flight_bits = [&](const XmlElement& e) {
+    if (e.tag == "geom") {
+      used_bits |= static_cast<unsigned>(std::stoi(e.Get("contype", "1"))) |
+                   static_cast<unsigned>(std::stoi(e.Get("conaffinity", "1")));
+    }
+    for (const auto& child : e.children) flight_bits(child);
+  };
+  if (flight) flight_bits(*flight);
+  const RobotCollisionCodes codes = CollisionCodes(info, n, used_bits);
   for (int i = 0; i < n; ++i) {
     const std::string prefix = Scene::Prefix(i);
     const Placement& p = placements[i];
@@ -995,6 +1076,11 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
     QuatMul(yaw_quat, root_quat.data(), quat);
     body.Set("pos", JoinNumbers(pos, 3));
     body.Set("quat", JoinNumbers(quat, 4));
+    if (codes.bits > 0) {
+      int geom = 0;
+      SetCollisionCode(&body, info, codes, i, &geom);
+      if (geom != info.ngeom) throw Error("error: internal: " + info.path + " has fewer geoms than its model");
+    }
     for (int side = 0; flight && side < 2; ++side) {
       const std::string hand = prefix + (side == 0 ? "left_" : "right_");
       XmlElement* pin = FindBodyUnder(&body, hand + "hanky");
@@ -1138,6 +1224,17 @@ std::unique_ptr<Scene> Scene::Build(const SceneOptions& options) {
     check(mjOBJ_SITE, info.site_names, r.site_begin);
     check(mjOBJ_ACTUATOR, info.actuator_names, r.ctrl_begin);
     check(mjOBJ_SENSOR, info.sensor_names, r.sensor_begin);
+    // The robot's geoms kept the file's collision bits (the codes sit above them).
+    const unsigned file_bits = FileCollisionBits(info);
+    for (int k = 0; k < info.ngeom; ++k) {
+      const int g = r.geom_begin + k;
+      if ((static_cast<unsigned>(m->geom_contype[g]) & file_bits) != static_cast<unsigned>(info.geom_contype[k]) ||
+          (static_cast<unsigned>(m->geom_conaffinity[g]) & file_bits) !=
+              static_cast<unsigned>(info.geom_conaffinity[k])) {
+        throw Error("error: internal: unexpected collision bits of geom " + std::to_string(k) +
+                    " of robot " + r.prefix);
+      }
+    }
     if (m->jnt_qposadr[r.jnt_begin] != r.qpos_begin || m->jnt_dofadr[r.jnt_begin] != r.dof_begin) {
       throw Error("error: internal: unexpected joint layout for robot " + r.prefix);
     }

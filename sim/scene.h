@@ -89,6 +89,8 @@ struct RobotInfo {
   std::vector<std::string> body_names;      ///< local body i (0 = robot root), "" if unnamed
   std::vector<std::string> joint_names;     ///< local joint i (0 = the free joint)
   std::vector<std::string> geom_names;      ///< local geom i
+  std::vector<int> geom_contype;            ///< local geom i's contype bits, as the file has them
+  std::vector<int> geom_conaffinity;        ///< local geom i's conaffinity bits, as the file has them
   std::vector<std::string> site_names;      ///< local site i
   std::vector<std::string> actuator_names;  ///< local actuator i
   std::vector<std::string> sensor_names;    ///< local sensor i

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "choreography/choreography.h"
+#include "choreography/move_registry.h"
+#include "choreography/separation.h"
 #include "choreography/show_parser.h"
 #include "choreography/show_writer.h"
 
@@ -179,6 +181,41 @@ TEST(ShowFormatTest, FormatMdDocumentsEveryMoveAndShape) {
       EXPECT_NE(doc.find("`" + p.name + "`"), std::string::npos) << name << "." << p.name;
     }
   }
+}
+
+// The move table's limbs column is what each move drives (the limbs that cannot overlap):
+// "| `side_sway` | waist, arms |" for a move on kWaist | kArms.
+TEST(ShowFormatTest, FormatMdMoveTableNamesTheLimbsEachMoveDrives) {
+  const std::string doc = ReadText(std::string(YANGBOT_ASSETS_DIR) + "/../choreography/FORMAT.md");
+  for (const std::string& name : BuiltinMoves().Names()) {
+    const LimbSet limbs = BuiltinMoves().Find(name)->spec().limbs;
+    std::string column;
+    for (const auto& [bit, word] : {std::pair{kLegs, "legs"}, {kWaist, "waist"}, {kArms, "arms"},
+                                    {kHanky, "hanky"}}) {
+      if (limbs & bit) column += (column.empty() ? "" : ", ") + std::string(word);
+    }
+    EXPECT_NE(doc.find("| `" + name + "` | " + column + " |"), std::string::npos)
+        << name << " drives " << column;
+  }
+}
+
+// FORMAT.md quotes the one separation constant wherever it states the rule.
+TEST(ShowFormatTest, FormatMdQuotesTheOneSeparationConstant) {
+  const std::string doc = ReadText(std::string(YANGBOT_ASSETS_DIR) + "/../choreography/FORMAT.md");
+  const std::regex quote(
+      "([0-9.]+) m (?:apart|pelvis to pelvis|rule)|closer than ([0-9.]+) m|\\*\\*The ([0-9.]+) m");
+  int quotes = 0;
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), quote); it != std::sregex_iterator();
+       ++it) {
+    std::string value;
+    for (int g = 1; g <= 3; ++g) {
+      if ((*it)[g].matched) value = (*it)[g];
+    }
+    EXPECT_DOUBLE_EQ(std::stod(value), kMinRobotDistance) << (*it)[0];
+    ++quotes;
+  }
+  EXPECT_GE(quotes, 6);
+  EXPECT_NE(doc.find("`kMinRobotDistance`, `choreography/separation.h`"), std::string::npos);
 }
 
 TEST(ShowFormatTest, KeepsUnitsAsWrittenAndQuotesWhatNeedsIt) {

@@ -247,7 +247,8 @@ TEST(WholeBodyControllerTest, TwistsTheWaistWithBothArmsSwingingForTwentySeconds
 }
 
 // The controller reads the base orientation and rate from the IMU sensors, not from qpos:
-// a sensor reading of a 60° tilt makes it declare a fall although the robot stands.
+// a sensor reading of a 70° tilt (beyond sim/fall.h's 60°) makes it declare a fall although
+// the robot stands.
 TEST(WholeBodyControllerTest, ReadsTheBaseOrientationFromTheImu) {
   SceneOptions options;
   options.robots = 2;
@@ -267,16 +268,16 @@ TEST(WholeBodyControllerTest, ReadsTheBaseOrientationFromTheImu) {
     for (int k = 3; k < 7; ++k) EXPECT_NEAR(sensed.q[k], d->qpos[q0 + k], 1e-9);
     for (int k = 3; k < 6; ++k) EXPECT_NEAR(sensed.v[k], d->qvel[v0 + k], 1e-9);
   }
-  // Robot 1's IMU reports a 60° roll and a 1 rad/s spin; its qpos is unchanged.
+  // Robot 1's IMU reports a 70° roll and a 1 rad/s spin; its qpos is unchanged.
   const int quat_adr = m->sensor_adr[scene->robot(1).sensor_begin + layout.imu_quat_sensor];
   const int gyro_adr = m->sensor_adr[scene->robot(1).sensor_begin + layout.imu_gyro_sensor];
-  d->sensordata[quat_adr + 0] = std::cos(M_PI / 6);
-  d->sensordata[quat_adr + 1] = std::sin(M_PI / 6);
+  d->sensordata[quat_adr + 0] = std::cos(35 * M_PI / 180);
+  d->sensordata[quat_adr + 1] = std::sin(35 * M_PI / 180);
   d->sensordata[quat_adr + 2] = d->sensordata[quat_adr + 3] = 0;
   d->sensordata[gyro_adr + 2] = 1.0;
   RobotState sensed;
   sensed.Read(*scene, 1, *d, layout);
-  EXPECT_NEAR(sensed.BaseRotation()(2, 2), 0.5, 1e-9);
+  EXPECT_NEAR(sensed.BaseRotation()(2, 2), std::cos(70 * M_PI / 180), 1e-9);
   EXPECT_NEAR(sensed.v[5], 1.0, 1e-9);
   std::vector<double> ctrl(scene->robot_info().nu);
   state->controllers[0]->Compute(*scene, 0, *d, ctrl.data());

@@ -205,6 +205,99 @@ TEST(SceneBuildTest, SizesFromOneToThirtyTwoRobots) {
   }
 }
 
+// MuJoCo's collision filter: two geoms may touch when either's contype meets the other's
+// conaffinity.
+bool MayTouch(int contype1, int conaffinity1, int contype2, int conaffinity2) {
+  return (contype1 & conaffinity2) || (contype2 & conaffinity1);
+}
+
+// Robots touch each other (any collidable geom of one with any of another), touch
+// themselves only as their file says (the project's robots never, the stock H1 as its own
+// bits allow), touch the floor as their file says, and geoms that touch nothing in the
+// file (visuals, handkerchiefs) touch nothing on the stage. Up to 32 robots, any H1 model.
+TEST(SceneBuildTest, RobotsTouchEachOtherAndThemselvesOnlyAsTheirFileSays) {
+  const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
+  struct Case {
+    std::string path;
+    int count;
+    bool throwing;
+  };
+  const Case cases[] = {{DefaultRobotPath(), 17, false},  // 17: the widest code (5 bits)
+                        {LineSoleRobotPath(), 3, false},
+                        {robots + "h1_stock/h1_stock.xml", 3, false},
+                        {testing::SimTestdata("tiny_robot.xml"), 5, false},
+                        {DefaultRobotPath(), 2, true}};
+  for (const Case& c : cases) {
+    SceneOptions options;
+    options.robots = c.count;
+    options.robot_path = c.path;
+    options.throwing_hankies = c.throwing;
+    auto scene = Scene::Build(options);
+    const mjModel* m = scene->model();
+    const RobotInfo& info = scene->robot_info();
+    const int floor = mj_name2id(m, mjOBJ_GEOM, "floor");
+    ASSERT_GE(floor, 0);
+    int cross = 0, self = 0;
+    for (int i = 0; i < c.count; ++i) {
+      for (int k = 0; k < info.ngeom; ++k) {
+        const int gk = scene->robot(i).geom_begin + k;
+        const bool collidable = info.geom_contype[k] || info.geom_conaffinity[k];
+        EXPECT_EQ(MayTouch(m->geom_contype[gk], m->geom_conaffinity[gk], m->geom_contype[floor],
+                           m->geom_conaffinity[floor]),
+                  MayTouch(info.geom_contype[k], info.geom_conaffinity[k], 1, 2))
+            << c.path << " robot " << i << " geom " << k << " and the floor";
+        for (int l = 0; l < info.ngeom; ++l) {
+          const bool file = MayTouch(info.geom_contype[k], info.geom_conaffinity[k],
+                                     info.geom_contype[l], info.geom_conaffinity[l]);
+          const int own = scene->robot(i).geom_begin + l;
+          ASSERT_EQ(MayTouch(m->geom_contype[gk], m->geom_conaffinity[gk], m->geom_contype[own],
+                             m->geom_conaffinity[own]),
+                    file)
+              << c.path << " robot " << i << " geoms " << k << ", " << l;
+          self += file;
+          for (int j = i + 1; j < c.count; ++j) {
+            const int other = scene->robot(j).geom_begin + l;
+            const bool both = collidable && (info.geom_contype[l] || info.geom_conaffinity[l]);
+            ASSERT_EQ(MayTouch(m->geom_contype[gk], m->geom_conaffinity[gk],
+                               m->geom_contype[other], m->geom_conaffinity[other]),
+                      both)
+                << c.path << " robots " << i << ", " << j << " geoms " << k << ", " << l;
+            cross += both;
+          }
+        }
+      }
+    }
+    EXPECT_GT(cross, 0) << c.path;
+    std::printf("%s x %d: %d geom pairs across robots may touch, %d within one\n",
+                c.path.c_str(), c.count, cross, self);
+    // The flying handkerchiefs still touch the other robots (their own: excluded by body).
+    for (const HandkerchiefProp& h : scene->hankies()) {
+      const int g = m->body_geomadr[h.body];
+      const int other = scene->robot(1 - h.robot).geom_begin;
+      bool touches = false;
+      for (int k = 0; k < info.ngeom; ++k) {
+        touches |= MayTouch(m->geom_contype[g], m->geom_conaffinity[g], m->geom_contype[other + k],
+                            m->geom_conaffinity[other + k]);
+      }
+      EXPECT_TRUE(touches);
+    }
+  }
+  // The project's robot never touches itself; the stock H1 does.
+  auto self_pairs = [](const std::string& path) {
+    const RobotInfo info = LoadRobotInfo(path);
+    int n = 0;
+    for (int k = 0; k < info.ngeom; ++k) {
+      for (int l = k + 1; l < info.ngeom; ++l) {
+        n += MayTouch(info.geom_contype[k], info.geom_conaffinity[k], info.geom_contype[l],
+                      info.geom_conaffinity[l]);
+      }
+    }
+    return n;
+  };
+  EXPECT_EQ(self_pairs(DefaultRobotPath()), 0);
+  EXPECT_GT(self_pairs(robots + "h1_stock/h1_stock.xml"), 0);
+}
+
 TEST(SceneBuildTest, RejectsBadRobotCountsAndFiles) {
   SceneOptions options;
   options.robots = 0;
