@@ -7,6 +7,7 @@
 #include <string>
 
 #include "controllers/hanky_spinner.h"
+#include "controllers/latched_hanky.h"
 #include "controllers/robot_dynamics.h"
 #include "controllers/walking_pattern.h"
 #include "controllers/walking_reference.h"
@@ -524,6 +525,7 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   Eigen::VectorXd& h = h_;
   RobotMassMatrix(m, d, index.dof_begin, nv, &M);
   RobotBias(d, index.dof_begin, nv, &h);
+  AddLatchedHankies(scene, robot, d, &M, &h);  // throw mode: the seated cloth (latched_hanky.h)
   Eigen::MatrixXd& J_com = J_com_;
   RobotComJacobian(m, d, index.body_begin, index.dof_begin, nv, &J_com);
   std::array<Eigen::MatrixXd, 2>& J_foot = J_foot_;

@@ -98,6 +98,7 @@ nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall
   report["per_robot"] = per_robot;
   report["failed_robots"] = failed;
   report["events"] = events;
+  AddHankyThrowReport(scene.robot_count(), state.throws, state.throw_log, sim_seconds, &report);
   return report;
 }
 
