@@ -10,22 +10,34 @@
 namespace yangbot {
 namespace {
 
-// Adds each side's deviations of `errors` (rad) from their circular mean to the sum of
-// squares (deg²) and the count; sides with fewer than two robots add nothing.
-void Accumulate(const std::array<std::vector<double>, 2>& errors, double* sum_squares,
-                int64_t* count) {
-  for (const std::vector<double>& e : errors) {
+// A robot's phase error (rad).
+struct PhaseError {
+  int robot = 0;
+  double error = 0;
+};
+
+// Adds each side's deviations of `errors` from their circular mean to the sum of squares
+// (deg²) and the count, and to robot_sums / robot_counts by robot when not null; sides
+// with fewer than two robots add nothing.
+void Accumulate(const std::array<std::vector<PhaseError>, 2>& errors, double* sum_squares,
+                int64_t* count, std::vector<double>* robot_sums = nullptr,
+                std::vector<int64_t>* robot_counts = nullptr) {
+  for (const std::vector<PhaseError>& e : errors) {
     if (e.size() < 2) continue;
     double s = 0, c = 0;
-    for (double x : e) {
-      s += std::sin(x);
-      c += std::cos(x);
+    for (const PhaseError& x : e) {
+      s += std::sin(x.error);
+      c += std::cos(x.error);
     }
     const double mean = std::atan2(s, c);
-    for (double x : e) {
-      const double deviation = WrapAngle(x - mean) * 180 / M_PI;
+    for (const PhaseError& x : e) {
+      const double deviation = WrapAngle(x.error - mean) * 180 / M_PI;
       *sum_squares += deviation * deviation;
       ++*count;
+      if (robot_sums) {
+        (*robot_sums)[x.robot] += deviation * deviation;
+        ++(*robot_counts)[x.robot];
+      }
     }
   }
 }
@@ -46,7 +58,7 @@ void HankyPhaseSpread::Update(const mjData& d, const std::vector<bool>& active) 
   if (d.time + 1e-9 < next_) return;
   next_ = d.time + period_;
   const int robots = std::min(scene_.robot_count(), static_cast<int>(references_.size()));
-  std::array<std::vector<double>, 2> errors, flying;
+  std::array<std::vector<PhaseError>, 2> errors, flying;
   RobotReference ref;
   for (int i = 0; i < robots; ++i) {
     if (!active[i] || !references_[i]) continue;
@@ -65,12 +77,15 @@ void HankyPhaseSpread::Update(const mjData& d, const std::vector<bool>& active) 
         in_flight = !MeasureHanky(scene_.model(), &d, h).in_reach;
       }
       const double error = WrapAngle(q - ref.hanky[side].phase);
-      errors[side].push_back(error);
-      if (in_flight) flying[side].push_back(error);
+      errors[side].push_back({i, error});
+      if (in_flight) flying[side].push_back({i, error});
     }
   }
   Accumulate(errors, &sum_squares_, &count_);
-  Accumulate(flying, &flight_sum_squares_, &flight_count_);
+  robot_flight_sum_squares_.resize(scene_.robot_count(), 0.0);
+  robot_flight_count_.resize(scene_.robot_count(), 0);
+  Accumulate(flying, &flight_sum_squares_, &flight_count_, &robot_flight_sum_squares_,
+             &robot_flight_count_);
 }
 
 std::optional<double> HankyPhaseSpread::Rms() const {
@@ -81,6 +96,15 @@ std::optional<double> HankyPhaseSpread::Rms() const {
 std::optional<double> HankyPhaseSpread::FlightRms() const {
   if (flight_count_ == 0) return std::nullopt;
   return std::sqrt(flight_sum_squares_ / static_cast<double>(flight_count_));
+}
+
+std::optional<double> HankyPhaseSpread::FlightRms(int robot) const {
+  if (robot < 0 || robot >= static_cast<int>(robot_flight_count_.size()) ||
+      robot_flight_count_[robot] == 0) {
+    return std::nullopt;
+  }
+  return std::sqrt(robot_flight_sum_squares_[robot] /
+                   static_cast<double>(robot_flight_count_[robot]));
 }
 
 }  // namespace yangbot

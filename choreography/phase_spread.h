@@ -42,6 +42,8 @@ class HankyPhaseSpread {
   std::optional<double> Rms() const;
   /// deg, RMS of the samples of handkerchiefs in flight; nullopt without any.
   std::optional<double> FlightRms() const;
+  /// deg, RMS of robot i's samples in flight; nullopt without any.
+  std::optional<double> FlightRms(int robot) const;
   /// Samples taken.
   int64_t count() const { return count_; }
 
@@ -55,6 +57,8 @@ class HankyPhaseSpread {
   int64_t count_ = 0;
   double flight_sum_squares_ = 0;
   int64_t flight_count_ = 0;
+  std::vector<double> robot_flight_sum_squares_;  // per robot
+  std::vector<int64_t> robot_flight_count_;       // per robot
 };
 
 }  // namespace yangbot

@@ -309,6 +309,11 @@ int Run(const RunFlags& flags) {
   if (phase_spread && phase_spread->FlightRms()) {
     report["hanky_flight_phase_spread_deg_rms"] = *phase_spread->FlightRms();
   }
+  for (int i = 0; i < static_cast<int>(report["per_robot"].size()); ++i) {
+    const auto rms = phase_spread ? phase_spread->FlightRms(i) : std::nullopt;
+    report["per_robot"][i]["hanky_flight_phase_spread_deg_rms"] =
+        rms ? nlohmann::json(*rms) : nlohmann::json(nullptr);
+  }
   report["trajectory_sha256"] = hash.Hex();
   report["show_file"] = show ? nlohmann::json(flags.file) : nlohmann::json(nullptr);
   std::optional<ShowMetricsResult> show_result;
