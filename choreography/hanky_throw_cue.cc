@@ -137,7 +137,9 @@ void CheckHankyThrows(const Show& show, const Schedule& schedule, Diagnostics* d
                                            Fixed(kHankyMaxTension, 1) +
                                            " N): catch later or throw lower");
       }
-      // Neighbours within reach of the flight at release.
+      // Neighbours within reach of the flight at release (on a plan without errors: the
+      // tracks of an incomplete one mean little).
+      if (diagnostics->has_errors()) continue;
       if (tracks.empty()) {
         for (const RobotSchedule& robot : schedule.robots) {
           tracks.push_back(RobotPelvisTrack(robot, schedule.gait));

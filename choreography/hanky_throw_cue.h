@@ -1,4 +1,4 @@
-// `hanky: throw` cues (the move hanky_throw, choreography/moves/hanky_throw.cc): the
+// `hanky: throw` cues (the move hanky_throw, choreography/moves/hanky_spin.cc): the
 // handkerchief leaves the pin on the cue's first beat and is back on its last. Each robot
 // dances the cue as scheduled (canon: from its own start; mirror: the other hand), so the
 // throws are read off the schedule, checked against what the hand-end motors can do
