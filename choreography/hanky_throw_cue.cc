@@ -92,10 +92,12 @@ void CheckHankyThrows(const Show& show, const Schedule& schedule, Diagnostics* d
       const double duration =
           schedule.clock.Time(cue.start + cue.length) - schedule.clock.Time(cue.start);
       const double apex = cue.params.Number(ParamIndex(cue.move->spec(), "height"));
-      SourcePos height_pos = cue.pos;
+      SourcePos height_pos = cue.pos;  // the written `height`, else the cue
       if (cue.section < static_cast<int>(show.timeline.size()) &&
           cue.cue < static_cast<int>(show.timeline[cue.section].cues.size())) {
-        height_pos = show.timeline[cue.section].cues[cue.cue].src.At("height");
+        for (const Param& p : show.timeline[cue.section].cues[cue.cue].params) {
+          if (p.name == "height") height_pos = p.src.pos;
+        }
       }
       if (duration < kShortestHankyThrow) {
         if (once(cue, 0)) {
