@@ -51,6 +51,7 @@ void RegisterBuiltinMoves(MoveRegistry* registry) {
   RegisterWalkTo(registry);
   RegisterHankySpin(registry);
   RegisterHankyFlick(registry);
+  RegisterHankyThrow(registry);
 }
 
 const MoveRegistry& BuiltinMoves() {
@@ -63,5 +64,10 @@ const MoveRegistry& BuiltinMoves() {
 }
 
 std::string HankyMoveName(const std::string& action) { return "hanky_" + action; }
+
+const std::vector<std::string>& HankyActions() {
+  static const std::vector<std::string> actions = {"spin", "flick", "throw"};
+  return actions;
+}
 
 }  // namespace yangbot

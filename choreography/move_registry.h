@@ -31,7 +31,7 @@ class MoveRegistry {
 
 /// Registers the built-in library (stand, cross_step, three_forward_one_back,
 /// knee_bounce, waist_twist, side_sway, arm_swing, figure_eight, hanky_flower, flick,
-/// bow, walk_to, and the handkerchief actions hanky_spin and hanky_flick).
+/// bow, walk_to, and the handkerchief actions hanky_spin, hanky_flick and hanky_throw).
 void RegisterBuiltinMoves(MoveRegistry* registry);
 
 /// The built-in library, built on first use (thread-safe).
@@ -39,6 +39,8 @@ const MoveRegistry& BuiltinMoves();
 
 /// Registry name of the move behind a `hanky: ACTION` cue ("spin" -> "hanky_spin").
 std::string HankyMoveName(const std::string& action);
+/// The `hanky:` actions: spin, flick, throw.
+const std::vector<std::string>& HankyActions();
 
 }  // namespace yangbot
 

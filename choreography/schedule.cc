@@ -9,6 +9,7 @@
 
 #include "choreography/assignment.h"
 #include "choreography/formation.h"
+#include "choreography/hanky_throw_cue.h"  // hanky: throw
 #include "choreography/show_parser.h"
 #include "sim/error.h"
 
@@ -955,12 +956,13 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
           ok = false;
         }
       } else if (cue.kind == CueKind::kHanky) {
-        if (cue.name == "spin" || cue.name == "flick")
+        const std::vector<std::string>& actions = HankyActions();  // hanky: spin/flick/throw
+        if (std::find(actions.begin(), actions.end(), cue.name) != actions.end())
           inst.move = registry.Find(HankyMoveName(cue.name));
         if (inst.move == nullptr) {
           diagnostics->Error(name_pos, "unknown hanky action " + Quote(cue.name) +
-                                           DidYouMean(cue.name, {"spin", "flick"}) +
-                                           "; actions: spin, flick");
+                                           DidYouMean(cue.name, actions) +
+                                           "; actions: spin, flick, throw");
           ok = false;
         }
       } else {
@@ -1460,6 +1462,7 @@ Schedule BuildSchedule(const Show& show, const ScheduleOptions& options, Diagnos
       diagnostics->Error(pos, text);
     }
   }
+  CheckHankyThrows(show, schedule, diagnostics);  // hanky: throw (hanky_throw_cue.h)
   return schedule;
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "controllers/latched_hanky.h"
 #include "sim/error.h"
 #include "sim/fall.h"
 
@@ -281,6 +282,7 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   }
   const Eigen::VectorXd& v = state_.v;
   ComputeKinematics(m, d, index, sole_site, v, &history_, &kin_);
+  AddLatchedHankies(scene, robot, d, &kin_.M, &kin_.h);  // throw mode: the seated cloth
   const Vector3& com = kin_.com;
   const Vector3& com_vel = kin_.com_velocity;
 

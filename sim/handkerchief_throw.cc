@@ -14,10 +14,6 @@ constexpr double kStroke = 0.05;      // m, the ejector's stroke
 // follows at about 3 Hz, well inside the 2 N the motor gives.
 constexpr double kWinchKp = 10;
 constexpr double kWinchKd = 1;
-// Tether tension on the way down (N): the taut tether brings the hub to the pin's hub
-// along its line, whatever the robot's sway did to the pin while it flew (a slack one
-// lets it fall past the pin by the sway, 5-8 cm in 0.8 s standing).
-constexpr double kDescentTension = 0.15;
 
 // The latest throw of robot `robot`'s hand `side` released by `time`, or nullptr.
 const HankyThrow* ActiveThrow(const std::vector<HankyThrow>& throws, int robot, int side,
@@ -30,14 +26,15 @@ const HankyThrow* ActiveThrow(const std::vector<HankyThrow>& throws, int robot, 
   return active;
 }
 
-// Integrates a vertical flight launched at `speed` for `tau` s: returns the height, puts
-// the rate in `rate` and the apex in `apex` (apex, apex_time) when not null.
-double Fly(double speed, double tau, double* rate, HankyFlight* apex) {
+// Integrates a vertical flight launched at `speed` for `tau` s, pulled down by `tension` N
+// once falling: returns the height, puts the rate in `rate` and the apex in `apex` (apex,
+// apex_time) when not null.
+double Fly(double speed, double tau, double tension_n, double* rate, HankyFlight* apex) {
   const double beta = kHankyDrag / kHankyMass;  // 1/m
   double z = 0, v = speed;
   for (double t = 0; t < tau; t += kFlightStep) {
     const double h = std::min(kFlightStep, tau - t);
-    const double tension = v < 0 ? kDescentTension / kHankyMass : 0;  // the winch, falling
+    const double tension = v < 0 ? tension_n / kHankyMass : 0;  // the winch, falling
     v += (-kGravity - beta * std::abs(v) * v - tension) * h;
     z += v * h;
     if (apex && z > apex->apex) {
@@ -49,23 +46,59 @@ double Fly(double speed, double tau, double* rate, HankyFlight* apex) {
   return z;
 }
 
-}  // namespace
-
-double HankyFlightHeight(double speed, double tau, double* rate) {
-  return Fly(speed, tau, rate, nullptr);
+// PlanHankyFlight, remembered for the last few throw shapes (the firmware asks every step).
+HankyFlight RememberedPlan(double duration, double apex) {
+  struct Entry {
+    double duration, apex;
+    HankyFlight flight;
+  };
+  thread_local std::vector<Entry> memo;
+  for (const Entry& e : memo) {
+    if (e.duration == duration && e.apex == apex) return e.flight;
+  }
+  if (memo.size() >= 16) memo.erase(memo.begin());
+  memo.push_back({duration, apex, PlanHankyFlight(duration, apex)});
+  return memo.back().flight;
 }
 
-HankyFlight PlanHankyFlight(double duration) {
+}  // namespace
+
+double HankyFlightHeight(double speed, double tau, double* rate, double tension) {
+  return Fly(speed, tau, tension, rate, nullptr);
+}
+
+HankyFlight PlanHankyFlight(double duration, double apex) {
   HankyFlight out;
   if (!(duration > 0)) return out;
-  // The height at `duration` grows with the launch speed: bisect for 0.
-  double lo = 0, hi = 30;
-  for (int k = 0; k < 40; ++k) {
-    const double mid = 0.5 * (lo + hi);
-    (Fly(mid, duration, nullptr, nullptr) < 0 ? lo : hi) = mid;
+  if (apex > 0) {
+    // The apex grows with the launch speed (no tension on the way up) ...
+    double lo = 0, hi = 30;
+    for (int k = 0; k < 40; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      HankyFlight f;
+      Fly(mid, 2 * mid / 9.81 + 0.1, 0, nullptr, &f);
+      (f.apex < apex ? lo : hi) = mid;
+    }
+    out.speed = 0.5 * (lo + hi);
+    // ... and the height at `duration` falls as the tension grows: bisect for 0 within
+    // [-kHankyMaxTension, 4 kHankyMaxTension] (a negative one holds it up: not feasible).
+    double low = -kHankyMaxTension, high = 4 * kHankyMaxTension;
+    for (int k = 0; k < 40; ++k) {
+      const double mid = 0.5 * (low + high);
+      (Fly(out.speed, duration, mid, nullptr, nullptr) > 0 ? low : high) = mid;
+    }
+    out.tension = 0.5 * (low + high);
+  } else {
+    // The height at `duration` grows with the launch speed: bisect for 0.
+    out.tension = kHankyDescentTension;
+    double lo = 0, hi = 30;
+    for (int k = 0; k < 40; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (Fly(mid, duration, out.tension, nullptr, nullptr) < 0 ? lo : hi) = mid;
+    }
+    out.speed = 0.5 * (lo + hi);
   }
-  out.speed = 0.5 * (lo + hi);
-  Fly(out.speed, duration, nullptr, &out);
+  Fly(out.speed, duration, out.tension, nullptr, &out);
   return out;
 }
 
@@ -104,7 +137,7 @@ void ControlHankies(const Scene& scene, const std::vector<HankyThrow>& throws, m
     if (const HankyThrow* t = ActiveThrow(throws, h.robot, h.side, d->time)) {
       const double tau = d->time - t->release;
       const double duration = t->catch_time - t->release;
-      const HankyFlight plan = PlanHankyFlight(duration);
+      const HankyFlight plan = RememberedPlan(duration, t->apex);
       if (tau < kLaunchTime) {
         latch = 1;
         mjtNum base[3];
@@ -115,8 +148,9 @@ void ControlHankies(const Scene& scene, const std::vector<HankyThrow>& throws, m
         }
       } else if (!pose.in_reach) {
         double rate = 0;
-        const double height = tau < duration ? HankyFlightHeight(plan.speed, tau, &rate) : 0;
-        const double pull = (rate < 0 ? kDescentTension : 0) +
+        const double height =
+            tau < duration ? HankyFlightHeight(plan.speed, tau, &rate, plan.tension) : 0;
+        const double pull = (rate < 0 ? plan.tension : 0) +
                             kWinchKp * (d->ten_length[h.tether_tendon] - std::max(height, 0.0)) +
                             kWinchKd * (d->ten_velocity[h.tether_tendon] - rate);
         winch = -std::clamp(pull, 0.0, -m->actuator_ctrlrange[2 * h.winch_ctrl]);

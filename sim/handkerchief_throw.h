@@ -46,12 +46,20 @@ inline constexpr double kHankyMaxLaunchSpeed = 5.0;
 /// Longest tether (m): the tendon's length limit in the assembly.
 inline constexpr double kHankyTetherLength = 1.5;
 
+/// Longest the winch pulls on a falling handkerchief in a plan (N): half its 2 N motor,
+/// the rest left to the firmware's tracking.
+inline constexpr double kHankyMaxTension = 1.0;
+/// A throw is caught when its handkerchief is seated again at most this long (s) after
+/// its catch beat; later (or never) it is missed.
+inline constexpr double kHankyCatchWindow = 0.5;
+
 /// One planned throw of one hand.
 struct HankyThrow {
   int robot = 0;          ///< robot index
   int side = 0;           ///< 0 left, 1 right
   double release = 0;     ///< s, the ejector starts
   double catch_time = 0;  ///< s, the hub is back on the pin
+  double apex = 0;        ///< m above the pin's hub; 0: the highest flight of its length
 };
 
 /// A vertical flight with drag that comes back to the pin `duration` s after release.
@@ -59,15 +67,26 @@ struct HankyFlight {
   double speed = 0;      ///< m/s, launch speed along the pin
   double apex = 0;       ///< m, highest point above the pin's hub
   double apex_time = 0;  ///< s after release
+  double tension = 0;    ///< N, the winch's pull on the way down
 };
 
-/// Plans the flight of a throw lasting `duration` s (launch speed found by bisection on
-/// HankyFlightHeight); speed may exceed kHankyMaxLaunchSpeed (callers validate).
-HankyFlight PlanHankyFlight(double duration);
+/// Plans the flight of a throw lasting `duration` s. `apex` 0: the winch pulls with a
+/// light kHankyDescentTension on the way down and the launch speed is found by bisection;
+/// else the launch reaches `apex` (m) and the tension is found that brings it back on time
+/// (negative when it would fall back too late even unpulled). Speed and tension may exceed
+/// what the motors give (kHankyMaxLaunchSpeed, kHankyMaxTension): callers validate.
+HankyFlight PlanHankyFlight(double duration, double apex = 0);
 
-/// Height (m) above the pin's hub `tau` s after a vertical launch at `speed` m/s, and its
-/// rate (m/s) in `rate` when not null: gravity and kHankyDrag, integrated at 1 ms.
-double HankyFlightHeight(double speed, double tau, double* rate = nullptr);
+/// Tether tension on the way down in a flight planned without an apex (N): the taut
+/// tether brings the hub to the pin's hub along its line, whatever the robot's sway did to
+/// the pin while it flew (a slack one lets it fall past the pin by the sway).
+inline constexpr double kHankyDescentTension = 0.15;
+
+/// Height (m) above the pin's hub `tau` s after a vertical launch at `speed` m/s pulled
+/// down by `tension` N once falling, and its rate (m/s) in `rate` when not null: gravity
+/// and kHankyDrag, integrated at 2 ms.
+double HankyFlightHeight(double speed, double tau, double* rate = nullptr,
+                         double tension = kHankyDescentTension);
 
 /// Where a handkerchief is relative to its pin.
 struct HankyState {

@@ -108,6 +108,7 @@ nlohmann::json MakeReport(const Scene& scene, const RunState& state, double wall
   }
   report["robot_contacts"] = contacts;
   report["robot_collisions"] = metrics.robot_contacts.size();
+  AddHankyThrowReport(scene.robot_count(), state.throws, state.throw_log, sim_seconds, &report);
   return report;
 }
 

@@ -266,6 +266,7 @@ std::unique_ptr<RunState> RunState::Clone(const Scene& scene) const {
   for (const auto& c : controllers) copy->controllers.push_back(c->Clone());
   copy->faults = faults;
   copy->throws = throws;
+  copy->throw_log = throw_log;
   copy->fault_progress = fault_progress;
   copy->powered = powered;
   copy->health = health;
@@ -686,6 +687,7 @@ void Step(const Scene& scene, RunState* state) {
   CheckState(scene, state);
   clock.Mark(&StepProfile::runner_ns);
   UpdateMetrics(scene, *d, warnings_before, &state->metrics);
+  UpdateHankyThrowLog(scene, state->throws, *d, &state->throw_log);
   clock.Mark(&StepProfile::metrics_ns);
   if (state->profile) ++state->profile->steps;
 }

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "sim/handkerchief_throw.h"
+#include "sim/throw_metrics.h"
 #include "sim/metrics.h"
 #include "sim/scene.h"
 
@@ -134,6 +135,7 @@ struct RunState {
   std::vector<std::unique_ptr<RobotController>> controllers;  ///< one per robot
   std::vector<Fault> faults;                                ///< injected faults
   std::vector<HankyThrow> throws;  ///< planned handkerchief throws (throw-mode stages only)
+  HankyThrowLog throw_log;         ///< which throws are seated again (sim/throw_metrics.h)
   std::vector<FaultProgress> fault_progress;                ///< one per fault (grown as faults are added)
   std::vector<bool> powered;                                ///< false once a robot drops out or fails
   std::vector<RobotHealth> health;                          ///< one per robot

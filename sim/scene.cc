@@ -1260,8 +1260,9 @@ std::unique_ptr<Scene> Scene::Build(const SceneOptions& options) {
       h.hub_site = id(mjOBJ_SITE, "hanky_hub");
       h.flight_hub_site = id(mjOBJ_SITE, "hanky_flight_hub");
       h.pusher_site = id(mjOBJ_SITE, "hanky_pusher");
-      h.latch_ctrl = {id(mjOBJ_ACTUATOR, "hanky_latch_a"), id(mjOBJ_ACTUATOR, "hanky_latch_b"),
-                      id(mjOBJ_ACTUATOR, "hanky_latch_c")};
+      h.latch_ctrl = {id(mjOBJ_ACTUATOR, "hanky_latch_a"),  id(mjOBJ_ACTUATOR, "hanky_latch_b"),
+                      id(mjOBJ_ACTUATOR, "hanky_latch_c"),  id(mjOBJ_ACTUATOR, "hanky_damper_a"),
+                      id(mjOBJ_ACTUATOR, "hanky_damper_b"), id(mjOBJ_ACTUATOR, "hanky_damper_c")};
       h.pusher_ctrl = id(mjOBJ_ACTUATOR, "hanky_pusher");
       h.winch_ctrl = id(mjOBJ_ACTUATOR, "hanky_winch");
       h.tether_tendon = id(mjOBJ_TENDON, "hanky_tether");

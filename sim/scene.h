@@ -145,7 +145,8 @@ struct HandkerchiefProp {
   int hub_site = 0;      ///< the pin's hub site (the seat's centre)
   int flight_hub_site = 0;  ///< the handkerchief's hub site
   int pusher_site = 0;   ///< the ejector's base on the pin (below the hub)
-  std::array<int, 3> latch_ctrl{};  ///< the latch springs' actuators (0 latched, 1 open)
+  /// The latch's actuators (0 latched, 1 open): springs a, b, c then dampers a, b, c.
+  std::array<int, 6> latch_ctrl{};
   int pusher_ctrl = 0;   ///< the ejector's actuator (N, pushes the hub along the pin)
   int winch_ctrl = 0;    ///< the winch's actuator (N, <= 0 pulls the tether in)
   int tether_tendon = 0; ///< the tether (pin hub to handkerchief hub)

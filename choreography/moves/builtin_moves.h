@@ -35,6 +35,8 @@ void RegisterWalkTo(MoveRegistry* registry);
 void RegisterHankySpin(MoveRegistry* registry);
 /// hanky_flick: a half turn of the handkerchief on the beat (hanky); `hanky: flick`.
 void RegisterHankyFlick(MoveRegistry* registry);
+/// hanky_throw: throw the handkerchief up and catch it (hanky); `hanky: throw`.
+void RegisterHankyThrow(MoveRegistry* registry);
 
 /// Sides a hand parameter selects: {left, right} flags for "left", "right", "both".
 struct HandSides {

@@ -1,6 +1,13 @@
 // hanky_spin (`hanky: spin`): spin the handkerchief where the hand is, phase locked to
 // the beat clock: phase = 2 pi rate u + phase0 with u the beats since the cue started,
 // so every robot with the same cue spins in phase (in a canon, each from its own start).
+//
+// hanky_throw (`hanky: throw`) spins the same way: it throws the handkerchief up on the
+// cue's first beat and catches it on its last (the hand-end ejector, tether and latch of
+// throw-mode stages, sim/handkerchief_throw.h), and the pin keeps spinning phase locked
+// through the flight, so the caught handkerchief is seated on a pin turning as it does.
+// The flight is the hand's firmware's, not a pose: ScheduledHankyThrows
+// (choreography/hanky_throw_cue.h) reads it off the schedule.
 #include <cmath>
 
 #include "choreography/moves/builtin_moves.h"
@@ -33,12 +40,32 @@ class HankySpin : public Move {
     }
   }
 
- private:
+ protected:
   MoveSpec spec_;
+};
+
+// hanky_throw: the spin's pose (same first parameters), the right hand by default, and the
+// throw's apex.
+class HankyThrowMove : public HankySpin {
+ public:
+  HankyThrowMove() {
+    spec_.name = "hanky_throw";
+    spec_.doc = "throw the handkerchief up on the first beat, catch it on the last (hanky: throw)";
+    spec_.params[kHand] = WordParam("hand", {"right", "left", "both"}, "which handkerchief flies");
+    spec_.params[kRate].doc = "spin rate (turns/beat, or turns/s), kept through the flight";
+    spec_.params[kPhase].doc = "spin angle at the release";
+    spec_.params.push_back(NumberParam("height", Dimension::kLength, 0, 0, 1.5,
+                                       "apex above the hand (m; 0: as high as the cue's "
+                                       "length lets it fly)"));
+  }
 };
 
 }  // namespace
 
 void RegisterHankySpin(MoveRegistry* registry) { registry->Add(std::make_unique<HankySpin>()); }
+
+void RegisterHankyThrow(MoveRegistry* registry) {
+  registry->Add(std::make_unique<HankyThrowMove>());
+}
 
 }  // namespace yangbot

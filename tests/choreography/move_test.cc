@@ -19,7 +19,7 @@ TEST(MoveRegistryTest, HasTheWholeLibrary) {
                                           "knee_bounce", "waist_twist",  "side_sway",
                                           "arm_swing",   "figure_eight", "hanky_flower",
                                           "flick",       "bow",          "walk_to",
-                                          "hanky_spin",  "hanky_flick"};
+                                          "hanky_spin",  "hanky_flick",  "hanky_throw"};
   const std::vector<std::string> names = BuiltinMoves().Names();
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
   for (const std::string& name : names) {

@@ -9,9 +9,11 @@
 #include <cstdio>
 
 #include "controllers/posture_controller.h"
+#include "controllers/whole_body_controller.h"
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "sim/throw_metrics.h"
 
 namespace yangbot {
 namespace {
@@ -44,52 +46,139 @@ TEST(HandkerchiefThrowTest, PlansAFlightTheEjectorCanGive) {
   EXPECT_NEAR(HankyFlightHeight(flight.speed, 0.8), 0, 1e-3);
   EXPECT_GT(flight.apex, 0.5);
   EXPECT_NEAR(HankyFlightHeight(flight.speed, flight.apex_time), flight.apex, 1e-9);
+  EXPECT_NEAR(flight.tension, kHankyDescentTension, 1e-12);
+  // A shorter throw flown higher than it would fly on its own: the winch pulls it down
+  // harder to bring it back on time.
+  const HankyFlight high = PlanHankyFlight(0.5, 0.5);
+  EXPECT_NEAR(high.apex, 0.5, 0.01);
+  EXPECT_GT(high.tension, kHankyDescentTension);
+  EXPECT_LT(high.tension, kHankyMaxTension);
+  EXPECT_LT(high.speed, kHankyMaxLaunchSpeed);
+  EXPECT_NEAR(HankyFlightHeight(high.speed, 0.5, nullptr, high.tension), 0, 1e-3);
+  // Lower than its length's own flight: it would fall back early (the tether cannot hold
+  // it up).
+  EXPECT_LT(PlanHankyFlight(0.8, 0.5).tension, 0);
+}
+
+// What one throw of the right handkerchief did, measured on the state.
+struct ThrowRecord {
+  double launch = 0;        // m/s, fastest rise along z in the launch
+  double left_pin = -1;     // s, first time out of the latch's reach
+  double apex = 0;          // m above the pin's hub
+  double apex_time = 0;     // s after release
+  double apex_spin = 0;     // rad/s about its own axis at the apex
+  double apex_tilt = 0;     // rad, between its axis and the pin's at the apex
+  double latched = -1;      // s, back within the latch's reach
+  double caught = -1;       // s, seated again
+  double seated_before = 1; // 1 when seated at every step before the release
+  double spin_error = 0;    // rad, RMS of the cloth's phase error in [0.5 s, release)
+  HankyState end;           // at the end of the run
+};
+
+// Runs one robot of `scene` with `factory` to `until` s with the throw `plan`.
+ThrowRecord RunThrow(const Scene& scene, const ControllerFactory& factory, const HankyThrow& plan,
+                     double until, std::unique_ptr<RunState>* out) {
+  const mjModel* m = scene.model();
+  auto state = StartRun(scene, factory, 1);
+  const HandkerchiefProp& hanky = scene.hankies()[2 * plan.robot + plan.side];
+  state->throws.push_back(plan);
+  ThrowRecord r;
+  const int spin_qpos = m->jnt_qposadr[hanky.spin_joint];
+  double error_squares = 0;
+  int samples = 0;
+  while (state->data->time < until) {
+    Step(scene, state.get());
+    const mjData* d = state->data;
+    const HankyState pose = MeasureHanky(m, d, hanky);
+    const double t = d->time;
+    if (t < plan.release && !pose.seated) r.seated_before = 0;
+    if (t > 0.5 && t < plan.release) {
+      // The cloth's angle: the spinner's plus its own on the pin (x axes).
+      const mjtNum* a = d->xmat + 9 * hanky.pin_body;
+      const mjtNum* b = d->xmat + 9 * hanky.body;
+      const double on_pin = std::atan2(a[1] * b[0] + a[4] * b[3] + a[7] * b[6],
+                                       a[0] * b[0] + a[3] * b[3] + a[6] * b[6]);
+      const double error = std::remainder(d->qpos[spin_qpos] + on_pin - kSpinRate * t, 2 * M_PI);
+      error_squares += error * error;
+      ++samples;
+    }
+    if (t > plan.release && t < plan.release + 0.1) {
+      r.launch = std::max(r.launch, d->qvel[hanky.dof_begin + 2]);
+    }
+    if (r.left_pin < 0 && t > plan.release && !pose.in_reach) r.left_pin = t;
+    if (t > plan.release && pose.height > r.apex) {
+      r.apex = pose.height;
+      r.apex_time = t - plan.release;
+      r.apex_spin = pose.spin_rate;
+      r.apex_tilt = pose.tilt;
+    }
+    if (r.latched < 0 && t > plan.release + 0.1 && pose.in_reach) r.latched = t;
+    if (r.caught < 0 && t > plan.release + 0.1 && pose.seated) r.caught = t;
+  }
+  r.end = MeasureHanky(m, state->data, hanky);
+  r.spin_error = std::sqrt(error_squares / std::max(samples, 1));
+  std::printf("launch %.2f m/s, left the pin at %.3f s, apex %.3f m at %.3f s spinning %.1f "
+              "rad/s tilted %.2f rad (spin phase error %.1f deg RMS before), latched at %.3f s, seated at %.3f s (beat %.3f), then "
+              "spinning %.1f rad/s\n",
+              r.launch, r.left_pin, r.apex, r.apex_time, r.apex_spin, r.apex_tilt,
+              r.spin_error * 180 / M_PI, r.latched,
+              r.caught, plan.catch_time, r.end.spin_rate);
+  *out = std::move(state);
+  return r;
 }
 
 // Throws the right handkerchief 0.8 s up and catches it: a free body that leaves its pin,
 // rises to the planned apex spinning by its own inertia, and is seated again on its beat.
 TEST(HandkerchiefThrowTest, ThrowsFliesAndCatchesOnTheBeat) {
   auto scene = ThrowStage();
-  const mjModel* m = scene->model();
-  auto state = StartRun(*scene, MakePostureControllerFactory(), 1);
-  const HandkerchiefProp& right = scene->hankies()[1];
   const HankyThrow plan{0, 1, 1.0, 1.8};
-  state->throws.push_back(plan);
   const HankyFlight flight = PlanHankyFlight(plan.catch_time - plan.release);
-  double launch = 0, apex = 0, apex_time = 0, apex_spin = 0, latched = -1, caught = -1;
-  while (state->data->time < 2.6) {
-    Step(*scene, state.get());
-    const mjData* d = state->data;
-    const HankyState pose = MeasureHanky(m, d, right);
-    const double t = d->time;
-    if (t < plan.release) ASSERT_TRUE(pose.seated) << "at " << t << " s";
-    if (t < plan.release + 0.1) launch = std::max(launch, d->qvel[right.dof_begin + 2]);
-    if (t > plan.release && pose.height > apex) {
-      apex = pose.height;
-      apex_time = t - plan.release;
-      apex_spin = pose.spin_rate;
-    }
-    if (latched < 0 && t > plan.release + 0.1 && pose.in_reach) latched = t;
-    if (caught < 0 && t > plan.release + 0.1 && pose.seated) caught = t;
-  }
-  const HankyState end = MeasureHanky(m, state->data, right);
-  std::printf("launch %.2f m/s (plan %.2f), apex %.3f m at %.3f s (plan %.3f at %.3f) spinning "
-              "%.1f rad/s, latched at %.3f s, seated at %.3f s (beat %.3f), then spinning %.1f rad/s\n",
-              launch, flight.speed, apex, apex_time, flight.apex, flight.apex_time, apex_spin,
-              latched, caught, plan.catch_time, end.spin_rate);
-  // Release: it left the pin upwards at the planned speed.
-  EXPECT_NEAR(launch, flight.speed, 0.1 * flight.speed);
-  // Apex: as planned (gravity and drag), still spinning.
-  EXPECT_NEAR(apex, flight.apex, 0.1 * flight.apex);
-  EXPECT_NEAR(apex_time, flight.apex_time, 0.05);
-  EXPECT_GT(std::abs(apex_spin), 0.8 * kSpinRate);
-  // Catch: seated on the pin near its beat, spinning with it again.
-  ASSERT_GT(caught, 0) << "never seated again";
-  EXPECT_NEAR(latched, plan.catch_time, 0.03);
-  EXPECT_NEAR(caught, plan.catch_time, 0.15);
-  EXPECT_TRUE(end.seated);
-  EXPECT_NEAR(end.spin_rate, kSpinRate, 0.2 * kSpinRate);
+  std::unique_ptr<RunState> state;
+  const ThrowRecord r = RunThrow(*scene, MakePostureControllerFactory(), plan, 2.3, &state);
+  std::printf("plan: launch %.2f m/s, apex %.3f m at %.3f s\n", flight.speed, flight.apex,
+              flight.apex_time);
+  EXPECT_EQ(r.seated_before, 1);
+  // Release: it left the pin upwards at the planned speed, at once.
+  EXPECT_NEAR(r.launch, flight.speed, 0.1 * flight.speed);
+  EXPECT_NEAR(r.left_pin, plan.release, 0.05);
+  // Apex: as planned (gravity and drag), still spinning flat.
+  EXPECT_NEAR(r.apex, flight.apex, 0.1 * flight.apex);
+  EXPECT_NEAR(r.apex_time, flight.apex_time, 0.05);
+  EXPECT_GT(std::abs(r.apex_spin), 0.8 * kSpinRate);
+  EXPECT_LT(r.apex_tilt, 0.2);
+  // Catch: seated on the pin within 50 ms of its beat, spinning with it again.
+  ASSERT_GT(r.caught, 0) << "never seated again";
+  EXPECT_NEAR(r.caught, plan.catch_time, 0.05);
+  EXPECT_TRUE(r.end.seated);
+  EXPECT_NEAR(r.end.spin_rate, kSpinRate, 0.2 * kSpinRate);
   EXPECT_EQ(state->metrics.falls(), 0);
+  // The run's tally says the same (sim/throw_metrics.h).
+  const std::vector<HankyThrowTally> tally =
+      TallyHankyThrows(1, state->throws, state->throw_log, state->data->time);
+  EXPECT_EQ(tally[1].throws, 1);
+  EXPECT_EQ(tally[1].catches, 1);
+  EXPECT_NEAR(tally[1].TimingRms(), 1000 * std::abs(r.caught - plan.catch_time), 1e-6);
+}
+
+// The whole-body controller spins a handkerchief latched on its pin (its model holds the
+// cloth: controllers/latched_hanky.h), throws it, stands through the tug and catches it.
+TEST(HandkerchiefThrowTest, TheWholeBodyControllerSpinsThrowsAndCatches) {
+  auto scene = ThrowStage();
+  WholeBodyOptions options;
+  options.stand_hanky_rate = 3.0;  // rev/s
+  const HankyThrow plan{0, 1, 1.2, 1.9};
+  std::unique_ptr<RunState> state;
+  const ThrowRecord r =
+      RunThrow(*scene, MakeWholeBodyControllerFactory(options), plan, 2.4, &state);
+  EXPECT_EQ(state->metrics.falls(), 0);
+  EXPECT_EQ(r.seated_before, 1);
+  // Its model holds the latched cloth: the phase follows the beat (7 deg RMS without).
+  EXPECT_LT(r.spin_error, 3 * M_PI / 180);
+  EXPECT_GT(std::abs(r.apex_spin), 0.8 * kSpinRate);
+  ASSERT_GT(r.caught, 0) << "never seated again";
+  EXPECT_NEAR(r.caught, plan.catch_time, 0.05);
+  EXPECT_TRUE(r.end.seated);
+  EXPECT_NEAR(r.end.spin_rate, kSpinRate, 0.2 * kSpinRate);
 }
 
 }  // namespace

@@ -66,6 +66,10 @@ Tolerance DefaultTolerance(const std::string& metric) {
       EndsWith(leaf, "errors") || EndsWith(leaf, "collisions")) {
     return {W::kHigher};
   }
+  // Handkerchief throws (sim/throw_metrics.h): all of them thrown, none more dropped.
+  if (leaf == "throws") return {W::kEither};
+  if (leaf == "catches" || leaf == "catch_rate") return {W::kLower};
+  if (leaf == "catch_timing_ms_rms") return {W::kHigher, 5, 0.10};
   if (leaf == "min_separation_m") return {W::kLower, 0.05, 0};
   if (leaf.starts_with("min_")) return {W::kLower, 0, 0.05};
   // Tick counts (saturation, fallbacks) jitter with any controller change.

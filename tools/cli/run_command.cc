@@ -26,6 +26,7 @@
 #include "choreography/choreography.h"
 #include "choreography/demo_moves.h"
 #include "choreography/music.h"
+#include "choreography/hanky_throw_cue.h"
 #include "choreography/phase_spread.h"
 #include "choreography/show_metrics.h"
 #include "choreography/supervisor.h"
@@ -145,6 +146,10 @@ int Run(const RunFlags& flags) {
   }
   std::vector<Fault> faults;
   for (const auto& text : flags.faults) faults.push_back(ParseFault(text));
+  // hanky: throw cues fly on a throw-mode stage (choreography/hanky_throw_cue.h).
+  const std::vector<HankyThrow> throws =
+      show ? ScheduledHankyThrows(show->loaded.schedule) : std::vector<HankyThrow>{};
+  scene_options.throwing_hankies = !throws.empty();
   auto scene = Scene::Build(scene_options);
 
   // Robots on their own clocks, synced over simulated links (sim/clock_sync.h).
@@ -160,6 +165,7 @@ int Run(const RunFlags& flags) {
                                              : show->compiled.references)
            : MakeStandFactory(flags);
   auto state = StartRun(*scene, factory, flags.seed, faults);
+  state->throws = throws;
   SetThreads(state.get(), flags.threads);
   // Shows are supervised: lost robots are planned around (choreography/supervisor.h).
   std::unique_ptr<ShowSupervisor> supervisor;
@@ -178,6 +184,7 @@ int Run(const RunFlags& flags) {
     nlohmann::json empty = MakeReport(*scene, *state, 0);
     AddClockReport(nullptr, 0, 0, 1, &empty);
     empty["hanky_phase_spread_deg_rms"] = nullptr;
+    empty["hanky_flight_phase_spread_deg_rms"] = nullptr;
     const std::vector<std::string> names = MetricNames(empty);
     for (const std::string& text : flags.fail_on) {
       std::string error;
@@ -298,6 +305,15 @@ int Run(const RunFlags& flags) {
                  show ? show->compiled.clock.SecondsPerBeat() : 0.5, &report);
   report["hanky_phase_spread_deg_rms"] = nullptr;
   if (phase_spread && phase_spread->Rms()) report["hanky_phase_spread_deg_rms"] = *phase_spread->Rms();
+  report["hanky_flight_phase_spread_deg_rms"] = nullptr;
+  if (phase_spread && phase_spread->FlightRms()) {
+    report["hanky_flight_phase_spread_deg_rms"] = *phase_spread->FlightRms();
+  }
+  for (int i = 0; i < static_cast<int>(report["per_robot"].size()); ++i) {
+    const auto rms = phase_spread ? phase_spread->FlightRms(i) : std::nullopt;
+    report["per_robot"][i]["hanky_flight_phase_spread_deg_rms"] =
+        rms ? nlohmann::json(*rms) : nlohmann::json(nullptr);
+  }
   report["trajectory_sha256"] = hash.Hex();
   report["show_file"] = show ? nlohmann::json(flags.file) : nlohmann::json(nullptr);
   std::optional<ShowMetricsResult> show_result;

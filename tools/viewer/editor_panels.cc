@@ -479,7 +479,8 @@ const std::vector<std::string>& AddableMoves() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> all = BuiltinMoves().Names();
     std::erase_if(all, [](const std::string& n) {
-      return n == "walk_to" || n == HankyMoveName("spin") || n == HankyMoveName("flick");
+      return n == "walk_to" || n == HankyMoveName("spin") || n == HankyMoveName("flick") ||
+             n == HankyMoveName("throw");
     });
     return all;
   }();
