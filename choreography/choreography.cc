@@ -38,7 +38,8 @@ LoadedShow Check(Show show, Diagnostics diagnostics, const std::string& base_dir
     options.base_dir = base_dir;
     // The checks handle every input; this guard turns a bug into a report, not a crash.
     try {
-      loaded.schedule = BuildSchedule(loaded.show, options, &loaded.diagnostics);
+      loaded.schedule =
+          BuildSchedule(loaded.show, options, &loaded.diagnostics, &loaded.resolved);
     } catch (const std::exception& e) {
       loaded.diagnostics.Error({1, 1}, std::string("internal error while checking: ") + e.what());
     }

@@ -22,6 +22,7 @@ namespace yangbot {
 /// A show file read and checked.
 struct LoadedShow {
   Show show;                ///< what the file says
+  ResolvedShow resolved;    ///< what it means, checked (complete only when ok())
   Schedule schedule;        ///< the plan (complete only when ok())
   Diagnostics diagnostics;  ///< every problem found
   /// True when there are no errors (warnings allowed).

@@ -307,6 +307,18 @@ std::optional<DecodedAudio> DecodeAudio(const std::string& path, std::string* er
   return audio;
 }
 
+std::optional<double> WavDuration(const std::string& path) {
+  SF_INFO info{};
+  SNDFILE* sf = sf_open(path.c_str(), SFM_READ, &info);
+  if (sf == nullptr) return std::nullopt;
+  sf_close(sf);
+  const int type = info.format & SF_FORMAT_TYPEMASK;
+  if ((type != SF_FORMAT_WAV && type != SF_FORMAT_WAVEX) || info.samplerate <= 0) {
+    return std::nullopt;
+  }
+  return static_cast<double>(info.frames) / info.samplerate;
+}
+
 std::optional<DetectedBeat> DetectBeats(const std::string& path, std::string* error) {
   const std::optional<DecodedAudio> audio = DecodeAudio(path, error);
   if (!audio) return std::nullopt;

@@ -62,6 +62,10 @@ struct DecodedAudio {
 /// Returns nullopt when it cannot; `error` (if set) then says why.
 std::optional<DecodedAudio> DecodeAudio(const std::string& path, std::string* error = nullptr);
 
+/// Duration (s) of a RIFF/WAVE file from its header (libsndfile, nothing decoded), or
+/// nullopt when it is not a WAV file libsndfile can open.
+std::optional<double> WavDuration(const std::string& path);
+
 // ---- Beat detection ----
 
 /// Tempo and first beat of a piece of music.

@@ -65,10 +65,8 @@ const ScheduledTransition* NextFormationChange(const Schedule& schedule, double 
   return next;
 }
 
-ShowSupervisor::ShowSupervisor(Show show, ScheduleOptions options, Schedule schedule,
-                               SupervisorOptions settings)
+ShowSupervisor::ShowSupervisor(ResolvedShow show, Schedule schedule, SupervisorOptions settings)
     : show_(std::move(show)),
-      options_(std::move(options)),
       schedule_(std::move(schedule)),
       settings_(std::move(settings)) {}
 
@@ -123,7 +121,7 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   const int robots = std::min(scene.robot_count(), static_cast<int>(schedule_.robots.size()));
   lost_since_.resize(static_cast<size_t>(robots), -1);
   auto planned_around = [&](int r) {
-    return std::any_of(options_.lost.begin(), options_.lost.end(),
+    return std::any_of(reflow_.lost.begin(), reflow_.lost.end(),
                        [r](const LostRobot& l) { return l.robot == r; });
   };
   ReportRecoveries(scene, state);
@@ -139,15 +137,15 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   const ScheduledTransition* next = NextFormationChange(schedule_, now + settings_.splice_lead);
   if (next == nullptr) return;  // no change left far enough ahead: the show ends as planned
   const double beat = next->start.ToDouble();
-  const size_t lost_count = options_.lost.size() + ready.size();
+  const size_t lost_count = reflow_.lost.size() + ready.size();
   if (beat == refused_beat_ && lost_count == refused_lost_) return;  // tried: wait for the next
 
-  ScheduleOptions options = options_;
+  ReflowRequest reflow = reflow_;
   std::string who;
   for (int r : ready) {
-    options.lost.push_back({r, MeasuredPelvis(scene, d, r), next->start});
+    reflow.lost.push_back({r, MeasuredPelvis(scene, d, r), next->start});
     char text[64];
-    const Pose2& at = options.lost.back().pelvis;
+    const Pose2& at = reflow.lost.back().pelvis;
     std::snprintf(text, sizeof(text), "%sr%02d at (%.2f, %.2f) m", who.empty() ? "" : ", ", r, at.x,
                   at.y);
     who += text;
@@ -168,10 +166,10 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   std::string why;
   auto plan = [&]() {
     for (const bool regenerate : {true, false}) {
-      options.regenerate_formations = regenerate;
+      reflow.regenerate_formations = regenerate;
       Diagnostics diagnostics;
       try {
-        schedule = BuildSchedule(show_, options, &diagnostics);
+        schedule = PlanSchedule(show_, schedule_.gait, reflow, &diagnostics);
       } catch (const std::exception& e) {  // a bug in the scheduler must not end the show
         diagnostics.Error({1, 1}, std::string("internal error while re-planning: ") + e.what());
       }
@@ -198,10 +196,10 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
       }
     }
     std::sort(later.begin(), later.end());
-    const size_t already = options.hold_changes.size();
+    const size_t already = reflow.hold_changes.size();
     for (size_t n = 1; n <= later.size() && held == 0; ++n) {
-      options.hold_changes.resize(already);
-      options.hold_changes.insert(options.hold_changes.end(), later.begin(), later.begin() + n);
+      reflow.hold_changes.resize(already);
+      reflow.hold_changes.insert(reflow.hold_changes.end(), later.begin(), later.begin() + n);
       if (plan()) held = static_cast<int>(n);
     }
     if (held == 0) return refuse(why);
@@ -263,7 +261,7 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
                 who.c_str(), splices.size(), when, into.c_str(), clearance);
   state->metrics.events.push_back({now, -1, "reflow", text});
   schedule_ = std::move(schedule);
-  options_ = std::move(options);
+  reflow_ = std::move(reflow);
   ++reflows_;
 }
 

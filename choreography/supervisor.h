@@ -3,16 +3,17 @@
 // controller's fallen(), or the run's fall metric) becomes an obstacle, and from the next
 // formation change on the others are re-planned to fill the formation as well as it can be
 // filled:
-// - the schedule is rebuilt with the lost robots in ScheduleOptions::lost (schedule.h):
-//   they take part in no cue from the change on, stand in every later transition as
-//   obstacles at their measured pelvis (kept kMinRobotDistance clear), and a change of
-//   all the robots left walks to the formation regenerated for their number
+// - the resolved show is planned again (PlanSchedule, schedule.h: the plan and its
+//   check, not the file's resolution) with the lost robots in ReflowRequest::lost
+//   (reflow.h): they take part in no cue from the change on, stand in every later
+//   transition as obstacles at their measured pelvis (kept kMinRobotDistance clear), and
+//   a change of all the robots left walks to the formation regenerated for their number
 //   (FormationSlots), slots shared out by the `optimal` rule; when one of its slots lies
 //   within 0.7 m of a lost robot, to the free slots of the written formation, those too
 //   close pushed straight away to 0.7 m when too few are free; dance steps that would
 //   travel within 0.7 m of a lost robot mark time;
 // - when no walk around the lost robots fits the change's beats (either way above), the
-//   change is held (ScheduleOptions::hold_changes): everyone left stays where they stand,
+//   change is held (ReflowRequest::hold_changes): everyone left stays where they stand,
 //   those within 0.7 m of a lost robot stepping straight away from it, and so are as many
 //   of the following changes as it takes for the rest to plan; the show's formations are
 //   then left unfilled rather than a robot walked into one lying across its way;
@@ -106,10 +107,9 @@ struct SupervisorOptions {
 /// Watches a running show and re-plans it around lost robots (see the top of this file).
 class ShowSupervisor {
  public:
-  /// `schedule` is the plan the run's references were compiled from (with `options`,
-  /// `show` the show it was built from).
-  ShowSupervisor(Show show, ScheduleOptions options, Schedule schedule,
-                 SupervisorOptions settings = {});
+  /// `schedule` is the plan the run's references were compiled from, `show` the resolved
+  /// show it was planned from (LoadedShow::resolved); re-plans use the schedule's gait.
+  ShowSupervisor(ResolvedShow show, Schedule schedule, SupervisorOptions settings = {});
   /// Looks at every robot and re-plans when a lost robot has settled and a formation
   /// change lies far enough ahead. Cheap when nothing changed (a few comparisons per
   /// robot); a re-plan rebuilds and recompiles the schedule (tens of ms). Call it every
@@ -124,7 +124,7 @@ class ShowSupervisor {
   /// The plan being danced (the last re-plan, or the one given).
   const Schedule& schedule() const { return schedule_; }
   /// Robots planned around so far, in the order they were.
-  const std::vector<LostRobot>& lost() const { return options_.lost; }
+  const std::vector<LostRobot>& lost() const { return reflow_.lost; }
   /// Re-plans spliced in so far.
   int reflows() const { return reflows_; }
 
@@ -133,8 +133,8 @@ class ShowSupervisor {
   // and a "caught_up" event when its controller is back on its plan's places.
   void ReportRecoveries(const Scene& scene, RunState* state);
 
-  Show show_;
-  ScheduleOptions options_;
+  ResolvedShow show_;
+  ReflowRequest reflow_;  // the lost robots planned around so far, the changes held
   Schedule schedule_;
   SupervisorOptions settings_;
   std::vector<double> lost_since_;  // per robot: s, when first seen lost; -1 not lost

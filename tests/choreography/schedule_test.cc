@@ -9,6 +9,7 @@
 
 #include "choreography/choreography.h"
 #include "choreography/formation.h"
+#include "choreography/music.h"
 
 namespace yangbot {
 namespace {

@@ -53,8 +53,8 @@ LoadedShow LoadColumnShow() {
 // The show planned with `lost`; expects no errors.
 Schedule Replan(const Show& show, std::vector<LostRobot> lost, bool regenerate = true) {
   ScheduleOptions options;
-  options.lost = std::move(lost);
-  options.regenerate_formations = regenerate;
+  options.reflow.lost = std::move(lost);
+  options.reflow.regenerate_formations = regenerate;
   Diagnostics diagnostics;
   Schedule schedule = BuildSchedule(show, options, &diagnostics);
   EXPECT_FALSE(diagnostics.has_errors()) << diagnostics.Format("show");
@@ -256,21 +256,21 @@ TEST(ReflowScheduleTest, WalksGoAroundAFallenRobotInTheWay) {
 }
 
 // No walk around a fallen robot fits the change's 12 beats (the straight walks need 9.6):
-// re-planned with the change held (ScheduleOptions::hold_changes, the supervisor's
+// re-planned with the change held (ReflowRequest::hold_changes, the supervisor's
 // fallback), the survivors stay where they stand, a robot within 0.7 m of the fallen one
 // stepping straight away from it to 0.7 m.
 TEST(ReflowScheduleTest, AHeldChangeKeepsTheSurvivorsWhereTheyStand) {
   const LoadedShow loaded = LoadRowWalk(12);
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
   ScheduleOptions options;
-  options.lost = {{1, Pose2{0.4, 1.5, 0}, Beats(0)}};  // on r00's way, 0.4 m ahead of it
+  options.reflow.lost = {{1, Pose2{0.4, 1.5, 0}, Beats(0)}};  // on r00's way, 0.4 m ahead of it
   for (const bool regenerate : {true, false}) {
-    options.regenerate_formations = regenerate;
+    options.reflow.regenerate_formations = regenerate;
     Diagnostics diagnostics;
     BuildSchedule(loaded.show, options, &diagnostics);
     EXPECT_TRUE(diagnostics.has_errors()) << "no walk around it fits";
   }
-  options.hold_changes = {Beats(8)};  // bar 3, beat 1
+  options.reflow.hold_changes = {Beats(8)};  // bar 3, beat 1
   Diagnostics diagnostics;
   const Schedule schedule = BuildSchedule(loaded.show, options, &diagnostics);
   ASSERT_FALSE(diagnostics.has_errors()) << diagnostics.Format("show");
@@ -282,7 +282,7 @@ TEST(ReflowScheduleTest, AHeldChangeKeepsTheSurvivorsWhereTheyStand) {
   EXPECT_NEAR(r00.y, 1.5, 0.01);
   EXPECT_NEAR(r02.x, 0, 1e-6);  // stays
   EXPECT_NEAR(r02.y, -1.5, 1e-6);
-  const PelvisTrack still{{0.0}, {options.lost[0].pelvis}};
+  const PelvisTrack still{{0.0}, {options.reflow.lost[0].pelvis}};
   const PelvisTrack track = RobotPelvisTrack(schedule.robots[0], schedule.gait);
   EXPECT_GE(ClosestApproach(track, still).distance, 0.4 - 1e-6);  // never nearer than it was
 }
@@ -367,7 +367,7 @@ DroppedRun DanceWithDropout(const LoadedShow& loaded, int dropped) {
   run.state =
       StartRun(*run.scene, MakeWholeBodyControllerFactory({}, show.references), 1, {dropout});
   run.supervisor =
-      std::make_unique<ShowSupervisor>(loaded.show, ScheduleOptions{}, loaded.schedule);
+      std::make_unique<ShowSupervisor>(loaded.resolved, loaded.schedule);
   ShowMetrics metrics(*run.scene, loaded.schedule, show);
   std::vector<bool> active(robots, true);
   auto observe = [&] {
@@ -425,7 +425,7 @@ TEST(ShowSupervisorTest, ReportsARecoveryAfterAPush) {
   PushedRun run = StartPushedRun(loaded, 1, 3.0, 100);
   const Scene* scene = run.scene.get();
   RunState* state = run.state.get();
-  ShowSupervisor supervisor(loaded.show, ScheduleOptions{}, loaded.schedule);
+  ShowSupervisor supervisor(loaded.resolved, loaded.schedule);
   while (state->data->time < 6.0) {
     Step(*scene, state);
     supervisor.AfterStep(*scene, state);
@@ -483,7 +483,7 @@ TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const CompiledShow& show = run.show;
   const Scene* scene = run.scene.get();
   RunState* state = run.state.get();
-  ShowSupervisor supervisor(loaded.show, ScheduleOptions{}, loaded.schedule);
+  ShowSupervisor supervisor(loaded.resolved, loaded.schedule);
   const RobotInfo& info = scene->robot_info();
   std::vector<int> arms;  // qpos offsets of the arm joints within a robot
   for (const char* name : {"left_shoulder_pitch", "left_shoulder_roll", "left_elbow",
@@ -588,7 +588,7 @@ TEST(ShowSupervisorTest, AMiddleRobotDownLeavesItsSlotEmpty) {
 
 // r00 switched off at 1 s falls onto the slot r01 was to walk to, and the only free slot
 // is 3 m away, too far for the change's 14 beats: no re-plan fits, so the supervisor holds
-// the change (ScheduleOptions::hold_changes) and r01 dances on where it stands. Without
+// the change (ReflowRequest::hold_changes) and r01 dances on where it stands. Without
 // the fallback ("reflow_failed") r01 walked into the fallen robot as written.
 TEST(ShowSupervisorTest, WhenNoWalkAroundAFallenRobotFitsTheOthersStayWhereTheyStand) {
   const LoadedShow loaded = CheckShowText(R"(

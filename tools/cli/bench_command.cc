@@ -131,9 +131,7 @@ PipelineTimes RunPipeline(const Workload& w, double seconds, int threads,
   auto state = StartRun(scene, w.factory, 1);
   if (initial) mj_copyData(initial, m, state->data);
   SetThreads(state.get(), threads);
-  ScheduleOptions schedule_options;
-  schedule_options.base_dir = w.base_dir;
-  ShowSupervisor supervisor(w.show->loaded.show, schedule_options, w.show->loaded.schedule);
+  ShowSupervisor supervisor(w.show->loaded.resolved, w.show->loaded.schedule);
   ShowMetrics show_metrics(scene, w.show->loaded.schedule, w.show->compiled);
   std::vector<bool> active(scene.robot_count(), true);
   TrajectoryHash hash(m);

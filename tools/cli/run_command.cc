@@ -170,12 +170,7 @@ int Run(const RunFlags& flags) {
   // Shows are supervised: lost robots are planned around (choreography/supervisor.h).
   std::unique_ptr<ShowSupervisor> supervisor;
   if (show && !flags.no_reflow) {
-    ScheduleOptions options;  // as CheckShowFile / CheckShowText planned the show
-    options.gait = show->loaded.schedule.gait;
-    options.base_dir =
-        flags.file.empty() ? "." : std::filesystem::path(flags.file).parent_path().string();
-    supervisor = std::make_unique<ShowSupervisor>(show->loaded.show, options,
-                                                  show->loaded.schedule);
+    supervisor = std::make_unique<ShowSupervisor>(show->loaded.resolved, show->loaded.schedule);
   }
 
   // Thresholds are checked against the names a report of this run has, before it runs.

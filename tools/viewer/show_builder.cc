@@ -43,10 +43,7 @@ std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
                                          const std::vector<Fault>& faults, bool reflow) {
   std::unique_ptr<StepHook> hook;
   if (reflow) {
-    ScheduleOptions options;  // as CheckShowFile / CheckShowText planned the show
-    options.gait = run.schedule.gait;
-    options.base_dir = run.base_dir.empty() ? "." : run.base_dir;
-    hook = std::make_unique<SupervisorHook>(ShowSupervisor(run.show, options, run.schedule));
+    hook = std::make_unique<SupervisorHook>(ShowSupervisor(run.resolved, run.schedule));
   }
   return std::make_unique<Session>(Scene::Build(run.scene),
                                    MakeWholeBodyControllerFactory({}, run.compiled.references),

@@ -14,10 +14,11 @@ ShowRun MakeShowRun(const LoadedShow& loaded, const std::string& base_dir) {
   if (!loaded.ok()) throw Error("error: the show has errors; it cannot be compiled");
   ShowRun run;
   run.compiled = CompileSchedule(loaded.schedule);
-  run.beats_per_bar = loaded.schedule.beats_per_bar;
+  run.beats_per_bar = loaded.resolved.beats_per_bar;
   run.scene.robots = static_cast<int>(loaded.schedule.robots.size());
   run.scene.placements = run.compiled.placements;
   run.show = loaded.show;
+  run.resolved = loaded.resolved;
   run.schedule = loaded.schedule;
   run.base_dir = base_dir;
   const std::string& model = loaded.show.troupe.model;

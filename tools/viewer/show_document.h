@@ -26,7 +26,8 @@ struct ShowRun {
   SceneOptions scene;      ///< robot count, model and start placements
   CompiledShow compiled;   ///< references, clock, end time
   int beats_per_bar = 4;   ///< from the header
-  Show show;               ///< the checked show (the supervisor re-plans it)
+  Show show;               ///< the checked show
+  ResolvedShow resolved;   ///< what the plan was made from (the supervisor re-plans it)
   Schedule schedule;       ///< its plan, which `compiled` was compiled from
   std::string base_dir;    ///< the show file's folder
 };
