@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "choreography/show_parser.h"
+#include "choreography/stage.h"
 #include "sim/error.h"
 #include "sim/scene.h"
 
@@ -39,6 +40,7 @@ LoadedShow Check(Show show, Diagnostics diagnostics, const std::string& base_dir
     // The checks handle every input; this guard turns a bug into a report, not a crash.
     try {
       loaded.schedule = BuildSchedule(loaded.show, options, &loaded.diagnostics);
+      CheckLandmarkClearance(loaded.show, loaded.schedule, &loaded.diagnostics);
     } catch (const std::exception& e) {
       loaded.diagnostics.Error({1, 1}, std::string("internal error while checking: ") + e.what());
     }

@@ -91,6 +91,7 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
   torso_actuator_ = RobotLayout::Actuator(info, "torso");
   knee_actuators_ = {RobotLayout::Actuator(info, "left_knee"), RobotLayout::Actuator(info, "right_knee")};
   for (int a = 0; a < info.nu; ++a) nominal_q_.push_back(info.stand_qpos[info.actuator_qpos[a]]);
+  if (options_.localisation) localiser_.emplace(scene, robot, options_.localisation);
   if (info.nv != 6 + info.nu) {
     throw Error(info.path + ": error: the whole-body controller needs every joint but the free "
                 "joint to be driven by a motor");
@@ -514,6 +515,9 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     Relax(scene, ctrl);
     return;
   }
+  // Lidar localisation: the plan is sampled in the frame the robot believes it is in
+  // (controllers/localisation.h); perfect: the identity.
+  const StageFrameScope stage_frame(localiser_ ? localiser_->Update(scene, robot, d) : Pose2{});
   if (!options_.reference && !latched_) LatchStandingReference(scene, robot, d);
   SampleReference(d.time);
   const RobotReference& ref = reference_;

@@ -23,11 +23,13 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "controllers/balance_recovery.h"
 #include "controllers/dcm_stabilizer.h"
 #include "controllers/foot_placement.h"
+#include "controllers/localisation.h"
 #include "controllers/qp_solver.h"
 #include "controllers/reference.h"
 #include "controllers/robot_state.h"
@@ -171,6 +173,10 @@ struct WholeBodyOptions {
   double fall_height = 0.55;        ///< m: below this pelvis height the robot is fallen
   BalanceRecoveryParams recovery;   ///< capture-point stepping
   FootPlacementParams placement;    ///< landing law of line feet
+  /// Lidar localisation (controllers/localisation.h): the robot follows its plan where its
+  /// own estimate puts it; the reference must be a LocalisedReference. Null: it knows
+  /// where it is (perfect).
+  std::shared_ptr<const LocalisationSetup> localisation;
 };
 
 /// Per-tick diagnostics (for tests, reports and the viewer).
@@ -223,6 +229,8 @@ class WholeBodyController : public RobotController {
   bool line_feet() const { return line_feet_; }
   /// The landing law of line feet (offsets of the feet from the plan).
   const FootPlacement& placement() const { return placement_; }
+  /// The robot's localiser (null with perfect localisation).
+  const Localiser* localiser() const { return localiser_ ? &*localiser_ : nullptr; }
 
  private:
   struct Sole {
@@ -256,6 +264,7 @@ class WholeBodyController : public RobotController {
   std::array<Sole, 2> soles_{};
   bool line_feet_ = false;
   FootPlacement placement_;
+  std::optional<Localiser> localiser_;  // with options_.localisation
   std::vector<int> arm_actuators_;  // kArmJoints actuator indices
   int torso_actuator_ = -1;
   std::array<int, 2> knee_actuators_{};  // left, right
