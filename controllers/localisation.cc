@@ -1,6 +1,7 @@
 #include "controllers/localisation.h"
 
 #include <Eigen/Cholesky>
+#include <Eigen/LU>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -221,7 +222,7 @@ Pose2 Localiser::Update(const Scene& scene, int robot, const mjData& d) {
   }
 
   const Pose2 before = filter_.pose();
-  auto anchor = [&](const Pose2& pose, int side) {
+  auto anchor = [&](const Pose2& pose, int side) -> Eigen::Vector2d {
     return Eigen::Vector2d(pose.x, pose.y) + Rotate(pose.yaw, leg_scale_ * foot[side].head<2>());
   };
   if (stance_ < 0) {

@@ -60,7 +60,7 @@ TEST(ScanMatchTest, RecoversAKnownPoseFromASyntheticScan) {
   std::mt19937 rng(3);
   for (const Pose2& truth : {Pose2{1.0, -0.5, 0.3}, Pose2{-3.5, 1.8, -2.5}, Pose2{2.5, 2.0, 1.4}}) {
     const auto points = SyntheticScan(map, truth, 180, 0.01, &rng);
-    ASSERT_GT(points.size(), 100u);
+    ASSERT_GT(points.size(), 60u);
     // A prior 15 cm and 3 deg off, with a loose covariance.
     const Pose2 prior{truth.x + 0.12, truth.y - 0.09, truth.yaw + 0.05};
     const Eigen::Matrix3d cov = Eigen::Vector3d(0.09, 0.09, 0.04).asDiagonal();
@@ -195,7 +195,9 @@ TEST(LocaliserTest, AStandingRobotFindsItselfOnTheStage) {
   ASSERT_NE(controller->localiser(), nullptr);
   const Localiser& localiser = *controller->localiser();
   EXPECT_GE(localiser.scans(), 10);
-  EXPECT_EQ(localiser.scans_used(), localiser.scans());
+  EXPECT_EQ(localiser.scans_used(), localiser.scans())
+      << "last scan: " << localiser.last_match().points << " points, "
+      << localiser.last_match().inliers << " inliers, rms " << localiser.last_match().rms_m;
   const mjData& d = *state->data;
   const Pose2& e = localiser.estimate();
   EXPECT_NEAR(e.x, d.qpos[0], 0.02);
