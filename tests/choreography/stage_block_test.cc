@@ -37,7 +37,7 @@ TEST(StageBlockTest, LandmarksParsedAndWrittenBack) {
                            "stage:\n"
                            "  landmarks:\n"
                            "    - {wall: back, from: [-6, -4], to: [-6, 4], height: 3}\n"
-                           "    - {pillar: p1, at: [5, 4], radius: 30 cm}  # red\n"
+                           "    - {pillar: p1, at: [5, 4], radius: 0.3}  # red\n"
                            "    - {box: gate, at: [-5, -3], size: [1.2, 0.6], facing: 30}\n" +
                            kTroupe;
   Diagnostics diagnostics;
@@ -58,7 +58,7 @@ TEST(StageBlockTest, LandmarksParsedAndWrittenBack) {
   const std::string written = WriteShow(show);
   EXPECT_NE(written.find("localisation: lidar\nstage:\n  landmarks:\n"
                          "    - {wall: back, from: [-6, -4], to: [-6, 4], height: 3}\n"
-                         "    - {pillar: p1, at: [5, 4], radius: 30 cm}  # red\n"),
+                         "    - {pillar: p1, at: [5, 4], radius: 0.3}  # red\n"),
             std::string::npos)
       << written;
   Diagnostics again;
@@ -94,8 +94,8 @@ TEST(StageBlockTest, BadLandmarksAreErrorsAtTheirPlace) {
         "show.yaml:6:7: error: the wall landmark 'a' needs 'to'",
         "show.yaml:7:39: error: 'radius' -1 m is out of range",
         "show.yaml:8:7: error: a landmark needs exactly one of",
-        "show.yaml:9:32: error: unknown key 'colour' in a pillar landmark",
-        "show.yaml:10:24: error: 'at' must be [x, y] (m)"}) {
+        "show.yaml:9:31: error: unknown key 'colour' in a pillar landmark",
+        "show.yaml:10:23: error: 'at' must be [x, y] (m)"}) {
     EXPECT_NE(report.find(expected), std::string::npos) << expected << "\n" << report;
   }
 }
