@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "choreography/show_parser.h"
+#include "choreography/stage.h"
 #include "sim/error.h"
 #include "sim/scene.h"
 
@@ -40,6 +41,7 @@ LoadedShow Check(Show show, Diagnostics diagnostics, const std::string& base_dir
     try {
       loaded.schedule =
           BuildSchedule(loaded.show, options, &loaded.diagnostics, &loaded.resolved);
+      CheckLandmarkClearance(loaded.show, loaded.schedule, &loaded.diagnostics);
     } catch (const std::exception& e) {
       loaded.diagnostics.Error({1, 1}, std::string("internal error while checking: ") + e.what());
     }

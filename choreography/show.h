@@ -17,6 +17,7 @@
 #include "choreography/diagnostics.h"
 #include "choreography/thresholds.h"
 #include "choreography/units.h"
+#include "sim/landmarks.h"
 
 namespace yangbot {
 
@@ -150,6 +151,26 @@ struct ShowNetwork {
   SourceInfo src;                                             ///< the block and its keys
 };
 
+/// One landmark of the `stage:` block: the landmark, and its keys as written (for saving).
+struct ShowLandmark {
+  Landmark landmark;                                        ///< what it is, in stage metres
+  std::vector<std::pair<std::string, std::string>> fields;  ///< key and value text, in file order
+  SourceInfo src;                                           ///< the list item
+};
+
+/// The `stage:` block: the stage's fixed landmarks (sim/landmarks.h).
+struct ShowStage {
+  std::vector<ShowLandmark> landmarks;  ///< in file order; empty: a bare stage
+  SourceInfo src;                       ///< the block and its keys
+};
+
+/// The `localisation:` key: how robots know where they stand (controllers/localisation.h).
+struct ShowLocalisation {
+  std::string mode = "perfect";                                 ///< "perfect" or "lidar"
+  std::vector<std::pair<std::string, std::string>> settings;    ///< lidar settings, in file order
+  SourceInfo src;                                               ///< the key or block
+};
+
 struct Show {
   std::string title;                      ///< "" = not given
   std::optional<double> tempo;            ///< beats per minute
@@ -158,6 +179,8 @@ struct Show {
   std::string music;                      ///< music file, relative to the show file; "" = none
   std::vector<ShowThreshold> thresholds;  ///< conditions that fail a run, in file order
   std::optional<ShowNetwork> network;     ///< robots' clocks and links; none: perfect
+  std::optional<ShowStage> stage;         ///< landmarks; none: the default set under lidar
+  std::optional<ShowLocalisation> localisation;  ///< none: perfect
   Troupe troupe;                          ///< robots and groups
   std::vector<FormationDef> formations;   ///< in file order
   std::vector<Section> timeline;          ///< in file order

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "controllers/localisation.h"
 #include "sim/clock_sync.h"
 
 namespace yangbot {
@@ -243,8 +244,8 @@ class Parser {
     }
     ForEachKey(
         root, "the header",
-        {"title", "tempo", "beats_per_bar", "offset", "music", "thresholds", "network", "troupe",
-         "formations", "timeline"},
+        {"title", "tempo", "beats_per_bar", "offset", "music", "thresholds", "network",
+         "localisation", "stage", "troupe", "formations", "timeline"},
         &show.src, [&](const std::string& key, const YAML::Node& value) {
           if (key == "title") {
             Text(value, key, &show.title);
@@ -278,6 +279,10 @@ class Parser {
             ParseThresholds(value, &show.thresholds);
           } else if (key == "network") {
             ParseNetwork(value, &show.network.emplace());
+          } else if (key == "localisation") {
+            ParseLocalisation(value, &show.localisation.emplace());
+          } else if (key == "stage") {
+            ParseStage(value, &show.stage.emplace());
           } else if (key == "troupe") {
             ParseTroupe(value, &show.troupe);
           } else if (key == "formations") {
@@ -520,6 +525,209 @@ class Parser {
         };
     ForEachKey(node, "network", {}, &network->src, [](const std::string&, const YAML::Node&) {},
                &setting);
+  }
+
+  // `localisation: lidar` / `perfect`, or {mode: lidar, KEY: VALUE...} with lidar settings.
+  void ParseLocalisation(const YAML::Node& node, ShowLocalisation* localisation) {
+    localisation->src.pos = PosOf(node);
+    auto mode = [&](const YAML::Node& value) {
+      std::string text;
+      if (!Scalar(value, "localisation", "lidar or perfect", &text)) return;
+      LocalisationMode parsed;
+      if (!ParseLocalisationMode(text, &parsed)) {
+        Error(value, "localisation must be lidar or perfect, found " + Quote(text));
+        return;
+      }
+      localisation->mode = text;
+    };
+    if (node.IsScalar()) return mode(node);
+    if (!node.IsMap()) {
+      Error(node, "'localisation' must be lidar, perfect or a mapping such as {mode: lidar, "
+                  "rays: 180}");
+      return;
+    }
+    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&,
+                             const Comments&)>
+        setting = [&](const std::string& name, const YAML::Node& key, const YAML::Node& value,
+                      const Comments& comments) {
+          std::string text;
+          if (!Scalar(value, name, "a number", &text)) return;
+          LocalisationOptions options;
+          const std::string why = SetLocalisationOption(&options, name, text);
+          if (!why.empty()) {
+            Error(why.starts_with("unknown") ? key : value, "localisation: " + why);
+            return;
+          }
+          localisation->src.key_pos[name] = PosOf(value);
+          if (!comments.empty()) localisation->src.key_comments[name] = comments;
+          localisation->settings.push_back({name, text});
+        };
+    ForEachKey(node, "localisation", {"mode"}, &localisation->src,
+               [&](const std::string&, const YAML::Node& value) { mode(value); }, &setting);
+  }
+
+  // [x, y] in metres.
+  bool Point(const YAML::Node& value, const std::string& key, double* x, double* y,
+             std::string* text) {
+    if (!value.IsSequence() || value.size() != 2) {
+      Error(value, Quote(key) + " must be [x, y] (m)");
+      return false;
+    }
+    const bool ok = Number(value[0], key, "m", x) & Number(value[1], key, "m", y);
+    if (ok && (std::abs(*x) > 1000 || std::abs(*y) > 1000)) {
+      Error(value, Quote(key) + " is more than 1000 m from the centre of the stage");
+      return false;
+    }
+    if (ok) *text = "[" + value[0].Scalar() + ", " + value[1].Scalar() + "]";
+    return ok;
+  }
+
+  // `stage: {landmarks: [...]}`: walls {wall: NAME, from: [x, y], to: [x, y], height,
+  // thickness}, pillars {pillar: NAME, at, radius, height}, set pieces {box: NAME, at,
+  // size: [length, depth], height, facing}.
+  void ParseStage(const YAML::Node& node, ShowStage* stage) {
+    stage->src.pos = PosOf(node);
+    if (!node.IsMap()) {
+      Error(node, "'stage' must be a mapping such as {landmarks: [{pillar: p1, at: [6, 4]}]}");
+      return;
+    }
+    ForEachKey(node, "stage", {"landmarks"}, &stage->src,
+               [&](const std::string&, const YAML::Node& value) {
+                 if (value.IsNull()) return;  // a bare stage
+                 if (!value.IsSequence()) {
+                   Error(value, "'landmarks' must be a list such as [{wall: back, from: [-7, -5], "
+                                "to: [-7, 5]}, {pillar: p1, at: [6, 5]}]");
+                   return;
+                 }
+                 for (size_t i = 0; i < value.size() && i < kMaxItems; ++i) {
+                   ShowLandmark landmark;
+                   if (ParseLandmark(value[i], &landmark)) {
+                     for (const ShowLandmark& other : stage->landmarks) {
+                       if (other.landmark.name == landmark.landmark.name) {
+                         Error(value[i], "a second landmark named " +
+                                             Quote(landmark.landmark.name) + " (first at line " +
+                                             std::to_string(other.src.pos.line) + ")");
+                       }
+                     }
+                     stage->landmarks.push_back(std::move(landmark));
+                   }
+                 }
+               });
+  }
+
+  bool ParseLandmark(const YAML::Node& item, ShowLandmark* out) {
+    out->src.pos = PosOf(item);
+    out->src.comments = comments_.Take(out->src.pos.line);
+    Landmark& l = out->landmark;
+    if (!item.IsMap()) {
+      Error(item, "a landmark must be a mapping: {wall: NAME, from: [x, y], to: [x, y]}, "
+                  "{pillar: NAME, at: [x, y]} or {box: NAME, at: [x, y], size: [l, w]}");
+      return false;
+    }
+    int kinds = 0;
+    for (const char* kind : {"wall", "pillar", "box"}) {
+      if (item[kind]) {
+        ++kinds;
+        l.kind = std::string(kind) == "wall"     ? Landmark::Kind::kWall
+                 : std::string(kind) == "pillar" ? Landmark::Kind::kPillar
+                                                 : Landmark::Kind::kBox;
+      }
+    }
+    if (kinds != 1) {
+      Error(item, "a landmark needs exactly one of wall: NAME, pillar: NAME or box: NAME");
+      return false;
+    }
+    const std::string kind = LandmarkKindName(l.kind);
+    std::vector<const char*> known = {"wall", "pillar", "box", "height"};
+    if (l.kind == Landmark::Kind::kWall) {
+      known.insert(known.end(), {"from", "to", "thickness"});
+      l.width = 0.2;
+      l.height = 3;
+    } else if (l.kind == Landmark::Kind::kPillar) {
+      known.insert(known.end(), {"at", "radius"});
+      l.height = 3;
+    } else {
+      known.insert(known.end(), {"at", "size", "facing"});
+      l.height = 2.2;
+    }
+    bool ok = true;
+    double ax = 0, ay = 0, bx = 0, by = 0;
+    std::set<std::string> given;
+    auto positive = [&](const YAML::Node& value, const std::string& key, double lo, double hi,
+                        double* out_value) {
+      if (!Number(value, key, "m", out_value)) return false;
+      if (*out_value < lo || *out_value > hi) {
+        Error(value, Quote(key) + " " + FormatNumber(*out_value) + " m is out of range (" +
+                         FormatNumber(lo) + " to " + FormatNumber(hi) + " m)");
+        return false;
+      }
+      return true;
+    };
+    for (auto it = item.begin(); it != item.end(); ++it) {
+      const YAML::Node key = it->first, value = it->second;
+      const std::string name = key.IsScalar() ? key.Scalar() : "";
+      if (std::find_if(known.begin(), known.end(), [&](const char* k) { return name == k; }) ==
+          known.end()) {
+        Error(key, "unknown key " + Quote(name) + " in a " + kind + " landmark" +
+                       DidYouMean(name, std::vector<std::string>(known.begin(), known.end())));
+        ok = false;
+        continue;
+      }
+      given.insert(name);
+      std::string text = value.IsScalar() ? value.Scalar() : "";
+      out->src.key_pos[name] = PosOf(value);
+      if (name == kind) {
+        ok = Name(value, name, &l.name) && ok;
+      } else if (name == "from") {
+        ok = Point(value, name, &ax, &ay, &text) && ok;
+      } else if (name == "to") {
+        ok = Point(value, name, &bx, &by, &text) && ok;
+      } else if (name == "at") {
+        ok = Point(value, name, &l.x, &l.y, &text) && ok;
+      } else if (name == "size") {
+        if (!value.IsSequence() || value.size() != 2) {
+          Error(value, "'size' must be [length, depth] (m)");
+          ok = false;
+        } else {
+          ok = positive(value[0], "size", 0.05, 100, &l.length) &
+                   positive(value[1], "size", 0.05, 100, &l.width) &&
+               ok;
+          text = "[" + value[0].Scalar() + ", " + value[1].Scalar() + "]";
+        }
+      } else if (name == "height") {
+        ok = positive(value, name, 0.1, 30, &l.height) && ok;
+      } else if (name == "thickness") {
+        ok = positive(value, name, 0.01, 10, &l.width) && ok;
+      } else if (name == "radius") {
+        ok = positive(value, name, 0.02, 20, &l.radius) && ok;
+      } else if (name == "facing") {
+        double deg = 0;
+        ok = Number(value, name, "deg", &deg) && ok;
+        l.yaw = deg * M_PI / 180;
+      }
+      out->fields.push_back({name, text});
+    }
+    const std::vector<const char*> required =
+        l.kind == Landmark::Kind::kWall     ? std::vector<const char*>{"from", "to"}
+        : l.kind == Landmark::Kind::kPillar ? std::vector<const char*>{"at"}
+                                            : std::vector<const char*>{"at", "size"};
+    for (const char* key : required) {
+      if (given.count(key) == 0) {
+        Error(item, "the " + kind + " landmark " + Quote(l.name) + " needs '" + key + "'");
+        ok = false;
+      }
+    }
+    if (ok && l.kind == Landmark::Kind::kWall) {
+      l.x = 0.5 * (ax + bx);
+      l.y = 0.5 * (ay + by);
+      l.yaw = std::atan2(by - ay, bx - ax);
+      l.length = std::hypot(bx - ax, by - ay);
+      if (l.length < 0.05) {
+        Error(item, "the wall " + Quote(l.name) + " is shorter than 5 cm: 'from' and 'to' meet");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   void ParseThresholds(const YAML::Node& node, std::vector<ShowThreshold>* thresholds) {

@@ -279,6 +279,28 @@ std::string WriteShow(const Show& show) {
     w.Key(0, show.src, "network", show.network->settings.empty() ? "{}" : "");
     for (const auto& [key, value] : show.network->settings) w.Key(2, show.network->src, key, value);
   }
+  if (show.localisation) {
+    if (show.localisation->settings.empty()) {
+      w.Key(0, show.src, "localisation", show.localisation->mode);
+    } else {
+      w.Key(0, show.src, "localisation", "");
+      w.Key(2, show.localisation->src, "mode", show.localisation->mode);
+      for (const auto& [key, value] : show.localisation->settings) {
+        w.Key(2, show.localisation->src, key, value);
+      }
+    }
+  }
+  if (show.stage) {
+    w.Key(0, show.src, "stage", "");
+    w.Key(2, show.stage->src, "landmarks", show.stage->landmarks.empty() ? "[]" : "");
+    for (const ShowLandmark& l : show.stage->landmarks) {
+      std::string text = "{";
+      for (const auto& [key, value] : l.fields) {
+        text += (text.size() > 1 ? ", " : "") + key + ": " + value;
+      }
+      w.Line(4, "- ", text + "}", &l.src.comments);
+    }
+  }
   w.Blank();
   WriteTroupe(&w, show);
   w.Blank();

@@ -46,6 +46,18 @@ Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot) {
   return {d.xpos[3 * body], d.xpos[3 * body + 1], std::atan2(R[3], R[0])};
 }
 
+namespace {
+
+// Where a lost robot lies as the conductor knows it: the robot's own estimate when it
+// localises itself (controllers/localisation.h: frozen when it fell), else measured.
+Pose2 ReportedPelvis(const Scene& scene, const RunState& state, int robot) {
+  const auto* wbc = dynamic_cast<const WholeBodyController*>(state.controllers[robot].get());
+  if (wbc != nullptr && wbc->localiser() != nullptr) return wbc->localiser()->estimate();
+  return MeasuredPelvis(scene, *state.data, robot);
+}
+
+}  // namespace
+
 std::vector<std::shared_ptr<const ReferenceSource>> FollowedReferences(const RunState& state) {
   std::vector<std::shared_ptr<const ReferenceSource>> followed;
   for (const auto& controller : state.controllers) {
@@ -143,7 +155,7 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   ReflowRequest reflow = reflow_;
   std::string who;
   for (int r : ready) {
-    reflow.lost.push_back({r, MeasuredPelvis(scene, d, r), next->start});
+    reflow.lost.push_back({r, ReportedPelvis(scene, *state, r), next->start});
     char text[64];
     const Pose2& at = reflow.lost.back().pelvis;
     std::snprintf(text, sizeof(text), "%sr%02d at (%.2f, %.2f) m", who.empty() ? "" : ", ", r, at.x,

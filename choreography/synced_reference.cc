@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "choreography/supervisor.h"
+#include "controllers/localisation.h"
 
 namespace yangbot {
 
@@ -40,8 +41,9 @@ std::vector<std::shared_ptr<const ReferenceSource>> SyncReferences(
 
 std::shared_ptr<const ReferenceSource> ConductorReference(
     const std::shared_ptr<const ReferenceSource>& reference) {
-  const auto* synced = dynamic_cast<const SyncedReference*>(reference.get());
-  return synced ? synced->conductor_reference() : reference;
+  const std::shared_ptr<const ReferenceSource> stage = StageReference(reference);
+  const auto* synced = dynamic_cast<const SyncedReference*>(stage.get());
+  return synced ? synced->conductor_reference() : stage;
 }
 
 std::vector<std::shared_ptr<const ReferenceSource>> ConductorReferences(
@@ -55,6 +57,11 @@ std::vector<std::shared_ptr<const ReferenceSource>> ConductorReferences(
 std::shared_ptr<const ReferenceSource> SpliceReference(
     const std::shared_ptr<const ReferenceSource>& current,
     std::shared_ptr<const ReferenceSource> next, double splice_time) {
+  // A robot localising itself follows the splice with its estimate as it did the plan.
+  if (const auto* localised = dynamic_cast<const LocalisedReference*>(current.get())) {
+    return std::make_shared<LocalisedReference>(
+        SpliceReference(localised->inner(), std::move(next), splice_time));
+  }
   const auto* synced = dynamic_cast<const SyncedReference*>(current.get());
   if (synced == nullptr) {
     return std::make_shared<SplicedReference>(current, std::move(next), splice_time);

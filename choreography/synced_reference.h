@@ -63,8 +63,8 @@ std::vector<std::shared_ptr<const ReferenceSource>> SyncReferences(
     std::shared_ptr<const ClockNetwork> network,
     std::vector<std::shared_ptr<const ReferenceSource>> references);
 
-/// The reference the conductor wants danced: a SyncedReference's latest version, else
-/// `reference` itself.
+/// The reference the conductor wants danced, in stage coordinates: a SyncedReference's
+/// latest version, else `reference` itself (either inside a LocalisedReference).
 std::shared_ptr<const ReferenceSource> ConductorReference(
     const std::shared_ptr<const ReferenceSource>& reference);
 
@@ -74,7 +74,8 @@ std::vector<std::shared_ptr<const ReferenceSource>> ConductorReferences(
 
 /// `current` until `splice_time` (s, conductor time) and `next` from then on
 /// (SplicedReference); when `current` is a SyncedReference the splice is a message the
-/// conductor sends at `splice_time`, danced from its delivery on.
+/// conductor sends at `splice_time`, danced from its delivery on; a LocalisedReference
+/// stays the outermost wrapper.
 std::shared_ptr<const ReferenceSource> SpliceReference(
     const std::shared_ptr<const ReferenceSource>& current,
     std::shared_ptr<const ReferenceSource> next, double splice_time);

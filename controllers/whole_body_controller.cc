@@ -49,6 +49,7 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
   posture_.hanky = {layout_.left_hanky, layout_.right_hanky};
   knee_actuators_ = {RobotLayout::Actuator(info, "left_knee"), RobotLayout::Actuator(info, "right_knee")};
   for (int a = 0; a < info.nu; ++a) posture_.nominal_q.push_back(info.stand_qpos[info.actuator_qpos[a]]);
+  if (options_.localisation) localiser_.emplace(scene, robot, options_.localisation);
   if (info.nv != 6 + info.nu) {
     throw Error(info.path + ": error: the whole-body controller needs every joint but the free "
                 "joint to be driven by a motor");
@@ -270,6 +271,9 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     return;
   }
 
+  // Lidar localisation: the plan is sampled in the frame the robot believes it is in
+  // (controllers/localisation.h); perfect localisation: the identity.
+  const StageFrameScope stage_frame(localiser_ ? localiser_->Update(scene, robot, d) : Pose2{});
   // Reference: the plan (shifted while catching up) or the latched stance.
   if (!options_.reference && !latched_) LatchStandingReference(scene, robot, d);
   SampleReference(d.time);

@@ -18,11 +18,13 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "controllers/balance_recovery.h"
 #include "controllers/dcm_stabilizer.h"
 #include "controllers/foot_placement.h"
+#include "controllers/localisation.h"
 #include "controllers/qp_solver.h"
 #include "controllers/reference.h"
 #include "controllers/robot_state.h"
@@ -45,6 +47,10 @@ struct WholeBodyOptions {
   double stand_hanky_rate = 0;      ///< rev/s, spin while standing without a reference
   BalanceRecoveryParams recovery;   ///< capture-point stepping
   FootPlacementParams placement;    ///< landing law of line feet
+  /// Lidar localisation (controllers/localisation.h): the robot follows its plan where its
+  /// own estimate puts it; the reference must be a LocalisedReference. Null: it knows
+  /// where it is (perfect).
+  std::shared_ptr<const LocalisationSetup> localisation;
 };
 
 /// Per-tick diagnostics (for tests, reports and the viewer).
@@ -96,6 +102,8 @@ class WholeBodyController : public RobotController {
   bool line_feet() const { return line_feet_; }
   /// The landing law of line feet (offsets of the feet from the plan).
   const FootPlacement& placement() const { return placement_; }
+  /// The robot's localiser (null with perfect localisation).
+  const Localiser* localiser() const { return localiser_ ? &*localiser_ : nullptr; }
 
  private:
   // m, height of the sole's lowest corner (world).
@@ -122,6 +130,7 @@ class WholeBodyController : public RobotController {
   std::array<SoleRectangle, 2> soles_{};  // what the CoP may use, sole frame
   bool line_feet_ = false;
   PostureJoints posture_;
+  std::optional<Localiser> localiser_;  // with options_.localisation
   std::array<int, 2> knee_actuators_{};  // left, right
 
   // State that lasts across ticks.

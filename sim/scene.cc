@@ -1013,6 +1013,7 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
         << "<geom name=\"carpet_border\" type=\"plane\" pos=\"0 0 0.0005\" size=\"" << half_x + 0.08
         << " " << half_y + 0.08
         << R"( 0.1" material="stage_line" contype="0" conaffinity="0"/>)"
+        << LandmarksXml(options.landmarks)
         // The audience looks at the robots' faces (they face +x) from a raised seat.
         << "<camera name=\"audience\" mode=\"fixed\" pos=\"" << Format(half_x + 5.5) << " 0 3.2\" "
         << "xyaxes=\"0 1 0 " << Format(-std::sin(std::atan2(2.8, half_x + 5.5))) << " 0 "

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/landmarks.h"
+
 namespace yangbot {
 
 /// Where a robot stands at the start: position on the floor (m) and facing (rad, about z).
@@ -31,6 +33,9 @@ struct SceneOptions {
   /// The handkerchiefs fly: each is a free body on a tether, latched to its pin
   /// (HandkerchiefProp, sim/handkerchief_throw.h); false: each is part of its spinner.
   bool throwing_hankies = false;
+  /// Fixed landmarks of the stage (walls, pillars, set pieces; sim/landmarks.h): static
+  /// geoms the lidars see and robots collide with. Empty: the bare stage.
+  std::vector<Landmark> landmarks;
 };
 
 /// Path of the built-in H1-class robot file.

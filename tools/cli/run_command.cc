@@ -39,6 +39,7 @@
 #include "sim/runner.h"
 #include "tools/cli/clock_report.h"
 #include "tools/cli/command.h"
+#include "tools/cli/localisation_report.h"
 #include "tools/cli/show_setup.h"
 
 #if YANGBOT_HAVE_VIEWER
@@ -60,6 +61,7 @@ struct RunFlags {
   std::string trajectory;
   std::vector<std::string> faults;
   std::string network;  // --network: robots' clocks and links ("" = perfect)
+  std::string localisation;  // --localisation: "", perfect, lidar[:KEY=VALUE,...]
   std::vector<std::string> fail_on;
   bool quiet = false;
   bool demo_moves = false;  // the built-in loop of every primitive (choreography/demo_moves.h)
@@ -81,7 +83,8 @@ struct RunFlags {
   bool pictures_given = false;
 };
 
-ControllerFactory MakeStandFactory(const RunFlags& flags) {
+ControllerFactory MakeStandFactory(const RunFlags& flags,
+                                   std::shared_ptr<const LocalisationSetup> localisation) {
   if (flags.controller == "posture") {
     PostureControllerOptions options;
     options.sway_amplitude = flags.sway;
@@ -91,6 +94,7 @@ ControllerFactory MakeStandFactory(const RunFlags& flags) {
   WholeBodyOptions options;
   options.stand_sway_amplitude = flags.sway;
   options.stand_hanky_rate = flags.hanky_rate;
+  options.localisation = std::move(localisation);
   return MakeWholeBodyControllerFactory(options);
 }
 
@@ -150,6 +154,15 @@ int Run(const RunFlags& flags) {
   const std::vector<HankyThrow> throws =
       show ? ScheduledHankyThrows(show->loaded.schedule) : std::vector<HankyThrow>{};
   scene_options.throwing_hankies = !throws.empty();
+  // Lidar localisation (controllers/localisation.h) on a stage with landmarks.
+  const std::shared_ptr<LocalisationSetup> localisation =
+      MakeRunLocalisation(flags.localisation, show ? &show->loaded.show : nullptr, flags.seed);
+  if (scene_options.placements.empty()) {
+    scene_options.placements = GridPlacements(scene_options.robots, scene_options.spacing);
+  }
+  scene_options.landmarks = RunLandmarks(show ? &show->loaded : nullptr, scene_options.placements,
+                                         localisation != nullptr);
+  if (localisation) localisation->landmarks = scene_options.landmarks;
   auto scene = Scene::Build(scene_options);
 
   // Robots on their own clocks, synced over simulated links (sim/clock_sync.h).
@@ -159,14 +172,25 @@ int Run(const RunFlags& flags) {
                      scene->robot_count(), flags.seed,
                      std::max(seconds, show ? show->compiled.end_time : 0.0));
   if (network && !show) throw Error("error: --network and net/clock faults need a show");
-  ControllerFactory factory =
-      show ? MakeWholeBodyControllerFactory(
-                 WholeBodyOptions{}, network ? SyncReferences(network, show->compiled.references)
-                                             : show->compiled.references)
-           : MakeStandFactory(flags);
+  ControllerFactory factory;
+  if (show) {
+    WholeBodyOptions options;
+    options.localisation = localisation;
+    std::vector<std::shared_ptr<const ReferenceSource>> references =
+        network ? SyncReferences(network, show->compiled.references) : show->compiled.references;
+    if (localisation) references = LocaliseReferences(std::move(references));
+    factory = MakeWholeBodyControllerFactory(options, std::move(references));
+  } else {
+    if (localisation && flags.controller != "wbc") {
+      throw Error("error: --localisation lidar needs the wbc controller");
+    }
+    factory = MakeStandFactory(flags, localisation);
+  }
   auto state = StartRun(*scene, factory, flags.seed, faults);
   state->throws = throws;
   SetThreads(state.get(), flags.threads);
+  StepProfile profile;  // physics time, the lidar's yardstick
+  if (localisation) state->profile = &profile;
   // Shows are supervised: lost robots are planned around (choreography/supervisor.h).
   std::unique_ptr<ShowSupervisor> supervisor;
   if (show && !flags.no_reflow) {
@@ -178,6 +202,7 @@ int Run(const RunFlags& flags) {
   {
     nlohmann::json empty = MakeReport(*scene, *state, 0);
     AddClockReport(nullptr, 0, 0, 1, &empty);
+    LocalisationError(0).AddReport(*state, 0, &empty);
     empty["hanky_phase_spread_deg_rms"] = nullptr;
     empty["hanky_flight_phase_spread_deg_rms"] = nullptr;
     const std::vector<std::string> names = MetricNames(empty);
@@ -240,6 +265,7 @@ int Run(const RunFlags& flags) {
   std::unique_ptr<HankyPhaseSpread> phase_spread;
   if (show) phase_spread = std::make_unique<HankyPhaseSpread>(*scene, show->compiled.references);
   std::vector<bool> active(scene->robot_count(), true);
+  LocalisationError localisation_error(scene->robot_count());
   TrajectoryHash hash(scene->model());
   TrajectoryRecorder recorder(*scene);
   const bool record = !flags.trajectory.empty();
@@ -247,10 +273,11 @@ int Run(const RunFlags& flags) {
   auto observe = [&] {
     hash.Add(*state->data);
     if (record) recorder.Sample(*state->data);
+    for (int i = 0; i < scene->robot_count(); ++i) {
+      active[i] = state->powered[i] && !state->metrics.robots[i].fallen;
+    }
+    if (localisation) localisation_error.Update(*scene, *state, active);
     if (show_metrics) {
-      for (int i = 0; i < scene->robot_count(); ++i) {
-        active[i] = state->powered[i] && !state->metrics.robots[i].fallen;
-      }
       show_metrics->Update(*state->data, active);
       phase_spread->Update(*state->data, active);
     }
@@ -298,6 +325,7 @@ int Run(const RunFlags& flags) {
   nlohmann::json report = MakeReport(*scene, *state, wall);
   AddClockReport(network.get(), state->data->time, dt,
                  show ? show->compiled.clock.SecondsPerBeat() : 0.5, &report);
+  localisation_error.AddReport(*state, profile.physics_ns * 1e-9, &report);
   report["hanky_phase_spread_deg_rms"] = nullptr;
   if (phase_spread && phase_spread->Rms()) report["hanky_phase_spread_deg_rms"] = *phase_spread->Rms();
   report["hanky_flight_phase_spread_deg_rms"] = nullptr;
@@ -371,6 +399,14 @@ int Run(const RunFlags& flags) {
     add(", spin phase %.1f deg", show_result->spin_phase_error_deg_rms);
     add(", beat timing %.0f ms", show_result->beat_timing_error_ms_rms);
     if (!extra.empty()) extra += " (RMS)";
+  }
+  if (report["localisation_error_m_rms"].is_number()) {
+    char text[160];
+    std::snprintf(text, sizeof(text), ", localisation %.3f m RMS (max %.3f m), lidar %.1f %% of physics",
+                  report["localisation_error_m_rms"].get<double>(),
+                  report["localisation_error_m_max"].get<double>(),
+                  report["lidar_cpu_share"].is_number() ? 100 * report["lidar_cpu_share"].get<double>() : 0.0);
+    extra += text;
   }
   std::printf(
       "%d robots, %.1f s simulated in %.1f s (%.2fx real time): %d falls, "
@@ -450,6 +486,12 @@ Command AddRunCommand(CLI::App* app) {
                       "'latency_ms=50,jitter_ms=20,loss=0.1' (keys: latency_ms, jitter_ms, loss, "
                       "burst_every_s, burst_ms, drift_ppm, offset_ms, sync_hz, window_s, keep, "
                       "slew, correct_s, warmup_s; see choreography/FORMAT.md)");
+  command->add_option("--localisation", flags->localisation,
+                      "how robots know where they stand: perfect (default, or the show's "
+                      "`localisation:`) or lidar: a head lidar matched to the stage's landmarks, "
+                      "fused with leg odometry; lidar:KEY=VALUE,... sets rays, rate_hz, "
+                      "max_range_m, noise_m, dropout, gyro_bias_rad_s, odometry_scale, "
+                      "match_gate_m, point_sigma_m (see choreography/FORMAT.md)");
   command
       ->add_option("--fail-on", flags->fail_on,
                    "exit 2 when METRIC OP NUMBER holds, e.g. 'falls>0', "

@@ -1,0 +1,26 @@
+// The stage a show is danced on: its landmarks (sim/landmarks.h) from the show's `stage:`
+// block, or the default set around the show's formations, and the check that robots
+// dance clear of them.
+#ifndef YANGBOT_CHOREOGRAPHY_STAGE_H_
+#define YANGBOT_CHOREOGRAPHY_STAGE_H_
+
+#include <vector>
+
+#include "choreography/diagnostics.h"
+#include "choreography/schedule.h"
+#include "choreography/show.h"
+
+namespace yangbot {
+
+/// The landmarks of `show`: its `stage:` block's, else DefaultLandmarks around every slot
+/// of every formation of `schedule` (and `extra` places, e.g. start placements).
+std::vector<Landmark> ShowLandmarks(const Show& show, const Schedule& schedule,
+                                    const std::vector<Placement>& extra = {});
+
+/// Errors (at the landmark) for landmarks of the `stage:` block closer than
+/// kLandmarkClearance to a slot of a formation of `schedule`: robots would touch them.
+void CheckLandmarkClearance(const Show& show, const Schedule& schedule, Diagnostics* diagnostics);
+
+}  // namespace yangbot
+
+#endif  // YANGBOT_CHOREOGRAPHY_STAGE_H_
