@@ -41,7 +41,7 @@ LoadedShow Check(Show show, Diagnostics diagnostics, const std::string& base_dir
     try {
       loaded.schedule =
           BuildSchedule(loaded.show, options, &loaded.diagnostics, &loaded.resolved);
-      CheckLandmarkClearance(loaded.show, loaded.schedule, &loaded.diagnostics);
+      CheckLandmarkClearance(loaded.show, loaded.resolved, &loaded.diagnostics);
     } catch (const std::exception& e) {
       loaded.diagnostics.Error({1, 1}, std::string("internal error while checking: ") + e.what());
     }

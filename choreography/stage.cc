@@ -6,7 +6,7 @@
 
 namespace yangbot {
 
-std::vector<Landmark> ShowLandmarks(const Show& show, const Schedule& schedule,
+std::vector<Landmark> ShowLandmarks(const Show& show, const ResolvedShow& resolved,
                                     const std::vector<Placement>& extra) {
   if (show.stage) {
     std::vector<Landmark> out;
@@ -20,19 +20,21 @@ std::vector<Landmark> ShowLandmarks(const Show& show, const Schedule& schedule,
     y_min = std::min(y_min, p.y);
     y_max = std::max(y_max, p.y);
   };
-  for (const auto& [name, slots] : schedule.formations) {
-    for (const Placement& p : slots) grow(p);
+  for (const auto& [name, formation] : resolved.formations) {
+    for (const Placement& p : formation.slots) grow(p);
   }
   for (const Placement& p : extra) grow(p);
   return DefaultLandmarks(x_min, x_max, y_min, y_max);
 }
 
-void CheckLandmarkClearance(const Show& show, const Schedule& schedule, Diagnostics* diagnostics) {
+void CheckLandmarkClearance(const Show& show, const ResolvedShow& resolved,
+                            Diagnostics* diagnostics) {
   if (!show.stage) return;
   for (const ShowLandmark& l : show.stage->landmarks) {
     double nearest = std::numeric_limits<double>::infinity();
     std::string where;
-    for (const auto& [name, slots] : schedule.formations) {
+    for (const auto& [name, formation] : resolved.formations) {
+      const std::vector<Placement>& slots = formation.slots;
       for (size_t i = 0; i < slots.size(); ++i) {
         const double d = LandmarkDistance(l.landmark, slots[i].x, slots[i].y);
         if (d < nearest) {

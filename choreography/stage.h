@@ -7,19 +7,20 @@
 #include <vector>
 
 #include "choreography/diagnostics.h"
-#include "choreography/schedule.h"
+#include "choreography/resolve.h"
 #include "choreography/show.h"
 
 namespace yangbot {
 
 /// The landmarks of `show`: its `stage:` block's, else DefaultLandmarks around every slot
-/// of every formation of `schedule` (and `extra` places, e.g. start placements).
-std::vector<Landmark> ShowLandmarks(const Show& show, const Schedule& schedule,
+/// of every formation of `resolved` (and `extra` places, e.g. start placements).
+std::vector<Landmark> ShowLandmarks(const Show& show, const ResolvedShow& resolved,
                                     const std::vector<Placement>& extra = {});
 
 /// Errors (at the landmark) for landmarks of the `stage:` block closer than
-/// kLandmarkClearance to a slot of a formation of `schedule`: robots would touch them.
-void CheckLandmarkClearance(const Show& show, const Schedule& schedule, Diagnostics* diagnostics);
+/// kLandmarkClearance to a slot of a formation of `resolved`: robots would touch them.
+void CheckLandmarkClearance(const Show& show, const ResolvedShow& resolved,
+                            Diagnostics* diagnostics);
 
 }  // namespace yangbot
 

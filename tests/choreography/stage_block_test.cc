@@ -119,7 +119,7 @@ TEST(StageBlockTest, LandmarksInTheDanceAreaAreErrors) {
 TEST(StageBlockTest, WithoutABlockTheDefaultSetSurroundsTheFormations) {
   const LoadedShow loaded = CheckShowText(std::string(kHeader) + kTroupe, ".");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show.yaml");
-  const auto landmarks = ShowLandmarks(loaded.show, loaded.schedule);
+  const auto landmarks = ShowLandmarks(loaded.show, loaded.resolved);
   ASSERT_FALSE(landmarks.empty());
   for (const Landmark& l : landmarks) {
     EXPECT_GE(LandmarkDistance(l, 0, 0.6), kLandmarkClearance) << l.name;

@@ -57,7 +57,7 @@ std::shared_ptr<LocalisationSetup> MakeRunLocalisation(const std::string& spec, 
 
 std::vector<Landmark> RunLandmarks(const LoadedShow* show, const std::vector<Placement>& placements,
                                    bool lidar) {
-  if (show && (show->show.stage || lidar)) return ShowLandmarks(show->show, show->schedule, placements);
+  if (show && (show->show.stage || lidar)) return ShowLandmarks(show->show, show->resolved, placements);
   if (!lidar) return {};
   double x_min = 0, x_max = 0, y_min = 0, y_max = 0;
   for (const Placement& p : placements) {
