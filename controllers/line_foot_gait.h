@@ -25,6 +25,7 @@
 #include "controllers/footstep_planner.h"
 #include "controllers/walking_pattern.h"
 #include "controllers/walking_reference.h"
+#include "sim/scene.h"
 
 namespace yangbot {
 
@@ -35,6 +36,9 @@ struct LineFootGait {
   double double_support_ratio = 0.2;   ///< share of each step with both feet down
   double swing_height = 0.06;          ///< m, swing apex
   double step_beats = 1;               ///< beats from one landing to the next (120 bpm)
+  /// m, single-support ZMP outward of the sole centre (WalkingPatternParams::support_outward);
+  /// < 0: the robot's own (LineSoleOutwardCop).
+  double support_outward = -1;
   /// rad a step, most turn of a walk at the standing width (0.4 m, the feet under the hips,
   /// where shows start and end their walks): in place, 170 deg in 7 steps (0.49 rad a step)
   /// fell at the last step, 150 deg (0.44) walked; limits.max_turn is measured at
@@ -70,13 +74,20 @@ std::string LineFootRobotPath();
 /// feet, no sites): the gait's second robot.
 std::string StockH1RobotPath();
 
+/// m, how far outward of its centre the CoP of a line sole `sole` (sole-site frame) lies
+/// while its leg leans in: a toe bar tips onto its outer end, so the contact runs from the
+/// heel to that end, half its half-width out at the centre (the public H1's feet: 1.5 cm);
+/// 0 for a plain heel-to-toe capsule.
+double LineSoleOutwardCop(const SoleSupport& sole);
+
 /// Footstep planner settings of `gait`.
 FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait);
 
 /// Walking pattern settings of `gait` for a robot whose soles stand at `ground_height` (m)
-/// with its CoM at `com` (m, world) when the walk starts.
+/// with its CoM at `com` (m, world) when the walk starts; support_outward from `sole` (the
+/// robot's, sole-site frame) unless the gait sets it.
 WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double ground_height,
-                                           const Eigen::Vector3d& com);
+                                           const Eigen::Vector3d& com, const SoleSupport& sole);
 
 /// Posture of the line-foot gait (full lateral CoM swing, no rocking, no pelvis roll), CoM
 /// height from `pattern`; arms, waist and handkerchiefs at their defaults (set them after).

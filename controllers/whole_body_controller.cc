@@ -106,7 +106,11 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
     // A line sole rolls about its long axis: its CoP is held on the line (a millimetre
     // either side keeps the QP's pair of rows apart).
     line_feet_ = support->line;
-    if (line_feet_) sole.y_min = -1e-3, sole.y_max = 1e-3;
+    if (line_feet_) {
+      sole.heel = support->x_min;
+      sole.toe_slope = std::max(-support->y_min, support->y_max) / std::max(1e-3, support->x_max - support->x_min);
+      sole.y_min = -1e-3, sole.y_max = 1e-3;
+    }
     const double margin = options_.gains.sole_margin;
     const double cx = 0.5 * (sole.x_min + sole.x_max), cy = 0.5 * (sole.y_min + sole.y_max);
     sole.x_min = cx + margin * (sole.x_min - cx);
@@ -419,6 +423,12 @@ bool WholeBodyController::Travelling(double t) {
   return travelling_;
 }
 
+double WholeBodyController::ContactLineSlope(const Sole& sole, const Eigen::Matrix3d& R) {
+  constexpr double kTipped = 0.02;  // rad of roll from which the foot rests on one toe-bar end
+  const double roll = std::atan2(R(2, 1), R(2, 2));
+  return -sole.toe_slope * std::clamp(roll / kTipped, -1.0, 1.0);  // rolled left: the right toe end down
+}
+
 Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std::array<int, 2>& sole_site,
                                                      const std::vector<int>& stance, const Vector3& com,
                                                      const Vector3& com_vel, double gravity) {
@@ -444,8 +454,11 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
     const Vector3 centre(d.site_xpos + 3 * site);
     ground += centre.z() / stance.size();
     const Sole& sole = soles_[side];
+    const double slope = ContactLineSlope(sole, R);
     for (double x : {sole.x_min, sole.x_max}) {
-      for (double y : {sole.y_min, sole.y_max}) in.support.push_back((centre + R * Vector3(x, y, 0)).head<2>());
+      for (double y : {sole.y_min, sole.y_max}) {
+        in.support.push_back((centre + R * Vector3(x, y + slope * (x - sole.heel), 0)).head<2>());
+      }
     }
   }
   in.omega = std::sqrt(gravity / std::max(0.3, com.z() - ground));
@@ -759,8 +772,9 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     add(x + mu * z, zero, 0, kInf);
     add(y - mu * z, zero, -kInf, 0);
     add(y + mu * z, zero, 0, kInf);
-    add(-sole.y_max * z, x, -kInf, 0);                    // CoP y <= y_max
-    add(-sole.y_min * z, x, 0, kInf);                     // CoP y >= y_min
+    const double slope = ContactLineSlope(sole, R);      // CoP y - slope (CoP x - heel)
+    add((slope * sole.heel - sole.y_max) * z, x + slope * y, -kInf, 0);  // <= y_max
+    add((slope * sole.heel - sole.y_min) * z, x + slope * y, 0, kInf);   // >= y_min
     add(sole.x_max * z, y, 0, kInf);                      // CoP x <= x_max
     add(sole.x_min * z, y, -kInf, 0);                     // CoP x >= x_min
     add(-kYawFriction * z, z, -kInf, 0);                  // yaw moment

@@ -227,7 +227,13 @@ class WholeBodyController : public RobotController {
  private:
   struct Sole {
     double x_min, x_max, y_min, y_max;  // m, support rectangle around the sole site
+    // Line soles with a toe bar (the public H1's feet): a rolled foot rests on its heel and
+    // one toe-bar end, so its CoP line runs from the heel (x = heel) across by toe_slope
+    // (m/m) toward the side it rolls to; 0 for a plain capsule.
+    double heel = 0, toe_slope = 0;
   };
+  // The slope (m/m, sole frame) of the CoP line of `sole` rolled by the sole site's frame `R`.
+  static double ContactLineSlope(const Sole& sole, const Eigen::Matrix3d& R);
   // m, height of the sole's lowest corner (world).
   static double SoleLowestPoint(const mjData& d, int site, const Sole& sole);
   void LatchStandingReference(const Scene& scene, int robot, const mjData& d);
