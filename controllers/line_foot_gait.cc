@@ -39,7 +39,8 @@ WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double grou
   params.preview.com_height = com.z() - ground_height - gait.crouch;
   params.initial_com = com.head<2>();
   params.swing_height = gait.swing_height;
-  params.support_outward = gait.support_outward >= 0 ? gait.support_outward : LineSoleOutwardCop(sole);
+  params.support_outward = gait.support_outward >= 0 ? gait.support_outward
+                                                     : gait.support_outward_share * LineSoleOutwardCop(sole);
   return params;
 }
 

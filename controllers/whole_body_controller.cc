@@ -426,7 +426,7 @@ bool WholeBodyController::Travelling(double t) {
 double WholeBodyController::ContactLineSlope(const Sole& sole, const Eigen::Matrix3d& R) {
   constexpr double kTipped = 0.02;  // rad of roll from which the foot rests on one toe-bar end
   const double roll = std::atan2(R(2, 1), R(2, 2));
-  return -sole.toe_slope * std::clamp(roll / kTipped, -1.0, 1.0);  // rolled left: the right toe end down
+  return -sole.toe_slope * std::clamp(roll / kTipped, -1.0, 1.0);  // roll > 0: resting on the -y end
 }
 
 Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std::array<int, 2>& sole_site,
