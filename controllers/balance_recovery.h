@@ -57,6 +57,10 @@ namespace yangbot {
 /// Support rectangle of one sole, in the sole frame (x forward, y left), m.
 struct SoleRectangle {
   double x_min = -0.1, x_max = 0.1, y_min = -0.03, y_max = 0.03;
+  /// Line soles with a toe bar (the public H1's feet): a rolled foot rests on its heel and
+  /// one toe-bar end, so its CoP line runs from the heel (x = heel, m) across by toe_slope
+  /// (m/m) toward the side it rolls to; both 0 for a plain capsule or a box.
+  double heel = 0, toe_slope = 0;
 };
 
 /// Parameters of the stepping recovery (see controllers/README.md).

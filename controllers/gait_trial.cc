@@ -93,7 +93,8 @@ GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed) {
   const FootstepPlan plan = PlanGaitTrial(trial, start, 0.5, &segment_starts);
 
   const WalkingPatternParams pattern_params =
-      LineFootPatternParams(trial.gait, 0.5 * (left0.z() + right0.z()), com0);
+      LineFootPatternParams(trial.gait, 0.5 * (left0.z() + right0.z()), com0,
+                            ReadSoleSupport(m, mj_name2id(m, mjOBJ_SITE, "r00/left_sole")).value_or(SoleSupport{}));
   auto pattern = std::make_shared<const WalkingPattern>(plan, pattern_params);
   WalkingPosture posture = LineFootPosture(pattern_params);
   const RobotInfo& info = scene->robot_info();
@@ -106,7 +107,9 @@ GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed) {
   std::shared_ptr<const ReferenceSource> reference = std::make_shared<WalkingReference>(pattern, posture);
   if (trial.dance) reference = std::make_shared<Dancing>(reference);
 
-  auto state = StartRun(*scene, MakeWholeBodyControllerFactory({}, {reference}), seed, trial.faults);
+  WholeBodyOptions controller_options = trial.controller;
+  controller_options.reference = reference;
+  auto state = StartRun(*scene, MakeWholeBodyControllerFactory(controller_options), seed, trial.faults);
   auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[0].get());
   const std::array<int, 2> foot_body = {mj_name2id(m, mjOBJ_BODY, "r00/left_ankle_link"),
                                         mj_name2id(m, mjOBJ_BODY, "r00/right_ankle_link")};
@@ -156,6 +159,7 @@ GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed) {
       stop_measured = true;
       r.stop_speed = com_speed;
     }
+    if (trial.on_step) trial.on_step(*m, d, *controller);
     if (controller->fallen()) {
       r.fallen = true;
       r.fall_time = d.time;

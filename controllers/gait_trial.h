@@ -14,11 +14,13 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "controllers/footstep_planner.h"
 #include "controllers/line_foot_gait.h"
+#include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 
 namespace yangbot {
@@ -41,6 +43,10 @@ struct GaitTrial {
   bool dance = false;                ///< waist twist, arm swing and spinning handkerchiefs over the walk
   LineFootGait gait;                 ///< planner limits and pattern settings
   std::vector<Fault> faults;         ///< injected faults (pushes)
+  /// Controller settings (gains, landing law); the reference is the trial's walk.
+  WholeBodyOptions controller;
+  /// Called after every physics step with the state and the robot's controller (probes).
+  std::function<void(const mjModel&, const mjData&, const WholeBodyController&)> on_step;
 };
 
 /// What a trial measured.

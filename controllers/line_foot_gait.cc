@@ -1,5 +1,7 @@
 #include "controllers/line_foot_gait.h"
 
+#include <algorithm>
+
 #include "sim/scene.h"
 
 namespace yangbot {
@@ -24,13 +26,21 @@ FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait) {
   return params;
 }
 
+double LineSoleOutwardCop(const SoleSupport& sole) {
+  if (!sole.line || sole.x_max <= sole.x_min) return 0;
+  const double toe_half_width = std::max(-sole.y_min, sole.y_max);
+  return toe_half_width * -sole.x_min / (sole.x_max - sole.x_min);
+}
+
 WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double ground_height,
-                                           const Eigen::Vector3d& com) {
+                                           const Eigen::Vector3d& com, const SoleSupport& sole) {
   WalkingPatternParams params;
   params.ground_height = ground_height;
   params.preview.com_height = com.z() - ground_height - gait.crouch;
   params.initial_com = com.head<2>();
   params.swing_height = gait.swing_height;
+  params.support_outward = gait.support_outward >= 0 ? gait.support_outward
+                                                     : gait.support_outward_share * LineSoleOutwardCop(sole);
   return params;
 }
 

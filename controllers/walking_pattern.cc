@@ -83,7 +83,9 @@ WalkingPattern::WalkingPattern(const FootstepPlan& plan, const WalkingPatternPar
         {std::max(plan_.start_time, first_liftoff - params_.shift_time), initial_com_});
     for (size_t i = 0; i < n; ++i) {
       const Footstep& step = plan_.steps[i];
-      const Eigen::Vector2d support = Xy(stances_[i].foot(OtherFoot(step.foot)));
+      const Pose2 sole = stances_[i].foot(OtherFoot(step.foot));
+      const double outward = (step.foot == Foot::kLeft ? -1 : 1) * params_.support_outward;  // support's left
+      const Eigen::Vector2d support = Xy(sole) + outward * Eigen::Vector2d(-std::sin(sole.yaw), std::cos(sole.yaw));
       zmp_knots_.push_back({step.liftoff_time, support});
       zmp_knots_.push_back({step.touchdown_time, support});
     }

@@ -65,7 +65,12 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
     // A line sole rolls about its long axis: its CoP is held on the line (a millimetre
     // either side keeps the QP's pair of rows apart).
     line_feet_ = support->line;
-    if (line_feet_) sole.y_min = -1e-3, sole.y_max = 1e-3;
+    if (line_feet_) {
+      sole.heel = support->x_min;
+      sole.toe_slope =
+          std::max(-support->y_min, support->y_max) / std::max(1e-3, support->x_max - support->x_min);
+      sole.y_min = -1e-3, sole.y_max = 1e-3;
+    }
     const double margin = options_.gains.sole_margin;
     const double cx = 0.5 * (sole.x_min + sole.x_max), cy = 0.5 * (sole.y_min + sole.y_max);
     sole.x_min = cx + margin * (sole.x_min - cx);
@@ -147,8 +152,11 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
     const Vector3 centre(d.site_xpos + 3 * site);
     ground += centre.z() / stance.size();
     const SoleRectangle& sole = soles_[side];
+    const double slope = ContactLineSlope(sole, R);
     for (double x : {sole.x_min, sole.x_max}) {
-      for (double y : {sole.y_min, sole.y_max}) in.support.push_back((centre + R * Vector3(x, y, 0)).head<2>());
+      for (double y : {sole.y_min, sole.y_max}) {
+        in.support.push_back((centre + R * Vector3(x, y + slope * (x - sole.heel), 0)).head<2>());
+      }
     }
   }
   in.omega = std::sqrt(gravity / std::max(0.3, com.z() - ground));

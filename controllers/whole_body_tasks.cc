@@ -36,6 +36,12 @@ Matrix3 YawPitchRoll(double yaw, double pitch, double roll) {
 
 }  // namespace
 
+double ContactLineSlope(const SoleRectangle& sole, const Eigen::Matrix3d& R) {
+  constexpr double kTipped = 0.02;  // rad of roll from which the foot rests on one toe-bar end
+  const double roll = std::atan2(R(2, 1), R(2, 2));
+  return -sole.toe_slope * std::clamp(roll / kTipped, -1.0, 1.0);  // roll > 0: on the -y end
+}
+
 void ComputeKinematics(const mjModel* m, const mjData& d, const RobotIndex& index, const std::array<int, 2>& sole_site,
                        const Eigen::VectorXd& v, JacobianHistory* history, WholeBodyKinematics* kin) {
   const int nv = static_cast<int>(v.size());
@@ -201,8 +207,9 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
     add(x + mu * z, zero, 0, kInf);
     add(y - mu * z, zero, -kInf, 0);
     add(y + mu * z, zero, 0, kInf);
-    add(-sole.y_max * z, x, -kInf, 0);                    // CoP y <= y_max
-    add(-sole.y_min * z, x, 0, kInf);                     // CoP y >= y_min
+    const double slope = ContactLineSlope(sole, R);       // CoP y - slope (CoP x - heel)
+    add((slope * sole.heel - sole.y_max) * z, x + slope * y, -kInf, 0);  // <= y_max
+    add((slope * sole.heel - sole.y_min) * z, x + slope * y, 0, kInf);   // >= y_min
     add(sole.x_max * z, y, 0, kInf);                      // CoP x <= x_max
     add(sole.x_min * z, y, -kInf, 0);                     // CoP x >= x_min
     add(-kYawFriction * z, z, -kInf, 0);                  // yaw moment

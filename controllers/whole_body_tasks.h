@@ -104,6 +104,10 @@ void AddPostureTasks(const RobotInfo& info, const PostureJoints& joints, const R
 /// Regularisation of the qdd (nv) and the wrenches (6 per `stance_count` foot).
 void AddRegularisation(const WholeBodyGains& k, int nv, int stance_count, QpProblem* p);
 
+/// The slope (m/m, sole frame) of the CoP line of `sole` rolled by its sole site's frame `R`
+/// (see SoleRectangle::toe_slope); 0 for soles without a toe bar.
+double ContactLineSlope(const SoleRectangle& sole, const Eigen::Matrix3d& R);
+
 /// The contacts of the `stance` feet: the floating base's dynamics (equality), stance feet
 /// that do not accelerate (a task of w_stance, damped by stance_damping), the motor limits
 /// and per foot a unilateral minimum force, the friction pyramid, the CoP within the

@@ -241,6 +241,48 @@ TEST(LineFootTest, TheStockLayoutRobotWalksForward) {
   EXPECT_GT(r.sustained_speed, 0.98);
 }
 
+// The stock robot's toe bar tips onto its outer end while the leg leans in, so its CoP
+// runs from the heel to that end: 1.5 cm outward at the sole's centre; a capsule's stays
+// on its line.
+TEST(LineFootTest, PlansTheStockFeetsCopOutwardOfTheirCentre) {
+  auto outward = [](const std::string& path) {
+    SceneOptions options;
+    options.robots = 1;
+    options.robot_path = path;
+    const auto scene = Scene::Build(options);
+    const int site = mj_name2id(scene->model(), mjOBJ_SITE, "r00/left_sole");
+    return LineSoleOutwardCop(ReadSoleSupport(scene->model(), site).value());
+  };
+  EXPECT_NEAR(outward(StockH1RobotPath()), 0.015, 0.002);
+  EXPECT_EQ(outward(LineFootRobotPath()), 0);
+}
+
+// Sideways at 90 bpm on the stock robot: 0.53 s single supports on a sole tipped onto its
+// toe bar's outer end. Falls when the controller holds the CoP on the sole's centre line
+// (the DCM error grows 2 cm in the weight shift and 10 cm a step) or the pattern plans the
+// ZMP there (WalkingPatternParams::support_outward 0: 7 cm a step).
+TEST(LineFootTest, TheStockLayoutRobotStepsSidewaysAtNinetyBpm) {
+  GaitTrial trial = Walk({{0, 1.0, 0}});
+  trial.robot_path = StockH1RobotPath();
+  trial.bpm = 90;
+  trial.gait.limits.max_lateral = 0.2;
+  const GaitTrialResult r = RunWalk(trial);
+  ExpectGoodWalk(r);
+  EXPECT_GT(r.moved.y(), 0.95);
+}
+
+// Turning while walking on the stock robot (0.5 rad steps on a 1 m arc), which falls with
+// the CoP held on the sole's centre line and ends in recovery steps with the whole
+// LineSoleOutwardCop planned.
+TEST(LineFootTest, TheStockLayoutRobotTurnsWhileWalking) {
+  GaitTrial trial = Walk({{0, 0, M_PI, 1.0}});
+  trial.robot_path = StockH1RobotPath();
+  trial.gait.limits.max_turn = trial.gait.limits.max_turn_in = LineFootGait::kMaxTurnWalking;
+  const GaitTrialResult r = RunWalk(trial);
+  ExpectGoodWalk(r, 0.08);  // 7 cm: its feet land short of the plan
+  EXPECT_NEAR(r.yaw, M_PI, 0.05);
+}
+
 }  // namespace
 // 30 N·s on the torso (150 N for 0.2 s) forward as a 0.5 m/s walk's right foot lands: the
 // DCM runs further than the landing law can take up, the swinging foot is taken over and
