@@ -9,20 +9,14 @@
 #include <utility>
 
 #include "controllers/angles.h"
+#include "sim/split_mix.h"
 
 namespace yangbot {
 namespace {
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // A number in [-1, 1) from the key.
 double Signed(uint64_t key) {
-  return 2.0 * static_cast<double>(Mix(key) >> 11) / 9007199254740992.0 - 1.0;
+  return 2.0 * static_cast<double>(SplitMix64(key) >> 11) / 9007199254740992.0 - 1.0;
 }
 
 Eigen::Vector2d Rotate(double yaw, const Eigen::Vector2d& v) {
@@ -183,7 +177,7 @@ Localiser::Localiser(const Scene& scene, int robot, std::shared_ptr<const Locali
       filter_(Pose2{}, setup_->options) {
   const Placement& at = scene.options().placements.at(static_cast<size_t>(robot));
   filter_.set_pose(ComposePose({at.x, at.y, at.yaw}, setup_->start_error));
-  const uint64_t key = Mix(setup_->seed * 0x51ed27ULL + static_cast<uint64_t>(robot));
+  const uint64_t key = SplitMix64(setup_->seed * 0x51ed27ULL + static_cast<uint64_t>(robot));
   gyro_bias_ = setup_->options.gyro_bias_rad_s * Signed(key + 1);
   leg_scale_ = 1 + setup_->options.odometry_scale * Signed(key + 2);
 }

@@ -6,17 +6,11 @@
 #include <limits>
 #include <sstream>
 
+#include "sim/split_mix.h"
+
 namespace yangbot {
 
 namespace {
-
-// SplitMix64: a small, well-mixed generator; also a hash of a few words.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 // Uniform in (0, 1) from 64 random bits.
 double Unit(uint64_t bits) { return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53; }
@@ -24,7 +18,7 @@ double Unit(uint64_t bits) { return (static_cast<double>(bits >> 11) + 0.5) * 0x
 class Random {
  public:
   explicit Random(uint64_t seed) : state_(seed) {}
-  double Uniform() { return Unit(Mix(state_++)); }
+  double Uniform() { return Unit(SplitMix64(state_++)); }
 
  private:
   uint64_t state_;
@@ -181,7 +175,7 @@ ClockNetwork::ClockNetwork(const NetworkOptions& options, int robots, uint64_t s
   traces_.resize(links_.size());
   for (int r = 0; r < robots; ++r) {
     Link& link = links_[r];
-    Random random(Mix(seed ^ Mix(0x6e6574ULL + static_cast<uint64_t>(r))));
+    Random random(SplitMix64(seed ^ SplitMix64(0x6e6574ULL + static_cast<uint64_t>(r))));
     link.offset = (2 * random.Uniform() - 1) * options_.offset_ms * 1e-3;
     const double drift = (2 * random.Uniform() - 1) * options_.drift_ppm * 1e-6;
     traces_[r].offset = link.offset;
@@ -207,7 +201,7 @@ ClockNetwork::ClockNetwork(const NetworkOptions& options, int robots, uint64_t s
       }
     }
     std::sort(link.down.begin(), link.down.end());
-    Simulate(r, Mix(seed ^ Mix(0x73796e63ULL + static_cast<uint64_t>(r))));
+    Simulate(r, SplitMix64(seed ^ SplitMix64(0x73796e63ULL + static_cast<uint64_t>(r))));
   }
 }
 
@@ -246,12 +240,12 @@ double ClockNetwork::resend_s() const {
 double ClockNetwork::Delivery(int robot, double sent) const {
   uint64_t bits = 0;
   std::memcpy(&bits, &sent, sizeof(bits));
-  const uint64_t key = Mix(Mix(seed_ ^ 0x7265706cULL) ^ Mix(static_cast<uint64_t>(robot)) ^ bits);
+  const uint64_t key = SplitMix64(SplitMix64(seed_ ^ 0x7265706cULL) ^ SplitMix64(static_cast<uint64_t>(robot)) ^ bits);
   constexpr int kMostTries = 100000;
   double t = sent;
   for (int i = 0; i < kMostTries; ++i, t += resend_s()) {
-    const double d = Delay(links_[robot], t, Unit(Mix(key + 2 * static_cast<uint64_t>(i))),
-                           Unit(Mix(key + 2 * static_cast<uint64_t>(i) + 1)));
+    const double d = Delay(links_[robot], t, Unit(SplitMix64(key + 2 * static_cast<uint64_t>(i))),
+                           Unit(SplitMix64(key + 2 * static_cast<uint64_t>(i) + 1)));
     if (d >= 0) return t + d;
   }
   return t;

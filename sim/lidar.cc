@@ -4,19 +4,14 @@
 #include <cstdlib>
 #include <string>
 
+#include "sim/split_mix.h"
+
 namespace yangbot {
 namespace {
 
-uint64_t SplitMix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // A uniform number in (0, 1) from the key.
 double Uniform(uint64_t key) {
-  return (static_cast<double>(SplitMix(key) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+  return (static_cast<double>(SplitMix64(key) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
 }  // namespace
@@ -115,8 +110,8 @@ void Lidar::Scan(const mjModel* m, const mjData& d, uint64_t seed, int64_t scan,
 
   const int rays = options_.rays;
   out->ranges.assign(static_cast<size_t>(rays), -1.0);
-  const uint64_t key = SplitMix(seed ^ SplitMix(static_cast<uint64_t>(robot_) + 1) ^
-                                SplitMix(static_cast<uint64_t>(scan) * 0x100000001b3ULL));
+  const uint64_t key = SplitMix64(seed ^ SplitMix64(static_cast<uint64_t>(robot_) + 1) ^
+                                SplitMix64(static_cast<uint64_t>(scan) * 0x100000001b3ULL));
   for (int k = 0; k < rays; ++k) {
     const double a = 2 * M_PI * k / rays;
     const double ca = std::cos(a), sa = std::sin(a);
@@ -140,7 +135,7 @@ void Lidar::Scan(const mjModel* m, const mjData& d, uint64_t seed, int64_t scan,
       if (x >= 0 && (best < 0 || x < best)) best = x;
     }
     if (best < 0 || best > range) continue;
-    const uint64_t ray_key = SplitMix(key + static_cast<uint64_t>(k));
+    const uint64_t ray_key = SplitMix64(key + static_cast<uint64_t>(k));
     if (Uniform(ray_key) < options_.dropout) continue;
     // Box-Muller from two more numbers of the same key.
     const double u1 = Uniform(ray_key + 1), u2 = Uniform(ray_key + 2);
