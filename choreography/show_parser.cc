@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "controllers/localisation.h"
 #include "sim/clock_sync.h"
@@ -500,6 +501,33 @@ class Parser {
 
   // ---- thresholds ----
 
+  using SettingVisitor = std::function<void(const std::string&, const YAML::Node&,
+                                             const YAML::Node&, const Comments&)>;
+
+  // A visitor for ForEachKey over a block of numeric KEY: VALUE settings: `check` (key,
+  // value text) returns why a setting is refused (empty: accepted; "unknown..." is blamed
+  // on the key, anything else on the value); accepted settings go to `settings` in file
+  // order, with their positions and comments in `src`.
+  SettingVisitor NumericSettings(
+      const std::string& block,
+      std::function<std::string(const std::string&, const std::string&)> check, SourceInfo* src,
+      std::vector<std::pair<std::string, std::string>>* settings) {
+    return [this, block, check = std::move(check), src, settings](
+               const std::string& name, const YAML::Node& key, const YAML::Node& value,
+               const Comments& comments) {
+      std::string text;
+      if (!Scalar(value, name, "a number", &text)) return;
+      const std::string why = check(name, text);
+      if (!why.empty()) {
+        Error(why.starts_with("unknown") ? key : value, block + ": " + why);
+        return;
+      }
+      src->key_pos[name] = PosOf(value);
+      if (!comments.empty()) src->key_comments[name] = comments;
+      settings->push_back({name, text});
+    };
+  }
+
   // `network:` KEY: VALUE settings of NetworkOptions, each checked as --network checks it.
   void ParseNetwork(const YAML::Node& node, ShowNetwork* network) {
     network->src.pos = PosOf(node);
@@ -507,22 +535,13 @@ class Parser {
       Error(node, "'network' must be a mapping such as {latency_ms: 20, jitter_ms: 10, loss: 0.05}");
       return;
     }
-    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&,
-                             const Comments&)>
-        setting = [&](const std::string& name, const YAML::Node& key, const YAML::Node& value,
-                      const Comments& comments) {
-          std::string text;
-          if (!Scalar(value, name, "a number", &text)) return;
+    const SettingVisitor setting = NumericSettings(
+        "network",
+        [](const std::string& name, const std::string& text) {
           NetworkOptions options;
-          const std::string why = SetNetworkOption(&options, name, text);
-          if (!why.empty()) {
-            Error(why.starts_with("unknown") ? key : value, "network: " + why);
-            return;
-          }
-          network->src.key_pos[name] = PosOf(value);
-          if (!comments.empty()) network->src.key_comments[name] = comments;
-          network->settings.push_back({name, text});
-        };
+          return SetNetworkOption(&options, name, text);
+        },
+        &network->src, &network->settings);
     ForEachKey(node, "network", {}, &network->src, [](const std::string&, const YAML::Node&) {},
                &setting);
   }
@@ -546,22 +565,13 @@ class Parser {
                   "rays: 180}");
       return;
     }
-    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&,
-                             const Comments&)>
-        setting = [&](const std::string& name, const YAML::Node& key, const YAML::Node& value,
-                      const Comments& comments) {
-          std::string text;
-          if (!Scalar(value, name, "a number", &text)) return;
+    const SettingVisitor setting = NumericSettings(
+        "localisation",
+        [](const std::string& name, const std::string& text) {
           LocalisationOptions options;
-          const std::string why = SetLocalisationOption(&options, name, text);
-          if (!why.empty()) {
-            Error(why.starts_with("unknown") ? key : value, "localisation: " + why);
-            return;
-          }
-          localisation->src.key_pos[name] = PosOf(value);
-          if (!comments.empty()) localisation->src.key_comments[name] = comments;
-          localisation->settings.push_back({name, text});
-        };
+          return SetLocalisationOption(&options, name, text);
+        },
+        &localisation->src, &localisation->settings);
     ForEachKey(node, "localisation", {"mode"}, &localisation->src,
                [&](const std::string&, const YAML::Node& value) { mode(value); }, &setting);
   }
