@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "controllers/angles.h"
+#include "sim/error.h"
 #include "sim/split_mix.h"
 
 namespace yangbot {
@@ -71,8 +72,7 @@ std::string SetLocalisationOption(LocalisationOptions* options, const std::strin
   const double v = std::strtod(value.c_str(), &end);
   if (value.empty() || *end != '\0' || !std::isfinite(v)) return "'" + value + "' is not a number";
   if (v < lo || v > hi) {
-    return key + " " + value + " is out of range (" + std::to_string(lo) + " to " +
-           std::to_string(hi) + ")";
+    return OutOfRangeMessage(key, value, lo, hi);
   }
   *field = v;
   return "";

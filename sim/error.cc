@@ -124,4 +124,10 @@ void WriteFileAtomic(const std::string& path, std::string_view contents, bool ke
   SyncFolder(target);
 }
 
+std::string OutOfRangeMessage(const std::string& key, const std::string& value, double lo, double hi) {
+  char range[64];
+  std::snprintf(range, sizeof(range), "%g to %g", lo, hi);
+  return key + " " + value + " is out of range (" + range + ")";
+}
+
 }  // namespace yangbot

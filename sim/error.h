@@ -20,6 +20,10 @@ std::string FormatFileError(std::string_view file, int line, int column, std::st
                             std::string_view severity = "error");
 
 /// Reads a whole file; throws Error naming the file when it cannot be read.
+/// "KEY VALUE is out of range (LO to HI)", the bounds written shortest (%g): the one wording
+/// of a setting refused for its range.
+std::string OutOfRangeMessage(const std::string& key, const std::string& value, double lo, double hi);
+
 std::string ReadFileOrThrow(const std::string& path);
 
 /// Writes a file atomically: a temporary file in the same folder, flushed, then renamed

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "sim/error.h"
 #include "sim/split_mix.h"
 
 namespace yangbot {
@@ -24,8 +25,7 @@ std::string SetLidarOption(LidarOptions* options, const std::string& key,
     return "'" + value + "' is not a number";
   }
   auto in = [&](double lo, double hi) -> std::string {
-    if (v < lo || v > hi) return key + " " + value + " is out of range (" + std::to_string(lo) +
-                                 " to " + std::to_string(hi) + ")";
+    if (v < lo || v > hi) return OutOfRangeMessage(key, value, lo, hi);
     return "";
   };
   std::string why;

@@ -153,6 +153,7 @@ TEST(LidarTest, OptionsAreChecked) {
   EXPECT_EQ(options.rays, 90);
   EXPECT_NE(SetLidarOption(&options, "rays", "9.5"), "");
   EXPECT_NE(SetLidarOption(&options, "dropout", "1"), "");
+  EXPECT_EQ(SetLidarOption(&options, "rays", "-3"), "rays -3 is out of range (8 to 4096)");
   EXPECT_NE(SetLidarOption(&options, "rate_hz", "x"), "");
   EXPECT_NE(SetLidarOption(&options, "colour", "1").find("unknown"), std::string::npos);
 }
