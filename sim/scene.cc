@@ -696,8 +696,6 @@ std::optional<SoleSupport> ReadSoleSupport(const mjModel* m, int site, double li
 
 std::string DefaultRobotPath() { return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1.xml"; }
 
-std::string LineSoleRobotPath() { return DefaultRobotPath(); }
-
 std::string HandkerchiefAssemblyPath() {
   return std::string(YANGBOT_ASSETS_DIR) + "/robots/handkerchief.xml";
 }
