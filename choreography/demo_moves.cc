@@ -20,9 +20,12 @@ struct Section {
 };
 
 // The loop. Travelling sections come in pairs that cancel (out and back), so the troupe
-// returns to its grid after every loop and neighbours never close in on each other.
+// returns to its grid after every loop and neighbours never close in on each other. The
+// twist that follows the walk back lasts 12 beats: on line soles the feet stand square 9
+// beats between a walk and dance steps (GaitEnvelope::settle_beats), and with 8 beats
+// the walk back did not fit before the next loop's three-forward-one-back.
 constexpr Section kLoop[] = {
-    {"twist and swing", 8,
+    {"twist and swing", 12,
      "      - move: waist_twist\n"
      "        amplitude: 20 deg\n"
      "      - move: arm_swing\n"

@@ -1,6 +1,6 @@
-// The walking gait of robots whose soles are flat boxes (assets/robots/h1/h1.xml's 8 cm
-// feet; the walking pattern and posture are controllers/walking_reference.h's defaults):
-// quick short steps, 285 a minute at 120 bpm. With flat soles and no ankle roll the
+// The walking gait of robots whose soles are flat boxes (the 8 cm feet of the test robot
+// assets/robots/h1_box/h1_box.xml; the walking pattern and posture are
+// controllers/walking_reference.h's defaults): quick short steps, 285 a minute at 120 bpm. With flat soles and no ankle roll the
 // stance width is locked, so the feet open and close sideways by only 1 cm a step.
 //
 // Measured envelope (NOTES.md "Walking"; tests/controllers/walking_test.cc): 0.05 m

@@ -15,7 +15,7 @@ std::string RobotsDir() {
 
 }  // namespace
 
-std::string LineFootRobotPath() { return RobotsDir() + "h1_narrow.xml"; }
+std::string LineFootRobotPath() { return DefaultRobotPath(); }
 
 std::string StockH1RobotPath() { return RobotsDir() + "../h1_stock/h1_stock.xml"; }
 

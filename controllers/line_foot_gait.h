@@ -1,5 +1,5 @@
-// The walking gait of robots whose soles are lines (H1's narrow rolling feet,
-// assets/robots/h1/h1_narrow.xml): planner limits, pattern and posture settings in one
+// The walking gait of robots whose soles are lines (H1's narrow rolling feet, as the
+// project's robot assets/robots/h1/h1.xml has): planner limits, pattern and posture settings in one
 // place. The whole-body controller balances such a robot by its landings
 // (controllers/foot_placement.h) and the DCM stabiliser (controllers/dcm_stabilizer.h),
 // so the walking pattern passes the full ZMP-preview CoM swing (lateral_com_scale 1), no
@@ -74,8 +74,8 @@ struct LineFootGait {
   }
 };
 
-/// Path of the project's robot with line feet, the robot this gait is measured on (the one
-/// place that names it).
+/// Path of the robot this gait is measured on: the project's robot (DefaultRobotPath()),
+/// whose soles are lines.
 std::string LineFootRobotPath();
 /// Path of the project's stock-layout H1 (the public model's names and capsule + toe-bar
 /// feet, no sites): the gait's second robot.

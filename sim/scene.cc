@@ -699,10 +699,6 @@ std::optional<SoleSupport> ReadSoleSupport(const mjModel* m, int site, double li
 
 std::string DefaultRobotPath() { return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1.xml"; }
 
-std::string LineSoleRobotPath() {
-  return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1_narrow.xml";
-}
-
 std::string HandkerchiefAssemblyPath() {
   return std::string(YANGBOT_ASSETS_DIR) + "/robots/handkerchief.xml";
 }

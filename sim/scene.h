@@ -38,12 +38,9 @@ struct SceneOptions {
   std::vector<Landmark> landmarks;
 };
 
-/// Path of the built-in H1-class robot file.
+/// Path of the built-in H1-class robot file (assets/robots/h1/h1.xml): the H1's narrow
+/// rolling line soles, one heel-to-toe capsule a foot.
 std::string DefaultRobotPath();
-
-/// Path of the project's robot with the H1's narrow rolling line soles
-/// (assets/robots/h1/h1_narrow.xml), the one name code and tests use for it.
-std::string LineSoleRobotPath();
 
 /// Path of the handkerchief assembly (spinner motor and handkerchief) that the stage attaches
 /// to each forearm of an H1 that has none.
@@ -67,7 +64,7 @@ std::vector<Placement> GridPlacements(int robots, double spacing);
 
 /// m: a sole whose heel half is narrower than this across rolls about its long axis (the
 /// public H1 model's heel-to-toe capsules, with or without a toe bar): a line sole. Wider
-/// soles (the box feet of assets/robots/h1/h1.xml) stand flat.
+/// soles (the box feet of the test robot assets/robots/h1_box/h1_box.xml) stand flat.
 inline constexpr double kLineSoleWidth = 0.01;
 
 /// Where a sole touches a flat floor, in its sole site's frame (x along the foot, y to its

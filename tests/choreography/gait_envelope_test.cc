@@ -14,6 +14,7 @@
 #include "controllers/line_foot_gait.h"
 #include "sim/error.h"
 #include "sim/scene.h"
+#include "tests/box_sole_robot.h"
 
 namespace yangbot {
 namespace {
@@ -96,18 +97,20 @@ TEST(GaitEnvelopeTest, TheScheduleWalksWithTheEnvelopeOfTheSoles) {
   }
 }
 
-// The robot decides: line soles (the narrow robot, the stock-layout H1's capsules and toe
-// bar) plan with the line-foot gait, box soles with the box-foot gait.
+// The robot decides: line soles (the built-in robot, the stock-layout H1's capsules and toe
+// bar) plan with the line-foot gait, box soles (the box-soled test robot) with the box-foot
+// gait.
 TEST(GaitEnvelopeTest, TheRobotsSolesChooseTheGait) {
   const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
-  const GaitParams narrow = RobotGait(LineSoleRobotPath());
-  EXPECT_TRUE(narrow.line_soles);
-  EXPECT_EQ(narrow.walk.max_forward, 0.5);
+  const GaitParams built_in = RobotGait(DefaultRobotPath());
+  EXPECT_TRUE(built_in.line_soles);
+  EXPECT_EQ(built_in.walk.max_forward, 0.5);
   const GaitParams stock = RobotGait(robots + "h1_stock/h1_stock.xml");
   EXPECT_TRUE(stock.line_soles);
   EXPECT_EQ(stock.walk.step_beats, Beats(1));
-  const GaitParams box = RobotGait(robots + "h1/h1.xml");
-  EXPECT_EQ(box.line_soles, LoadRobotInfo(robots + "h1/h1.xml").line_soles);
+  const GaitParams box = RobotGait(BoxSoleRobotPath());
+  EXPECT_FALSE(box.line_soles);
+  EXPECT_EQ(box.walk.max_forward, MeasuredGaitEnvelope(false).max_forward);
   EXPECT_THROW(RobotGait(robots + "none.xml"), Error);
 }
 

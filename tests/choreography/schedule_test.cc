@@ -183,11 +183,11 @@ timeline:
   EXPECT_DOUBLE_EQ(c1->params.Number(1), 2.25);
   const ScheduledCue* c4 = FindCue(s.robots[3], "walk_to");
   EXPECT_DOUBLE_EQ(c4->params.Number(1), -2.25);
-  // Robot 1's walk: quick steps, one every walk.step_beats.
+  // Robot 1's walk: one step every walk.step_beats of the robot's gait.
   ASSERT_GE(s.robots[0].steps.size(), 2u);
   for (size_t i = 1; i < s.robots[0].steps.size(); ++i) {
     EXPECT_EQ(s.robots[0].steps[i].step.land - s.robots[0].steps[i - 1].step.land,
-              GaitParams().walk.step_beats);
+              s.gait.walk.step_beats);
   }
   // Without `assign` robot 1 walks 4.5 m: too far for 8 beats.
   std::string by_number = text;
@@ -324,7 +324,8 @@ namespace {
 // (GaitEnvelope::settle_beats): its first step lands a beat after the cue starts, its
 // last a beat before the cross step that follows (straight hand-overs fell in physics).
 TEST(ScheduleTest, FormationWalksSettleABeatAfterAndBeforeDanceSteps) {
-  const LoadedShow loaded = Check(R"(tempo: 120
+  // The box-foot gait (1 beat of settle; line soles stand square 9 beats).
+  const LoadedShow loaded = CheckShowText(R"(tempo: 120
 offset: 2
 troupe:
   robots: 1
@@ -348,7 +349,9 @@ timeline:
     beats: 8
     cues:
       - move: cross_step
-)");
+)",
+                                           "", GaitParamsForSoles(false));
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
   const ScheduledCue* walk = FindCue(loaded.schedule.robots[0], "walk_to");
   ASSERT_NE(walk, nullptr);
   ASSERT_FALSE(walk->planned_steps.empty());

@@ -292,7 +292,7 @@ timeline:
 // On line soles a walk follows the line-foot gait: steps up to its 0.5 m, one a beat,
 // both feet down for its double-support share of each step, swing apex and crouch its own.
 TEST(ShowCompilerTest, LineSolesWalkTheLineFootGait) {
-  const LoadedShow loaded = CheckShowText(kWalkForward, "", LineSoleRobotPath());
+  const LoadedShow loaded = CheckShowText(kWalkForward, "", DefaultRobotPath());
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
   ASSERT_TRUE(loaded.schedule.gait.line_soles);
   const CompiledShow show = CompileSchedule(loaded.schedule);
@@ -346,7 +346,7 @@ timeline:
     cues:
       - formation: there
 )";
-  const LoadedShow loaded = CheckShowText(text, "", LineSoleRobotPath());
+  const LoadedShow loaded = CheckShowText(text, "", DefaultRobotPath());
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
   const CompiledShow show = CompileSchedule(loaded.schedule);
   const auto& ref = dynamic_cast<const ShowReference&>(*show.references[0]);

@@ -1,4 +1,4 @@
-// A show walked in physics on the narrow robot (line soles): the scheduler plans with the
+// A show walked in physics on the built-in robot (line soles): the scheduler plans with the
 // line-foot gait's envelope and ShowReference compiles the walk with that gait, so a robot
 // crosses 1.6 m with a sideways part and a turn in 6 beats (the box-foot gait would need
 // over 40) and arrives on its slot standing. One robot, about 8 s of physics.
@@ -33,8 +33,8 @@ timeline:
         rate: 1 turns/beat
 )";
 
-TEST(ShowWalkingTest, TheNarrowRobotWalksAShowsChangeOnTheLineFootGaitAndArrives) {
-  const LoadedShow loaded = CheckShowText(kShow, ".", LineSoleRobotPath());
+TEST(ShowWalkingTest, TheBuiltInRobotWalksAShowsChangeOnTheLineFootGaitAndArrives) {
+  const LoadedShow loaded = CheckShowText(kShow, ".");  // the built-in robot
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("walk");
   ASSERT_TRUE(loaded.schedule.gait.line_soles);
   ASSERT_FALSE(CheckShowText(kShow, ".", GaitParamsForSoles(false)).ok())
@@ -42,7 +42,6 @@ TEST(ShowWalkingTest, TheNarrowRobotWalksAShowsChangeOnTheLineFootGaitAndArrives
   const CompiledShow show = CompileSchedule(loaded.schedule);
   SceneOptions options;
   options.robots = 1;
-  options.robot_path = LineSoleRobotPath();
   options.placements = show.placements;
   const auto scene = Scene::Build(options);
   const auto state = StartRun(*scene, MakeWholeBodyControllerFactory({}, show.references), 1);

@@ -1,5 +1,5 @@
 // Issue #20's three choreographies written as a choreographer writes them (a few bars a
-// formation change): they plan with the line-foot gait's envelope (the narrow robot), and
+// formation change): they plan with the line-foot gait's envelope (the project's robot), and
 // with the box-foot gait the validator says how many beats each change would need.
 #include <gtest/gtest.h>
 
@@ -10,6 +10,7 @@
 
 #include "choreography/choreography.h"
 #include "sim/scene.h"
+#include "tests/box_sole_robot.h"
 
 namespace yangbot {
 namespace {
@@ -28,7 +29,7 @@ constexpr const char* kShows[] = {"ring_columns_arc.yaml", "vee_row_diamond.yaml
 
 TEST(StageScaleTest, ChoreographersShowsPlanWithTheLineFootEnvelope) {
   for (const char* name : kShows) {
-    const LoadedShow loaded = CheckShowFile(ShowPath(name));  // troupe: model: the narrow robot
+    const LoadedShow loaded = CheckShowFile(ShowPath(name));  // the built-in robot: line soles
     EXPECT_TRUE(loaded.schedule.gait.line_soles) << name;
     EXPECT_TRUE(loaded.ok()) << loaded.diagnostics.Format(name);
     for (const ScheduledTransition& t : loaded.schedule.transitions) {
@@ -67,8 +68,9 @@ TEST(StageScaleTest, TheBoxFootEnvelopeSaysHowManyBeatsEachChangeNeeds) {
   }
 }
 
-// validate quotes the envelope of the show's robot: the line-foot gait's for the narrow
-// robot (named by --robot or by `troupe: model:`), the box-foot gait's for box soles.
+// validate quotes the envelope of the show's robot: the line-foot gait's for the built-in
+// robot, the box-foot gait's for the box-soled test robot (named by --robot or by
+// `troupe: model:`).
 TEST(StageScaleTest, TooFastWalksQuoteTheEnvelopeOfTheShowsRobot) {
   const std::string body = R"(timeline:
   - section: far
@@ -82,13 +84,15 @@ TEST(StageScaleTest, TooFastWalksQuoteTheEnvelopeOfTheShowsRobot) {
   const std::string box = DescribeGaitEnvelope(MeasuredGaitEnvelope(false));
   const std::string formations = "formations:\n  here: {shape: line, spacing: 1}\n";
   const std::string plain = "tempo: 120\ntroupe: {robots: 1, start: here}\n" + formations + body;
-  const std::string by_robot = CheckShowText(plain, ".", LineSoleRobotPath()).diagnostics.Format("f");
-  EXPECT_NE(by_robot.find("must walk 6.00 m in 4 beats but needs 14 beats"), std::string::npos)
-      << by_robot;
-  EXPECT_NE(by_robot.find(line), std::string::npos) << by_robot;
+  const std::string built_in = CheckShowText(plain, ".").diagnostics.Format("f");
+  EXPECT_NE(built_in.find("must walk 6.00 m in 4 beats but needs 14 beats"), std::string::npos)
+      << built_in;
+  EXPECT_NE(built_in.find(line), std::string::npos) << built_in;
+  const std::string by_robot = CheckShowText(plain, ".", BoxSoleRobotPath()).diagnostics.Format("f");
+  EXPECT_NE(by_robot.find(box), std::string::npos) << by_robot;
   const std::string named = "tempo: 120\ntroupe: {robots: 1, start: here, model: " +
-                            LineSoleRobotPath() + "}\n" + formations + body;
-  EXPECT_NE(CheckShowText(named, ".").diagnostics.Format("f").find(line), std::string::npos);
+                            BoxSoleRobotPath() + "}\n" + formations + body;
+  EXPECT_NE(CheckShowText(named, ".").diagnostics.Format("f").find(box), std::string::npos);
   const std::string boxed = CheckShowText(plain, ".", GaitParamsForSoles(false)).diagnostics.Format("f");
   EXPECT_NE(boxed.find(box), std::string::npos) << boxed;
   // A robot that cannot be loaded is an error where the show names it.

@@ -11,6 +11,7 @@
 #include "choreography/choreography.h"
 #include "choreography/show_metrics.h"
 #include "controllers/whole_body_controller.h"
+#include "tests/box_sole_robot.h"
 
 namespace yangbot {
 namespace {
@@ -392,17 +393,19 @@ DroppedRun DanceWithDropout(const LoadedShow& loaded, int dropped) {
 }
 
 // `loaded`'s show on its stage, every robot following its reference, robot `robot` shoved
-// forward with `force` N for 0.2 s at `time` s.
+// forward with `force` N for 0.2 s at `time` s; the robots are `robot_path` ("": built in).
 struct PushedRun {
   CompiledShow show;
   std::unique_ptr<Scene> scene;
   std::unique_ptr<RunState> state;
 };
 PushedRun StartPushedRun(const LoadedShow& loaded, int robot, double time, double force,
-                         const WholeBodyOptions& controller = {}) {
+                         const WholeBodyOptions& controller = {},
+                         const std::string& robot_path = "") {
   PushedRun run;
   run.show = CompileSchedule(loaded.schedule);
   SceneOptions options;
+  options.robot_path = robot_path;
   options.robots = static_cast<int>(run.show.placements.size());
   options.placements = run.show.placements;
   run.scene = Scene::Build(options);
@@ -471,15 +474,17 @@ timeline:
       - formation: ahead
 )";
 
-// Issue 5: a 30 N·s shove forward (150 N for 0.2 s) on r01 in the cross step. It steps to
+// Issue 5, on the box-soled test robot (box recovery steps and catch-up walk; line soles:
+// NOTES.md "Line-foot push recovery"): a 30 N·s shove forward (150 N for 0.2 s) on r01 in
+// the cross step. It steps to
 // recover (6 steps, 0.47 m off its plan), dances on in phase with r00 from two beats after
 // its recovery ended, walks back to its plan while the plan stands
 // (WholeBodyGains::catch_up_walk_*) and reports it ("caught_up"). Without the catch-up
 // walk it ended 9 cm short of its slot (NOTES.md "Catch-up walk").
 TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
-  const LoadedShow loaded = CheckShowText(kPushShow, "");
+  const LoadedShow loaded = CheckShowText(kPushShow, "", BoxSoleRobotPath());
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
-  PushedRun run = StartPushedRun(loaded, 1, 2.0, 150);
+  PushedRun run = StartPushedRun(loaded, 1, 2.0, 150, {}, BoxSoleRobotPath());
   const CompiledShow& show = run.show;
   const Scene* scene = run.scene.get();
   RunState* state = run.state.get();
@@ -528,14 +533,14 @@ TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   EXPECT_NEAR(pelvis.y, show.placements[1].y, 0.05);
 }
 
-// The same pair, r01 shoved 30 N·s forward at 10.5 s while it swings its arms: its
+// The same pair on box soles, r01 shoved 30 N·s forward at 10.5 s while it swings its arms: its
 // recovery steps keep the knees bent (WholeBodyGains::knee_min) and it dances the show to
 // the end. Without the bound (knee_min = -infinity) it falls. Over push times 2-12 s every
 // 0.5 s, 17 of 21 danced through with the bound, 8 without (10 and 11 s as 10.5 s).
 TEST(ShowSupervisorTest, RecoveryStepsKeepTheKneesBent) {
-  const LoadedShow loaded = CheckShowText(kPushShow, "");
+  const LoadedShow loaded = CheckShowText(kPushShow, "", BoxSoleRobotPath());
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
-  PushedRun run = StartPushedRun(loaded, 1, 10.5, 150);
+  PushedRun run = StartPushedRun(loaded, 1, 10.5, 150, {}, BoxSoleRobotPath());
   while (run.state->data->time < run.show.end_time) Step(*run.scene, run.state.get());
   EXPECT_EQ(run.state->metrics.falls(), 0);
 }

@@ -1,6 +1,6 @@
-// Walking on H1-like narrow rolling feet (assets/robots/h1/h1_narrow.xml): the whole-body
-// controller's DCM stabiliser and step-to-step foot placement under real dynamics, one
-// robot, headless, 2 ms physics. Every walk here falls without the foot placement
+// Walking on H1-like narrow rolling feet (the project's robot, assets/robots/h1/h1.xml): the
+// whole-body controller's DCM stabiliser and step-to-step foot placement under real dynamics,
+// one robot, headless, 2 ms physics. Every walk here falls without the foot placement
 // (FootPlacementParams::max_shift = 0: forward, backward and sideways all fall within
 // a few steps), so each also guards the balance law.
 #include <gtest/gtest.h>
@@ -26,6 +26,7 @@
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/box_sole_robot.h"
 
 namespace yangbot {
 namespace {
@@ -111,7 +112,7 @@ TEST(LineFootTest, TellsLineSolesFromBoxSoles) {
     auto scene = Scene::Build(options);
     return WholeBodyController(*scene, 0, {}).line_feet();
   };
-  EXPECT_FALSE(line_feet(DefaultRobotPath()));  // 8 cm box soles
+  EXPECT_FALSE(line_feet(BoxSoleRobotPath()));  // 8 cm box soles
   EXPECT_TRUE(line_feet(LineFootRobotPath()));
   // The public H1 model's layout: a toe bar across the front of the capsule still rolls.
   std::string xml = ReadFileOrThrow(LineFootRobotPath());

@@ -1,8 +1,9 @@
 // Push recovery (issue 3, scenario 2): 30 N·s torso impulses (150 N for 0.2 s at the
 // torso's centre of mass, the runner's push fault) while standing with the whole-body
-// controller. Forward and backward the capture point leaves the 0.22 m sole and
-// BalanceRecovery steps; sideways the 0.4 m wide stance absorbs it without a step. The
-// same pushes on line feet (h1_narrow.xml) are taken by steps in any direction.
+// controller. On the box-soled test robot (BoxSoleRobotPath()), forward and backward the
+// capture point leaves the 0.22 m sole and BalanceRecovery steps; sideways the 0.4 m wide
+// stance absorbs it without a step. The same pushes on the project's robot, whose soles
+// are lines, are taken by steps in any direction.
 // Real simulations, headless, 2 ms physics, asserting on the simulated state.
 #include "controllers/balance_recovery.h"
 
@@ -16,6 +17,7 @@
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/box_sole_robot.h"
 
 namespace yangbot {
 namespace {
@@ -32,16 +34,12 @@ struct PushResult {
   int qp_failures = 0;
 };
 
-// The robot with H1-like narrow rolling feet (one capsule a sole).
-std::string LineFootRobotPath() {
-  std::string path = DefaultRobotPath();
-  return path.replace(path.rfind("h1.xml"), 6, "h1_narrow.xml");
-}
-
-PushResult Push(double fx, double fy, bool recovery = true, uint64_t seed = 3, const std::string& robot = "") {
+// Pushes the robot `robot` (MJCF path) standing alone, seed `seed`, by fx, fy N for 0.2 s
+// at 1 s and runs it to 4 s.
+PushResult Push(double fx, double fy, bool recovery, uint64_t seed, const std::string& robot) {
   SceneOptions options;
   options.robots = 1;
-  if (!robot.empty()) options.robot_path = robot;
+  options.robot_path = robot;
   auto scene = Scene::Build(options);
   Fault push;
   push.kind = Fault::Kind::kPush;
@@ -94,43 +92,53 @@ void ExpectRecovered(const PushResult& r, bool steps) {
   }
 }
 
+// The box-soled test robot, pushed standing (seed 3).
+PushResult PushBox(double fx, double fy, bool recovery = true) {
+  return Push(fx, fy, recovery, 3, BoxSoleRobotPath());
+}
+
+// The project's robot (line soles), pushed standing (seed 3).
+PushResult PushLine(double fx, double fy, bool recovery = true) {
+  return Push(fx, fy, recovery, 3, DefaultRobotPath());
+}
+
 TEST(PushRecoveryTest, StepsForwardAfterAForwardPush) {
-  const PushResult r = Push(150, 0);
+  const PushResult r = PushBox(150, 0);
   ExpectRecovered(r, true);
   EXPECT_GT(r.first_landing.x(), 0.1);  // the step goes the way of the push
 }
 
 TEST(PushRecoveryTest, StepsBackAfterABackwardPush) {
-  const PushResult r = Push(-150, 0);
+  const PushResult r = PushBox(-150, 0);
   ExpectRecovered(r, true);
   EXPECT_LT(r.first_landing.x(), -0.1);
 }
 
-TEST(PushRecoveryTest, AbsorbsALeftPushWithoutStepping) { ExpectRecovered(Push(0, 150), false); }
+TEST(PushRecoveryTest, AbsorbsALeftPushWithoutStepping) { ExpectRecovered(PushBox(0, 150), false); }
 
-TEST(PushRecoveryTest, AbsorbsARightPushWithoutStepping) { ExpectRecovered(Push(0, -150), false); }
+TEST(PushRecoveryTest, AbsorbsARightPushWithoutStepping) { ExpectRecovered(PushBox(0, -150), false); }
 
 // The forward push is beyond the ankle strategy: without stepping the robot falls, so the
 // tests above do test the recovery.
-TEST(PushRecoveryTest, FallsForwardWithoutStepping) { EXPECT_TRUE(Push(150, 0, false).fallen); }
+TEST(PushRecoveryTest, FallsForwardWithoutStepping) { EXPECT_TRUE(PushBox(150, 0, false).fallen); }
 
 // Line feet (H1's narrow rolling soles): the capture point leaves the thin support of two
 // lines sooner, and steps go wherever the DCM runs (BalanceRecovery's line soles).
 TEST(LineFootPushTest, StepsForwardAfterAForwardPush) {
-  const PushResult r = Push(150, 0, true, 3, LineFootRobotPath());
+  const PushResult r = PushLine(150, 0);
   ExpectRecovered(r, true);
   EXPECT_GT(r.first_landing.x(), 0.1);
 }
 
 TEST(LineFootPushTest, StepsBackAfterABackwardPush) {
-  const PushResult r = Push(-150, 0, true, 3, LineFootRobotPath());
+  const PushResult r = PushLine(-150, 0);
   ExpectRecovered(r, true);
   EXPECT_LT(r.first_landing.x(), -0.1);
 }
 
 TEST(LineFootPushTest, SurvivesSidewaysPushes) {
   for (const double fy : {150.0, -150.0}) {
-    const PushResult r = Push(0, fy, true, 3, LineFootRobotPath());
+    const PushResult r = PushLine(0, fy);
     EXPECT_FALSE(r.fallen) << fy;
     EXPECT_LT(r.max_tilt, 20 * M_PI / 180) << fy;
   }
@@ -138,7 +146,7 @@ TEST(LineFootPushTest, SurvivesSidewaysPushes) {
 
 // Without the steps the backward push throws a line-footed robot over.
 TEST(LineFootPushTest, FallsBackWithoutStepping) {
-  EXPECT_TRUE(Push(-150, 0, false, 3, LineFootRobotPath()).fallen);
+  EXPECT_TRUE(PushLine(-150, 0, false).fallen);
 }
 
 // BalanceRecovery alone (no simulation): stance feet are held where they were put down, at

@@ -1,8 +1,9 @@
 // Walking with the whole-body controller: a WalkingReference (ZMP-preview walking
-// pattern from a footstep plan) followed under real dynamics, headless, 2 ms physics.
+// pattern from a footstep plan) followed under real dynamics, headless, 2 ms physics, by
+// the box-soled test robot (BoxSoleRobotPath()): the box-foot gait's tests.
 //
-// What the H1-class legs allow (measured; see controllers/walking_reference.h): with no
-// ankle roll, a flat stance foot pins its hip to the foot's sagittal plane, so the CoM
+// What the H1-class legs allow on flat soles (measured; see controllers/walking_reference.h):
+// with no ankle roll, a flat stance foot pins its hip to the foot's sagittal plane, so the CoM
 // cannot swing sideways over the stance foot; single support is a short controlled fall
 // toward the swing side, caught by the landing foot. The gait that works is quick and
 // short: 285 steps/min, 10 % double support, 5 cm steps (0.24 m/s), 3 cm swing apex, no
@@ -25,6 +26,7 @@
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/box_sole_robot.h"
 #include "tests/controllers/heavy_robot.h"
 
 namespace yangbot {
@@ -230,6 +232,7 @@ TEST(WalkingReferenceTest, FollowsThePatternAndHoldsThePosture) {
 TEST(WalkingTest, WalksTwoMetresForward) {
   SceneOptions options;
   options.robots = 1;
+  options.robot_path = BoxSoleRobotPath();
   auto scene = Scene::Build(options);
   const Gait gait;
   const StartPose start = ReadStart(*scene, 3);
@@ -249,7 +252,7 @@ TEST(WalkingTest, WalksTwoMetresForward) {
 // torso (the torso link's mass in the file raised from 17.79 to 19.569 kg) walks the same
 // 2 m: the controller reads masses from the model, not from constants.
 TEST(WalkingTest, ARobotTenPercentHeavierInTheTorsoWalksTwoMetresForward) {
-  const std::string path = testing::HeavyTorsoRobotPath("heavy_h1_walk.xml");
+  const std::string path = testing::HeavyTorsoRobotPath("heavy_h1_walk.xml", BoxSoleRobotPath());
   SceneOptions options;
   options.robots = 1;
   options.robot_path = path;
@@ -268,6 +271,7 @@ TEST(WalkingTest, ARobotTenPercentHeavierInTheTorsoWalksTwoMetresForward) {
 TEST(WalkingTest, TurnsNinetyDegreesInPlace) {
   SceneOptions options;
   options.robots = 1;
+  options.robot_path = BoxSoleRobotPath();
   auto scene = Scene::Build(options);
   Gait gait;
   gait.max_turn = 0.05;  // rad per step (0.07 also turns; 0.1 falls at 50-80 degrees)
@@ -286,6 +290,7 @@ TEST(WalkingTest, TurnsNinetyDegreesInPlace) {
 TEST(WalkingTest, WalksAQuarterArcOfOneAndAHalfMetreRadius) {
   SceneOptions options;
   options.robots = 1;
+  options.robot_path = BoxSoleRobotPath();
   auto scene = Scene::Build(options);
   Gait gait;
   gait.max_forward = 0.04;  // m; 5 cm steps fall on 6 of 8 seeds
@@ -311,6 +316,7 @@ TEST(WalkingTest, WalksAQuarterArcOfOneAndAHalfMetreRadius) {
 TEST(WalkingTest, WalksOneMetreBackward) {
   SceneOptions options;
   options.robots = 1;
+  options.robot_path = BoxSoleRobotPath();
   auto scene = Scene::Build(options);
   Gait gait;
   gait.roll = 1;
@@ -337,6 +343,7 @@ TEST(WalkingTest, WalksOneMetreBackward) {
 TEST(WalkingTest, WalksOneMetreSideways) {
   SceneOptions options;
   options.robots = 1;
+  options.robot_path = BoxSoleRobotPath();
   auto scene = Scene::Build(options);
   Gait gait;
   const StartPose start = ReadStart(*scene, 3);

@@ -4,6 +4,8 @@
 // SetGaitSwingTimes, and asserts on the simulated state. Touch-downs are measured from
 // floor contact (a foot geom touching anything after 50 ms without contact), matched to
 // the nearest planned touch-down of that foot; a foot bounce counts as an extra one.
+// The dance steps run on the project's robot (line soles); the box-foot gait's quick steps
+// and its recovery from pushes on the box-soled test robot (BoxSoleRobotPath()).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 #include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/box_sole_robot.h"
 
 namespace yangbot {
 namespace {
@@ -239,11 +242,14 @@ std::vector<DanceStep> CrossSteps(const StartPose& start, int bars) {
   return steps;
 }
 
-class YanggeStepsTest : public ::testing::Test {
+// One robot of the file RobotPath() and its start pose, built once for the suite.
+template <std::string (*RobotPath)()>
+class OneRobotTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     SceneOptions options;
     options.robots = 1;
+    options.robot_path = RobotPath();
     scene_ = Scene::Build(options).release();
     start_ = new StartPose(ReadStart(*scene_));
   }
@@ -251,11 +257,11 @@ class YanggeStepsTest : public ::testing::Test {
     delete start_;
     delete scene_;
   }
-  static Scene* scene_;
-  static StartPose* start_;
+  static inline Scene* scene_ = nullptr;
+  static inline StartPose* start_ = nullptr;
 };
-Scene* YanggeStepsTest::scene_ = nullptr;
-StartPose* YanggeStepsTest::start_ = nullptr;
+using YanggeStepsTest = OneRobotTest<DefaultRobotPath>;
+using BoxSoleStepsTest = OneRobotTest<BoxSoleRobotPath>;
 
 // Scenario 4: 16 bars of cross step at 120 bpm: every touch-down within 30 ms of its
 // beat, the pelvis ends within 10 cm of where it started, no fall.
@@ -273,7 +279,7 @@ TEST_F(YanggeStepsTest, CrossStepSixteenBarsOnTheBeat) {
 // (WholeBodyGains::catch_up_step). Without catching up it fell ~1 s after the recovery
 // steps (the plan's feet and CoM 30 cm behind it); with it, over pushes at 10 times in
 // the cross step of the default show's entrance: forward 2/10 fell, backward 5/10.
-TEST_F(YanggeStepsTest, CatchesUpWithTheCrossStepAfterAPush) {
+TEST_F(BoxSoleStepsTest, CatchesUpWithTheCrossStepAfterAPush) {
   const FootstepPlan plan = DancePlan(*start_, CrossSteps(*start_, 8));
   Fault push;
   push.kind = Fault::Kind::kPush;
@@ -309,7 +315,7 @@ TEST_F(YanggeStepsTest, SpinsHandkerchiefsThreeRevPerSecondDuringTheCrossStep) {
 
 // Quick steps on the beat grid for formation changes: a step every 2/5 beat (0.2 s,
 // 300 steps/min), 5 cm forward while turning 0.05 rad a step, then straight on.
-TEST_F(YanggeStepsTest, QuickStepsEveryTwoFifthsOfABeatTurnThenGoForward) {
+TEST_F(BoxSoleStepsTest, QuickStepsEveryTwoFifthsOfABeatTurnThenGoForward) {
   const double y = start_->width / 2;
   std::vector<DanceStep> steps;
   Pose2 centre{0, 0, 0};
@@ -341,7 +347,7 @@ TEST_F(YanggeStepsTest, QuickStepsEveryTwoFifthsOfABeatTurnThenGoForward) {
 // end (over push times at steps 8 to 17, none of 10 fall; but catching up with a plan that
 // walks on from the 0.4 m stagger takes more recovery steps: here 9 in all, and it ends
 // 0.7 m from the plan's last stance).
-TEST_F(YanggeStepsTest, RecoveryStepsArrestAPushWhileWalking) {
+TEST_F(BoxSoleStepsTest, RecoveryStepsArrestAPushWhileWalking) {
   const double y = start_->width / 2;
   std::vector<DanceStep> steps;
   double x = 0;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "sim/error.h"
+#include "tests/box_sole_robot.h"
 #include "tests/sim/sim_fixtures.h"
 
 namespace yangbot {
@@ -91,12 +92,15 @@ TEST_F(SceneTest, RobotMassAndLinksMatchTheFacts) {
     ASSERT_GE(body, 0) << name;
     EXPECT_NEAR(m->body_mass[body], mass, 1e-9) << name;
   }
-  // Box feet of realistic area.
+  // The H1's feet: one heel-to-toe capsule a sole, about 0.2 m long and at most 6 cm
+  // across, rounded so that the foot rolls about its long axis.
   const int foot = mj_name2id(m, mjOBJ_GEOM, "r00/left_foot");
   ASSERT_GE(foot, 0);
-  EXPECT_EQ(m->geom_type[foot], mjGEOM_BOX);
-  EXPECT_NEAR(2 * m->geom_size[3 * foot], 0.22, 0.01);
-  EXPECT_NEAR(2 * m->geom_size[3 * foot + 1], 0.08, 0.01);
+  EXPECT_EQ(m->geom_type[foot], mjGEOM_CAPSULE);
+  const double radius = m->geom_size[3 * foot], half_length = m->geom_size[3 * foot + 1];
+  EXPECT_LE(2 * radius, 0.06);
+  EXPECT_NEAR(2 * (half_length + radius), 0.22, 0.03);
+  EXPECT_TRUE(scene_->robot_info().line_soles);
 }
 
 TEST_F(SceneTest, HandkerchiefsAreLightMotorisedSpinners) {
@@ -223,7 +227,7 @@ TEST(SceneBuildTest, RobotsTouchEachOtherAndThemselvesOnlyAsTheirFileSays) {
     bool throwing;
   };
   const Case cases[] = {{DefaultRobotPath(), 17, false},  // 17: the widest code (5 bits)
-                        {LineSoleRobotPath(), 3, false},
+                        {robots + "h1_box/h1_box.xml", 3, false},
                         {robots + "h1_stock/h1_stock.xml", 3, false},
                         {testing::SimTestdata("tiny_robot.xml"), 5, false},
                         {DefaultRobotPath(), 2, true}};
@@ -387,13 +391,13 @@ TEST(RobotFileTest, TheBuiltInRobotHasAnImu) {
   EXPECT_EQ(names, (std::vector<std::string>{"imu_quat", "imu_gyro", "imu_acc"}));
 }
 
-// The one sole detection (ReadSoleSupport, RobotInfo::line_soles): the project's box
-// soles stand flat, the narrow robot's heel-to-toe capsule and the stock-layout H1's
-// capsules with a 6 cm toe bar across the front roll (the toe bar does not count).
+// The one sole detection (ReadSoleSupport, RobotInfo::line_soles): the box-soled test
+// robot's soles stand flat, the project robot's heel-to-toe capsule and the stock-layout
+// H1's capsules with a 6 cm toe bar across the front roll (the toe bar does not count).
 TEST(SoleSupportTest, RobotInfoTellsLineSolesFromBoxSoles) {
   const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
-  EXPECT_FALSE(LoadRobotInfo(robots + "h1/h1.xml").line_soles);
-  EXPECT_TRUE(LoadRobotInfo(LineSoleRobotPath()).line_soles);
+  EXPECT_FALSE(LoadRobotInfo(BoxSoleRobotPath()).line_soles);
+  EXPECT_TRUE(LoadRobotInfo(DefaultRobotPath()).line_soles);
   EXPECT_TRUE(LoadRobotInfo(robots + "h1_stock/h1_stock.xml").line_soles);
 
   // The supports themselves, in the sole site's frame.
@@ -405,19 +409,19 @@ TEST(SoleSupportTest, RobotInfoTellsLineSolesFromBoxSoles) {
     mj_deleteModel(m);
     return out;
   };
-  const std::optional<SoleSupport> box = support(robots + "h1/h1.xml", "left_sole");
+  const std::optional<SoleSupport> box = support(BoxSoleRobotPath(), "left_sole");
   ASSERT_TRUE(box);
   EXPECT_FALSE(box->line);
   EXPECT_NEAR(box->y_max - box->y_min, 0.08, 1e-6);
   EXPECT_NEAR(box->x_max - box->x_min, 0.22, 1e-6);
-  const std::optional<SoleSupport> line = support(LineSoleRobotPath(), "right_sole");
+  const std::optional<SoleSupport> line = support(DefaultRobotPath(), "right_sole");
   ASSERT_TRUE(line);
   EXPECT_TRUE(line->line);
   EXPECT_LT(line->y_max - line->y_min, kLineSoleWidth);
   EXPECT_GT(line->x_max - line->x_min, 0.15);
   // A line narrower than asked for is flat.
   char error[1000] = "";
-  mjModel* m = mj_loadXML(LineSoleRobotPath().c_str(), nullptr, error, sizeof(error));
+  mjModel* m = mj_loadXML(DefaultRobotPath().c_str(), nullptr, error, sizeof(error));
   ASSERT_NE(m, nullptr) << error;
   EXPECT_FALSE(ReadSoleSupport(m, mj_name2id(m, mjOBJ_SITE, "left_sole"), 0.0)->line);
   mj_deleteModel(m);

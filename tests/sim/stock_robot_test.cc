@@ -15,6 +15,7 @@
 #include "sim/error.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/box_sole_robot.h"
 #include "tests/sim/sim_fixtures.h"
 
 namespace yangbot {
@@ -136,23 +137,27 @@ TEST(StockRobotTest, SolesAreWhereTheFootGeomsTouchTheFloorInTheStandingPosture)
   mj_deleteData(d);
 }
 
-TEST(StockRobotTest, DerivesTheProjectRobotsHandPlacedSolesFromItsBoxFeet) {
-  // The project's robot without its sole sites: the derived ones are where they were.
-  const std::string path = Edited(DefaultRobotPath(), R"(\n *<site name="(left|right)_sole"[^>]*>)",
-                                  "", "h1_without_soles.xml");
-  const RobotInfo info = LoadRobotInfo(path);
-  EXPECT_EQ(info.stage_added,
-            (std::vector<std::string>{"left_sole site", "right_sole site", "left handkerchief",
-                                      "right handkerchief"}));
-  auto scene = Stage(path);
-  const mjModel* m = scene->model();
-  for (const char* site : {"r00/left_sole", "r00/right_sole"}) {
-    const int s = mj_name2id(m, mjOBJ_SITE, site);
-    ASSERT_GE(s, 0) << site;
-    EXPECT_NEAR(m->site_pos[3 * s], 0.03, 1e-6) << site;
-    EXPECT_NEAR(m->site_pos[3 * s + 1], 0, 1e-6) << site;
-    EXPECT_NEAR(m->site_pos[3 * s + 2], -0.07, 1e-6) << site;
-    EXPECT_NEAR(m->site_quat[4 * s], 1, 1e-9) << site;
+TEST(StockRobotTest, DerivesTheProjectRobotsHandPlacedSolesFromItsFeet) {
+  // The project's robot (line soles) and the box-soled test robot without their sole
+  // sites: the derived ones are where they were.
+  for (const std::string& robot : {DefaultRobotPath(), BoxSoleRobotPath()}) {
+    SCOPED_TRACE(robot);
+    const std::string path = Edited(robot, R"(\n *<site name="(left|right)_sole"[^>]*>)",
+                                    "", "h1_without_soles.xml");
+    const RobotInfo info = LoadRobotInfo(path);
+    EXPECT_EQ(info.stage_added,
+              (std::vector<std::string>{"left_sole site", "right_sole site", "left handkerchief",
+                                        "right handkerchief"}));
+    auto scene = Stage(path);
+    const mjModel* m = scene->model();
+    for (const char* site : {"r00/left_sole", "r00/right_sole"}) {
+      const int s = mj_name2id(m, mjOBJ_SITE, site);
+      ASSERT_GE(s, 0) << site;
+      EXPECT_NEAR(m->site_pos[3 * s], 0.03, 1e-6) << site;
+      EXPECT_NEAR(m->site_pos[3 * s + 1], 0, 1e-6) << site;
+      EXPECT_NEAR(m->site_pos[3 * s + 2], -0.07, 1e-6) << site;
+      EXPECT_NEAR(m->site_quat[4 * s], 1, 1e-9) << site;
+    }
   }
 }
 

@@ -24,7 +24,7 @@ TEST(GaitCommandTest, WalksARowAndPrintsItsMeasuredLine) {
   const CommandResult r = RunYangbot("gait --rows tempo_90_side --seeds 1 -j 1 --json " + path);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("gait table:"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("h1_narrow.xml"), std::string::npos) << r.output;  // the default robot
+  EXPECT_NE(r.output.find("h1/h1.xml"), std::string::npos) << r.output;  // the default robot
   EXPECT_NE(r.output.find("tempo_90_side  0/1"), std::string::npos) << r.output;
   std::ifstream file(path);
   const nlohmann::json report = nlohmann::json::parse(file);

@@ -81,9 +81,11 @@ TEST(TransitionPathsTest, FollowTheCompiledShowIntoTheNewFormation) {
       EXPECT_NEAR(end[0], walk.goal.x, 0.08) << paths.formation << " robot " << walk.robot;
       EXPECT_NEAR(end[1], walk.goal.y, 0.08) << paths.formation << " robot " << walk.robot;
     }
-    // A valid show: the references keep the robots apart, as the scheduler planned.
+    // A valid show: the references keep the robots apart, as the scheduler planned (the
+    // pelvis tracks), within the sway: the line-foot gait swings the CoM over each stance
+    // foot, up to 0.15 m from the pelvis track.
     EXPECT_TRUE(paths.approaches.empty()) << paths.formation << ": " << paths.min_distance;
-    EXPECT_NEAR(paths.min_distance, planned.min_distance, 0.1) << paths.formation;
+    EXPECT_NEAR(paths.min_distance, planned.min_distance, 0.15) << paths.formation;
   }
 }
 
