@@ -140,6 +140,7 @@ class WholeBodyController : public RobotController {
   BalanceRecovery recovery_;    // seconds-long capture steps
   PlanCatchUp catch_up_;        // seconds-long rejoin of the plan after them
   FootPlacement placement_;     // line feet: landing offsets from the plan
+  const ReferenceSource* placement_source_ = nullptr;  // what placement_ followed last tick
   StepRhythm rhythm_;           // slow steps / travel of the plan (pelvis weights)
   JacobianHistory history_;     // last tick's Jacobians (J-dot v)
   WholeBodyDiagnostics diagnostics_;
