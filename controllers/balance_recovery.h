@@ -110,8 +110,9 @@ struct BalanceRecoveryParams {
   /// m, line soles in the reference's single support: the swinging foot is also taken over
   /// once xi is this far from the reference's across the stance sole toward the stance
   /// foot's side, where the swinging foot cannot catch it (it lands beside the stance foot
-  /// at once, and the stance foot steps out).
-  double line_takeover_across = 0.08;
+  /// at once, and the stance foot steps out). At 0.08 the stock-layout H1 (toe-bar soles)
+  /// walking 1 m/s took over a swing unpushed.
+  double line_takeover_across = 0.12;
   /// s, a taken-over swing whose landing the limits cut by more than line_quick_shortfall
   /// lands this soon (low, apex line_quick_apex), so that the other foot steps sooner.
   double line_quick_swing = 0.12;
