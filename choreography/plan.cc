@@ -361,10 +361,7 @@ Schedule PlanShow(const ResolvedShow& show, const GaitParams& gait, const Reflow
       // Track where leg cues leave the robot (in this order; replanned below in time order).
       if (sc.planned) {
         for (const BeatStep& s : sc.planned_steps) stance[r].foot(s.foot) = s.pose;
-        // A walk that lands its last step arrival_beats early has settled by its window's
-        // end: the next walk need not stand settle_beats after it (line soles).
-        const bool settled = gait.walk.arrival_beats > Beats();
-        if (!sc.planned_steps.empty() && !settled) danced_until[r] = std::max(danced_until[r], sc.start + sc.length);
+        if (!sc.planned_steps.empty()) danced_until[r] = std::max(danced_until[r], sc.start + sc.length);
       } else if (sc.limbs & kLegs) {
         std::vector<BeatStep> steps;
         // Every step (not only where they end) when they may have to mark time.
