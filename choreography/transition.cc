@@ -334,7 +334,8 @@ class Planner {
     for (const WalkRequest& w : walkers) {
       const Beats from = w.start - base_;
       const int64_t first = CeilDiv(from + w.settle, tick_);
-      const int64_t last = FloorDiv(from + Beats(w.beats) - w.end_settle, tick_);
+      // The last step lands arrival_beats before the window's end at the latest.
+      const int64_t last = FloorDiv(from + Beats(w.beats) - std::max(w.end_settle, gait.walk.arrival_beats), tick_);
       offset_.push_back(first);
       ticks_.push_back(static_cast<int>(std::max<int64_t>(0, last - first)));
       lead_.push_back(tick_ * first - from);
