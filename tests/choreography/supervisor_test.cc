@@ -348,7 +348,7 @@ TEST(SplicedReferenceTest, ReplannedReferencesAgreeWithTheOldOnesLongBeforeTheCh
 struct DroppedRun {
   std::unique_ptr<Scene> scene;
   std::unique_ptr<RunState> state;
-  std::unique_ptr<ShowSupervisor> supervisor;
+  const ShowSupervisor* supervisor = nullptr;  // the run's hook
   ShowMetricsResult metrics;  // scored against the plan danced (re-plans followed)
 };
 
@@ -366,8 +366,9 @@ DroppedRun DanceWithDropout(const LoadedShow& loaded, int dropped) {
   dropout.time = 1.0;
   run.state =
       StartRun(*run.scene, MakeWholeBodyControllerFactory({}, show.references), 1, {dropout});
-  run.supervisor =
-      std::make_unique<ShowSupervisor>(loaded.resolved, loaded.schedule);
+  SuperviseShow(loaded.resolved, loaded.schedule, run.state.get());
+  run.supervisor = SupervisorOf(*run.state);
+  int reflows = 0;
   ShowMetrics metrics(*run.scene, loaded.schedule, show);
   std::vector<bool> active(robots, true);
   auto observe = [&] {
@@ -377,13 +378,10 @@ DroppedRun DanceWithDropout(const LoadedShow& loaded, int dropped) {
   observe();
   while (run.state->data->time < show.end_time) {
     Step(*run.scene, run.state.get());
-    if (run.state->steps % 10 == 0) {
-      const int reflows = run.supervisor->reflows();
-      run.supervisor->Update(*run.scene, run.state.get());
-      if (run.supervisor->reflows() != reflows) {
-        metrics.FollowSchedule(run.supervisor->schedule(), run.state->data->time,
-                               FollowedReferences(*run.state));
-      }
+    if (run.supervisor->reflows() != reflows) {
+      reflows = run.supervisor->reflows();
+      metrics.FollowSchedule(run.supervisor->schedule(), run.state->data->time,
+                             FollowedReferences(*run.state));
     }
     observe();
   }
@@ -425,11 +423,8 @@ TEST(ShowSupervisorTest, ReportsARecoveryAfterAPush) {
   PushedRun run = StartPushedRun(loaded, 1, 3.0, 100);
   const Scene* scene = run.scene.get();
   RunState* state = run.state.get();
-  ShowSupervisor supervisor(loaded.resolved, loaded.schedule);
-  while (state->data->time < 6.0) {
-    Step(*scene, state);
-    supervisor.AfterStep(*scene, state);
-  }
+  SuperviseShow(loaded.resolved, loaded.schedule, state);
+  while (state->data->time < 6.0) Step(*scene, state);
   EXPECT_EQ(state->metrics.falls(), 0);
   const auto recovery = std::find_if(state->metrics.events.begin(), state->metrics.events.end(),
                                      [](const RunEvent& e) { return e.kind == "recovery"; });
@@ -483,7 +478,7 @@ TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const CompiledShow& show = run.show;
   const Scene* scene = run.scene.get();
   RunState* state = run.state.get();
-  ShowSupervisor supervisor(loaded.resolved, loaded.schedule);
+  SuperviseShow(loaded.resolved, loaded.schedule, state);
   const RobotInfo& info = scene->robot_info();
   std::vector<int> arms;  // qpos offsets of the arm joints within a robot
   for (const char* name : {"left_shoulder_pitch", "left_shoulder_roll", "left_elbow",
@@ -497,7 +492,7 @@ TEST(ShowSupervisorTest, APushedRobotIsBackInPhaseWithinTwoBeats) {
   const double beat = 0.5;
   while (state->data->time < show.end_time) {
     Step(*scene, state);
-    if (!supervisor.AfterStep(*scene, state)) continue;
+    if (state->steps % ShowSupervisor::kLookEvery != 0) continue;  // as often as it looks
     for (const RunEvent& e : state->metrics.events) {
       if (e.kind == "recovery" && recovered < 0) recovered = e.time;
     }

@@ -6,15 +6,16 @@
 
 #include "choreography/stage.h"
 #include "controllers/angles.h"
-#include "controllers/whole_body_controller.h"
+#include "controllers/reference_follower.h"
 #include "sim/error.h"
 
 namespace yangbot {
 namespace {
 
 const Localiser* LocaliserOf(const RunState& state, int robot) {
-  const auto* wbc = dynamic_cast<const WholeBodyController*>(state.controllers[robot].get());
-  return wbc ? wbc->localiser() : nullptr;
+  const ReferenceFollower* follower =
+      state.controllers[robot] ? state.controllers[robot]->follower() : nullptr;
+  return follower ? follower->localiser() : nullptr;
 }
 
 }  // namespace

@@ -25,29 +25,29 @@ class LyingAt : public ReferenceSource {
 
 bool UpdatePlannedPaths(const Transport& transport, int* reflows_drawn,
                         std::vector<TransitionPaths>* paths) {
-  const auto* hook = dynamic_cast<const SupervisorHook*>(transport.hook());
-  if (hook == nullptr || hook->supervisor().reflows() == *reflows_drawn) return false;
+  const ShowSupervisor* supervisor = SupervisorOf(transport.state());
+  if (supervisor == nullptr || supervisor->reflows() == *reflows_drawn) return false;
   auto references = FollowedReferences(transport.state());
   if (references.empty()) return false;
-  for (const LostRobot& lost : hook->supervisor().lost()) {
+  for (const LostRobot& lost : supervisor->lost()) {
     if (lost.robot < static_cast<int>(references.size())) {
       references[lost.robot] = std::make_shared<LyingAt>(lost.pelvis);
     }
   }
-  *paths = TransitionPathsOf(hook->supervisor().schedule(), references);
-  *reflows_drawn = hook->supervisor().reflows();
+  *paths = TransitionPathsOf(supervisor->schedule(), references);
+  *reflows_drawn = supervisor->reflows();
   return true;
 }
 
 std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
                                          const std::vector<Fault>& faults, bool reflow) {
-  std::unique_ptr<StepHook> hook;
+  std::function<void(RunState*)> supervise;
   if (reflow) {
-    hook = std::make_unique<SupervisorHook>(ShowSupervisor(run.resolved, run.schedule));
+    supervise = [&run](RunState* state) { SuperviseShow(run.resolved, run.schedule, state); };
   }
   return std::make_unique<Session>(Scene::Build(run.scene),
                                    MakeWholeBodyControllerFactory({}, run.compiled.references),
-                                   seed, faults, std::move(hook));
+                                   seed, faults, supervise);
 }
 
 StageBuild BuildShowStage(uint64_t seed, std::vector<Fault> faults, bool reflow) {
