@@ -100,7 +100,7 @@ std::vector<int> ShareOutSlots(const PlannedCue& inst, const std::vector<Pose2>&
 void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
                          const std::vector<Stance>& stance, const std::vector<Beats>& danced_until,
                          const std::vector<std::vector<Beats>>& steps_start,
-                         const std::map<int, Pose2>& lost, const GaitParams& gait,
+                         const LyingRobots& lost, const GaitParams& gait,
                          Schedule* schedule, std::map<int, PlannedWalk>* walk_of,
                          std::set<std::pair<int, int>>* reported,
                          std::vector<RobotProblem>* too_far, Diagnostics* diagnostics) {
@@ -143,7 +143,12 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
   for (int r = 0; r < robots; ++r) {
     if (in_cue.count(r) > 0) continue;
     const auto down = lost.find(r);
-    standing.push_back({r, down != lost.end() ? down->second : where[r]});
+    if (down == lost.end()) {
+      standing.push_back({r, where[r]});
+    } else {
+      // A lost robot stands in the way with all of its body where it lies.
+      for (const Pose2& point : down->second) standing.push_back({r, point});
+    }
   }
   TransitionOptions transition;
   if (inst.assign != SlotAssign::kNumber) {
@@ -308,7 +313,7 @@ Schedule PlanShow(const ResolvedShow& show, const GaitParams& gait, const Reflow
     inst.keep_groups = resolved->keep_groups;
     inst.pins = resolved->pins;
     if (resolved->is_formation_change()) inst.change.slots = &show.formations.at(resolved->name).slots;
-    const std::map<int, Pose2> lost_here = lost.LostAt(resolved->start);
+    const LyingRobots lost_here = lost.LostAt(resolved->start);
     if (!lost_here.empty()) {
       std::vector<Pose2> pelvis(static_cast<size_t>(robots));
       for (int r = 0; r < robots; ++r) pelvis[r] = PelvisOfStance(stance[r], gait);

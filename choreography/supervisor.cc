@@ -47,6 +47,24 @@ Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot) {
   return {d.xpos[3 * body], d.xpos[3 * body + 1], std::atan2(R[3], R[0])};
 }
 
+std::vector<Pose2> LyingBody(const Scene& scene, const mjData& d, int robot, const Pose2& pelvis) {
+  const RobotInfo& info = scene.robot_info();
+  const Pose2 measured = MeasuredPelvis(scene, d, robot);
+  const double c0 = std::cos(measured.yaw), s0 = std::sin(measured.yaw);
+  const double c = std::cos(pelvis.yaw), s = std::sin(pelvis.yaw);
+  std::vector<Pose2> points;
+  for (int k = 0; k < info.ngeom; ++k) {
+    if ((info.geom_contype[k] | info.geom_conaffinity[k]) == 0) continue;
+    const mjtNum* at = d.geom_xpos + 3 * (scene.robot(robot).geom_begin + k);
+    // In the pelvis's frame as measured, then at `pelvis`.
+    const double dx = at[0] - measured.x, dy = at[1] - measured.y;
+    const double lx = c0 * dx + s0 * dy, ly = -s0 * dx + c0 * dy;
+    const Pose2 point{pelvis.x + c * lx - s * ly, pelvis.y + s * lx + c * ly, 0};
+    if (DistanceToPoints(points, point.x, point.y) >= kLyingBodySpacing) points.push_back(point);
+  }
+  return points;
+}
+
 namespace {
 
 // Robot `robot`'s controller as a follower of a plan; null when it follows none.
@@ -165,7 +183,8 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   ReflowRequest reflow = reflow_;
   std::string who;
   for (int r : ready) {
-    reflow.lost.push_back({r, ReportedPelvis(scene, *state, r), next->start});
+    const Pose2 pelvis = ReportedPelvis(scene, *state, r);
+    reflow.lost.push_back({r, pelvis, next->start, LyingBody(scene, d, r, pelvis)});
     char text[64];
     const Pose2& at = reflow.lost.back().pelvis;
     std::snprintf(text, sizeof(text), "%sr%02d at (%.2f, %.2f) m", who.empty() ? "" : ", ", r, at.x,

@@ -6,12 +6,13 @@
 // - the resolved show is planned again (PlanSchedule, schedule.h: the plan and its
 //   check, not the file's resolution) with the lost robots in ReflowRequest::lost
 //   (reflow.h): they take part in no cue from the change on, stand in every later
-//   transition as obstacles at their measured pelvis (kept kMinRobotDistance clear), and
+//   transition as obstacles where their bodies lie (LyingBody: every collidable geom's
+//   centre on the floor kept kMinRobotDistance clear, not only the pelvis), and
 //   a change of all the robots left walks to the formation regenerated for their number
 //   (FormationSlots), slots shared out by the `optimal` rule; when one of its slots lies
-//   within 0.7 m of a lost robot, to the free slots of the written formation, those too
-//   close pushed straight away to 0.7 m when too few are free; dance steps that would
-//   travel within 0.7 m of a lost robot mark time;
+//   within 0.7 m of a lost robot's body, to the free slots of the written formation,
+//   those too close pushed straight away to 0.7 m when too few are free; dance steps that
+//   would travel within 0.7 m of a lost robot's body mark time;
 // - when no walk around the lost robots fits the change's beats (either way above), the
 //   change is held (ReflowRequest::hold_changes): everyone left stays where they stand,
 //   those within 0.7 m of a lost robot stepping straight away from it, and so are as many
@@ -26,7 +27,7 @@
 //   references at the splice is measured (ReferenceJump) and a plan that would jump
 //   more than max_jump is refused;
 // - a lost robot is planned around only once it has been lost for lost_settle (it falls
-//   first; its pelvis is measured where it lies).
+//   first; its body is measured where it lies).
 // Each reflow (or a refused one: not even held changes plan) is a RunEvent ("reflow",
 // "reflow_failed"); a robot whose recovery steps (WholeBodyController) ended is one too
 // ("recovery": the controller then catches up with its plan by itself, see
@@ -88,6 +89,16 @@ bool RobotLost(const RunState& state, int robot);
 
 /// Robot `robot`'s pelvis in the plane (m, m, heading rad) from the state.
 Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot);
+
+/// m, least spacing of LyingBody's points (closer ones are dropped: the clearance kept
+/// from them, kMinRobotDistance, is six times as much).
+constexpr double kLyingBodySpacing = 0.1;
+
+/// Where robot `robot`'s body lies on the floor (m, in the plane): the centres of its
+/// collidable geoms, measured relative to its pelvis and placed at `pelvis` (where the
+/// conductor believes it lies: its own estimate when it localises itself), thinned to
+/// kLyingBodySpacing. For LostRobot::body.
+std::vector<Pose2> LyingBody(const Scene& scene, const mjData& d, int robot, const Pose2& pelvis);
 
 /// The references the robots of `state` follow (their controllers' follower()), one per
 /// robot; empty when any robot's controller follows none.
