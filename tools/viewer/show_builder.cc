@@ -41,13 +41,14 @@ bool UpdatePlannedPaths(const Transport& transport, int* reflows_drawn,
 
 std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
                                          const std::vector<Fault>& faults, bool reflow) {
-  std::function<void(RunState*)> supervise;
-  if (reflow) {
-    supervise = [&run](RunState* state) { SuperviseShow(run.resolved, run.schedule, state); };
-  }
+  // As `yangbot run` sets up a show's run: its throws fly, its supervisor watches.
+  auto setup = [&run, reflow](RunState* state) {
+    state->throws = run.throws;
+    if (reflow) SuperviseShow(run.resolved, run.schedule, state);
+  };
   return std::make_unique<Session>(Scene::Build(run.scene),
                                    MakeWholeBodyControllerFactory({}, run.compiled.references),
-                                   seed, faults, supervise);
+                                   seed, faults, setup);
 }
 
 StageBuild BuildShowStage(uint64_t seed, std::vector<Fault> faults, bool reflow) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "choreography/hanky_throw_cue.h"
 #include "choreography/show_writer.h"
 #include "sim/error.h"
 
@@ -21,6 +22,8 @@ ShowRun MakeShowRun(const LoadedShow& loaded, const std::string& base_dir) {
   run.resolved = loaded.resolved;
   run.schedule = loaded.schedule;
   run.base_dir = base_dir;
+  run.throws = ScheduledHankyThrows(loaded.schedule);
+  run.scene.throwing_hankies = !run.throws.empty();
   const std::string& model = loaded.show.troupe.model;
   if (!model.empty() && model != "builtin") run.scene.robot_path = ShowRobotPath(loaded.show, base_dir);
   return run;

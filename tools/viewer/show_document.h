@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "sim/handkerchief_throw.h"
 #include "sim/scene.h"
 
 namespace yangbot {
@@ -30,6 +31,9 @@ struct ShowRun {
   ResolvedShow resolved;   ///< what the plan was made from (the supervisor re-plans it)
   Schedule schedule;       ///< its plan, which `compiled` was compiled from
   std::string base_dir;    ///< the show file's folder
+  /// The handkerchief throws of its `hanky: throw` cues (ScheduledHankyThrows); the stage
+  /// is built to fly them (SceneOptions::throwing_hankies) when there are any.
+  std::vector<HankyThrow> throws;
 };
 
 /// Compiles a checked show (loaded.ok()) into what the viewer runs; `base_dir` is the

@@ -38,6 +38,8 @@ RunSnapshot RunSnapshot::Capture(const Scene& scene, const RunState& state) {
   for (const auto& c : state.controllers) s.controllers_.push_back(c->Clone());
   s.faults_ = state.faults;
   s.fault_progress_ = state.fault_progress;
+  s.throws_ = state.throws;
+  s.throw_log_ = state.throw_log;
   s.powered_ = state.powered;
   s.health_ = state.health;
   s.metrics_ = state.metrics;
@@ -75,6 +77,8 @@ void RunSnapshot::Restore(const Scene& scene, RunState* state) const {
   // Faults the transport appended after the capture have not started yet.
   state->fault_progress = fault_progress_;
   state->fault_progress.resize(faults_.size());
+  state->throws = throws_;
+  state->throw_log = throw_log_;
   state->powered = powered_;
   // A robot that failed after the capture dances again (and one failed before stays held).
   state->health = health_;

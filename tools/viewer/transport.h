@@ -21,7 +21,8 @@ namespace yangbot {
 
 /// What a run needs to continue bit for bit: mjData's state (time, qpos, qvel, act, solver
 /// warm start, inputs, warning counters) plus the rest of RunState (controllers with their
-/// memory, faults and their progress, power, robots' health, metrics, a copy of the run's
+/// memory, faults and their progress, power, robots' health, metrics, the handkerchief
+/// throws and which are seated again, a copy of the run's
 /// hook: the show's supervisor, so a seek replays it as the run first went). Unlike
 /// RunState::Clone it leaves out mjData's scratch memory, which MuJoCo 2.2.2 sizes from
 /// njmax (about 1.7 GB for 16 robots).
@@ -51,6 +52,8 @@ class RunSnapshot {
   std::vector<std::unique_ptr<RobotController>> controllers_;
   std::vector<Fault> faults_;
   std::vector<FaultProgress> fault_progress_;
+  std::vector<HankyThrow> throws_;
+  HankyThrowLog throw_log_;
   std::vector<bool> powered_;
   std::vector<RobotHealth> health_;
   Metrics metrics_;
