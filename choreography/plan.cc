@@ -165,9 +165,11 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
   }
   TransitionPlan plan = PlanTransition(walkers, standing, gait, transition);
   for (const PlannedWalk& walk : plan.walks) (*walk_of)[walk.robot] = walk;
+  int beats_needed = 0;
   if (!plan.ok && !plan.robots.empty()) {
     if (plan.too_far) {
       for (const TransitionPlan::TooFar& far : plan.too_far_robots) {
+        beats_needed = std::max(beats_needed, far.beats_needed);
         char text[400];
         std::snprintf(text, sizeof(text),
                       "must walk %.2f m to formation '%s' in %s beats but needs %d beats (%s)",
@@ -187,6 +189,7 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
       }
       char text[300];
       const int given = static_cast<int>(inst.cue->length.Floor());
+      beats_needed = plan.beats_needed;
       if (plan.beats_needed > 0) {
         std::snprintf(text, sizeof(text),
                       ": cannot keep %.1f m apart on the way to formation '%s' in the %d beats "
@@ -215,6 +218,7 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
   record.walks = std::move(plan.walks);
   record.min_distance = plan.min_distance;
   record.ok = plan.ok;
+  record.beats_needed = beats_needed;
   schedule->transitions.push_back(std::move(record));
 }
 
