@@ -46,8 +46,16 @@ std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
     state->throws = run.throws;
     if (reflow) SuperviseShow(run.resolved, run.schedule, state);
   };
+  WholeBodyOptions controller;
+  std::vector<std::shared_ptr<const ReferenceSource>> references = run.compiled.references;
+  if (run.localisation) {  // robots that localise themselves follow the plan on their estimate
+    auto lidar = std::make_shared<LocalisationSetup>(*run.localisation);
+    lidar->seed = seed;
+    controller.localisation = std::move(lidar);
+    references = LocaliseReferences(std::move(references));
+  }
   return std::make_unique<Session>(Scene::Build(run.scene),
-                                   MakeWholeBodyControllerFactory({}, run.compiled.references),
+                                   MakeWholeBodyControllerFactory(controller, std::move(references)),
                                    seed, faults, setup);
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "controllers/localisation.h"
 #include "sim/handkerchief_throw.h"
 #include "sim/scene.h"
 
@@ -34,6 +35,9 @@ struct ShowRun {
   /// The handkerchief throws of its `hanky: throw` cues (ScheduledHankyThrows); the stage
   /// is built to fly them (SceneOptions::throwing_hankies) when there are any.
   std::vector<HankyThrow> throws;
+  /// Lidar localisation when the show asks for it (`localisation: lidar`, ShowLidarSetup;
+  /// the seed is the run's), with the stage's landmarks; null: perfect.
+  std::shared_ptr<const LocalisationSetup> localisation;
 };
 
 /// Compiles a checked show (loaded.ok()) into what the viewer runs; `base_dir` is the
