@@ -15,6 +15,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
 constexpr double kMaxKneeBrake = 1e3;  // rad/s², most knee deceleration knee_min asks for
+constexpr int kMaxReduced = 128;       // most variables WholeBodyQp eliminates a wrench from
 
 using Matrix3 = Eigen::Matrix3d;
 using Vector3 = Eigen::Vector3d;
@@ -237,17 +238,18 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   const int e = nv;               // first column of w_1
   const int rest = n - nv - 6;    // columns after w_1
   const int nr = n - 6;
-  if (nv < 0 || rest < 0 || p.A_eq.rows() != 6 || p.A_eq.cols() != n || p.b_eq.size() != 6 ||
+  if (nv < 0 || rest < 0 || nr > kMaxReduced || p.A_eq.rows() != 6 || p.A_eq.cols() != n || p.b_eq.size() != 6 ||
       p.H.cols() != n || p.g.size() != n) {
     return false;
   }
   // w_1's rows and columns of H hold only the diagonal (the wrench regularisation).
-  for (int i = 0; i < 6; ++i) {
-    const int j = e + i;
-    if ((p.H.col(j).head(j).array() != 0.0).any() || (p.H.col(j).tail(n - j - 1).array() != 0.0).any() ||
-        (p.H.row(j).head(j).array() != 0.0).any() || (p.H.row(j).tail(n - j - 1).array() != 0.0).any()) {
-      return false;
-    }
+  const auto rows = p.H.middleRows<6>(e);
+  const auto columns = p.H.middleCols<6>(e);
+  const Eigen::Matrix<double, 6, 6> block_ee = p.H.block<6, 6>(e, e);
+  if ((rows.leftCols(nv).array() != 0.0).any() || (rows.rightCols(rest).array() != 0.0).any() ||
+      (columns.topRows(nv).array() != 0.0).any() || (columns.bottomRows(rest).array() != 0.0).any() ||
+      !block_ee.isDiagonal(0.0)) {
+    return false;
   }
   const auto free = [](const Eigen::VectorXd& v, int begin, double infinity) {
     return v.size() == 0 || (v.segment(begin, 6).array() == infinity).all();
@@ -271,7 +273,8 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   r.H.topRightCorner(nv, rest) = p.H.topRightCorner(nv, rest);
   r.H.bottomLeftCorner(rest, nv) = p.H.bottomLeftCorner(rest, nv);
   r.H.bottomRightCorner(rest, rest) = p.H.bottomRightCorner(rest, rest);
-  const Eigen::Matrix<double, 6, Eigen::Dynamic> DK = d.asDiagonal() * K_;
+  Eigen::Matrix<double, 6, Eigen::Dynamic, Eigen::ColMajor, 6, kMaxReduced> DK(6, nr);  // on the stack
+  DK.noalias() = d.asDiagonal() * K_;
   r.H.noalias() += K_.transpose() * DK;
   r.g.resize(nr);
   r.g.head(nv) = p.g.head(nv);
@@ -288,14 +291,9 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   r.C.rightCols(rest) = p.C.rightCols(rest);
   r.c_lower = p.c_lower;
   r.c_upper = p.c_upper;
-  for (int i = 0; i < m; ++i) {
-    const Vector6d c = p.C.row(i).segment<6>(e).transpose();
-    if ((c.array() == 0.0).all()) continue;
-    r.C.row(i).noalias() += c.transpose() * K_;
-    const double shift = c.dot(k0_);
-    r.c_lower(i) -= shift;
-    r.c_upper(i) -= shift;
-  }
+  r.C.noalias() += p.C.middleCols<6>(e) * K_;
+  r.c_lower.noalias() -= p.C.middleCols<6>(e) * k0_;
+  r.c_upper.noalias() -= p.C.middleCols<6>(e) * k0_;
   const auto keep = [&](const Eigen::VectorXd& v, Eigen::VectorXd* out) {
     if (v.size() == 0) {
       out->resize(0);
