@@ -111,6 +111,8 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   bool line_feet() const { return line_feet_; }
   /// The landing law of line feet (offsets of the feet from the plan).
   const FootPlacement& placement() const { return placement_; }
+  /// The last tick's QP as last solved (variables and rows: whole_body_tasks.h).
+  const QpProblem& qp_problem() const { return problem_; }
   /// The robot's localiser (null with perfect localisation).
   const Localiser* localiser() const override { return localiser_ ? &*localiser_ : nullptr; }
 
@@ -159,7 +161,7 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   RobotState state_;
   WholeBodyKinematics kin_;
   FootTask foot_task_;
-  QpSolver qp_;
+  WholeBodyQp qp_;
   QpProblem problem_;
   QpSolution solution_;
 };
