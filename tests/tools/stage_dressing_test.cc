@@ -63,6 +63,17 @@ TEST(SilkShapeTest, TheSilkHangsTowardsGravityWhateverTheHand) {
   EXPECT_GT(mean_x, 0.08);
 }
 
+// The abstract scene MuJoCo makes of `d` with default options (free it with mjv_freeScene).
+void UpdateView(const mjModel* m, mjData* d, mjvScene* view) {
+  mjvOption vis;
+  mjvCamera camera;
+  mjv_defaultOption(&vis);
+  mjv_defaultCamera(&camera);
+  mjv_defaultScene(view);
+  mjv_makeScene(m, view, 5000);
+  mjv_updateScene(m, d, &vis, nullptr, &camera, mjCAT_ALL, view);
+}
+
 TEST(StageDressingTest, TheSceneShowsSilkAndTrimsInsteadOfTheClothPlateAndBoxHead) {
   SceneOptions options;
   options.robots = 1;
@@ -75,14 +86,8 @@ TEST(StageDressingTest, TheSceneShowsSilkAndTrimsInsteadOfTheClothPlateAndBoxHea
   const int head = mj_name2id(m, mjOBJ_GEOM, "r00/head");
   ASSERT_GE(cloth, 0);
   ASSERT_GE(head, 0);
-  mjvOption vis;
-  mjvCamera camera;
   mjvScene view;
-  mjv_defaultOption(&vis);
-  mjv_defaultCamera(&camera);
-  mjv_defaultScene(&view);
-  mjv_makeScene(m, &view, 5000);
-  mjv_updateScene(m, d, &vis, nullptr, &camera, mjCAT_ALL, &view);
+  UpdateView(m, d, &view);
   auto count = [&](int geom, int type) {
     int n = 0;
     for (int i = 0; i < view.ngeom; ++i) {
@@ -129,14 +134,8 @@ TEST(StageDressingTest, AThrownHandkerchiefIsSilkWhereItFlies) {
   mj_resetDataKeyframe(m, d, scene->stand_key());
   d->qpos[left.qpos_begin + 2] += 1.0;  // in the air
   mj_forward(m, d);
-  mjvOption vis;
-  mjvCamera camera;
   mjvScene view;
-  mjv_defaultOption(&vis);
-  mjv_defaultCamera(&camera);
-  mjv_defaultScene(&view);
-  mjv_makeScene(m, &view, 5000);
-  mjv_updateScene(m, d, &vis, nullptr, &camera, mjCAT_ALL, &view);
+  UpdateView(m, d, &view);
   StageDressing dressing(*scene);
   dressing.Apply(*d, &view);
   int tiles = 0, pin_tiles = 0;
