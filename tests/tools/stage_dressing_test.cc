@@ -63,6 +63,17 @@ TEST(SilkShapeTest, TheSilkHangsTowardsGravityWhateverTheHand) {
   EXPECT_GT(mean_x, 0.08);
 }
 
+// The abstract scene MuJoCo makes of `d` with default options (free it with mjv_freeScene).
+void UpdateView(const mjModel* m, mjData* d, mjvScene* view) {
+  mjvOption vis;
+  mjvCamera camera;
+  mjv_defaultOption(&vis);
+  mjv_defaultCamera(&camera);
+  mjv_defaultScene(view);
+  mjv_makeScene(m, view, 5000);
+  mjv_updateScene(m, d, &vis, nullptr, &camera, mjCAT_ALL, view);
+}
+
 TEST(StageDressingTest, TheSceneShowsSilkAndTrimsInsteadOfTheClothPlateAndBoxHead) {
   SceneOptions options;
   options.robots = 1;
@@ -75,14 +86,8 @@ TEST(StageDressingTest, TheSceneShowsSilkAndTrimsInsteadOfTheClothPlateAndBoxHea
   const int head = mj_name2id(m, mjOBJ_GEOM, "r00/head");
   ASSERT_GE(cloth, 0);
   ASSERT_GE(head, 0);
-  mjvOption vis;
-  mjvCamera camera;
   mjvScene view;
-  mjv_defaultOption(&vis);
-  mjv_defaultCamera(&camera);
-  mjv_defaultScene(&view);
-  mjv_makeScene(m, &view, 5000);
-  mjv_updateScene(m, d, &vis, nullptr, &camera, mjCAT_ALL, &view);
+  UpdateView(m, d, &view);
   auto count = [&](int geom, int type) {
     int n = 0;
     for (int i = 0; i < view.ngeom; ++i) {
@@ -108,6 +113,46 @@ TEST(StageDressingTest, TheSceneShowsSilkAndTrimsInsteadOfTheClothPlateAndBoxHea
   EXPECT_EQ(count(mj_name2id(m, mjOBJ_GEOM, "r00/right_upper_arm"), mjGEOM_CYLINDER), 0);
   // The model is untouched.
   EXPECT_EQ(m->geom_type[cloth], mjGEOM_BOX);
+  mjv_freeScene(&view);
+  mj_deleteData(d);
+}
+
+// On a stage built to throw, the handkerchief is a free body: its plate becomes silk where
+// it flies, 1 m above its pin, and the spinner's hidden cloth draws nothing.
+TEST(StageDressingTest, AThrownHandkerchiefIsSilkWhereItFlies) {
+  SceneOptions options;
+  options.robots = 1;
+  options.throwing_hankies = true;
+  auto scene = Scene::Build(options);
+  const mjModel* m = scene->model();
+  ASSERT_EQ(scene->hankies().size(), 2u);
+  const HandkerchiefProp& left = scene->hankies()[0];
+  ASSERT_GE(m->body_geomnum[left.body], 1);
+  const int plate = m->body_geomadr[left.body];
+  const int pin_cloth = mj_name2id(m, mjOBJ_GEOM, "r00/left_hanky_cloth");
+  mjData* d = mj_makeData(m);
+  mj_resetDataKeyframe(m, d, scene->stand_key());
+  d->qpos[left.qpos_begin + 2] += 1.0;  // in the air
+  mj_forward(m, d);
+  mjvScene view;
+  UpdateView(m, d, &view);
+  StageDressing dressing(*scene);
+  dressing.Apply(*d, &view);
+  int tiles = 0, pin_tiles = 0;
+  double z = 0;
+  for (int i = 0; i < view.ngeom; ++i) {
+    const mjvGeom& g = view.geoms[i];
+    if (g.objtype != mjOBJ_GEOM || g.type != mjGEOM_BOX) continue;
+    if (g.objid == plate) {
+      ++tiles;
+      z += g.pos[2];
+    }
+    pin_tiles += g.objid == pin_cloth;
+  }
+  EXPECT_EQ(tiles, StageDressing::kSilkTiles * StageDressing::kSilkTiles);
+  EXPECT_EQ(pin_tiles, 0);
+  ASSERT_GT(tiles, 0);
+  EXPECT_NEAR(z / tiles, d->geom_xpos[3 * plate + 2], 0.2);  // the silk flies with the plate
   mjv_freeScene(&view);
   mj_deleteData(d);
 }

@@ -241,6 +241,19 @@ StageDressing::StageDressing(const Scene& scene, std::optional<FloorBox> stage)
       }
     }
   }
+  // On a stage built to throw (SceneOptions::throwing_hankies) each handkerchief is a
+  // free body of its own (Scene::hankies()) and the spinner's cloth is hidden: the silk
+  // follows the flying plate, seated or in the air.
+  if (!scene.hankies().empty()) hankies_.clear();
+  for (const HandkerchiefProp& prop : scene.hankies()) {
+    if (m->body_geomnum[prop.body] < 1) continue;
+    Hanky hanky;
+    hanky.geom = m->body_geomadr[prop.body];
+    hanky.body = prop.body;
+    hanky.half = std::min(m->geom_size[3 * hanky.geom], m->geom_size[3 * hanky.geom + 1]);
+    hankies_.push_back(hanky);
+    paint(hanky.geom, hidden);
+  }
 }
 
 void StageDressing::Apply(const mjData& d, mjvScene* view) const {
@@ -296,7 +309,13 @@ void StageDressing::Apply(const mjData& d, mjvScene* view) const {
     const mjtNum* xpos = d.geom_xpos + 3 * h.geom;
     const mjtNum* xmat = d.geom_xmat + 9 * h.geom;
     const double down[3] = {-xmat[6], -xmat[7], -xmat[8]};  // world -z in the cloth's frame
-    const double rate = h.dof >= 0 ? d.qvel[h.dof] : 0;
+    // rad/s about the cloth's normal: the spinner's joint, or a free body's angular
+    // velocity (cvel, world frame) along the plate's z axis.
+    double rate = h.dof >= 0 ? d.qvel[h.dof] : 0;
+    if (h.body >= 0) {
+      const mjtNum* w = d.cvel + 6 * h.body;
+      rate = w[0] * xmat[2] + w[1] * xmat[5] + w[2] * xmat[8];
+    }
     double frame[9];
     std::copy(xmat, xmat + 9, frame);
     const double spin_angle = std::atan2(xmat[3], xmat[0]);

@@ -51,7 +51,8 @@ class StageDressing {
  private:
   struct Hanky {
     int geom = -1;    // the cloth geom
-    int dof = -1;     // its spin joint's dof
+    int dof = -1;     // its spin joint's dof (a handkerchief seated on its spinner)
+    int body = -1;    // its free body (a handkerchief that can be thrown), else -1
     double half = 0;  // m, half-size of the square
   };
   // A picture element attached to a geom of the model: its frame, offset by `pos` and
