@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "choreography/separation.h"
 
@@ -21,10 +22,22 @@ std::vector<Pose2> LyingPoints(const LostRobot& lost) {
   return points;
 }
 
+namespace {
+
+// The point of `points` nearest (x, y) and its distance (null and infinity when empty).
+std::pair<const Pose2*, double> NearestPoint(const std::vector<Pose2>& points, double x, double y) {
+  std::pair<const Pose2*, double> best{nullptr, std::numeric_limits<double>::infinity()};
+  for (const Pose2& p : points) {
+    const double d = std::hypot(x - p.x, y - p.y);
+    if (d < best.second) best = {&p, d};
+  }
+  return best;
+}
+
+}  // namespace
+
 double DistanceToPoints(const std::vector<Pose2>& points, double x, double y) {
-  double d = std::numeric_limits<double>::infinity();
-  for (const Pose2& p : points) d = std::min(d, std::hypot(x - p.x, y - p.y));
-  return d;
+  return NearestPoint(points, x, y).second;
 }
 
 LyingRobots Reflow::LostAt(Beats start) const {
@@ -132,15 +145,12 @@ std::vector<Placement> PushSlotsClear(const std::vector<Placement>& slots,
   std::vector<Placement> out = slots;
   // The nearest point of any lost robot's body, and its distance.
   auto nearest_lost = [&](const Placement& p) {
-    const Pose2* best = nullptr;
-    double d = 1e18;
+    std::pair<const Pose2*, double> best{nullptr, std::numeric_limits<double>::infinity()};
     for (const auto& [r, body] : lost) {
-      for (const Pose2& point : body) {
-        const double dr = std::hypot(p.x - point.x, p.y - point.y);
-        if (dr < d) d = dr, best = &point;
-      }
+      const auto nearest = NearestPoint(body, p.x, p.y);
+      if (nearest.second < best.second) best = nearest;
     }
-    return std::pair{best, d};
+    return best;
   };
   std::vector<int> order(blocked.begin(), blocked.end());
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {

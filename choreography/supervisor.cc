@@ -114,11 +114,11 @@ void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
   recovering_.resize(static_cast<size_t>(robots), false);
   recovered_at_.resize(static_cast<size_t>(robots), -1);
   for (int r = 0; r < robots; ++r) {
-    const ReferenceFollower* wbc = FollowerOf(*state, r);
-    if (wbc == nullptr) continue;
-    const bool now = wbc->recovering();
+    const ReferenceFollower* follower = FollowerOf(*state, r);
+    if (follower == nullptr) continue;
+    const bool now = follower->recovering();
     if (now || RobotLost(*state, r)) recovered_at_[r] = -1;
-    if (recovered_at_[r] >= 0 && !wbc->catching_up()) {
+    if (recovered_at_[r] >= 0 && !follower->catching_up()) {
       const double took = state->data->time - recovered_at_[r];
       char text[160];
       std::snprintf(text, sizeof(text),
@@ -130,16 +130,16 @@ void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
     if (recovering_[r] && !now && !RobotLost(*state, r)) {
       // Back on the plan's beat; CatchUp walks it back to the plan's places.
       double off = 0;
-      if (wbc->reference()) {
+      if (follower->reference()) {
         RobotReference plan;
-        wbc->reference()->Sample(state->data->time, &plan);
+        follower->reference()->Sample(state->data->time, &plan);
         const Eigen::Vector3d com(state->data->subtree_com + 3 * scene.robot(r).body_begin);
         off = (com - plan.com).head<2>().norm();
       }
       char text[160];
       std::snprintf(text, sizeof(text),
                     "recovered after %d recovery steps: on the beat again, %.2f m from its plan",
-                    wbc->recovery_steps(), off);
+                    follower->recovery_steps(), off);
       state->metrics.events.push_back({state->data->time, r, "recovery", text});
       recovered_at_[r] = state->data->time;
     }

@@ -7,6 +7,7 @@
 #include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/controllers/swaying_stand.h"
 
 namespace yangbot {
 namespace {
@@ -15,10 +16,7 @@ void BM_WholeBodyControllerTick(benchmark::State& bench) {
   SceneOptions options;
   options.robots = static_cast<int>(bench.range(0));
   auto scene = Scene::Build(options);
-  WholeBodyOptions controller;
-  controller.stand_hanky_rate = 3.0;
-  controller.stand_sway_amplitude = 0.2;
-  auto run = StartRun(*scene, MakeWholeBodyControllerFactory(controller), 1);
+  auto run = StartSwayingStand(*scene);
   RunUntil(*scene, run.get(), 1.0);
   mj_step1(scene->model(), run->data);
   std::vector<double> ctrl(scene->robot_info().nu);
@@ -37,10 +35,7 @@ std::vector<QpProblem> RecordWholeBodyProblems() {
   SceneOptions options;
   options.robots = 1;
   auto scene = Scene::Build(options);
-  WholeBodyOptions controller;
-  controller.stand_hanky_rate = 3.0;
-  controller.stand_sway_amplitude = 0.2;
-  auto run = StartRun(*scene, MakeWholeBodyControllerFactory(controller), 1);
+  auto run = StartSwayingStand(*scene);
   RunUntil(*scene, run.get(), 1.0);
   std::vector<QpProblem> problems;
   const auto* wbc = dynamic_cast<const WholeBodyController*>(run->controllers[0].get());

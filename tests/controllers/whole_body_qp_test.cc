@@ -13,6 +13,7 @@
 #include "controllers/whole_body_tasks.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/controllers/swaying_stand.h"
 
 namespace yangbot {
 namespace {
@@ -112,10 +113,7 @@ TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllers
   SceneOptions options;
   options.robots = 1;
   auto scene = Scene::Build(options);
-  WholeBodyOptions controller;
-  controller.stand_hanky_rate = 3.0;
-  controller.stand_sway_amplitude = 0.2;
-  auto run = StartRun(*scene, MakeWholeBodyControllerFactory(controller), 1);
+  auto run = StartSwayingStand(*scene);
   RunUntil(*scene, run.get(), 0.3);
   const auto* wbc = dynamic_cast<const WholeBodyController*>(run->controllers[0].get());
   ASSERT_NE(wbc, nullptr);
