@@ -67,21 +67,21 @@ GaitParams RobotGait(const std::string& robot_path) {
   // Loading a robot compiles its model: shows checked again and again (the viewer's
   // editor, tests) read each file once.
   static std::mutex mutex;
-  static std::map<std::string, bool> line_soles;
+  static std::map<std::string, GaitParams> gaits;
   const std::string key = std::filesystem::absolute(robot_path).lexically_normal().string();
   {
     const std::lock_guard<std::mutex> lock(mutex);
-    const auto it = line_soles.find(key);
-    if (it != line_soles.end()) return GaitParamsForSoles(it->second);
+    const auto it = gaits.find(key);
+    if (it != gaits.end()) return it->second;
   }
   // Only plain files (a show may name any path; a device would never end).
   if (!std::filesystem::is_regular_file(robot_path)) {
     throw Error(robot_path + ": error: robot file not found");
   }
-  const bool line = LoadRobotInfo(robot_path).line_soles;
+  const GaitParams gait = GaitParamsForRobot(LoadRobotInfo(robot_path));
   const std::lock_guard<std::mutex> lock(mutex);
-  line_soles[key] = line;
-  return GaitParamsForSoles(line);
+  gaits[key] = gait;
+  return gait;
 }
 
 LoadedShow CheckShowFile(const std::string& path, const std::string& robot_path) {

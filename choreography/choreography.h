@@ -33,7 +33,7 @@ struct LoadedShow {
 /// built-in robot (DefaultRobotPath) when it names none ("" or "builtin").
 std::string ShowRobotPath(const Show& show, const std::string& base_dir);
 /// The gait the robot at `robot_path` walks, chosen by its soles
-/// (GaitParamsForSoles(RobotInfo::line_soles)); each file is read once per process. Throws
+/// (GaitParamsForRobot); each file is read once per process. Throws
 /// yangbot::Error when the robot cannot be loaded.
 GaitParams RobotGait(const std::string& robot_path);
 

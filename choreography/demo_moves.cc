@@ -23,7 +23,9 @@ struct Section {
 // returns to its grid after every loop and neighbours never close in on each other. The
 // twist that follows the walk back lasts 12 beats: on line soles the feet stand square 9
 // beats between a walk and dance steps (GaitEnvelope::settle_beats), and with 8 beats
-// the walk back did not fit before the next loop's three-forward-one-back.
+// the walk back did not fit before the next loop's three-forward-one-back. The walks out
+// and back last 16 beats: each stands 9 after the walk before it and lands its last step 2
+// beats early (GaitEnvelope::arrival_beats).
 constexpr Section kLoop[] = {
     {"twist and swing", 12,
      "      - move: waist_twist\n"
@@ -47,11 +49,11 @@ constexpr Section kLoop[] = {
     {"back to the grid", 16,
      "      - formation: home\n"
      "      - move: side_sway\n"},
-    {"walk out", 12,
+    {"walk out", 16,
      "      - formation: out\n"
      "      - move: arm_swing\n"
      "        amplitude: 20 deg\n"},
-    {"walk back", 12,
+    {"walk back", 16,
      "      - formation: home\n"
      "      - move: waist_twist\n"
      "        amplitude: 10 deg\n"

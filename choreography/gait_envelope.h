@@ -34,6 +34,10 @@ struct GaitEnvelope {
   /// before and after it: the sway of the steps before has to die down, or the walk's
   /// first single support starts with the CoM swinging away from the stance foot.
   Beats settle_beats;
+  /// Beats before its window's end by which a walk's last step has landed, whatever comes
+  /// next (the formation is measured on that downbeat): the CoM's sway over the last steps
+  /// has to die down first. 0: the walk may land its last step on the downbeat.
+  Beats arrival_beats;
   /// The gait turns while it travels (mixed commands measured): a turn-walk-turn takes its
   /// first turn while it starts walking and its last while it stops. Off: in place.
   bool turns_while_walking = false;

@@ -68,6 +68,12 @@ GaitParams GaitParamsForSoles(bool line_soles) {
   return gait;
 }
 
+GaitParams GaitParamsForRobot(const RobotInfo& info) {
+  GaitParams gait = GaitParamsForSoles(info.line_soles);
+  gait.sole = info.sole;
+  return gait;
+}
+
 FootstepPlannerParams PlannerParams(const GaitParams& gait) {
   FootstepPlannerParams params;
   params.limits = gait.limits;

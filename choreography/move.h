@@ -15,6 +15,7 @@
 #include "choreography/units.h"
 #include "controllers/footstep_planner.h"
 #include "controllers/reference.h"
+#include "sim/scene.h"
 
 namespace yangbot {
 
@@ -113,6 +114,9 @@ struct GaitParams {
   /// The robot's soles are lines (RobotInfo::line_soles): its walks are compiled with the
   /// line-foot gait (controllers/line_foot_gait.h), else with the box-foot gait.
   bool line_soles = false;
+  /// The robot's left sole (RobotInfo::sole): line-foot walks plan their single-support
+  /// ZMP by it (LineFootSupportOutward, the public H1's toe bar).
+  SoleSupport sole;
   /// What a walking step may do (walk_to, formation changes): the measured envelope of the
   /// gait of the robot's soles, quoted in FORMAT.md (gait_envelope.h).
   GaitEnvelope walk = MeasuredGaitEnvelope(line_soles);
@@ -122,6 +126,8 @@ struct GaitParams {
 /// The geometry defaults walking the gait of a robot whose soles are lines (`line_soles`)
 /// or flat boxes.
 GaitParams GaitParamsForSoles(bool line_soles);
+/// The gait of a robot with `info`'s soles (GaitParamsForSoles, and the sole itself).
+GaitParams GaitParamsForRobot(const RobotInfo& info);
 /// The footstep planner for a gait (nominal width 2 * foot_lateral).
 FootstepPlannerParams PlannerParams(const GaitParams& gait);
 /// Feet of a robot whose pelvis is at `pelvis` (world).

@@ -100,7 +100,7 @@ std::vector<int> ShareOutSlots(const PlannedCue& inst, const std::vector<Pose2>&
 void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
                          const std::vector<Stance>& stance, const std::vector<Beats>& danced_until,
                          const std::vector<std::vector<Beats>>& steps_start,
-                         const std::map<int, Pose2>& lost, const GaitParams& gait,
+                         const LyingRobots& lost, const GaitParams& gait,
                          Schedule* schedule, std::map<int, PlannedWalk>* walk_of,
                          std::set<std::pair<int, int>>* reported,
                          std::vector<RobotProblem>* too_far, Diagnostics* diagnostics) {
@@ -143,7 +143,12 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
   for (int r = 0; r < robots; ++r) {
     if (in_cue.count(r) > 0) continue;
     const auto down = lost.find(r);
-    standing.push_back({r, down != lost.end() ? down->second : where[r]});
+    if (down == lost.end()) {
+      standing.push_back({r, where[r]});
+    } else {
+      // A lost robot stands in the way with all of its body where it lies.
+      for (const Pose2& point : down->second) standing.push_back({r, point});
+    }
   }
   TransitionOptions transition;
   if (inst.assign != SlotAssign::kNumber) {
@@ -160,9 +165,11 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
   }
   TransitionPlan plan = PlanTransition(walkers, standing, gait, transition);
   for (const PlannedWalk& walk : plan.walks) (*walk_of)[walk.robot] = walk;
+  int beats_needed = 0;
   if (!plan.ok && !plan.robots.empty()) {
     if (plan.too_far) {
       for (const TransitionPlan::TooFar& far : plan.too_far_robots) {
+        beats_needed = std::max(beats_needed, far.beats_needed);
         char text[400];
         std::snprintf(text, sizeof(text),
                       "must walk %.2f m to formation '%s' in %s beats but needs %d beats (%s)",
@@ -182,6 +189,7 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
       }
       char text[300];
       const int given = static_cast<int>(inst.cue->length.Floor());
+      beats_needed = plan.beats_needed;
       if (plan.beats_needed > 0) {
         std::snprintf(text, sizeof(text),
                       ": cannot keep %.1f m apart on the way to formation '%s' in the %d beats "
@@ -210,6 +218,7 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
   record.walks = std::move(plan.walks);
   record.min_distance = plan.min_distance;
   record.ok = plan.ok;
+  record.beats_needed = beats_needed;
   schedule->transitions.push_back(std::move(record));
 }
 
@@ -308,7 +317,7 @@ Schedule PlanShow(const ResolvedShow& show, const GaitParams& gait, const Reflow
     inst.keep_groups = resolved->keep_groups;
     inst.pins = resolved->pins;
     if (resolved->is_formation_change()) inst.change.slots = &show.formations.at(resolved->name).slots;
-    const std::map<int, Pose2> lost_here = lost.LostAt(resolved->start);
+    const LyingRobots lost_here = lost.LostAt(resolved->start);
     if (!lost_here.empty()) {
       std::vector<Pose2> pelvis(static_cast<size_t>(robots));
       for (int r = 0; r < robots; ++r) pelvis[r] = PelvisOfStance(stance[r], gait);

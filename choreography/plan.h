@@ -74,6 +74,9 @@ struct ScheduledTransition {
   std::vector<PlannedWalk> walks;  ///< one per robot of the change, in canon order
   double min_distance = 0;         ///< m, least distance between robots during it
   bool ok = true;                  ///< false: reported as an error
+  /// When !ok: the least beats the change's cue needs (each robot's walk, and walking
+  /// clear of the others when that was what failed); 0: more than the planner tries.
+  int beats_needed = 0;
 };
 
 /// The plan of a show: what each robot dances when, its footsteps, and the formation

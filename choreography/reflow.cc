@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include "choreography/separation.h"
 
@@ -14,16 +16,40 @@ Reflow::Reflow(const ReflowRequest& request, int robots)
   }
 }
 
-std::map<int, Pose2> Reflow::LostAt(Beats start) const {
-  std::map<int, Pose2> here;
+std::vector<Pose2> LyingPoints(const LostRobot& lost) {
+  std::vector<Pose2> points{lost.pelvis};
+  points.insert(points.end(), lost.body.begin(), lost.body.end());
+  return points;
+}
+
+namespace {
+
+// The point of `points` nearest (x, y) and its distance (null and infinity when empty).
+std::pair<const Pose2*, double> NearestPoint(const std::vector<Pose2>& points, double x, double y) {
+  std::pair<const Pose2*, double> best{nullptr, std::numeric_limits<double>::infinity()};
+  for (const Pose2& p : points) {
+    const double d = std::hypot(x - p.x, y - p.y);
+    if (d < best.second) best = {&p, d};
+  }
+  return best;
+}
+
+}  // namespace
+
+double DistanceToPoints(const std::vector<Pose2>& points, double x, double y) {
+  return NearestPoint(points, x, y).second;
+}
+
+LyingRobots Reflow::LostAt(Beats start) const {
+  LyingRobots here;
   for (const auto& [r, lost] : lost_) {
-    if (start >= lost->from) here[r] = lost->pelvis;
+    if (start >= lost->from) here[r] = LyingPoints(*lost);
   }
   return here;
 }
 
 void Reflow::ReflowCue(const ResolvedShow& show, const ResolvedCue& cue,
-                       const std::map<int, Pose2>& lost_here, const std::vector<Pose2>& pelvis,
+                       const LyingRobots& lost_here, const std::vector<Pose2>& pelvis,
                        std::vector<int>* robots, ReflowedChange* change, SlotAssign* assign,
                        std::map<int, int>* pins, std::vector<std::vector<int>>* keep_groups) {
   if (lost_here.empty()) return;
@@ -38,8 +64,8 @@ void Reflow::ReflowCue(const ResolvedShow& show, const ResolvedCue& cue,
   auto blocked_slots = [&](const std::vector<Placement>& slots) {
     std::set<int> blocked;
     for (size_t k = 0; k < slots.size(); ++k) {
-      for (const auto& [r, at] : lost_here) {
-        if (std::hypot(slots[k].x - at.x, slots[k].y - at.y) <
+      for (const auto& [r, body] : lost_here) {
+        if (DistanceToPoints(body, slots[k].x, slots[k].y) <
             kMinRobotDistance + kLostClearance - 1e-9) {
           blocked.insert(static_cast<int>(k));
         }
@@ -105,7 +131,7 @@ void Reflow::MarkTimeNearLostRobots(Beats start, const Stance& feet,
     const Pose2 centre = now.Center();
     for (const auto& [r, robot] : lost_) {
       if (start < robot->from) continue;
-      near |= std::hypot(centre.x - robot->pelvis.x, centre.y - robot->pelvis.y) <
+      near |= DistanceToPoints(LyingPoints(*robot), centre.x, centre.y) <
               kMinRobotDistance + kLostClearance;
     }
   }
@@ -115,30 +141,38 @@ void Reflow::MarkTimeNearLostRobots(Beats start, const Stance& feet,
 
 std::vector<Placement> PushSlotsClear(const std::vector<Placement>& slots,
                                       const std::set<int>& blocked,
-                                      const std::map<int, Pose2>& lost) {
+                                      const LyingRobots& lost) {
   std::vector<Placement> out = slots;
+  // The nearest point of any lost robot's body, and its distance.
   auto nearest_lost = [&](const Placement& p) {
-    const Pose2* best = nullptr;
-    double d = 1e18;
-    for (const auto& [r, pelvis] : lost) {
-      const double dr = std::hypot(p.x - pelvis.x, p.y - pelvis.y);
-      if (dr < d) d = dr, best = &pelvis;
+    std::pair<const Pose2*, double> best{nullptr, std::numeric_limits<double>::infinity()};
+    for (const auto& [r, body] : lost) {
+      const auto nearest = NearestPoint(body, p.x, p.y);
+      if (nearest.second < best.second) best = nearest;
     }
-    return std::pair{best, d};
+    return best;
   };
   std::vector<int> order(blocked.begin(), blocked.end());
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return nearest_lost(slots[a]).second > nearest_lost(slots[b]).second;
   });
   std::set<int> unresolved = blocked;
+  constexpr double kClear = kMinRobotDistance + kLostClearance;
   for (int k : order) {
-    const auto [pelvis, d] = nearest_lost(slots[k]);
-    if (pelvis == nullptr || d < 1e-6) continue;
+    // Straight away from the nearest point; while another point of a lying body is then
+    // too close, on away from that one (a few times at most).
     Placement moved = slots[k];
-    const double scale = (kMinRobotDistance + kLostClearance) / d;
-    moved.x = pelvis->x + (slots[k].x - pelvis->x) * scale;
-    moved.y = pelvis->y + (slots[k].y - pelvis->y) * scale;
-    bool clear = nearest_lost(moved).second >= kMinRobotDistance + kLostClearance - 1e-9;
+    bool clear = false;
+    for (int push = 0; push < 8 && !clear; ++push) {
+      const auto [point, d] = nearest_lost(moved);
+      if (point == nullptr || d < 1e-6) break;
+      clear = d >= kClear - 1e-9;
+      if (clear) break;
+      const double scale = kClear / d;
+      moved.x = point->x + (moved.x - point->x) * scale;
+      moved.y = point->y + (moved.y - point->y) * scale;
+    }
+    clear = nearest_lost(moved).second >= kClear - 1e-9;
     for (size_t o = 0; clear && o < out.size(); ++o) {
       if (static_cast<int>(o) == k || unresolved.count(static_cast<int>(o)) > 0) continue;
       clear = std::hypot(out[o].x - moved.x, out[o].y - moved.y) >= kMinRobotDistance;

@@ -119,6 +119,7 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
     if (line_walk && !stretch.steps.empty()) {
       stretch_params.preview.com_height = gait.com_height - line_gait.crouch;
       stretch_params.swing_height = line_gait.swing_height;
+      stretch_params.support_outward = LineFootSupportOutward(line_gait, gait.sole);
       posture = LineFootPosture(stretch_params);
       posture.com_height = gait.com_height;  // standing: the crouch is eased in Sample
       crouch.depth = line_gait.crouch;

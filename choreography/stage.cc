@@ -6,6 +6,16 @@
 
 namespace yangbot {
 
+std::shared_ptr<LocalisationSetup> ShowLidarSetup(const Show& show, uint64_t seed) {
+  if (!show.localisation || show.localisation->mode != "lidar") return nullptr;
+  auto setup = std::make_shared<LocalisationSetup>();
+  setup->seed = seed;
+  for (const auto& [key, value] : show.localisation->settings) {
+    SetLocalisationOption(&setup->options, key, value);  // checked by the parser
+  }
+  return setup;
+}
+
 std::vector<Landmark> ShowLandmarks(const Show& show, const ResolvedShow& resolved,
                                     const std::vector<Placement>& extra) {
   if (show.stage) {

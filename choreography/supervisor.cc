@@ -8,7 +8,8 @@
 
 #include "choreography/synced_reference.h"
 #include "controllers/angles.h"
-#include "controllers/whole_body_controller.h"
+#include "controllers/localisation.h"
+#include "controllers/reference_follower.h"
 
 namespace yangbot {
 
@@ -46,13 +47,39 @@ Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot) {
   return {d.xpos[3 * body], d.xpos[3 * body + 1], std::atan2(R[3], R[0])};
 }
 
+std::vector<Pose2> LyingBody(const Scene& scene, const mjData& d, int robot, const Pose2& pelvis) {
+  const RobotInfo& info = scene.robot_info();
+  const Pose2 measured = MeasuredPelvis(scene, d, robot);
+  const double c0 = std::cos(measured.yaw), s0 = std::sin(measured.yaw);
+  const double c = std::cos(pelvis.yaw), s = std::sin(pelvis.yaw);
+  std::vector<Pose2> points;
+  for (int k = 0; k < info.ngeom; ++k) {
+    if ((info.geom_contype[k] | info.geom_conaffinity[k]) == 0) continue;
+    const mjtNum* at = d.geom_xpos + 3 * (scene.robot(robot).geom_begin + k);
+    // In the pelvis's frame as measured, then at `pelvis`.
+    const double dx = at[0] - measured.x, dy = at[1] - measured.y;
+    const double lx = c0 * dx + s0 * dy, ly = -s0 * dx + c0 * dy;
+    const Pose2 point{pelvis.x + c * lx - s * ly, pelvis.y + s * lx + c * ly, 0};
+    if (DistanceToPoints(points, point.x, point.y) >= kLyingBodySpacing) points.push_back(point);
+  }
+  return points;
+}
+
 namespace {
+
+// Robot `robot`'s controller as a follower of a plan; null when it follows none.
+ReferenceFollower* FollowerOf(const RunState& state, int robot) {
+  const auto& controller = state.controllers[static_cast<size_t>(robot)];
+  return controller ? controller->follower() : nullptr;
+}
 
 // Where a lost robot lies as the conductor knows it: the robot's own estimate when it
 // localises itself (controllers/localisation.h: frozen when it fell), else measured.
 Pose2 ReportedPelvis(const Scene& scene, const RunState& state, int robot) {
-  const auto* wbc = dynamic_cast<const WholeBodyController*>(state.controllers[robot].get());
-  if (wbc != nullptr && wbc->localiser() != nullptr) return wbc->localiser()->estimate();
+  const ReferenceFollower* follower = FollowerOf(state, robot);
+  if (follower != nullptr && follower->localiser() != nullptr) {
+    return follower->localiser()->estimate();
+  }
   return MeasuredPelvis(scene, *state.data, robot);
 }
 
@@ -60,10 +87,10 @@ Pose2 ReportedPelvis(const Scene& scene, const RunState& state, int robot) {
 
 std::vector<std::shared_ptr<const ReferenceSource>> FollowedReferences(const RunState& state) {
   std::vector<std::shared_ptr<const ReferenceSource>> followed;
-  for (const auto& controller : state.controllers) {
-    const auto* wbc = dynamic_cast<const WholeBodyController*>(controller.get());
-    if (wbc == nullptr || wbc->reference() == nullptr) return {};
-    followed.push_back(wbc->reference());
+  for (int r = 0; r < static_cast<int>(state.controllers.size()); ++r) {
+    const ReferenceFollower* follower = FollowerOf(state, r);
+    if (follower == nullptr || follower->reference() == nullptr) return {};
+    followed.push_back(follower->reference());
   }
   return followed;
 }
@@ -87,12 +114,11 @@ void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
   recovering_.resize(static_cast<size_t>(robots), false);
   recovered_at_.resize(static_cast<size_t>(robots), -1);
   for (int r = 0; r < robots; ++r) {
-    const auto* wbc = dynamic_cast<const WholeBodyController*>(state->controllers[r].get());
-    if (wbc == nullptr) continue;
-    const WholeBodyDiagnostics& dg = wbc->diagnostics();
-    const bool now = dg.recovery_phase != BalanceRecovery::Phase::kIdle;
+    const ReferenceFollower* follower = FollowerOf(*state, r);
+    if (follower == nullptr) continue;
+    const bool now = follower->recovering();
     if (now || RobotLost(*state, r)) recovered_at_[r] = -1;
-    if (recovered_at_[r] >= 0 && !wbc->catching_up()) {
+    if (recovered_at_[r] >= 0 && !follower->catching_up()) {
       const double took = state->data->time - recovered_at_[r];
       char text[160];
       std::snprintf(text, sizeof(text),
@@ -104,16 +130,16 @@ void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
     if (recovering_[r] && !now && !RobotLost(*state, r)) {
       // Back on the plan's beat; CatchUp walks it back to the plan's places.
       double off = 0;
-      if (wbc->reference()) {
+      if (follower->reference()) {
         RobotReference plan;
-        wbc->reference()->Sample(state->data->time, &plan);
+        follower->reference()->Sample(state->data->time, &plan);
         const Eigen::Vector3d com(state->data->subtree_com + 3 * scene.robot(r).body_begin);
         off = (com - plan.com).head<2>().norm();
       }
       char text[160];
       std::snprintf(text, sizeof(text),
                     "recovered after %d recovery steps: on the beat again, %.2f m from its plan",
-                    dg.recovery_steps, off);
+                    follower->recovery_steps(), off);
       state->metrics.events.push_back({state->data->time, r, "recovery", text});
       recovered_at_[r] = state->data->time;
     }
@@ -121,10 +147,12 @@ void ShowSupervisor::ReportRecoveries(const Scene& scene, RunState* state) {
   }
 }
 
-bool ShowSupervisor::AfterStep(const Scene& scene, RunState* state) {
-  if (state->steps % kLookEvery != 0) return false;
-  Update(scene, state);
-  return true;
+void ShowSupervisor::AfterStep(const Scene& scene, RunState* state) {
+  if (state->steps % kLookEvery == 0) Update(scene, state);
+}
+
+std::unique_ptr<StepHook> ShowSupervisor::Clone() const {
+  return std::make_unique<ShowSupervisor>(*this);
 }
 
 void ShowSupervisor::Update(const Scene& scene, RunState* state) {
@@ -155,7 +183,8 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   ReflowRequest reflow = reflow_;
   std::string who;
   for (int r : ready) {
-    reflow.lost.push_back({r, ReportedPelvis(scene, *state, r), next->start});
+    const Pose2 pelvis = ReportedPelvis(scene, *state, r);
+    reflow.lost.push_back({r, pelvis, next->start, LyingBody(scene, d, r, pelvis)});
     char text[64];
     const Pose2& at = reflow.lost.back().pelvis;
     std::snprintf(text, sizeof(text), "%sr%02d at (%.2f, %.2f) m", who.empty() ? "" : ", ", r, at.x,
@@ -225,12 +254,12 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
 
   // Splice every survivor's reference now; both plans agree up to here (see the top of
   // supervisor.h), which ReferenceJump checks.
-  std::vector<std::pair<WholeBodyController*, std::shared_ptr<const ReferenceSource>>> splices;
+  std::vector<std::pair<ReferenceFollower*, std::shared_ptr<const ReferenceSource>>> splices;
   double worst = 0;
   int worst_robot = -1;
   for (int r = 0; r < robots && r < static_cast<int>(compiled.references.size()); ++r) {
     if (lost_since_[r] >= 0) continue;
-    auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[r].get());
+    ReferenceFollower* controller = FollowerOf(*state, r);
     if (controller == nullptr || !controller->reference()) continue;
     RobotReference before, after;
     ConductorReference(controller->reference())->Sample(now, &before);
@@ -275,6 +304,18 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   schedule_ = std::move(schedule);
   reflow_ = std::move(reflow);
   ++reflows_;
+}
+
+void SuperviseShow(ResolvedShow show, Schedule schedule, RunState* state,
+                   SupervisorOptions settings) {
+  state->hook = std::make_unique<ShowSupervisor>(std::move(show), std::move(schedule),
+                                                 std::move(settings));
+}
+
+const ShowSupervisor* SupervisorOf(const RunState& state) {
+  // The hook is type-erased in sim/ (which knows no choreography); only SuperviseShow puts
+  // a ShowSupervisor there.
+  return dynamic_cast<const ShowSupervisor*>(state.hook.get());
 }
 
 }  // namespace yangbot

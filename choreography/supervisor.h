@@ -6,12 +6,13 @@
 // - the resolved show is planned again (PlanSchedule, schedule.h: the plan and its
 //   check, not the file's resolution) with the lost robots in ReflowRequest::lost
 //   (reflow.h): they take part in no cue from the change on, stand in every later
-//   transition as obstacles at their measured pelvis (kept kMinRobotDistance clear), and
+//   transition as obstacles where their bodies lie (LyingBody: every collidable geom's
+//   centre on the floor kept kMinRobotDistance clear, not only the pelvis), and
 //   a change of all the robots left walks to the formation regenerated for their number
 //   (FormationSlots), slots shared out by the `optimal` rule; when one of its slots lies
-//   within 0.7 m of a lost robot, to the free slots of the written formation, those too
-//   close pushed straight away to 0.7 m when too few are free; dance steps that would
-//   travel within 0.7 m of a lost robot mark time;
+//   within 0.7 m of a lost robot's body, to the free slots of the written formation,
+//   those too close pushed straight away to 0.7 m when too few are free; dance steps that
+//   would travel within 0.7 m of a lost robot's body mark time;
 // - when no walk around the lost robots fits the change's beats (either way above), the
 //   change is held (ReflowRequest::hold_changes): everyone left stays where they stand,
 //   those within 0.7 m of a lost robot stepping straight away from it, and so are as many
@@ -26,7 +27,7 @@
 //   references at the splice is measured (ReferenceJump) and a plan that would jump
 //   more than max_jump is refused;
 // - a lost robot is planned around only once it has been lost for lost_settle (it falls
-//   first; its pelvis is measured where it lies).
+//   first; its body is measured where it lies).
 // Each reflow (or a refused one: not even held changes plan) is a RunEvent ("reflow",
 // "reflow_failed"); a robot whose recovery steps (WholeBodyController) ended is one too
 // ("recovery": the controller then catches up with its plan by itself, see
@@ -35,13 +36,15 @@
 // Limits: a robot lost during a formation change is walked around only from the next
 // change on (the current walks keep their plan); changes are held as a run from the next
 // one on (the shortest that lets the rest plan, not the fewest changes); a change of
-// some robots keeps its
-// slots; the supervisor does not re-plan robots lagging behind or off their plan (their
-// controllers catch up by themselves: WholeBodyGains::catch_up_step, catch_up_walk_*),
-// nor keep others clear of a robot off its plan. The supervisor's memory (who is lost
-// since when, the plan danced) is not part of RunState: a loop that clones or restores
-// run states copies the supervisor along (the viewer's transport keeps it in its
-// snapshots as a StepHook, tools/viewer/transport.h).
+// some robots keeps its slots; the supervisor does not re-plan robots lagging behind or
+// off their plan (their controllers catch up by themselves: WholeBodyGains::catch_up_step,
+// catch_up_walk_*), nor keep others clear of a robot off its plan.
+//
+// Wiring: the supervisor is part of the run (RunState::hook, sim/runner.h), put there by
+// SuperviseShow for `yangbot run`, `yangbot bench`, the viewer and tests alike; Step lets
+// it look after every physics step, and a cloned or restored run (the viewer's snapshots)
+// carries its memory (who is lost since when, the plan danced). It reaches the robots'
+// controllers through RobotController::follower() (controllers/reference_follower.h).
 #ifndef YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_
 #define YANGBOT_CHOREOGRAPHY_SUPERVISOR_H_
 
@@ -87,8 +90,18 @@ bool RobotLost(const RunState& state, int robot);
 /// Robot `robot`'s pelvis in the plane (m, m, heading rad) from the state.
 Pose2 MeasuredPelvis(const Scene& scene, const mjData& d, int robot);
 
-/// The references the robots of `state` follow (their WholeBodyControllers'), one per
-/// robot; empty when any robot has another controller or none.
+/// m, least spacing of LyingBody's points (closer ones are dropped: the clearance kept
+/// from them, kMinRobotDistance, is six times as much).
+constexpr double kLyingBodySpacing = 0.1;
+
+/// Where robot `robot`'s body lies on the floor (m, in the plane): the centres of its
+/// collidable geoms, measured relative to its pelvis and placed at `pelvis` (where the
+/// conductor believes it lies: its own estimate when it localises itself), thinned to
+/// kLyingBodySpacing. For LostRobot::body.
+std::vector<Pose2> LyingBody(const Scene& scene, const mjData& d, int robot, const Pose2& pelvis);
+
+/// The references the robots of `state` follow (their controllers' follower()), one per
+/// robot; empty when any robot's controller follows none.
 std::vector<std::shared_ptr<const ReferenceSource>> FollowedReferences(const RunState& state);
 
 /// The first formation change of `schedule` starting at or after `time` (s); nullptr if none.
@@ -105,7 +118,7 @@ struct SupervisorOptions {
 };
 
 /// Watches a running show and re-plans it around lost robots (see the top of this file).
-class ShowSupervisor {
+class ShowSupervisor : public StepHook {
  public:
   /// `schedule` is the plan the run's references were compiled from, `show` the resolved
   /// show it was planned from (LoadedShow::resolved); re-plans use the schedule's gait.
@@ -113,14 +126,16 @@ class ShowSupervisor {
   /// Looks at every robot and re-plans when a lost robot has settled and a formation
   /// change lies far enough ahead. Cheap when nothing changed (a few comparisons per
   /// robot); a re-plan rebuilds and recompiles the schedule (tens of ms). Call it every
-  /// few physics steps, between steps. Swaps references of WholeBodyControllers only.
+  /// few physics steps, between steps. Swaps the references of controllers that follow
+  /// one (RobotController::follower()).
   void Update(const Scene& scene, RunState* state);
   /// Physics steps between looks in AfterStep (20 ms at the 2 ms step): a lost robot is
   /// planned around after a second anyway; looking costs a few comparisons.
   static constexpr int64_t kLookEvery = 10;
-  /// For a loop that calls it after every physics step (the CLI's run, the viewer's
-  /// transport): Update every kLookEvery steps. Returns whether it looked.
-  bool AfterStep(const Scene& scene, RunState* state);
+  /// Update every kLookEvery steps (Step calls it as the run's hook after every step).
+  void AfterStep(const Scene& scene, RunState* state) override;
+  /// A copy with the same memory (the run's clones and snapshots).
+  std::unique_ptr<StepHook> Clone() const override;
   /// The plan being danced (the last re-plan, or the one given).
   const Schedule& schedule() const { return schedule_; }
   /// Robots planned around so far, in the order they were.
@@ -145,6 +160,15 @@ class ShowSupervisor {
   std::vector<double> recovered_at_;  // per robot: s, its last recovery ended, catching up; -1 none
   size_t refused_lost_ = 0;
 };
+
+/// Makes a show's run supervised: a ShowSupervisor of `show` (LoadedShow::resolved) and
+/// `schedule` (the plan the run's references were compiled from) becomes `state`'s hook,
+/// replacing any. The one wiring of `yangbot run`, `yangbot bench` and the viewer.
+void SuperviseShow(ResolvedShow show, Schedule schedule, RunState* state,
+                   SupervisorOptions settings = {});
+
+/// The supervisor of a run (SuperviseShow); null when nothing supervises it.
+const ShowSupervisor* SupervisorOf(const RunState& state);
 
 }  // namespace yangbot
 

@@ -334,8 +334,11 @@ class Planner {
     for (const WalkRequest& w : walkers) {
       const Beats from = w.start - base_;
       const int64_t first = CeilDiv(from + w.settle, tick_);
-      const int64_t last = FloorDiv(from + Beats(w.beats) - w.end_settle, tick_);
+      // The last step lands arrival_beats before the window's end at the latest.
+      const Beats tail = std::max(w.end_settle, gait.walk.arrival_beats);
+      const int64_t last = FloorDiv(from + Beats(w.beats) - tail, tick_);
       offset_.push_back(first);
+      tail_.push_back(tail);
       ticks_.push_back(static_cast<int>(std::max<int64_t>(0, last - first)));
       lead_.push_back(tick_ * first - from);
       horizon_ = std::max<int64_t>(horizon_, first + ticks_.back());
@@ -347,7 +350,7 @@ class Planner {
   // Beats walker i's walk of `steps` steps (the closing step included) needs from its
   // window's start.
   int BeatsFor(size_t i, int steps) const {
-    const Beats need = lead_[i] + tick_ * static_cast<int64_t>(steps);
+    const Beats need = lead_[i] + tick_ * static_cast<int64_t>(steps) + tail_[i];
     return static_cast<int>(CeilDiv(need, Beats(1)));
   }
   int Ticks(size_t i) const { return ticks_[i]; }
@@ -674,6 +677,7 @@ class Planner {
   std::vector<int64_t> offset_;  // grid index of each walker's first tick
   std::vector<int> ticks_;       // ticks in each walker's window
   std::vector<Beats> lead_;      // beats from each walker's window start to its first tick
+  std::vector<Beats> tail_;      // beats each walker stands before its window's end (settle, arrival)
   std::vector<GridTrack> standing_tracks_;
   std::map<std::tuple<size_t, double, double, double>, Choices> cache_;
 };

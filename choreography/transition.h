@@ -74,7 +74,8 @@ struct WalkRequest {
   /// (GaitEnvelope::settle_beats after dance steps: their rocking must die down).
   Beats settle;
   /// Beats before the window's end by which its last step has landed
-  /// (GaitEnvelope::settle_beats before dance steps: the walk's sway must die down).
+  /// (GaitEnvelope::settle_beats before dance steps: the walk's sway must die down); the
+  /// planner keeps at least GaitEnvelope::arrival_beats whatever this says.
   Beats end_settle;
 };
 

@@ -54,7 +54,7 @@ Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, doubl
   const Vector2 across(-along.y(), along.x());
   const Vector2 rel = target - in.sole[stance].head<2>();
   const double sign = side == 0 ? 1 : -1;
-  const double a = std::clamp(rel.dot(along), -params_.max_backward, params_.max_forward);
+  const double a = std::clamp(rel.dot(along), -params_.max_backward, params_.line_max_forward);
   const double c = std::clamp(sign * rel.dot(across), params_.line_min_width, params_.line_max_width);
   const Vector2 landing = in.sole[stance].head<2>() + a * along + sign * c * across;
   *shortfall = (landing - target).norm();
@@ -202,8 +202,15 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
     }
     int side = (in.sole[0] - in.sole[1]).head<2>().dot(direction) < 0 ? 0 : 1;  // behind
     if (shortfall[1 - side] + 0.01 < shortfall[side]) side = 1 - side;
-    if (only >= 0) side = only;
-    StartSwing(in, side, params_.line_swing_duration, params_.swing_height, landing[side]);
+    double duration = params_.line_swing_duration, apex = params_.swing_height;
+    if (only >= 0) {
+      side = only;
+      if (shortfall[side] > params_.line_quick_shortfall) {
+        duration = params_.line_quick_swing;
+        apex = params_.line_quick_apex;
+      }
+    }
+    StartSwing(in, side, duration, apex, landing[side]);
     com_hold_.head<2>() = mid;
     phase_ = Phase::kSwing;
     ++steps_;
@@ -215,7 +222,12 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
         const Vector2 error = xi_ - (ref->com + ref->com_velocity / in.omega).head<2>();
         if (ref->feet[0].in_contact != ref->feet[1].in_contact) {
           // Single support: the swinging foot lands from the DCM, sooner than planned.
-          if (error.norm() < params_.line_takeover_error) return false;
+          const int stance = ref->feet[0].in_contact ? 0 : 1;
+          const Vector2 along = Direction(in.sole_yaw[stance]);
+          const double toward_stance = (stance == 0 ? 1 : -1) * error.dot(Vector2(-along.y(), along.x()));
+          if (error.norm() < params_.line_takeover_error && toward_stance < params_.line_takeover_across) {
+            return false;
+          }
           start_line_recovery(error.normalized(), ref->feet[0].in_contact ? 1 : 0);
           break;
         }

@@ -37,7 +37,7 @@
 // leaves it (and the reference's xi) by the margins above. The predicted xi at touch-down
 // is xi(T) = p + (xi - p) e^{w T} with p the point of the stance line nearest xi (the CoP
 // a line can hold), and the foot lands landing_offset beyond it along the fall, within
-// max_forward / max_backward along the feet's heading and line_min_width..line_max_width
+// line_max_forward / max_backward along the feet's heading and line_min_width..line_max_width
 // across it on its own side (no crossing). Each foot is tried as the swing foot and the
 // one whose landing falls least short of its capture target steps. In single support the
 // CoM reference falls as that pendulum does (in the plane); after touch-down it is held
@@ -92,12 +92,32 @@ struct BalanceRecoveryParams {
   /// m, line soles: how far xi may pass the support of both feet before a step (a hull
   /// of two staggered lines leaves gaps a settling xi grazes; those stepped on and on)
   double line_trigger_margin = 0.0;
-  double line_max_width = 0.6;      ///< m, line soles: most distance across it
-  double line_swing_duration = 0.25;  ///< s, line soles: lift-off to touch-down
+  /// m, line soles: most distance across it. At 0.6 a robot pushed sideways 30 N·s while
+  /// walking 0.5 m/s shuffled sideways at 1 m/s, each step landing short of xi, and fell
+  /// (walking pushes left/right, seeds 1-10: 7/10 and 5/10 falls; 2/10 and 1/10 at 0.75).
+  double line_max_width = 0.75;
+  /// s, line soles: lift-off to touch-down (0.25: walking pushes forward fell 6/10 with
+  /// line_max_forward 0.5; 0.2 with 0.6: 0/10).
+  double line_swing_duration = 0.2;
+  /// m, line soles: landing ahead of the stance foot. A walk at 0.5 m/s pushed 30 N·s
+  /// forward runs at 1.1 m/s: 0.4 m steps landed behind xi step after step and the robot
+  /// ran away (falls 6/10 with line_swing_duration 0.25; 0/10 at 0.6 with 0.2).
+  double line_max_forward = 0.6;
   /// m, line soles in the reference's single support: the swinging foot is taken over
   /// (landed from the DCM on a swing of line_swing_duration) once xi is this far from the
   /// reference's xi (the landing law's shift alone then lands too late).
   double line_takeover_error = 0.2;
+  /// m, line soles in the reference's single support: the swinging foot is also taken over
+  /// once xi is this far from the reference's across the stance sole toward the stance
+  /// foot's side, where the swinging foot cannot catch it (it lands beside the stance foot
+  /// at once, and the stance foot steps out). At 0.08 the stock-layout H1 (toe-bar soles)
+  /// walking 1 m/s took over a swing unpushed.
+  double line_takeover_across = 0.12;
+  /// s, a taken-over swing whose landing the limits cut by more than line_quick_shortfall
+  /// lands this soon (low, apex line_quick_apex), so that the other foot steps sooner.
+  double line_quick_swing = 0.12;
+  double line_quick_shortfall = 0.05;  ///< m, see line_quick_swing
+  double line_quick_apex = 0.01;       ///< m, see line_quick_swing
   /// m, line soles in the reference's double support with a planned step ahead: what the
   /// landing law can still take up at that step's touch-down (its reach, FootPlacement's
   /// max_shift, over 1 + landing_gain). A capture step starts only once the DCM error

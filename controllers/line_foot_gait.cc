@@ -32,6 +32,10 @@ double LineSoleOutwardCop(const SoleSupport& sole) {
   return toe_half_width * -sole.x_min / (sole.x_max - sole.x_min);
 }
 
+double LineFootSupportOutward(const LineFootGait& gait, const SoleSupport& sole) {
+  return gait.support_outward >= 0 ? gait.support_outward : gait.support_outward_share * LineSoleOutwardCop(sole);
+}
+
 WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double ground_height,
                                            const Eigen::Vector3d& com, const SoleSupport& sole) {
   WalkingPatternParams params;
@@ -39,8 +43,7 @@ WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double grou
   params.preview.com_height = com.z() - ground_height - gait.crouch;
   params.initial_com = com.head<2>();
   params.swing_height = gait.swing_height;
-  params.support_outward = gait.support_outward >= 0 ? gait.support_outward
-                                                     : gait.support_outward_share * LineSoleOutwardCop(sole);
+  params.support_outward = LineFootSupportOutward(gait, sole);
   return params;
 }
 

@@ -87,6 +87,12 @@ std::string StockH1RobotPath();
 /// 0 for a plain heel-to-toe capsule.
 double LineSoleOutwardCop(const SoleSupport& sole);
 
+/// m, single-support ZMP outward of the sole centre that `gait` plans for a robot whose
+/// sole is `sole` (sole-site frame): gait.support_outward when set, else
+/// support_outward_share of LineSoleOutwardCop(sole). The one owner of that setting: gait
+/// trials and compiled shows both take it from here.
+double LineFootSupportOutward(const LineFootGait& gait, const SoleSupport& sole);
+
 /// Footstep planner settings of `gait`.
 FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait);
 

@@ -4,8 +4,11 @@
 #include <cmath>
 
 #include "controllers/footstep_planner.h"
+#include "controllers/line_foot_gait.h"
+#include "controllers/step_timing.h"
 #include "controllers/walking_pattern.h"
 #include "controllers/walking_reference.h"
+#include "sim/error.h"
 
 namespace yangbot {
 namespace {
@@ -176,12 +179,130 @@ bool PlanCatchUp::PlanWalk(const ReferenceSource& source, double t, StepRhythm* 
   return true;
 }
 
+bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm,
+                               const RobotReference& shifted) {
+  const WholeBodyGains& k = gains_;
+  RobotReference plan, later;
+  source.Sample(t, &plan);
+  // The start: where the feet stand now (the plan's headings).
+  Stance start;
+  for (int side = 0; side < 2; ++side) {
+    const Eigen::Vector2d at = plan.feet[side].position.head<2>() + foot_offset_[side];
+    (side == 0 ? start.left : start.right) = {at.x(), at.y(), plan.feet[side].yaw};
+  }
+  LineFootGait gait;
+  gait.limits.max_forward = k.line_walk_forward;
+  gait.limits.max_backward = k.line_walk_backward;
+  gait.limits.max_lateral = k.line_walk_lateral;
+  // Touch-downs on the plan's beat grid: beat 0 falls a whole number of steps before the
+  // plan's next touch-down (none ahead: now).
+  const double period = k.line_walk_period;
+  const double next = rhythm->NextTouchdown(&source, t, 2 * period);
+  BeatTiming timing;
+  timing.bpm = 60 / period;
+  timing.start_time = next > t ? t + std::fmod(next - t, period) : t;
+  timing.double_support_ratio = gait.double_support_ratio;
+  timing.first_touchdown_beat = k.line_walk_lead_beats;
+  timing.settle_beats = 1;
+  // The plan's standstills, in order: both feet down where they were for
+  // line_walk_stand; the first one the walk reaches (its last touch-down) while the plan
+  // still stands there for line_walk_stand is the goal.
+  constexpr double kLook = 0.05;  // s
+  auto feet_same = [](const RobotReference& a, const RobotReference& b) {
+    for (int side = 0; side < 2; ++side) {
+      if (!a.feet[side].in_contact || !b.feet[side].in_contact ||
+          (a.feet[side].position - b.feet[side].position).norm() > 2e-3 ||
+          std::abs(a.feet[side].yaw - b.feet[side].yaw) > 0.01) {
+        return false;
+      }
+    }
+    return true;
+  };
+  RobotReference run_ref;
+  double run_start = -1;
+  const double horizon = t + k.line_walk_horizon;
+  for (double when = t; when <= horizon + 1e-9; when += kLook) {
+    source.Sample(when, &later);
+    if (run_start >= 0 && feet_same(run_ref, later)) {
+      if (when - run_start < k.line_walk_stand && when < horizon) continue;
+    } else {
+      run_start = -1;
+      if (later.feet[0].in_contact && later.feet[1].in_contact) {
+        run_start = when;
+        run_ref = later;
+      }
+      continue;
+    }
+    // A standstill from run_start on: walk to it.
+    const Eigen::Vector2d left = run_ref.feet[0].position.head<2>(), right = run_ref.feet[1].position.head<2>();
+    const double yaw = std::atan2(std::sin(run_ref.feet[0].yaw) + std::sin(run_ref.feet[1].yaw),
+                                  std::cos(run_ref.feet[0].yaw) + std::cos(run_ref.feet[1].yaw));
+    const Eigen::Vector2d across(-std::sin(yaw), std::cos(yaw));
+    FootstepPlannerParams params = LineFootPlannerParams(gait);
+    params.nominal_width = std::max(gait.limits.min_separation, (left - right).dot(across));
+    const Eigen::Vector2d centre = 0.5 * (left + right);
+    FootstepPlan walk;
+    try {
+      walk = FootstepPlanner(params).PlanToPose(start, {centre.x(), centre.y(), yaw});
+      if (walk.steps.empty()) return false;
+      AssignBeatTimes(timing, &walk);
+    } catch (const Error&) {
+      return false;
+    }
+    const double arrival = walk.steps.back().touchdown_time;
+    // Does the plan still stand there line_walk_stand after the arrival?
+    bool stands = true;
+    for (double s = std::max(when, arrival); s <= std::min(horizon, arrival + k.line_walk_stand); s += kLook) {
+      source.Sample(s, &later);
+      if (!feet_same(run_ref, later)) {
+        stands = false;
+        break;
+      }
+    }
+    if (!stands) {  // look for a later standstill
+      run_start = -1;
+      continue;
+    }
+    walk.end_time = std::max(walk.end_time, run_start);
+    const double ground = 0.5 * (plan.feet[0].position.z() + plan.feet[1].position.z());
+    WalkingPatternParams pattern;
+    pattern.ground_height = ground;
+    pattern.preview.com_height = plan.com.z() - ground;
+    pattern.initial_com = shifted.com.head<2>();
+    pattern.swing_height = gait.swing_height;
+    try {
+      walk_ = std::make_shared<WalkingReference>(std::make_shared<const WalkingPattern>(walk, pattern),
+                                                 LineFootPosture(pattern));
+    } catch (const Error&) {
+      return false;
+    }
+    const Stance end = walk.Final();
+    walk_final_offset_[0] = Eigen::Vector2d(end.left.x, end.left.y) - left;
+    walk_final_offset_[1] = Eigen::Vector2d(end.right.x, end.right.y) - right;
+    for (Eigen::Vector2d& offset : walk_final_offset_) {
+      if (offset.norm() < 0.005) offset.setZero();
+    }
+    return true;
+  }
+  return false;
+}
+
 void PlanCatchUp::Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref) {
   const WholeBodyGains& k = gains_;
   RobotReference& reference = *ref;
   if (walk_ && t >= walk_->end_time()) {  // walked: the offsets it left
     walk_.reset();
     foot_offset_ = land_offset_ = walk_final_offset_;
+  }
+  constexpr double kLineWalkOffset = 0.05;  // m, smaller offsets are left to the planned steps
+  if (line_feet_ && !walk_ && t >= walk_next_look_ && lifted_at_[0] < 0 && lifted_at_[1] < 0 &&
+      std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) > kLineWalkOffset) {
+    // Line feet walk back with their own gait while the robot stands on both feet.
+    walk_next_look_ = t + 0.25;
+    RobotReference shifted = reference;
+    for (int side = 0; side < 2; ++side) shifted.feet[side].position.head<2>() += foot_offset_[side];
+    shifted.com.head<2>() += 0.5 * (foot_offset_[0] + foot_offset_[1]);
+    if (PlanLineWalk(source, t, rhythm, shifted)) land_offset_ = {Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
   }
   if (walk_) {
     // Legs, CoM and pelvis heading from the walk; CoM height (knee bounces), upper body

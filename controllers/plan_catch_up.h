@@ -6,8 +6,11 @@
 // the plan stands still long enough, or travels with a foot more than
 // catch_up_walk_preempt off, box feet walk back by themselves (quick steps of the show's
 // gait, a WalkingPattern followed for the legs, CoM and heading while the upper body keeps
-// dancing). Line feet rejoin with the plan's own steps only (their landing law balances
-// them, running about the shifted plan: land_offset).
+// dancing). Line feet walk back with their own gait (controllers/line_foot_gait.h) at once:
+// from where the recovery left them to the plan's stance at its next standstill that
+// lasts past the walk's arrival, touch-downs on the plan's beat grid, the landing law
+// following that walk (walk()); the plan's own steps, shifted, are the fallback when no
+// such walk is found.
 #ifndef YANGBOT_CONTROLLERS_PLAN_CATCH_UP_H_
 #define YANGBOT_CONTROLLERS_PLAN_CATCH_UP_H_
 
@@ -57,12 +60,18 @@ class PlanCatchUp {
   void Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref);
   /// m, each foot's offset from the plan once its current or next step lands (world plane).
   const std::array<Eigen::Vector2d, 2>& land_offset() const { return land_offset_; }
+  /// The catch-up walk under way (legs, CoM and heading follow it), or null.
+  const std::shared_ptr<const ReferenceSource>& walk() const { return walk_; }
 
  private:
   // While the plan stands still from t long enough: plans quick steps from the shifted
   // feet to the plan's (catch_up_walk_*); whether it did. `shifted` is this tick's
   // reference as shifted by Apply.
   bool PlanWalk(const ReferenceSource& source, double t, StepRhythm* rhythm, const RobotReference& shifted);
+  // Line feet: plans a walk of the line-foot gait from the shifted feet to the plan's
+  // stance at its next standstill lasting line_walk_stand beyond the walk's last
+  // touch-down; whether it did.
+  bool PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm, const RobotReference& shifted);
 
   WholeBodyGains gains_;
   bool line_feet_ = false;

@@ -133,9 +133,14 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
   // While catching up, the landings are re-planned about the plan shifted by the catch-up.
   const bool placing = options_.reference && recovery_.phase() == BalanceRecovery::Phase::kIdle;
   if (placing) {
+    // During a catch-up walk the landings are re-planned about the walk (which starts
+    // where the feet stand: offsets from before do not carry into it).
+    const ReferenceSource* source = catch_up_.walk() ? catch_up_.walk().get() : options_.reference.get();
+    if (catch_up_.walk() && source != placement_source_) placement_.Reset();
+    placement_source_ = source;
     std::array<Eigen::Vector2d, 2> shift{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
-    if (catch_up_.active()) shift = catch_up_.land_offset();
-    placement_.Shift(*options_.reference, d.time, shift, &reference_);
+    if (catch_up_.active() && !catch_up_.walk()) shift = catch_up_.land_offset();
+    placement_.Shift(*source, d.time, shift, &reference_);
   } else {
     placement_.Reset();
   }
@@ -203,7 +208,10 @@ void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mj
   in.omega = std::sqrt(gravity / std::max(0.3, kin_.com.z() - 0.5 * (in.sole[0].z() + in.sole[1].z())));
   // Line feet: the plan's next step may still take the DCM error up (its landing law).
   constexpr double kStepHorizon = 1.0;  // s, about two steps of the line gait
-  if (line_feet_) in.next_touchdown = rhythm_.NextTouchdown(options_.reference.get(), d.time, kStepHorizon);
+  if (line_feet_) {
+    const ReferenceSource* plan = catch_up_.walk() ? catch_up_.walk().get() : options_.reference.get();
+    in.next_touchdown = rhythm_.NextTouchdown(plan, d.time, kStepHorizon);
+  }
   const bool finished = recovery_.Update(in, &reference_);
   diagnostics_.capture_point = recovery_.capture_point();
   diagnostics_.recovery_phase = recovery_.phase();

@@ -27,6 +27,7 @@
 #include "controllers/localisation.h"
 #include "controllers/qp_solver.h"
 #include "controllers/reference.h"
+#include "controllers/reference_follower.h"
 #include "controllers/robot_state.h"
 #include "controllers/plan_catch_up.h"
 #include "controllers/step_rhythm.h"
@@ -74,7 +75,7 @@ struct WholeBodyDiagnostics {
 };
 
 /// The whole-body controller of one robot.
-class WholeBodyController : public RobotController {
+class WholeBodyController : public RobotController, public ReferenceFollower {
  public:
   /// Makes the controller for robot `robot` of `scene`; throws Error if the robot lacks
   /// what the controller needs (feet, torso, the 19 H1 motors).
@@ -82,28 +83,38 @@ class WholeBodyController : public RobotController {
   std::unique_ptr<RobotController> Clone() const override;
   void Compute(const Scene& scene, int robot, const mjData& d, double* ctrl) override;
   bool fallen() const override { return fallen_; }
+  ReferenceFollower* follower() override { return this; }
+  const ReferenceFollower* follower() const override { return this; }
   /// Diagnostics of the last tick.
   const WholeBodyDiagnostics& diagnostics() const { return diagnostics_; }
   /// The reference sampled at the last tick.
   const RobotReference& last_reference() const { return reference_; }
   /// Replaces the motion to follow from the next tick on (the scheduler's reflow splices
   /// a new plan in this way); null: stand where the robot is at the next tick.
-  void set_reference(std::shared_ptr<const ReferenceSource> reference) {
+  void set_reference(std::shared_ptr<const ReferenceSource> reference) override {
     options_.reference = std::move(reference);
     latched_ = false;
     catch_up_.Stop();
   }
   /// The motion being followed (null while standing without one).
-  const std::shared_ptr<const ReferenceSource>& reference() const { return options_.reference; }
+  const std::shared_ptr<const ReferenceSource>& reference() const override {
+    return options_.reference;
+  }
   /// Whether it is catching up with its plan after recovery steps (feet, CoM shifted from
   /// the plan's, or a catch-up walk under way).
-  bool catching_up() const { return catch_up_.active(); }
+  bool catching_up() const override { return catch_up_.active(); }
+  bool recovering() const override {
+    return diagnostics_.recovery_phase != BalanceRecovery::Phase::kIdle;
+  }
+  int recovery_steps() const override { return diagnostics_.recovery_steps; }
   /// Whether the soles are lines (rolling feet: DCM stabiliser and foot placement).
   bool line_feet() const { return line_feet_; }
   /// The landing law of line feet (offsets of the feet from the plan).
   const FootPlacement& placement() const { return placement_; }
+  /// The last tick's QP as last solved (variables and rows: whole_body_tasks.h).
+  const QpProblem& qp_problem() const { return problem_; }
   /// The robot's localiser (null with perfect localisation).
-  const Localiser* localiser() const { return localiser_ ? &*localiser_ : nullptr; }
+  const Localiser* localiser() const override { return localiser_ ? &*localiser_ : nullptr; }
 
  private:
   // m, height of the sole's lowest corner (world).
@@ -140,6 +151,7 @@ class WholeBodyController : public RobotController {
   BalanceRecovery recovery_;    // seconds-long capture steps
   PlanCatchUp catch_up_;        // seconds-long rejoin of the plan after them
   FootPlacement placement_;     // line feet: landing offsets from the plan
+  const ReferenceSource* placement_source_ = nullptr;  // what placement_ followed last tick
   StepRhythm rhythm_;           // slow steps / travel of the plan (pelvis weights)
   JacobianHistory history_;     // last tick's Jacobians (J-dot v)
   WholeBodyDiagnostics diagnostics_;
@@ -150,7 +162,7 @@ class WholeBodyController : public RobotController {
   RobotState state_;
   WholeBodyKinematics kin_;
   FootTask foot_task_;
-  QpSolver qp_;
+  WholeBodyQp qp_;
   QpProblem problem_;
   QpSolution solution_;
 };

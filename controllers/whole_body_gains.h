@@ -67,6 +67,17 @@ struct WholeBodyGains {
   /// m, line feet: catch_up_step, and how far a catching-up foot may land from the other
   /// foot's offset or move its own (catch_up_walk_reach, reach_back, along) per step.
   double line_catch_up_step = 0.15;
+  /// Line feet, the catch-up walk (PlanCatchUp::PlanLineWalk): step limits of the line-foot
+  /// gait's planner (m a step ahead, behind and sideways beyond the stance width), beats
+  /// from planning to its first touch-down, and how long (s) the plan must stand where the
+  /// walk ends after its last touch-down (the line gait settles before dance steps).
+  double line_walk_forward = 0.4;
+  double line_walk_backward = 0.25;  ///< see line_walk_forward
+  double line_walk_lateral = 0.2;    ///< see line_walk_forward
+  double line_walk_lead_beats = 2;   ///< see line_walk_forward
+  double line_walk_period = 0.5;     ///< s a step (one a beat at 120 bpm, the gait's measured rate)
+  double line_walk_stand = 2.0;      ///< see line_walk_forward
+  double line_walk_horizon = 30;     ///< s, how far ahead the plan's standstill is looked for
   double catch_up_blend = 0.15;  ///< s over which a lifted foot's target takes the new offset
   /// Catch-up walk: when the plan stands still long enough (no planned steps to shrink
   /// the offsets, e.g. a robot pushed into a 30 cm stagger before a long stretch of arm

@@ -1,6 +1,7 @@
 #include "controllers/whole_body_tasks.h"
 
 #include <Eigen/Geometry>
+#include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -14,6 +15,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
 constexpr double kMaxKneeBrake = 1e3;  // rad/s², most knee deceleration knee_min asks for
+constexpr int kMaxReduced = 128;       // most variables WholeBodyQp eliminates a wrench from
 
 using Matrix3 = Eigen::Matrix3d;
 using Vector3 = Eigen::Vector3d;
@@ -231,22 +233,136 @@ void AddKneeBounds(const RobotInfo& info, const std::array<int, 2>& knees, const
   }
 }
 
+bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
+  const int n = static_cast<int>(p.H.rows());
+  const int e = nv;               // first column of w_1
+  const int rest = n - nv - 6;    // columns after w_1
+  const int nr = n - 6;
+  if (nv < 0 || rest < 0 || nr > kMaxReduced || p.A_eq.rows() != 6 || p.A_eq.cols() != n || p.b_eq.size() != 6 ||
+      p.H.cols() != n || p.g.size() != n) {
+    return false;
+  }
+  // w_1's rows and columns of H hold only the diagonal (the wrench regularisation).
+  const auto rows = p.H.middleRows<6>(e);
+  const auto columns = p.H.middleCols<6>(e);
+  const Eigen::Matrix<double, 6, 6> block_ee = p.H.block<6, 6>(e, e);
+  if ((rows.leftCols(nv).array() != 0.0).any() || (rows.rightCols(rest).array() != 0.0).any() ||
+      (columns.topRows(nv).array() != 0.0).any() || (columns.bottomRows(rest).array() != 0.0).any() ||
+      !block_ee.isDiagonal(0.0)) {
+    return false;
+  }
+  const auto free = [](const Eigen::VectorXd& v, int begin, double infinity) {
+    return v.size() == 0 || (v.segment(begin, 6).array() == infinity).all();
+  };
+  if (!free(p.x_lower, e, -kInf) || !free(p.x_upper, e, kInf)) return false;
+  // A_e w_1 + A_r y = b: w_1 = A_e^-1 (b - A_r y).
+  const Eigen::Matrix<double, 6, 6> block = p.A_eq.block<6, 6>(0, e);
+  const Eigen::PartialPivLU<Eigen::Matrix<double, 6, 6>> lu(block);
+  if (!(lu.rcond() > 1e-12)) return false;
+  inverse_ = lu.inverse();
+  K_.resize(6, nr);
+  K_.leftCols(nv).noalias() = -inverse_ * p.A_eq.leftCols(nv);
+  K_.rightCols(rest).noalias() = -inverse_ * p.A_eq.rightCols(rest);
+  k0_.noalias() = inverse_ * p.b_eq;
+
+  // Cost: H_rr + K' D K, g_r + K' (D k0 + g_e), D = diag(H_ee).
+  const Vector6d d = p.H.diagonal().segment<6>(e);
+  QpProblem& r = reduced_;
+  r.H.resize(nr, nr);
+  r.H.topLeftCorner(nv, nv) = p.H.topLeftCorner(nv, nv);
+  r.H.topRightCorner(nv, rest) = p.H.topRightCorner(nv, rest);
+  r.H.bottomLeftCorner(rest, nv) = p.H.bottomLeftCorner(rest, nv);
+  r.H.bottomRightCorner(rest, rest) = p.H.bottomRightCorner(rest, rest);
+  Eigen::Matrix<double, 6, Eigen::Dynamic, Eigen::ColMajor, 6, kMaxReduced> DK(6, nr);  // on the stack
+  DK.noalias() = d.asDiagonal() * K_;
+  r.H.noalias() += K_.transpose() * DK;
+  r.g.resize(nr);
+  r.g.head(nv) = p.g.head(nv);
+  r.g.tail(rest) = p.g.tail(rest);
+  const Vector6d linear = d.cwiseProduct(k0_) + p.g.segment<6>(e);
+  r.g.noalias() += K_.transpose() * linear;
+  r.A_eq.resize(0, nr);
+  r.b_eq.resize(0);
+
+  // Rows: C_r + C_e K, bounds shifted by C_e k0 (rows without w_1 unchanged).
+  const int m = static_cast<int>(p.C.rows());
+  r.C.resize(m, nr);
+  r.C.leftCols(nv) = p.C.leftCols(nv);
+  r.C.rightCols(rest) = p.C.rightCols(rest);
+  r.c_lower = p.c_lower;
+  r.c_upper = p.c_upper;
+  r.C.noalias() += p.C.middleCols<6>(e) * K_;
+  r.c_lower.noalias() -= p.C.middleCols<6>(e) * k0_;
+  r.c_upper.noalias() -= p.C.middleCols<6>(e) * k0_;
+  const auto keep = [&](const Eigen::VectorXd& v, Eigen::VectorXd* out) {
+    if (v.size() == 0) {
+      out->resize(0);
+      return;
+    }
+    out->resize(nr);
+    out->head(nv) = v.head(nv);
+    out->tail(rest) = v.tail(rest);
+  };
+  keep(p.x_lower, &r.x_lower);
+  keep(p.x_upper, &r.x_upper);
+  return true;
+}
+
+QpStatus WholeBodyQp::Solve(const QpProblem& p, int nv, QpSolution* s) {
+  reduced_last_ = Reduce(p, nv);
+  if (!reduced_last_) return solver_.Solve(p, s);
+  const QpSolution& r = reduced_solution_;
+  const QpStatus status = solver_.Solve(reduced_, &reduced_solution_);
+  const int n = static_cast<int>(p.H.rows());
+  const int e = nv, rest = n - nv - 6;
+  s->status = status;
+  s->iterations = r.iterations;
+  s->active_set = r.active_set;  // rows of C keep their numbers; bounds on y_j map below
+  const int m = static_cast<int>(p.C.rows());
+  for (int& index : s->active_set) {
+    if (index >= m + nv) index += 6;
+  }
+  if (r.x.size() != n - 6) {
+    s->x.resize(0);
+    s->y_eq.resize(0);
+    s->z_ineq.resize(0);
+    s->z_bounds.resize(0);
+    s->objective = std::numeric_limits<double>::quiet_NaN();
+    return status;
+  }
+  s->x.resize(n);
+  s->x.head(nv) = r.x.head(nv);
+  s->x.tail(rest) = r.x.tail(rest);
+  s->x.segment<6>(e).noalias() = K_ * r.x + k0_;
+  s->z_ineq = r.z_ineq;
+  s->z_bounds.setZero(n);
+  s->z_bounds.head(nv) = r.z_bounds.head(nv);
+  s->z_bounds.tail(rest) = r.z_bounds.tail(rest);
+  // Equality multipliers from p's KKT rows of w_1: (H x + g + C' z)_e + A_e' y = 0.
+  work_.noalias() = p.H * s->x;
+  s->objective = 0.5 * s->x.dot(work_) + p.g.dot(s->x);
+  Vector6d residual = work_.segment<6>(e) + p.g.segment<6>(e);
+  residual.noalias() += p.C.middleCols<6>(e).transpose() * s->z_ineq;
+  s->y_eq = -(inverse_.transpose() * residual);
+  return status;
+}
+
 QpStatus SolveForTorques(const mjData& d, const RobotInfo& info, const WholeBodyKinematics& kin,
-                         const std::vector<int>& stance, QpSolver* qp, QpProblem* p, QpSolution* solution,
+                         const std::vector<int>& stance, WholeBodyQp* qp, QpProblem* p, QpSolution* solution,
                          Eigen::VectorXd* tau, Eigen::Vector2d* cop) {
   const int nv = info.nv;
   const int ns = static_cast<int>(stance.size());
-  QpStatus status = qp->Solve(*p, solution);
+  QpStatus status = qp->Solve(*p, nv, solution);
   if (status == QpStatus::kInfeasible && p->x_lower.size() > 0) {
     p->x_lower.resize(0);
     p->x_upper.resize(0);
-    status = qp->Solve(*p, solution);
+    status = qp->Solve(*p, nv, solution);
   }
   if (status == QpStatus::kInfeasible) {
     // The minimum normal forces may not fit the torque limits at a landing impact: retry
     // without them.
     for (int s = 0; s < ns; ++s) p->c_lower(info.nu + 11 * s) = 0;
-    status = qp->Solve(*p, solution);
+    status = qp->Solve(*p, nv, solution);
   }
   if (status != QpStatus::kOptimal) return status;
   const Eigen::VectorXd qdd = solution->x.head(nv);

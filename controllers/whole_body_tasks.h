@@ -121,11 +121,41 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
 void AddKneeBounds(const RobotInfo& info, const std::array<int, 2>& knees, const RobotState& state,
                    const WholeBodyGains& k, int n, QpProblem* p);
 
+/// The whole-body QP solved in fewer variables: the floating base's six equalities give the
+/// first stance foot's wrench from the rest, w_1 = K y + k0 (y: qdd and the other foot's
+/// wrench), so the solver sees n - 6 variables and no equality: the same strictly convex
+/// problem, so the same optimum, without the equalities' QR and with a smaller Cholesky.
+class WholeBodyQp {
+ public:
+  /// Solves `p` (AddContacts' layout: nv qdd, then 6 per stance foot; 6 equality rows) into
+  /// `*solution` as QpSolver::Solve would, x and multipliers in p's variables and rows.
+  /// Solves `p` as it is where the elimination does not apply (the wrench's Hessian rows
+  /// not diagonal, bounds on it, a singular 6 x 6 block).
+  QpStatus Solve(const QpProblem& p, int nv, QpSolution* solution);
+  /// The solver of the (reduced) problem.
+  QpSolver& solver() { return solver_; }
+  /// Whether the last Solve eliminated the wrench (false: it solved the problem as given).
+  bool reduced() const { return reduced_last_; }
+
+ private:
+  // Builds reduced_ (n - 6 variables) from p; false where the elimination does not apply.
+  bool Reduce(const QpProblem& p, int nv);
+
+  QpSolver solver_;
+  QpProblem reduced_;
+  QpSolution reduced_solution_;
+  Eigen::Matrix<double, 6, 6> inverse_;           // A_e^-1, A_e the equalities' w_1 block
+  Eigen::Matrix<double, 6, Eigen::Dynamic> K_;    // 6 x (n - 6): w_1 = K y + k0
+  Vector6d k0_ = Vector6d::Zero();
+  Eigen::VectorXd work_;                          // size n
+  bool reduced_last_ = false;
+};
+
 /// Solves `p` (dropping the knee bounds, then the minimum normal forces, if infeasible)
 /// and, when optimal, sets `tau` (nv) from the dynamics and `cop` (m, floor plane) to the
 /// centre of pressure of the contact wrenches (left as it was without a normal force).
 QpStatus SolveForTorques(const mjData& d, const RobotInfo& info, const WholeBodyKinematics& kin,
-                         const std::vector<int>& stance, QpSolver* qp, QpProblem* p, QpSolution* solution,
+                         const std::vector<int>& stance, WholeBodyQp* qp, QpProblem* p, QpSolution* solution,
                          Eigen::VectorXd* tau, Eigen::Vector2d* cop);
 
 }  // namespace yangbot

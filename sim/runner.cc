@@ -273,6 +273,7 @@ std::unique_ptr<RunState> RunState::Clone(const Scene& scene) const {
   copy->metrics = metrics;
   copy->seed = seed;
   copy->steps = steps;
+  if (hook) copy->hook = hook->Clone();
   return copy;
 }
 
@@ -689,6 +690,10 @@ void Step(const Scene& scene, RunState* state) {
   UpdateMetrics(scene, *d, warnings_before, &state->metrics);
   UpdateHankyThrowLog(scene, state->throws, *d, &state->throw_log);
   clock.Mark(&StepProfile::metrics_ns);
+  if (state->hook) {
+    state->hook->AfterStep(scene, state);
+    clock.Mark(&StepProfile::hook_ns);
+  }
   if (state->profile) ++state->profile->steps;
 }
 

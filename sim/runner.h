@@ -55,6 +55,9 @@ namespace yangbot {
 /// A qvel entry beyond this (m/s or rad/s) means the simulation diverged.
 constexpr double kMaxHealthySpeed = 1000;
 
+class ReferenceFollower;  // controllers/reference_follower.h
+struct RunState;
+
 /// Per-robot control logic. Implementations live in controllers/; the runner only
 /// calls them. A controller reads its own robot's block of mjData (see RobotIndex).
 /// Compute may run on any thread, concurrently with other robots' controllers: it must
@@ -69,6 +72,25 @@ class RobotController {
   virtual void Compute(const Scene& scene, int robot, const mjData& d, double* ctrl) = 0;
   /// Whether the controller has declared its robot fallen (it then relaxes its joints).
   virtual bool fallen() const { return false; }
+  /// The controller as a follower of a planned motion (controllers/reference_follower.h:
+  /// its plan swapped mid-run, its pose estimate, its recovery steps); null when it
+  /// follows none.
+  virtual ReferenceFollower* follower() { return nullptr; }
+  /// The same, read-only.
+  virtual const ReferenceFollower* follower() const { return nullptr; }
+};
+
+/// Acts on a run after every physics step, with memory of its own that is part of the
+/// run (RunState::hook): the show's supervisor (choreography/supervisor.h), which re-plans
+/// around robots that fall or drop out. A cloned or restored run carries a copy, so a
+/// replay acts as the run first did.
+class StepHook {
+ public:
+  virtual ~StepHook() = default;
+  /// Called at the end of every Step, after the metrics.
+  virtual void AfterStep(const Scene& scene, RunState* state) = 0;
+  /// A copy with the same memory.
+  virtual std::unique_ptr<StepHook> Clone() const = 0;
 };
 
 /// Makes the controller of robot i.
@@ -123,6 +145,7 @@ struct StepProfile {
   int64_t physics_ns = 0;      ///< mj_step1 and mj_step2's stages (MuJoCo)
   int64_t controllers_ns = 0;  ///< every robot's controller and its ctrl clamp (wall time)
   int64_t metrics_ns = 0;      ///< UpdateMetrics
+  int64_t hook_ns = 0;         ///< RunState::hook's AfterStep (the show's supervisor)
   int64_t runner_ns = 0;       ///< health checks, faults, warnings: the rest of Step
   int64_t steps = 0;           ///< steps measured
 };
@@ -142,6 +165,7 @@ struct RunState {
   Metrics metrics;                                          ///< measured from the state, events included
   uint64_t seed = 0;                                        ///< initial-posture noise seed
   int64_t steps = 0;                                        ///< physics steps taken
+  std::unique_ptr<StepHook> hook;  ///< acts after every step (null: nothing); cloned with the run
   StepProfile* profile = nullptr;  ///< not owned; when set, Step adds its timings (not cloned)
   std::unique_ptr<ControllerThreads> threads;  ///< SetThreads's workers; none: one thread (not cloned)
 
@@ -161,7 +185,8 @@ std::unique_ptr<RunState> StartRun(const Scene& scene, const ControllerFactory& 
                                    uint64_t seed, std::vector<Fault> faults = {},
                                    double noise = 0.002);
 
-/// Advances the run by one physics step (scene.model()->opt.timestep seconds).
+/// Advances the run by one physics step (scene.model()->opt.timestep seconds), then lets
+/// RunState::hook act.
 void Step(const Scene& scene, RunState* state);
 
 /// Runs the controllers of later Steps on `threads` threads: the caller's and threads - 1

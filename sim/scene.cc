@@ -583,6 +583,7 @@ RobotInfo ReadRobotInfo(const mjModel* m, const std::string& path) {
     const std::optional<SoleSupport> left = ReadSoleSupport(m, left_sole);
     const std::optional<SoleSupport> right = ReadSoleSupport(m, right_sole);
     info.line_soles = left && right && left->line && right->line;
+    if (left) info.sole = *left;
   }
   const int imu_site = mj_name2id(m, mjOBJ_SITE, "imu");
   for (int s = 0; s < m->nsensor; ++s) {

@@ -106,6 +106,9 @@ struct RobotInfo {
   /// Both soles (sites "left_sole", "right_sole") are lines (ReadSoleSupport): the robot
   /// walks the line-foot gait (controllers/line_foot_gait.h), else the box-foot gait.
   bool line_soles = false;
+  /// Support of the left sole (site "left_sole", its own frame; the right one mirrors it),
+  /// as ReadSoleSupport reads it; all zero without that site.
+  SoleSupport sole;
   /// Seated pose of each handkerchief hub (0 left, 1 right) in the standing posture, in the
   /// robot file's world frame: x, y, z (m) and quaternion w, x, y, z (the spinner body's
   /// frame); all zero when the robot has no site "left_hanky_hub" / "right_hanky_hub".

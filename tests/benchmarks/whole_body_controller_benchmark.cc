@@ -1,5 +1,5 @@
 // One whole-body controller tick for one robot (standing, both feet in contact), on the
-// state after mj_step1 as the runner calls it. Aim: <= 30 us (issue 3).
+// state after mj_step1 as the runner calls it (issue 23: controllers next to physics).
 #include <benchmark/benchmark.h>
 
 #include <vector>
@@ -7,6 +7,7 @@
 #include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/controllers/swaying_stand.h"
 
 namespace yangbot {
 namespace {
@@ -15,10 +16,7 @@ void BM_WholeBodyControllerTick(benchmark::State& bench) {
   SceneOptions options;
   options.robots = static_cast<int>(bench.range(0));
   auto scene = Scene::Build(options);
-  WholeBodyOptions controller;
-  controller.stand_hanky_rate = 3.0;
-  controller.stand_sway_amplitude = 0.2;
-  auto run = StartRun(*scene, MakeWholeBodyControllerFactory(controller), 1);
+  auto run = StartSwayingStand(*scene);
   RunUntil(*scene, run.get(), 1.0);
   mj_step1(scene->model(), run->data);
   std::vector<double> ctrl(scene->robot_info().nu);
@@ -28,6 +26,59 @@ void BM_WholeBodyControllerTick(benchmark::State& bench) {
   }
 }
 BENCHMARK(BM_WholeBodyControllerTick)->Arg(1)->Arg(16)->Unit(benchmark::kMicrosecond);
+
+// The real QP of the tick above (standing, both feet, swaying and spinning), 100 successive
+// ticks, solved as the controller solves it (WholeBodyQp: the first foot's wrench
+// eliminated) and as one full problem (QpSolver, 6 equality rows). "iters": active-set
+// changes per solve.
+std::vector<QpProblem> RecordWholeBodyProblems() {
+  SceneOptions options;
+  options.robots = 1;
+  auto scene = Scene::Build(options);
+  auto run = StartSwayingStand(*scene);
+  RunUntil(*scene, run.get(), 1.0);
+  std::vector<QpProblem> problems;
+  const auto* wbc = dynamic_cast<const WholeBodyController*>(run->controllers[0].get());
+  for (int tick = 0; tick < 100; ++tick) {
+    Step(*scene, run.get());
+    problems.push_back(wbc->qp_problem());
+  }
+  return problems;
+}
+
+template <typename Solve>
+void RunWholeBodyQpBenchmark(benchmark::State& bench, Solve solve) {
+  static const std::vector<QpProblem> problems = RecordWholeBodyProblems();
+  const int nv = static_cast<int>(problems[0].H.rows()) - 12;
+  QpSolution solution;
+  double iterations = 0;
+  for (const QpProblem& p : problems) {
+    if (solve(p, nv, &solution) != QpStatus::kOptimal) {
+      bench.SkipWithError("problem not solved");
+      return;
+    }
+    iterations += static_cast<double>(solution.iterations) / static_cast<double>(problems.size());
+  }
+  size_t next = 0;
+  for (auto _ : bench) {
+    benchmark::DoNotOptimize(solve(problems[next], nv, &solution));
+    benchmark::DoNotOptimize(solution.x.data());
+    next = (next + 1) % problems.size();
+  }
+  bench.counters["iters"] = iterations;
+}
+
+void BM_WholeBodyQpReduced(benchmark::State& bench) {
+  WholeBodyQp qp;
+  RunWholeBodyQpBenchmark(bench, [&](const QpProblem& p, int nv, QpSolution* s) { return qp.Solve(p, nv, s); });
+}
+BENCHMARK(BM_WholeBodyQpReduced)->Unit(benchmark::kMicrosecond);
+
+void BM_WholeBodyQpFull(benchmark::State& bench) {
+  QpSolver qp;
+  RunWholeBodyQpBenchmark(bench, [&](const QpProblem& p, int, QpSolution* s) { return qp.Solve(p, s); });
+}
+BENCHMARK(BM_WholeBodyQpFull)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace yangbot

@@ -29,7 +29,7 @@ TEST(DemoMovesTest, LastsAsLongAsAskedInWholeSections) {
     const LoadedShow loaded = CheckShowText(DemoMovesShow(16, seconds), ".");
     ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("demo");
     EXPECT_GE(loaded.schedule.end_time(), seconds) << seconds;
-    EXPECT_LT(loaded.schedule.end_time(), std::max(seconds, 2.0 + 64 * 0.5) + 6.0) << seconds;
+    EXPECT_LT(loaded.schedule.end_time(), std::max(seconds, 2.0 + 72 * 0.5) + 8.0) << seconds;
   }
 }
 

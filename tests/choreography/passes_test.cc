@@ -90,6 +90,7 @@ TEST(SchedulerPassesTest, PlanningTheResolvedShowAgainGivesTheSamePlan) {
 
   // A re-plan around a lost robot: the same from the resolved show as from the file.
   ScheduleOptions options;
+  options.gait = loaded.schedule.gait;  // the built-in robot's (line soles)
   options.reflow.lost = {{1, Pose2{0, 0.75, 0}, Beats(8)}};
   Diagnostics from_file;
   const Schedule replanned = BuildSchedule(loaded.show, options, &from_file);

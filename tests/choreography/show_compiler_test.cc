@@ -286,7 +286,7 @@ timeline:
     beats: 8
     cues:
       - move: walk_to
-        x: 3 m
+        x: 2 m
 )";
 
 // On line soles a walk follows the line-foot gait: steps up to its 0.5 m, one a beat,
@@ -299,7 +299,7 @@ TEST(ShowCompilerTest, LineSolesWalkTheLineFootGait) {
   const auto& ref = dynamic_cast<const ShowReference&>(*show.references[0]);
   const FootstepPlan& plan = ref.plan();
   const LineFootGait gait;
-  ASSERT_GE(plan.steps.size(), 7u);
+  ASSERT_GE(plan.steps.size(), 5u);
   ASSERT_LE(plan.steps.size(), 9u);
   double longest = 0;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
@@ -313,7 +313,7 @@ TEST(ShowCompilerTest, LineSolesWalkTheLineFootGait) {
   }
   EXPECT_GT(longest, 0.3);
   EXPECT_LE(longest, gait.limits.max_forward + 1e-9);
-  EXPECT_NEAR(plan.steps.back().pose.x, 3 + GaitParams().foot_forward, 1e-9);
+  EXPECT_NEAR(plan.steps.back().pose.x, 2 + GaitParams().foot_forward, 1e-9);
   // Mid-walk the CoM walks crouched and the swing foot rises to the gait's apex.
   const Footstep& middle = plan.steps[plan.steps.size() / 2];
   const RobotReference mid = At(show, 0, 0.5 * (middle.liftoff_time + middle.touchdown_time));
@@ -342,7 +342,7 @@ timeline:
       - move: cross_step
   - section: go
     at: 4:1
-    beats: 16
+    beats: 20
     cues:
       - formation: there
 )";
@@ -366,7 +366,7 @@ timeline:
 // On box soles the same walk takes the box-foot gait's quick short steps (and needs far
 // more beats than the show gives).
 TEST(ShowCompilerTest, BoxSolesWalkTheBoxFootGait) {
-  const std::string slow = std::regex_replace(std::string(kWalkForward), std::regex("x: 3 m"),
+  const std::string slow = std::regex_replace(std::string(kWalkForward), std::regex("x: 2 m"),
                                               "x: 0.5 m");
   const LoadedShow loaded = CheckShowText(slow, "", GaitParamsForSoles(false));
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");

@@ -85,7 +85,7 @@ TEST(StageScaleTest, TooFastWalksQuoteTheEnvelopeOfTheShowsRobot) {
   const std::string formations = "formations:\n  here: {shape: line, spacing: 1}\n";
   const std::string plain = "tempo: 120\ntroupe: {robots: 1, start: here}\n" + formations + body;
   const std::string built_in = CheckShowText(plain, ".").diagnostics.Format("f");
-  EXPECT_NE(built_in.find("must walk 6.00 m in 4 beats but needs 14 beats"), std::string::npos)
+  EXPECT_NE(built_in.find("must walk 6.00 m in 4 beats but needs 16 beats"), std::string::npos)
       << built_in;
   EXPECT_NE(built_in.find(line), std::string::npos) << built_in;
   const std::string by_robot = CheckShowText(plain, ".", BoxSoleRobotPath()).diagnostics.Format("f");

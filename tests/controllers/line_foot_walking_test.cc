@@ -284,26 +284,40 @@ TEST(LineFootTest, TheStockLayoutRobotTurnsWhileWalking) {
   EXPECT_NEAR(r.yaw, M_PI, 0.05);
 }
 
-}  // namespace
-// 30 N·s on the torso (150 N for 0.2 s) forward as a 0.5 m/s walk's right foot lands: the
-// DCM runs further than the landing law can take up, the swinging foot is taken over and
-// lands from the DCM sooner than planned, and the walk goes on with the plan. Without the
-// recovery steps the robot falls.
-TEST(LineFootTest, RecoversFromAPushWhileWalking) {
+// 30 N·s on the torso (150 N for 0.2 s) at `push_time` (s) in the direction (fx, fy) (N)
+// while walking 3 m at 0.5 m/s (one 0.25 m step a beat at 120 bpm), start seed `seed`.
+GaitTrialResult PushWhileWalking(double fx, double fy, double push_time, uint64_t seed) {
   GaitTrial trial = Walk({{3.0, 0, 0}});
-  trial.gait.limits.max_forward = 0.25;  // 0.5 m/s at one step a beat, 120 bpm
+  trial.gait.limits.max_forward = 0.25;
   Fault push;
   push.kind = Fault::Kind::kPush;
-  push.time = 4.0;
+  push.time = push_time;
   push.duration = 0.2;
-  push.force[0] = 150;
+  push.force[0] = fx;
+  push.force[1] = fy;
   trial.faults = {push};
-  const GaitTrialResult r = RunWalk(trial, 1);
-  EXPECT_FALSE(r.fallen);
-  EXPECT_GT(r.moved.x(), 1.0);  // walked on after the push
-  // The plan's next step takes the push up (no capture step in the double support the push
-  // lands in), so the walk arrives: 0.11 m from the goal (1.0 m with the distance rule).
-  EXPECT_LT(r.position_error, 0.3);
+  return RunWalk(trial, seed);
 }
 
+// Forward in the single support after the left foot lands: the DCM runs further than the landing law can take up,
+// the swinging foot is taken over and lands from the DCM sooner than planned, capture
+// steps follow, and the robot walks back onto its plan with its own gait (the catch-up
+// walk to the plan's standstill): it arrives at the plan's goal. Without the recovery
+// steps the robot falls; without the catch-up walk it stands 1 m behind the goal.
+TEST(LineFootTest, RecoversFromAPushWhileWalking) {
+  const GaitTrialResult r = PushWhileWalking(150, 0, 4.4, 8);
+  EXPECT_FALSE(r.fallen);
+  EXPECT_LT(r.position_error, 0.15);
+}
+
+// Backward: the capture steps stop the robot while its plan walks on; the catch-up walk
+// starts from rest where it stands and reaches the plan's goal (without it the robot
+// stood 1.5 m behind or fell at its next step).
+TEST(LineFootTest, RejoinsTheWalkAfterABackwardPush) {
+  const GaitTrialResult r = PushWhileWalking(-150, 0, 4.05, 1);
+  EXPECT_FALSE(r.fallen);
+  EXPECT_LT(r.position_error, 0.15);
+}
+
+}  // namespace
 }  // namespace yangbot

@@ -13,6 +13,7 @@
 #include "choreography/show_writer.h"
 #include "sim/error.h"
 #include "tools/viewer/show_edits.h"
+#include "tools/viewer/timeline.h"
 
 namespace yangbot {
 namespace {
@@ -189,6 +190,70 @@ TEST_F(ShowDocumentTest, NoticesAMissingFile) {
   EXPECT_TRUE(document.ok());  // the show is kept
   document.Save();
   EXPECT_TRUE(std::filesystem::exists(path_));
+}
+
+
+// Two robots spin their right handkerchiefs, throw them on beat 2 and catch them on beat 4
+// (150 bpm), and spin again from beat 6.
+constexpr const char* kThrowShow = R"(title: Throw edit test
+tempo: 150
+offset: 1
+troupe: {robots: 2, start: line}
+formations:
+  line: {shape: line, spacing: 1.2}
+timeline:
+  - section: throw
+    at: 1:1
+    beats: 8
+    cues:
+      - hanky: spin
+        hand: right
+        beats: 2
+      - hanky: throw
+        hand: right
+        at: 2
+        beats: 2
+      - hanky: spin
+        hand: right
+        at: 6
+        beats: 2
+)";
+
+// A `hanky: throw` cue is a block of the timeline like any cue; moving its release (the
+// cue's start) a beat later and its catch (the cue's end) half a beat earlier than that
+// survives a save, and the viewer's run of the saved show throws and catches then.
+TEST_F(ShowDocumentTest, EditsOfAThrowCuesReleaseAndCatchRoundTripThroughSave) {
+  WriteOnDisk(kThrowShow);
+  ShowDocument document(path_);
+  ASSERT_TRUE(document.ok()) << document.DiagnosticsText();
+  const TimelineLayout layout = LayoutTimeline(document.loaded());
+  const int block = layout.Find(0, 1);
+  ASSERT_GE(block, 0);
+  EXPECT_EQ(layout.blocks[block].label, "hanky throw");
+  EXPECT_EQ(layout.blocks[block].start, Beats(2));
+  EXPECT_EQ(layout.blocks[block].length, Beats(2));
+  ASSERT_TRUE(document.Apply("move the throw", [](Show* show) { MoveCue(0, 1, Beats(3), show); }));
+  ASSERT_TRUE(document.Apply("catch sooner", [](Show* show) {
+    ResizeCue(0, 1, Beats::Fraction(3, 2), show);
+  }));
+  ASSERT_TRUE(document.ok()) << document.DiagnosticsText();
+  document.Save();
+
+  ShowDocument saved(path_);
+  ASSERT_TRUE(saved.ok()) << saved.DiagnosticsText();
+  const Cue& cue = saved.show().timeline[0].cues[1];
+  EXPECT_EQ(cue.kind, CueKind::kHanky);
+  EXPECT_EQ(cue.name, "throw");
+  EXPECT_EQ(cue.at, Beats(3));
+  EXPECT_EQ(cue.beats, Beats::Fraction(3, 2));
+  const ShowRun run = MakeShowRun(saved.loaded(), saved.base_dir());
+  EXPECT_TRUE(run.scene.throwing_hankies);
+  ASSERT_EQ(run.throws.size(), 2u);  // one per robot
+  const BeatClock& clock = saved.loaded().schedule.clock;
+  for (const HankyThrow& t : run.throws) {
+    EXPECT_NEAR(t.release, clock.Time(Beats(3)), 1e-9);
+    EXPECT_NEAR(t.catch_time, clock.Time(Beats::Fraction(9, 2)), 1e-9);
+  }
 }
 
 }  // namespace

@@ -231,6 +231,49 @@ TEST(TimelineTest, MapsBeatsToPixelsAndZoomsAboutTheMouse) {
   EXPECT_EQ(BarLabel(0, 3), "1");
 }
 
+
+// A formation change given too few beats (three robots walk 2.4 m in 4 beats): the stage
+// editor offers to stretch its cue to the least beats with which it plans (validate's
+// "needs N beats"), and the one click (StretchCue, lengthening the section too) makes the
+// show plan; a beat fewer does not.
+TEST(StretchOfferTest, StretchesATooShortChangeToTheBeatsItNeeds) {
+  const LoadedShow loaded = CheckShowText(R"(
+tempo: 120
+offset: 1
+troupe: {robots: 3, start: row}
+formations:
+  row: {shape: line, spacing: 1.5}
+  ahead: {shape: line, spacing: 1.5, centre: [2.4, 0]}
+timeline:
+  - section: walk
+    at: 3:1
+    beats: 4
+    cues:
+      - formation: ahead
+)",
+                                          "");
+  ASSERT_FALSE(loaded.ok());
+  const std::vector<StretchOffer> offers = StretchOffers(loaded, "ahead");
+  ASSERT_EQ(offers.size(), 1u) << loaded.diagnostics.Format("show");
+  EXPECT_EQ(offers[0].section, 0);
+  EXPECT_EQ(offers[0].cue, 0);
+  EXPECT_EQ(offers[0].beats, Beats(4));
+  EXPECT_GT(offers[0].needed, Beats(4));
+  EXPECT_TRUE(StretchOffers(loaded, "row").empty());
+  auto stretched_to = [&](Beats beats) {
+    Show show = loaded.show;
+    StretchCue(0, 0, beats, &show);
+    return CheckShowText(WriteShow(show), "");
+  };
+  const LoadedShow stretched = stretched_to(offers[0].needed);
+  EXPECT_TRUE(stretched.ok()) << stretched.diagnostics.Format("show");
+  EXPECT_EQ(CueLength(stretched.show.timeline[0], stretched.show.timeline[0].cues[0]),
+            offers[0].needed);
+  EXPECT_EQ(stretched.show.timeline[0].beats, offers[0].needed);
+  EXPECT_TRUE(StretchOffers(stretched, "ahead").empty());
+  EXPECT_FALSE(stretched_to(offers[0].needed - Beats(1)).ok());
+}
+
 }  // namespace
 }  // namespace yangbot
 

@@ -6,29 +6,28 @@
 
 #include "choreography/stage.h"
 #include "controllers/angles.h"
-#include "controllers/whole_body_controller.h"
+#include "controllers/reference_follower.h"
 #include "sim/error.h"
 
 namespace yangbot {
 namespace {
 
 const Localiser* LocaliserOf(const RunState& state, int robot) {
-  const auto* wbc = dynamic_cast<const WholeBodyController*>(state.controllers[robot].get());
-  return wbc ? wbc->localiser() : nullptr;
+  const ReferenceFollower* follower =
+      state.controllers[robot] ? state.controllers[robot]->follower() : nullptr;
+  return follower ? follower->localiser() : nullptr;
 }
 
 }  // namespace
 
 std::shared_ptr<LocalisationSetup> MakeRunLocalisation(const std::string& spec, const Show* show,
                                                        uint64_t seed) {
-  auto setup = std::make_shared<LocalisationSetup>();
-  setup->seed = seed;
-  std::string mode = "perfect";
-  if (show && show->localisation) {
-    mode = show->localisation->mode;
-    for (const auto& [key, value] : show->localisation->settings) {
-      SetLocalisationOption(&setup->options, key, value);  // checked by the parser
-    }
+  // The file's choice, which --localisation overrides (its settings on the file's).
+  std::shared_ptr<LocalisationSetup> setup = show ? ShowLidarSetup(*show, seed) : nullptr;
+  std::string mode = setup ? "lidar" : "perfect";
+  if (!setup) {
+    setup = std::make_shared<LocalisationSetup>();
+    setup->seed = seed;
   }
   if (!spec.empty()) {
     const size_t colon = spec.find(':');

@@ -192,10 +192,11 @@ int Run(const RunFlags& flags) {
   StepProfile profile;  // physics time, the lidar's yardstick
   if (localisation) state->profile = &profile;
   // Shows are supervised: lost robots are planned around (choreography/supervisor.h).
-  std::unique_ptr<ShowSupervisor> supervisor;
   if (show && !flags.no_reflow) {
-    supervisor = std::make_unique<ShowSupervisor>(show->loaded.resolved, show->loaded.schedule);
+    SuperviseShow(show->loaded.resolved, show->loaded.schedule, state.get());
   }
+  const ShowSupervisor* supervisor = SupervisorOf(*state);
+  int reflows = 0;  // the supervisor's re-plans the show metrics follow
 
   // Thresholds are checked against the names a report of this run has, before it runs.
   std::vector<Threshold> thresholds;
@@ -295,12 +296,11 @@ int Run(const RunFlags& flags) {
   double next_progress = 0.25;  // s of wall time
   observe();
   while (state->data->time < seconds - 0.5 * dt) {
-    Step(*scene, state.get());
-    if (supervisor) {
-      const int reflows = supervisor->reflows();
-      supervisor->AfterStep(*scene, state.get());
+    Step(*scene, state.get());  // the supervisor looks at its end
+    if (supervisor && supervisor->reflows() != reflows) {
+      reflows = supervisor->reflows();
       // Scored against the plan danced: the re-plan from now on.
-      if (show_metrics && supervisor->reflows() != reflows) {
+      if (show_metrics) {
         show_metrics->FollowSchedule(supervisor->schedule(), state->data->time,
                                      ConductorReferences(FollowedReferences(*state)));
         phase_spread->set_references(ConductorReferences(FollowedReferences(*state)));

@@ -676,6 +676,22 @@ void DrawStageEditor(const ShowDocument& document, const std::vector<double>& ro
                       formation.shape.c_str());
   ImGui::SameLine();
   ImGui::Checkbox("paths", &state->show_paths);
+  // Changes into this formation that need more beats: one click stretches the cue.
+  for (const StretchOffer& offer : StretchOffers(document.loaded(), formation.name)) {
+    char label[160];
+    std::snprintf(label, sizeof(label), "stretch to %s beats##stretch%d_%d",
+                  offer.needed.ToString().c_str(), offer.section, offer.cue);
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "the change into '%s' needs %s beats, has %s",
+                       offer.formation.c_str(), offer.needed.ToString().c_str(),
+                       offer.beats.ToString().c_str());
+    ImGui::SameLine();
+    if (ImGui::Button(label)) {
+      requests->edits.push_back({"stretch the change into " + offer.formation,
+                                 [offer](Show* show) {
+                                   StretchCue(offer.section, offer.cue, offer.needed, show);
+                                 }});
+    }
+  }
   // The changes into this formation, as compiled.
   std::vector<const TransitionPaths*> into;
   for (const TransitionPaths& p : paths) {

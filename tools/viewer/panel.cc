@@ -105,6 +105,7 @@ void DrawToggles(ViewSettings* settings) {
   ImGui::Checkbox("shadows", &settings->shadows);
   ImGui::SameLine(190);
   ImGui::Checkbox("reflections", &settings->reflections);
+  ImGui::Checkbox("estimated poses", &settings->estimated_poses);  // lidar localisation
   const char* labels[] = {"none",   "body",      "joint",      "geom",         "site",
                           "camera", "light",     "tendon",     "actuator",     "constraint",
                           "skin",   "selection", "sel. point", "contact force"};

@@ -59,6 +59,7 @@ struct ViewSettings {
   bool contact_forces = false;                    ///< mjVIS_CONTACTFORCE
   bool center_of_mass = false;                    ///< mjVIS_COM
   bool robot_labels = true;                       ///< robot numbers above the heads
+  bool estimated_poses = true;  ///< ghosts of the robots' own pose estimates (lidar; pose_markers.h)
   bool shadows = true;                            ///< mjRND_SHADOW
   bool reflections = true;                        ///< mjRND_REFLECTION
   int mujoco_label = mjLABEL_NONE;                ///< mjvOption::label

@@ -51,10 +51,10 @@ std::string ApplyAction(const Action& action, Transport* transport) {
 }
 
 Session::Session(std::unique_ptr<Scene> scene, const ControllerFactory& factory, uint64_t seed,
-                 std::vector<Fault> faults, std::unique_ptr<StepHook> hook)
+                 std::vector<Fault> faults, const std::function<void(RunState*)>& setup)
     : scene_(std::move(scene)),
       transport_(*scene_, factory, seed, std::move(faults), Transport::kSnapshotPeriod,
-                 std::move(hook)) {}
+                 setup) {}
 
 Session::~Session() { Stop(); }
 

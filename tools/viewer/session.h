@@ -34,9 +34,10 @@ std::string ApplyAction(const Action& action, Transport* transport);
 /// A run stepped by a background physics thread.
 class Session {
  public:
-  /// Builds the run (paused at time 0); the physics thread starts with Start.
+  /// Builds the run (paused at time 0; `setup` as Transport's); the physics thread starts
+  /// with Start.
   Session(std::unique_ptr<Scene> scene, const ControllerFactory& factory, uint64_t seed,
-          std::vector<Fault> faults = {}, std::unique_ptr<StepHook> hook = nullptr);
+          std::vector<Fault> faults = {}, const std::function<void(RunState*)>& setup = nullptr);
   /// Stops the physics thread.
   ~Session();
   Session(const Session&) = delete;

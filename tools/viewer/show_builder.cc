@@ -25,29 +25,38 @@ class LyingAt : public ReferenceSource {
 
 bool UpdatePlannedPaths(const Transport& transport, int* reflows_drawn,
                         std::vector<TransitionPaths>* paths) {
-  const auto* hook = dynamic_cast<const SupervisorHook*>(transport.hook());
-  if (hook == nullptr || hook->supervisor().reflows() == *reflows_drawn) return false;
+  const ShowSupervisor* supervisor = SupervisorOf(transport.state());
+  if (supervisor == nullptr || supervisor->reflows() == *reflows_drawn) return false;
   auto references = FollowedReferences(transport.state());
   if (references.empty()) return false;
-  for (const LostRobot& lost : hook->supervisor().lost()) {
+  for (const LostRobot& lost : supervisor->lost()) {
     if (lost.robot < static_cast<int>(references.size())) {
       references[lost.robot] = std::make_shared<LyingAt>(lost.pelvis);
     }
   }
-  *paths = TransitionPathsOf(hook->supervisor().schedule(), references);
-  *reflows_drawn = hook->supervisor().reflows();
+  *paths = TransitionPathsOf(supervisor->schedule(), references);
+  *reflows_drawn = supervisor->reflows();
   return true;
 }
 
 std::unique_ptr<Session> MakeShowSession(const ShowRun& run, uint64_t seed,
                                          const std::vector<Fault>& faults, bool reflow) {
-  std::unique_ptr<StepHook> hook;
-  if (reflow) {
-    hook = std::make_unique<SupervisorHook>(ShowSupervisor(run.resolved, run.schedule));
+  // As `yangbot run` sets up a show's run: its throws fly, its supervisor watches.
+  auto setup = [&run, reflow](RunState* state) {
+    state->throws = run.throws;
+    if (reflow) SuperviseShow(run.resolved, run.schedule, state);
+  };
+  WholeBodyOptions controller;
+  std::vector<std::shared_ptr<const ReferenceSource>> references = run.compiled.references;
+  if (run.localisation) {  // robots that localise themselves follow the plan on their estimate
+    auto lidar = std::make_shared<LocalisationSetup>(*run.localisation);
+    lidar->seed = seed;
+    controller.localisation = std::move(lidar);
+    references = LocaliseReferences(std::move(references));
   }
   return std::make_unique<Session>(Scene::Build(run.scene),
-                                   MakeWholeBodyControllerFactory({}, run.compiled.references),
-                                   seed, faults, std::move(hook));
+                                   MakeWholeBodyControllerFactory(controller, std::move(references)),
+                                   seed, faults, setup);
 }
 
 StageBuild BuildShowStage(uint64_t seed, std::vector<Fault> faults, bool reflow) {

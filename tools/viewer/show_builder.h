@@ -45,18 +45,6 @@ struct BuiltStage {
 /// `base_dir`) and build its run. Errors go into BuiltStage::error, not exceptions.
 using StageBuild = std::function<BuiltStage(const LoadedShow& loaded, const std::string& base_dir)>;
 
-/// The show's supervisor after every physics step, copied into the transport's snapshots.
-class SupervisorHook : public StepHook {
- public:
-  explicit SupervisorHook(ShowSupervisor supervisor) : supervisor_(std::move(supervisor)) {}
-  void AfterStep(const Scene& scene, RunState* state) override { supervisor_.AfterStep(scene, state); }
-  std::unique_ptr<StepHook> Clone() const override { return std::make_unique<SupervisorHook>(*this); }
-  const ShowSupervisor& supervisor() const { return supervisor_; }
-
- private:
-  ShowSupervisor supervisor_;
-};
-
 /// For the stage editor: the paths of the formation changes the robots of a show session
 /// now dance. After a reflow (the supervisor re-planned around lost robots) they are the
 /// re-planned schedule's, sampled from the references the controllers now follow, a lost

@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <utility>
 
+#include "choreography/hanky_throw_cue.h"
 #include "choreography/show_writer.h"
+#include "choreography/stage.h"
 #include "sim/error.h"
 
 namespace yangbot {
@@ -21,6 +23,15 @@ ShowRun MakeShowRun(const LoadedShow& loaded, const std::string& base_dir) {
   run.resolved = loaded.resolved;
   run.schedule = loaded.schedule;
   run.base_dir = base_dir;
+  run.throws = ScheduledHankyThrows(loaded.schedule);
+  run.scene.throwing_hankies = !run.throws.empty();
+  // The stage's landmarks and the lidar that sees them, as `yangbot run` builds them.
+  std::shared_ptr<LocalisationSetup> lidar = ShowLidarSetup(loaded.show, 1);
+  if (loaded.show.stage || lidar) {
+    run.scene.landmarks = ShowLandmarks(loaded.show, loaded.resolved, run.scene.placements);
+  }
+  if (lidar) lidar->landmarks = run.scene.landmarks;
+  run.localisation = std::move(lidar);
   const std::string& model = loaded.show.troupe.model;
   if (!model.empty() && model != "builtin") run.scene.robot_path = ShowRobotPath(loaded.show, base_dir);
   return run;

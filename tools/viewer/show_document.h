@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "controllers/localisation.h"
+#include "sim/handkerchief_throw.h"
 #include "sim/scene.h"
 
 namespace yangbot {
@@ -30,6 +32,12 @@ struct ShowRun {
   ResolvedShow resolved;   ///< what the plan was made from (the supervisor re-plans it)
   Schedule schedule;       ///< its plan, which `compiled` was compiled from
   std::string base_dir;    ///< the show file's folder
+  /// The handkerchief throws of its `hanky: throw` cues (ScheduledHankyThrows); the stage
+  /// is built to fly them (SceneOptions::throwing_hankies) when there are any.
+  std::vector<HankyThrow> throws;
+  /// Lidar localisation when the show asks for it (`localisation: lidar`, ShowLidarSetup;
+  /// the seed is the run's), with the stage's landmarks; null: perfect.
+  std::shared_ptr<const LocalisationSetup> localisation;
 };
 
 /// Compiles a checked show (loaded.ok()) into what the viewer runs; `base_dir` is the

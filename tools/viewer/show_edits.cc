@@ -109,6 +109,37 @@ void ResizeCue(int section, int cue, Beats length, Show* show) {
   c->beats = length;
 }
 
+std::vector<StretchOffer> StretchOffers(const LoadedShow& loaded, const std::string& formation) {
+  std::vector<StretchOffer> offers;
+  const Show& show = loaded.show;
+  for (const ScheduledTransition& t : loaded.schedule.transitions) {
+    if (t.ok || t.beats_needed <= 0 || t.formation != formation) continue;
+    for (int s = 0; s < static_cast<int>(show.timeline.size()); ++s) {
+      const Section& section = show.timeline[s];
+      for (int c = 0; c < static_cast<int>(section.cues.size()); ++c) {
+        const Cue& cue = section.cues[c];
+        if (cue.kind != CueKind::kFormation || cue.name != formation ||
+            cue.src.pos.line != t.pos.line || cue.src.pos.column != t.pos.column) {
+          continue;
+        }
+        const Beats beats = CueLength(section, cue);
+        if (Beats(t.beats_needed) > beats) {
+          offers.push_back({s, c, formation, beats, Beats(t.beats_needed)});
+        }
+      }
+    }
+  }
+  return offers;
+}
+
+void StretchCue(int section, int cue, Beats beats, Show* show) {
+  Cue* c = FindCue(section, cue, show);
+  if (c == nullptr) return;
+  Section& s = show->timeline[section];
+  if (SectionLength(s) < CueAt(*c) + beats) s.beats = CueAt(*c) + beats;
+  ResizeCue(section, cue, beats, show);
+}
+
 int AddCue(int section, Cue cue, Show* show) {
   if (section < 0 || section >= static_cast<int>(show->timeline.size())) return -1;
   std::vector<Cue>& cues = show->timeline[section].cues;

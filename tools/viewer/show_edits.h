@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "choreography/choreography.h"
 #include "choreography/move.h"
 #include "choreography/show.h"
 #include "sim/scene.h"
@@ -61,6 +62,25 @@ void ResetCueParam(int section, int cue, const std::string& name, Show* show);
 double CueNumber(const Cue& cue, const ParamSpec& spec, double bpm);
 /// The cue's word parameter (the spec's first choice when not written).
 std::string CueWord(const Cue& cue, const ParamSpec& spec);
+
+/// A formation change that does not plan in its beats but would in more: validate's
+/// "needs N beats" (ScheduledTransition::beats_needed), for the stage editor's offer to
+/// stretch the cue.
+struct StretchOffer {
+  int section = -1;       ///< index in Show::timeline
+  int cue = -1;           ///< index in the section's cues
+  std::string formation;  ///< the formation walked to
+  Beats beats;            ///< the cue's length now
+  Beats needed;           ///< the least length with which it plans
+};
+
+/// The formation changes of `loaded` (checked) into `formation` that need more beats
+/// than they have, in file order.
+std::vector<StretchOffer> StretchOffers(const LoadedShow& loaded, const std::string& formation);
+
+/// Makes cue `cue` of section `section` last `beats` beats, lengthening its section when
+/// the cue would end past it (unlike ResizeCue, which stops at the section's end).
+void StretchCue(int section, int cue, Beats beats, Show* show);
 
 /// Moves slot `slot` of formation `formation` to (x, y) (m, snapped to kSlotGrid). A
 /// formation generated from a shape is first written out as the slots `current` (its

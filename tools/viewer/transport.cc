@@ -19,7 +19,7 @@ void CopyTo(const std::vector<mjtNum>& values, mjtNum* out) {
 
 }  // namespace
 
-RunSnapshot RunSnapshot::Capture(const Scene& scene, const RunState& state, const StepHook* hook) {
+RunSnapshot RunSnapshot::Capture(const Scene& scene, const RunState& state) {
   const mjModel* m = scene.model();
   const mjData* d = state.data;
   RunSnapshot s;
@@ -38,12 +38,14 @@ RunSnapshot RunSnapshot::Capture(const Scene& scene, const RunState& state, cons
   for (const auto& c : state.controllers) s.controllers_.push_back(c->Clone());
   s.faults_ = state.faults;
   s.fault_progress_ = state.fault_progress;
+  s.throws_ = state.throws;
+  s.throw_log_ = state.throw_log;
   s.powered_ = state.powered;
   s.health_ = state.health;
   s.metrics_ = state.metrics;
   s.seed_ = state.seed;
   s.steps_ = state.steps;
-  if (hook != nullptr) s.hook_ = hook->Clone();
+  if (state.hook) s.hook_ = state.hook->Clone();
   return s;
 }
 
@@ -75,22 +77,25 @@ void RunSnapshot::Restore(const Scene& scene, RunState* state) const {
   // Faults the transport appended after the capture have not started yet.
   state->fault_progress = fault_progress_;
   state->fault_progress.resize(faults_.size());
+  state->throws = throws_;
+  state->throw_log = throw_log_;
   state->powered = powered_;
   // A robot that failed after the capture dances again (and one failed before stays held).
   state->health = health_;
   state->metrics = metrics_;
   state->seed = seed_;
   state->steps = steps_;
+  state->hook = hook_ ? hook_->Clone() : nullptr;
 }
 
 Transport::Transport(const Scene& scene, const ControllerFactory& factory, uint64_t seed,
                      std::vector<Fault> faults, double snapshot_period,
-                     std::unique_ptr<StepHook> hook)
-    : scene_(scene), dt_(scene.model()->opt.timestep), hook_(std::move(hook)),
-      initial_faults_(faults) {
+                     const std::function<void(RunState*)>& setup)
+    : scene_(scene), dt_(scene.model()->opt.timestep), initial_faults_(faults) {
   snapshot_every_ = std::max<int64_t>(1, std::llround(snapshot_period / dt_));
   state_ = StartRun(scene, factory, seed, std::move(faults));
-  snapshots_.emplace(0, RunSnapshot::Capture(scene_, *state_, hook_.get()));
+  if (setup) setup(state_.get());
+  snapshots_.emplace(0, RunSnapshot::Capture(scene_, *state_));
   mjv_defaultPerturb(&perturb_);
 }
 
@@ -187,10 +192,9 @@ void Transport::TakeStep(bool user) {
   }
   Step(scene_, state_.get());
   if (push) mju_zero(d->qfrc_applied, m->nv);
-  if (hook_) hook_->AfterStep(scene_, state_.get());
   horizon_steps_ = std::max(horizon_steps_, state_->steps);
   if (state_->steps % snapshot_every_ == 0 && !snapshots_.count(state_->steps)) {
-    snapshots_.emplace(state_->steps, RunSnapshot::Capture(scene_, *state_, hook_.get()));
+    snapshots_.emplace(state_->steps, RunSnapshot::Capture(scene_, *state_));
   }
 }
 
@@ -199,7 +203,6 @@ void Transport::Restart() {
   RunSnapshot& start = snapshots_.at(0);
   *start.mutable_faults() = initial_faults_;
   start.Restore(scene_, state_.get());
-  hook_ = start.CloneHook();
   budget_ = 0;
   pending_steps_ = 0;
   seek_target_ = -1;
@@ -216,7 +219,6 @@ void Transport::Seek(double time) {
   auto it = std::prev(snapshots_.upper_bound(target));
   if (!(state_->steps <= target && state_->steps >= it->first)) {
     it->second.Restore(scene_, state_.get());
-    hook_ = it->second.CloneHook();
   }
   budget_ = 0;
   pending_steps_ = 0;

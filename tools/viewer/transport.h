@@ -8,6 +8,7 @@
 #include <mujoco/mujoco.h>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -18,21 +19,11 @@
 
 namespace yangbot {
 
-/// Acts on a run between physics steps, with memory of its own (the show's supervisor,
-/// choreography/supervisor.h, which re-plans around robots that fall or drop out).
-/// Snapshots keep a copy, so a seek replays it as the run first went.
-class StepHook {
- public:
-  virtual ~StepHook() = default;
-  /// Called after every physics step the transport takes.
-  virtual void AfterStep(const Scene& scene, RunState* state) = 0;
-  /// A copy with the same memory.
-  virtual std::unique_ptr<StepHook> Clone() const = 0;
-};
-
 /// What a run needs to continue bit for bit: mjData's state (time, qpos, qvel, act, solver
 /// warm start, inputs, warning counters) plus the rest of RunState (controllers with their
-/// memory, faults and their progress, power, robots' health, metrics). Unlike
+/// memory, faults and their progress, power, robots' health, metrics, the handkerchief
+/// throws and which are seated again, a copy of the run's
+/// hook: the show's supervisor, so a seek replays it as the run first went). Unlike
 /// RunState::Clone it leaves out mjData's scratch memory, which MuJoCo 2.2.2 sizes from
 /// njmax (about 1.7 GB for 16 robots).
 class RunSnapshot {
@@ -41,13 +32,10 @@ class RunSnapshot {
   RunSnapshot(RunSnapshot&&) = default;
   RunSnapshot& operator=(RunSnapshot&&) = default;
 
-  /// Captures `state` and a copy of `hook` (may be null).
-  static RunSnapshot Capture(const Scene& scene, const RunState& state,
-                             const StepHook* hook = nullptr);
+  /// Captures `state`.
+  static RunSnapshot Capture(const Scene& scene, const RunState& state);
   /// Makes `state` continue exactly as the captured run would (its mjData is reused).
   void Restore(const Scene& scene, RunState* state) const;
-  /// A copy of the hook as captured (null when none was).
-  std::unique_ptr<StepHook> CloneHook() const { return hook_ ? hook_->Clone() : nullptr; }
   /// Physics steps taken when captured.
   int64_t steps() const { return steps_; }
   /// Sim time when captured (s).
@@ -64,6 +52,8 @@ class RunSnapshot {
   std::vector<std::unique_ptr<RobotController>> controllers_;
   std::vector<Fault> faults_;
   std::vector<FaultProgress> fault_progress_;
+  std::vector<HankyThrow> throws_;
+  HankyThrowLog throw_log_;
   std::vector<bool> powered_;
   std::vector<RobotHealth> health_;
   Metrics metrics_;
@@ -91,10 +81,11 @@ class Transport {
   static constexpr double kSnapshotPeriod = 2.0;
 
   /// Starts the run (StartRun), paused at time 0. `scene` must outlive the transport.
-  /// `hook` (may be null) acts after every step (StepHook).
+  /// `setup` (may be null) completes the new run before it is first captured (e.g.
+  /// SuperviseShow, choreography/supervisor.h: the run's hook).
   Transport(const Scene& scene, const ControllerFactory& factory, uint64_t seed,
             std::vector<Fault> faults = {}, double snapshot_period = kSnapshotPeriod,
-            std::unique_ptr<StepHook> hook = nullptr);
+            const std::function<void(RunState*)>& setup = nullptr);
 
   /// The stage.
   const Scene& scene() const { return scene_; }
@@ -102,8 +93,6 @@ class Transport {
   const RunState& state() const { return *state_; }
   /// The run now, for readers that need a non-const mjData (mjv_updateScene).
   RunState* mutable_state() { return state_.get(); }
-  /// What acts after every step (null: nothing), as restored with the last snapshot.
-  const StepHook* hook() const { return hook_.get(); }
   /// Sim time now (s).
   double time() const { return state_->data->time; }
   /// Physics steps taken now.
@@ -172,7 +161,6 @@ class Transport {
   double dt_;
   int64_t snapshot_every_;  // steps between snapshots
   std::unique_ptr<RunState> state_;
-  std::unique_ptr<StepHook> hook_;  // acts after every step; restored with the snapshots
   std::vector<Fault> initial_faults_;
   std::map<int64_t, RunSnapshot> snapshots_;  // by step count; step 0 always present
   bool playing_ = false;

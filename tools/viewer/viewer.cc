@@ -33,6 +33,7 @@
 #include "tools/viewer/show_document.h"
 #include "tools/viewer/show_framing.h"
 #include "tools/viewer/timeline.h"
+#include "tools/viewer/pose_markers.h"
 #include "tools/viewer/transition_paths.h"
 #include "tools/viewer/window_recording.h"
 
@@ -377,6 +378,9 @@ int RunViewer(const ViewerOptions& options) {
       mjv_updateScene(m, transport->mutable_state()->data, &mj.options, &transport->perturb(),
                       &mj.camera, mjCAT_ALL, &mj.scene);
       stage.dressing->Apply(*transport->mutable_state()->data, &mj.scene);
+      if (settings.estimated_poses) {
+        AddEstimatedPoseMarkers(EstimatedPoses(scene, transport->state()), &mj.scene);
+      }
     });
     actions.clear();
     status.recording = recording != nullptr;
