@@ -133,28 +133,37 @@ void ControlHankies(const Scene& scene, const std::vector<HankyThrow>& throws, m
   const mjModel* m = scene.model();
   for (const HandkerchiefProp& h : scene.hankies()) {
     const HankyState pose = MeasureHanky(m, d, h);
-    double latch = pose.in_reach ? 0 : 1, push = 0, winch = 0;
-    if (const HankyThrow* t = ActiveThrow(throws, h.robot, h.side, d->time)) {
-      const double tau = d->time - t->release;
-      const double duration = t->catch_time - t->release;
-      const HankyFlight plan = RememberedPlan(duration, t->apex);
-      if (tau < kLaunchTime) {
-        latch = 1;
-        mjtNum base[3];
-        mju_sub3(base, d->site_xpos + 3 * h.hub_site, d->site_xpos + 3 * h.pusher_site);
-        const double travel = d->ten_length[h.pusher_tendon] - mju_norm3(base);
-        if (travel < kStroke && d->ten_velocity[h.pusher_tendon] < plan.speed) {
-          push = m->actuator_ctrlrange[2 * h.pusher_ctrl + 1];
-        }
-      } else if (!pose.in_reach) {
-        double rate = 0;
-        const double height =
-            tau < duration ? HankyFlightHeight(plan.speed, tau, &rate, plan.tension) : 0;
-        const double pull = (rate < 0 ? plan.tension : 0) +
-                            kWinchKp * (d->ten_length[h.tether_tendon] - std::max(height, 0.0)) +
-                            kWinchKd * (d->ten_velocity[h.tether_tendon] - rate);
-        winch = -std::clamp(pull, 0.0, -m->actuator_ctrlrange[2 * h.winch_ctrl]);
+    const HankyThrow* t = ActiveThrow(throws, h.robot, h.side, d->time);
+    // From a release to the end of its catch window the latch closes only on a hub in the
+    // catch funnel (distance and tilt). Otherwise it holds any hub within its reach
+    // whatever the tilt: a seated handkerchief knocked askew (a neighbour's brushing it)
+    // stays latched and the springs right it, instead of dropping onto its tether.
+    const bool throwing = t && d->time <= t->catch_time + kHankyCatchWindow;
+    const bool held = pose.in_reach || (!throwing && pose.distance < kHankyCaptureDistance);
+    double latch = held ? 0 : 1, push = 0, winch = 0;
+    const double tau = t ? d->time - t->release : 0;
+    if (t && tau < kLaunchTime) {
+      const HankyFlight plan = RememberedPlan(t->catch_time - t->release, t->apex);
+      latch = 1;
+      mjtNum base[3];
+      mju_sub3(base, d->site_xpos + 3 * h.hub_site, d->site_xpos + 3 * h.pusher_site);
+      const double travel = d->ten_length[h.pusher_tendon] - mju_norm3(base);
+      if (travel < kStroke && d->ten_velocity[h.pusher_tendon] < plan.speed) {
+        push = m->actuator_ctrlrange[2 * h.pusher_ctrl + 1];
       }
+    } else if (!held) {
+      // On the planned flight while it lasts; after it (a late or missed catch) or with no
+      // throw at all (a handkerchief knocked off its pin), reeled in onto the pin.
+      double height = 0, rate = 0, tension = 0;
+      if (t && tau < t->catch_time - t->release) {
+        const HankyFlight plan = RememberedPlan(t->catch_time - t->release, t->apex);
+        height = HankyFlightHeight(plan.speed, tau, &rate, plan.tension);
+        tension = rate < 0 ? plan.tension : 0;
+      }
+      const double pull = tension +
+                          kWinchKp * (d->ten_length[h.tether_tendon] - std::max(height, 0.0)) +
+                          kWinchKd * (d->ten_velocity[h.tether_tendon] - rate);
+      winch = -std::clamp(pull, 0.0, -m->actuator_ctrlrange[2 * h.winch_ctrl]);
     }
     for (const int a : h.latch_ctrl) d->ctrl[a] = latch;
     d->ctrl[h.pusher_ctrl] = push;

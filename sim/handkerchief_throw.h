@@ -9,7 +9,11 @@
 //    (HankyDrag); the winch keeps the tether on the planned flight (it can only pull);
 //  - catch: the latch closes once the hub is within its reach (kHankyCaptureDistance of
 //    the pin's hub, tilted less than kHankyCaptureTilt) and pulls it onto the pin; after the catch beat the winch reels a late or
-//    missed handkerchief in.
+//    missed handkerchief in;
+//  - between throws (before the first release, and from the end of a catch window to the
+//    next release): the latch holds a hub within kHankyCaptureDistance whatever its tilt
+//    (a neighbour's handkerchief brushing it tilts it past kHankyCaptureTilt, and an open
+//    latch would drop it onto its tether), and the winch reels in one that is further.
 // The firmware is stateless: each step derives the phase from the time and the measured
 // geometry, so a cloned run (snapshots) needs nothing but the throws list.
 #ifndef YANGBOT_SIM_HANDKERCHIEF_THROW_H_
@@ -105,7 +109,8 @@ HankyState MeasureHanky(const mjModel* m, const mjData* d, const HandkerchiefPro
 void ApplyHankyDrag(const Scene& scene, mjData* d);
 
 /// Writes the latch, ejector and winch controls of every handkerchief for the time d->time
-/// (`throws` in any order; a hand without a throw stays latched).
+/// (`throws` in any order; a hand without a throw stays latched, or is reeled in and
+/// latched again when knocked off its pin).
 void ControlHankies(const Scene& scene, const std::vector<HankyThrow>& throws, mjData* d);
 
 }  // namespace yangbot

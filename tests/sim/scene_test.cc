@@ -284,6 +284,15 @@ TEST(SceneBuildTest, RobotsTouchEachOtherAndThemselvesOnlyAsTheirFileSays) {
                             m->geom_conaffinity[other + k]);
       }
       EXPECT_TRUE(touches);
+      // ... and the floor, but not one another: silk brushing silk pushes next to nothing,
+      // two rigid plates grinding on neighbours' pins knock and tug their arms.
+      EXPECT_TRUE(MayTouch(m->geom_contype[g], m->geom_conaffinity[g], m->geom_contype[floor],
+                           m->geom_conaffinity[floor]));
+      for (const HandkerchiefProp& o : scene->hankies()) {
+        const int og = m->body_geomadr[o.body];
+        EXPECT_FALSE(MayTouch(m->geom_contype[g], m->geom_conaffinity[g], m->geom_contype[og],
+                              m->geom_conaffinity[og]));
+      }
     }
   }
   // The project's robot never touches itself; the stock H1 does.
