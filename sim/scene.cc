@@ -1097,9 +1097,9 @@ std::string BuildSceneXml(const SceneOptions& options, const RobotInfo& info) {
           copy.Set("quat", JoinNumbers(seated + 3, 4));
           flight_bodies.push_back(std::move(copy));
           flight_qpos += " " + JoinNumbers(seated, 7);
-          // It touches the floor and the other robots (not their handkerchiefs: the
-          // assembly's bits), not its own robot: seated it lies across its own arm and
-          // hip, as without throws.
+          // It touches the floor only (the assembly's bits); its own robot is excluded by
+          // body as well, should a file's bits let it touch: seated it lies across its own
+          // arm and hip, as without throws.
           std::vector<std::string> own = info.body_names;
           if (side == 1) own.push_back("left_hanky_flight");
           for (const std::string& name : own) {
