@@ -15,7 +15,6 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
 constexpr double kMaxKneeBrake = 1e3;  // rad/s², most knee deceleration knee_min asks for
-constexpr int kMaxReduced = 128;       // most variables WholeBodyQp eliminates a wrench from
 
 using Matrix3 = Eigen::Matrix3d;
 using Vector3 = Eigen::Vector3d;
@@ -60,15 +59,18 @@ void ComputeKinematics(const mjModel* m, const mjData& d, const RobotIndex& inde
   // J-dot v by finite differences of the Jacobians over the last tick.
   const double dt = history->time >= 0 ? d.time - history->time : 0;
   kin->com = Vector3(d.subtree_com + 3 * index.body_begin);
-  kin->com_velocity = kin->J_com * v;
+  kin->com_velocity.noalias() = kin->J_com * v;  // noalias: no dynamic-size temporary
   kin->com_jdotv = Vector3::Zero();
   for (int side = 0; side < 2; ++side) {
-    kin->foot_velocity[side] = kin->J_foot[side] * v;
+    kin->foot_velocity[side].noalias() = kin->J_foot[side] * v;
     kin->foot_jdotv[side].setZero();
   }
   if (dt > 0 && dt < 0.05) {
-    kin->com_jdotv = (kin->J_com - history->J_com) * v / dt;
-    for (int side = 0; side < 2; ++side) kin->foot_jdotv[side] = (kin->J_foot[side] - history->J_foot[side]) * v / dt;
+    // Coefficient-wise products: no temporary for the differences.
+    kin->com_jdotv = (kin->J_com - history->J_com).lazyProduct(v) / dt;
+    for (int side = 0; side < 2; ++side) {
+      kin->foot_jdotv[side] = (kin->J_foot[side] - history->J_foot[side]).lazyProduct(v) / dt;
+    }
   }
   history->J_com = kin->J_com;
   history->J_foot = kin->J_foot;
@@ -89,7 +91,7 @@ void FootTask::Add(const mjData& d, int sole_site, bool line, const Eigen::Matri
   target_.head<3>() = a.head<3>();
   for (int i = 0; i < 2; ++i) {
     const Vector3 axis = R.col(i + 1);
-    rows_.row(3 + i) = axis.transpose() * J.bottomRows<3>();
+    rows_.row(3 + i).noalias() = axis.transpose().lazyProduct(J.bottomRows<3>());  // no temporary
     target_(3 + i) = axis.dot(a.tail<3>());
   }
   AddTask(rows_, target_, weight, p);
@@ -116,8 +118,8 @@ void AddPelvisTask(const WholeBodyKinematics& kin, const Eigen::VectorXd& v, con
                       k.pelvis_kd * (Vector3(0, 0, ref.pelvis_yaw_rate) - omega_pelvis);
   // Roll and pitch about the pelvis heading's axes (world z turned by the heading).
   const double c = std::cos(ref.pelvis_yaw), sn = std::sin(ref.pelvis_yaw);
-  const Eigen::RowVectorXd J_roll = c * J_pelvis.row(3) + sn * J_pelvis.row(4);
-  const Eigen::RowVectorXd J_pitch = -sn * J_pelvis.row(3) + c * J_pelvis.row(4);
+  const auto J_roll = c * J_pelvis.row(3) + sn * J_pelvis.row(4);  // expressions: no copies
+  const auto J_pitch = -sn * J_pelvis.row(3) + c * J_pelvis.row(4);
   AddTask(J_roll, Eigen::Matrix<double, 1, 1>(c * acc.x() + sn * acc.y()), weights.roll, p);
   AddTask(J_pitch, Eigen::Matrix<double, 1, 1>(-sn * acc.x() + c * acc.y()), weights.pitch, p);
   AddTask(J_pelvis.bottomRows<1>(), acc.tail<1>(), weights.yaw, p);  // heading
@@ -238,8 +240,10 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   const int e = nv;               // first column of w_1
   const int rest = n - nv - 6;    // columns after w_1
   const int nr = n - 6;
-  if (nv < 0 || rest < 0 || nr > kMaxReduced || p.A_eq.rows() != 6 || p.A_eq.cols() != n || p.b_eq.size() != 6 ||
-      p.H.cols() != n || p.g.size() != n) {
+  const Eigen::Index m = p.C.rows();
+  if (nv < 0 || rest < 0 || p.A_eq.rows() != 6 || p.A_eq.cols() != n || p.b_eq.size() != 6 ||
+      p.H.cols() != n || p.g.size() != n || (m > 0 && p.C.cols() != n) || p.c_lower.size() != m ||
+      p.c_upper.size() != m) {
     return false;
   }
   // w_1's rows and columns of H hold only the diagonal (the wrench regularisation).
@@ -261,11 +265,13 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   if (!(lu.rcond() > 1e-12)) return false;
   inverse_ = lu.inverse();
   K_.resize(6, nr);
-  K_.leftCols(nv).noalias() = -inverse_ * p.A_eq.leftCols(nv);
-  K_.rightCols(rest).noalias() = -inverse_ * p.A_eq.rightCols(rest);
+  K_.leftCols(nv).noalias() = (-inverse_).lazyProduct(p.A_eq.leftCols(nv));
+  K_.rightCols(rest).noalias() = (-inverse_).lazyProduct(p.A_eq.rightCols(rest));
   k0_.noalias() = inverse_ * p.b_eq;
 
-  // Cost: H_rr + K' D K, g_r + K' (D k0 + g_e), D = diag(H_ee).
+  // Cost: H_rr + K' D K, g_r + K' (D k0 + g_e), D = diag(H_ee). K has 6 rows: its
+  // products are 6-term dot products of columns (one per entry of the lower triangle, added
+  // to both halves), cheaper than a general matrix product at this size.
   const Vector6d d = p.H.diagonal().segment<6>(e);
   QpProblem& r = reduced_;
   r.H.resize(nr, nr);
@@ -273,27 +279,39 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   r.H.topRightCorner(nv, rest) = p.H.topRightCorner(nv, rest);
   r.H.bottomLeftCorner(rest, nv) = p.H.bottomLeftCorner(rest, nv);
   r.H.bottomRightCorner(rest, rest) = p.H.bottomRightCorner(rest, rest);
-  Eigen::Matrix<double, 6, Eigen::Dynamic, Eigen::ColMajor, 6, kMaxReduced> DK(6, nr);  // on the stack
-  DK.noalias() = d.asDiagonal() * K_;
-  r.H.noalias() += K_.transpose() * DK;
+  for (int j = 0; j < nr; ++j) {
+    const Vector6d dk = d.cwiseProduct(K_.col(j));
+    r.H(j, j) += K_.col(j).dot(dk);
+    for (int i = j + 1; i < nr; ++i) {
+      const double value = K_.col(i).dot(dk);
+      r.H(i, j) += value;
+      r.H(j, i) += value;
+    }
+  }
   r.g.resize(nr);
   r.g.head(nv) = p.g.head(nv);
   r.g.tail(rest) = p.g.tail(rest);
   const Vector6d linear = d.cwiseProduct(k0_) + p.g.segment<6>(e);
-  r.g.noalias() += K_.transpose() * linear;
+  r.g.noalias() += K_.transpose().lazyProduct(linear);
   r.A_eq.resize(0, nr);
   r.b_eq.resize(0);
 
-  // Rows: C_r + C_e K, bounds shifted by C_e k0 (rows without w_1 unchanged).
-  const int m = static_cast<int>(p.C.rows());
+  // Rows: C_r + C_e K, bounds shifted by C_e k0, only for rows that involve w_1 (the
+  // torque rows of its leg's joints and its own cone; the rest keep their zeros).
   r.C.resize(m, nr);
   r.C.leftCols(nv) = p.C.leftCols(nv);
   r.C.rightCols(rest) = p.C.rightCols(rest);
   r.c_lower = p.c_lower;
   r.c_upper = p.c_upper;
-  r.C.noalias() += p.C.middleCols<6>(e) * K_;
-  r.c_lower.noalias() -= p.C.middleCols<6>(e) * k0_;
-  r.c_upper.noalias() -= p.C.middleCols<6>(e) * k0_;
+  const auto C_e = p.C.middleCols<6>(e);
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const Eigen::Matrix<double, 1, 6> row = C_e.row(i);
+    if ((row.array() == 0.0).all()) continue;
+    r.C.row(i).noalias() += row.lazyProduct(K_);
+    const double shift = row.dot(k0_);
+    r.c_lower(i) -= shift;
+    r.c_upper(i) -= shift;
+  }
   const auto keep = [&](const Eigen::VectorXd& v, Eigen::VectorXd* out) {
     if (v.size() == 0) {
       out->resize(0);
@@ -365,8 +383,8 @@ QpStatus SolveForTorques(const mjData& d, const RobotInfo& info, const WholeBody
     status = qp->Solve(*p, nv, solution);
   }
   if (status != QpStatus::kOptimal) return status;
-  const Eigen::VectorXd qdd = solution->x.head(nv);
-  *tau = kin.M * qdd + kin.h;
+  tau->noalias() = kin.M * solution->x.head(nv);
+  *tau += kin.h;
   Vector3 force = Vector3::Zero(), moment = Vector3::Zero();
   const Vector3 origin = kin.com;
   for (int s = 0; s < ns; ++s) {
