@@ -88,6 +88,7 @@ GaitTrial WalkingPushTrial(const std::string& robot_path, double dx, double dy) 
   push.force[1] = 150 * dy / norm;
   trial.faults = {push};
   trial.fault_time_per_seed = 0.05;
+  trial.run_after = 4.0;
   return trial;
 }
 
@@ -149,7 +150,7 @@ GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed) {
   bool stop_measured = false;
   Eigen::Vector3d last_com(state->data->subtree_com + 3 * scene->robot(0).body_begin);
   double com_speed = 0;  // m/s, horizontal, over the last physics step
-  while (state->data->time < reference->end_time() + 1.0) {
+  while (state->data->time < reference->end_time() + trial.run_after) {
     Step(*scene, state.get());
     const mjData& d = *state->data;
     const Eigen::Vector3d com(d.subtree_com + 3 * scene->robot(0).body_begin);

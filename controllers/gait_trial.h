@@ -46,6 +46,9 @@ struct GaitTrial {
   /// s, each fault starts this much later per unit of the seed (seed i: time + i times
   /// this), so that a row's seeds are push variants (WalkingPushTrial).
   double fault_time_per_seed = 0;
+  /// s the run goes on after the reference's end (a pushed robot walks back to its plan's
+  /// goal after the plan stops)
+  double run_after = 1.0;
   /// Controller settings (gains, landing law); the reference is the trial's walk.
   WholeBodyOptions controller;
   /// Called after every physics step with the state and the robot's controller (probes).
@@ -95,7 +98,7 @@ FootstepPlan PlanGaitTrial(const GaitTrial& trial, const Stance& start, double s
 /// per unit of the seed (seed i is push variant i: 1-10 sweep a step's phases).
 GaitTrial WalkingPushTrial(const std::string& robot_path, double dx, double dy);
 
-/// Walks `trial` with start noise `seed` to the plan's end plus 1 s (or the fall) and
+/// Walks `trial` with start noise `seed` to the plan's end plus run_after (or the fall) and
 /// measures it. Throws yangbot::Error on a bad robot file or plan.
 GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed);
 
