@@ -1,4 +1,6 @@
 #include "controllers/plan_catch_up.h"
+#include <cstdio>
+#include <cstdlib>
 
 #include <algorithm>
 #include <cmath>
@@ -179,6 +181,44 @@ bool PlanCatchUp::PlanWalk(const ReferenceSource& source, double t, StepRhythm* 
   return true;
 }
 
+namespace {
+
+// The first step of a catch-up walk from `start` toward `goal` (stance centre): capture
+// steps leave the feet wide apart or staggered, and the gait's own first step from there
+// (its limits count from the stance foot) swung the rear foot 0.6-0.8 m, the walk falling
+// at its first or second landing. So when a foot stands more than 5 cm from its place
+// beside the other (`width` apart, m, in that foot's frame), the foot whose move brings the
+// stance centre nearest the goal steps toward that place first, at most `travel` m.
+// Returns a plan of that step (or none) from `start`.
+FootstepPlan SquaringStep(const Stance& start, const Pose2& goal, double width, double travel) {
+  constexpr double kSquare = 0.05;  // m
+  FootstepPlan plan;
+  plan.start = start;
+  double best = 1e9;
+  for (const Foot foot : {Foot::kLeft, Foot::kRight}) {
+    const Pose2& from = start.foot(foot);
+    const Pose2& other = start.foot(OtherFoot(foot));
+    Pose2 beside = ComposePose(other, {0, foot == Foot::kLeft ? width : -width, 0});
+    beside.yaw = other.yaw;
+    Eigen::Vector2d move(beside.x - from.x, beside.y - from.y);
+    if (move.norm() < kSquare) return plan;  // square enough
+    if (move.norm() > travel) move *= travel / move.norm();
+    Stance after = start;
+    after.foot(foot) = {from.x + move.x(), from.y + move.y(), beside.yaw};
+    const Pose2 c = after.Center();
+    const double distance = std::hypot(goal.x - c.x, goal.y - c.y);
+    if (distance < best) {
+      best = distance;
+      plan.steps.assign(1, Footstep{});
+      plan.steps[0].foot = foot;
+      plan.steps[0].pose = after.foot(foot);
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
 bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm,
                                const RobotReference& shifted) {
   const WholeBodyGains& k = gains_;
@@ -194,6 +234,9 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
   gait.limits.max_forward = k.line_walk_forward;
   gait.limits.max_backward = k.line_walk_backward;
   gait.limits.max_lateral = k.line_walk_lateral;
+  if (const char* e = std::getenv("WP_FWD")) gait.limits.max_forward = std::atof(e);
+  if (const char* e = std::getenv("WP_LAT")) gait.limits.max_lateral = std::atof(e);
+  const double square_travel = std::getenv("WP_SQ") ? std::atof(std::getenv("WP_SQ")) : k.line_walk_square_travel;
   // Touch-downs on the plan's beat grid: beat 0 falls a whole number of steps before the
   // plan's next touch-down (none ahead: now).
   const double period = k.line_walk_period;
@@ -243,7 +286,9 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
     const Eigen::Vector2d centre = 0.5 * (left + right);
     FootstepPlan walk;
     try {
-      walk = FootstepPlanner(params).PlanToPose(start, {centre.x(), centre.y(), yaw});
+      const Pose2 goal{centre.x(), centre.y(), yaw};
+      walk = SquaringStep(start, goal, params.nominal_width, square_travel);
+      walk.Append(FootstepPlanner(params).PlanToPose(walk.Final(), goal));
       if (walk.steps.empty()) return false;
       AssignBeatTimes(timing, &walk);
     } catch (const Error&) {
@@ -277,6 +322,12 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
       return false;
     }
     const Stance end = walk.Final();
+    if (std::getenv("WP_DEBUG")) {
+      std::fprintf(stderr, "t %.3f catch-up walk: %zu steps, start L %.3f %.3f R %.3f %.3f -> goal %.3f %.3f, first td %.3f arrival %.3f\n", t,
+                   walk.steps.size(), start.left.x, start.left.y, start.right.x, start.right.y, centre.x(), centre.y(),
+                   walk.steps.front().touchdown_time, arrival);
+      for (const auto& st : walk.steps) std::fprintf(stderr, "   step %s %.3f %.3f td %.3f\n", st.foot == Foot::kLeft ? "L" : "R", st.pose.x, st.pose.y, st.touchdown_time);
+    }
     walk_final_offset_[0] = Eigen::Vector2d(end.left.x, end.left.y) - left;
     walk_final_offset_[1] = Eigen::Vector2d(end.right.x, end.right.y) - right;
     for (Eigen::Vector2d& offset : walk_final_offset_) {
