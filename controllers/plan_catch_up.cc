@@ -1,6 +1,4 @@
 #include "controllers/plan_catch_up.h"
-#include <cstdio>
-#include <cstdlib>
 
 #include <algorithm>
 #include <cmath>
@@ -183,38 +181,44 @@ bool PlanCatchUp::PlanWalk(const ReferenceSource& source, double t, StepRhythm* 
 
 namespace {
 
-// The first step of a catch-up walk from `start` toward `goal` (stance centre): capture
-// steps leave the feet wide apart or staggered, and the gait's own first step from there
-// (its limits count from the stance foot) swung the rear foot 0.6-0.8 m, the walk falling
-// at its first or second landing. So when a foot stands more than 5 cm from its place
-// beside the other (`width` apart, m, in that foot's frame), the foot whose move brings the
-// stance centre nearest the goal steps toward that place first, at most `travel` m.
-// Returns a plan of that step (or none) from `start`.
-FootstepPlan SquaringStep(const Stance& start, const Pose2& goal, double width, double travel) {
+// A catch-up walk from `start` to `goal` (stance centre) with `planner`. Capture steps
+// leave the feet wide apart or staggered, and the gait's own first step from there (its
+// limits count from the stance foot) swung the rear foot 0.6-0.8 m, the walk falling at
+// its first or second landing. So when a foot stands more than 5 cm from its place
+// beside the other (the nominal width apart, in that foot's frame), one foot first steps
+// toward that place, at most `travel` m: of the feet whose squaring step the planned walk
+// does not follow with a step of the same foot (lifting the foot that just took the
+// weight toppled the robot), the one that brings the stance centre nearest the goal.
+// Throws yangbot::Error when the walk cannot be planned.
+FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, const Pose2& goal, double width,
+                         double travel) {
   constexpr double kSquare = 0.05;  // m
-  FootstepPlan plan;
-  plan.start = start;
-  double best = 1e9;
+  FootstepPlan best = planner.PlanToPose(start, goal);
+  double best_distance = 1e9;
   for (const Foot foot : {Foot::kLeft, Foot::kRight}) {
     const Pose2& from = start.foot(foot);
     const Pose2& other = start.foot(OtherFoot(foot));
     Pose2 beside = ComposePose(other, {0, foot == Foot::kLeft ? width : -width, 0});
     beside.yaw = other.yaw;
     Eigen::Vector2d move(beside.x - from.x, beside.y - from.y);
-    if (move.norm() < kSquare) return plan;  // square enough
+    if (move.norm() < kSquare) return best;  // square enough
     if (move.norm() > travel) move *= travel / move.norm();
-    Stance after = start;
-    after.foot(foot) = {from.x + move.x(), from.y + move.y(), beside.yaw};
-    const Pose2 c = after.Center();
+    FootstepPlan walk;
+    walk.start = start;
+    walk.steps.assign(1, Footstep{});
+    walk.steps[0].foot = foot;
+    walk.steps[0].pose = {from.x + move.x(), from.y + move.y(), beside.yaw};
+    const FootstepPlan rest = planner.PlanToPose(walk.Final(), goal);
+    if (!rest.steps.empty() && rest.steps.front().foot == foot) continue;
+    walk.Append(rest);
+    const Pose2 c = walk.StanceAfter(1).Center();
     const double distance = std::hypot(goal.x - c.x, goal.y - c.y);
-    if (distance < best) {
-      best = distance;
-      plan.steps.assign(1, Footstep{});
-      plan.steps[0].foot = foot;
-      plan.steps[0].pose = after.foot(foot);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = walk;
     }
   }
-  return plan;
+  return best;
 }
 
 }  // namespace
@@ -234,9 +238,6 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
   gait.limits.max_forward = k.line_walk_forward;
   gait.limits.max_backward = k.line_walk_backward;
   gait.limits.max_lateral = k.line_walk_lateral;
-  if (const char* e = std::getenv("WP_FWD")) gait.limits.max_forward = std::atof(e);
-  if (const char* e = std::getenv("WP_LAT")) gait.limits.max_lateral = std::atof(e);
-  const double square_travel = std::getenv("WP_SQ") ? std::atof(std::getenv("WP_SQ")) : k.line_walk_square_travel;
   // Touch-downs on the plan's beat grid: beat 0 falls a whole number of steps before the
   // plan's next touch-down (none ahead: now).
   const double period = k.line_walk_period;
@@ -287,8 +288,8 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
     FootstepPlan walk;
     try {
       const Pose2 goal{centre.x(), centre.y(), yaw};
-      walk = SquaringStep(start, goal, params.nominal_width, square_travel);
-      walk.Append(FootstepPlanner(params).PlanToPose(walk.Final(), goal));
+      walk = SquaredWalk(FootstepPlanner(params), start, goal, params.nominal_width,
+                         k.line_walk_square_travel);
       if (walk.steps.empty()) return false;
       AssignBeatTimes(timing, &walk);
     } catch (const Error&) {
@@ -322,12 +323,6 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
       return false;
     }
     const Stance end = walk.Final();
-    if (std::getenv("WP_DEBUG")) {
-      std::fprintf(stderr, "t %.3f catch-up walk: %zu steps, start L %.3f %.3f R %.3f %.3f -> goal %.3f %.3f, first td %.3f arrival %.3f\n", t,
-                   walk.steps.size(), start.left.x, start.left.y, start.right.x, start.right.y, centre.x(), centre.y(),
-                   walk.steps.front().touchdown_time, arrival);
-      for (const auto& st : walk.steps) std::fprintf(stderr, "   step %s %.3f %.3f td %.3f\n", st.foot == Foot::kLeft ? "L" : "R", st.pose.x, st.pose.y, st.touchdown_time);
-    }
     walk_final_offset_[0] = Eigen::Vector2d(end.left.x, end.left.y) - left;
     walk_final_offset_[1] = Eigen::Vector2d(end.right.x, end.right.y) - right;
     for (Eigen::Vector2d& offset : walk_final_offset_) {

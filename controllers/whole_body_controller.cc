@@ -1,6 +1,4 @@
 #include "controllers/whole_body_controller.h"
-#include <cstdio>
-#include <cstdlib>
 
 #include <Eigen/Geometry>
 #include <algorithm>
@@ -214,15 +212,7 @@ void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mj
     const ReferenceSource* plan = catch_up_.walk() ? catch_up_.walk().get() : options_.reference.get();
     in.next_touchdown = rhythm_.NextTouchdown(plan, d.time, kStepHorizon);
   }
-  const auto phase_before = recovery_.phase();
   const bool finished = recovery_.Update(in, &reference_);
-  if (std::getenv("WP_DEBUG") && (recovery_.phase() != phase_before || finished)) {
-    const Eigen::Vector2d xi = recovery_.capture_point();
-    std::fprintf(stderr, "t %.3f phase %d->%d steps %d xi %.3f %.3f com %.3f %.3f v %.2f %.2f L %.3f %.3f R %.3f %.3f landing %.3f %.3f walk %d\n",
-                 d.time, int(phase_before), int(recovery_.phase()), recovery_.steps(), xi.x(), xi.y(), in.com.x(),
-                 in.com.y(), in.com_velocity.x(), in.com_velocity.y(), in.sole[0].x(), in.sole[0].y(), in.sole[1].x(),
-                 in.sole[1].y(), recovery_.last_landing().x(), recovery_.last_landing().y(), catch_up_.walk() ? 1 : 0);
-  }
   diagnostics_.capture_point = recovery_.capture_point();
   diagnostics_.recovery_phase = recovery_.phase();
   diagnostics_.recovery_steps = recovery_.steps();
