@@ -3,8 +3,10 @@
 // (controller-level plans, controllers/gait_trial.h), one run per row and seed, and prints
 // the measured table: sustained speed or turn rate, falls, touch-down timing against the
 // beat, arrival against the goal, how far the landings stray 2 steps after a change of
-// command, speed one step after the stop, saturated ticks and the largest torque. The last
-// column says whether the row meets its bar. Exit 1 when a row misses its bar, 2 on bad
+// command, speed one step after the stop, saturated ticks and the largest torque. The push
+// rows walk the bar's push while walking (seed i: the push at 4.0 + 0.05 i s) and hold the
+// robot to surviving and arriving within 15 cm. The last column says whether the row meets
+// its bar. Exit 1 when a row misses its bar, 2 on bad
 // input.
 #include <algorithm>
 #include <atomic>
