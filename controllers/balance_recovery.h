@@ -39,7 +39,8 @@
 // a line can hold), and the foot lands landing_offset beyond it along the fall, within
 // line_max_forward / max_backward along the feet's heading and line_min_width..line_max_width
 // across it on its own side (no crossing). Each foot is tried as the swing foot and the
-// one whose landing falls least short of its capture target steps. In single support the
+// one whose landing falls least short of its capture target steps; a step that follows a
+// recovery step is the other foot's (the one that just landed carries the weight). In single support the
 // CoM reference falls as that pendulum does (in the plane); after touch-down it is held
 // at the middle of the feet, and if xi leaves the new support the other foot steps too.
 #ifndef YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_

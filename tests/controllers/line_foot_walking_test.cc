@@ -284,19 +284,10 @@ TEST(LineFootTest, TheStockLayoutRobotTurnsWhileWalking) {
   EXPECT_NEAR(r.yaw, M_PI, 0.05);
 }
 
-// 30 N·s on the torso (150 N for 0.2 s) at `push_time` (s) in the direction (fx, fy) (N)
-// while walking 3 m at 0.5 m/s (one 0.25 m step a beat at 120 bpm), start seed `seed`.
-GaitTrialResult PushWhileWalking(double fx, double fy, double push_time, uint64_t seed) {
-  GaitTrial trial = Walk({{3.0, 0, 0}});
-  trial.gait.limits.max_forward = 0.25;
-  Fault push;
-  push.kind = Fault::Kind::kPush;
-  push.time = push_time;
-  push.duration = 0.2;
-  push.force[0] = fx;
-  push.force[1] = fy;
-  trial.faults = {push};
-  return RunWalk(trial, seed);
+// The gait bar's push while walking (WalkingPushTrial: 3 m at 0.5 m/s, 30 N·s on the
+// torso toward (dx, dy) at 4.0 + 0.05 seed s).
+GaitTrialResult PushWhileWalking(double dx, double dy, uint64_t seed) {
+  return RunWalk(WalkingPushTrial(LineFootRobotPath(), dx, dy), seed);
 }
 
 // Forward in the single support after the left foot lands: the DCM runs further than the landing law can take up,
@@ -305,7 +296,7 @@ GaitTrialResult PushWhileWalking(double fx, double fy, double push_time, uint64_
 // walk to the plan's standstill): it arrives at the plan's goal. Without the recovery
 // steps the robot falls; without the catch-up walk it stands 1 m behind the goal.
 TEST(LineFootTest, RecoversFromAPushWhileWalking) {
-  const GaitTrialResult r = PushWhileWalking(150, 0, 4.4, 8);
+  const GaitTrialResult r = PushWhileWalking(1, 0, 8);
   EXPECT_FALSE(r.fallen);
   EXPECT_LT(r.position_error, 0.15);
 }
@@ -314,7 +305,29 @@ TEST(LineFootTest, RecoversFromAPushWhileWalking) {
 // starts from rest where it stands and reaches the plan's goal (without it the robot
 // stood 1.5 m behind or fell at its next step).
 TEST(LineFootTest, RejoinsTheWalkAfterABackwardPush) {
-  const GaitTrialResult r = PushWhileWalking(-150, 0, 4.05, 1);
+  const GaitTrialResult r = PushWhileWalking(-1, 0, 1);
+  EXPECT_FALSE(r.fallen);
+  EXPECT_LT(r.position_error, 0.15);
+}
+
+// To the right, as the right foot swings: capture steps carry the robot up to 1.1 m to the
+// right and leave its feet 0.6 m apart; the catch-up walk squares the stance with its first
+// step, then walks to the goal. Seed 2 (push at 4.1 s) fell on the catch-up walk's second
+// landing without the squaring step and the alternating capture steps; seed 5 (4.25 s)
+// ended 0.59 m short of the goal without the squaring step (the walk re-triggered capture
+// steps).
+TEST(LineFootTest, RejoinsTheWalkAfterAPushToTheRight) {
+  for (const uint64_t seed : {2, 5}) {
+    const GaitTrialResult r = PushWhileWalking(0, -1, seed);
+    EXPECT_FALSE(r.fallen) << "seed " << seed;
+    EXPECT_LT(r.position_error, 0.15) << "seed " << seed;
+  }
+}
+
+// Forward at 4.1 s: capture steps run on; each follow-up step is the other foot's (the
+// foot that had just landed, lifted again 50 ms later, tipped the robot onto it and fell).
+TEST(LineFootTest, AlternatesItsCaptureStepsAfterAForwardPush) {
+  const GaitTrialResult r = PushWhileWalking(1, 0, 2);
   EXPECT_FALSE(r.fallen);
   EXPECT_LT(r.position_error, 0.15);
 }
