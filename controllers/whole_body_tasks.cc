@@ -13,7 +13,13 @@ namespace yangbot {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr int kContactRows = 15;       // inequality rows of one stance sole's wrench
 constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
+// m: yaw moment a line sole holds about one end with the other end unloaded (its rounded
+// contact patch), per newton of normal force. Measured over the gait rows of both robots:
+// 0.05 let the stock H1's stance foot spin under a 0.8 rad turning swing, 0.02 broke its
+// 1 m/s forward walk.
+constexpr double kGripFloor = 0.035;
 constexpr double kMaxKneeBrake = 1e3;  // rad/s², most knee deceleration knee_min asks for
 
 using Matrix3 = Eigen::Matrix3d;
@@ -180,7 +186,7 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
   }
 
   // Inequalities: torque limits, then contact wrench cones.
-  const int rows = info.nu + 11 * ns;
+  const int rows = info.nu + kContactRows * ns;
   p->C.setZero(rows, n);
   p->c_lower.setConstant(rows, -kInf);
   p->c_upper.setConstant(rows, kInf);
@@ -196,7 +202,7 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
     const Matrix3 R = RotationOf(d.site_xmat + 9 * kin.sole_site[side]);
     const SoleRectangle& sole = soles[side];
     const int f = nv + 6 * s, t = f + 3;  // force and moment columns
-    int row = info.nu + 11 * s;
+    int row = info.nu + kContactRows * s;
     auto add = [&](const Vector3& force_row, const Vector3& moment_row, double lo, double hi) {
       p->C.row(row).segment<3>(f) = force_row.transpose();
       p->C.row(row).segment<3>(t) = moment_row.transpose();
@@ -218,6 +224,22 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
     add(sole.x_min * z, y, -kInf, 0);                     // CoP x >= x_min
     add(-kYawFriction * z, z, -kInf, 0);                  // yaw moment
     add(kYawFriction * z, z, 0, kInf);
+    // Yaw grip of a line sole: it stands on its two ends (heel x_min, toe x_max), each
+    // holding a sideways friction force up to mu times its own load (plus kGripFloor's
+    // share), so the yaw moment and the sideways force are what those two forces give: a
+    // sole whose CoP sits at its heel holds little yaw about that heel. The |m_z| <=
+    // kYawFriction f_z rows alone bound the moment about the sole's centre, which a
+    // sideways force at the heel adds to: the stock H1's stance foot, its CoP at the heel
+    // under a 0.8 rad turning swing, spun 0.2 rad and the turn in place ran off 1.3-1.7 m.
+    const bool line = sole.y_max - sole.y_min < kLineSoleWidth;
+    const double xh = sole.x_min, xt = sole.x_max;
+    auto grip = [&](const Vector3& force_row, const Vector3& moment_row) {
+      add(force_row - kGripFloor * z, moment_row, -kInf, line ? 0 : kInf);  // inactive on wider soles
+    };
+    grip(-xh * y + mu * xh * z, z + mu * y);    // toe's sideways force <= mu f_toe
+    grip(xh * y + mu * xh * z, -z + mu * y);    // and >= -mu f_toe
+    grip(xt * y - mu * xt * z, -z - mu * y);    // heel's sideways force <= mu f_heel
+    grip(-xt * y - mu * xt * z, z - mu * y);    // and >= -mu f_heel
   }
   p->x_lower.resize(0);
   p->x_upper.resize(0);
@@ -379,7 +401,7 @@ QpStatus SolveForTorques(const mjData& d, const RobotInfo& info, const WholeBody
   if (status == QpStatus::kInfeasible) {
     // The minimum normal forces may not fit the torque limits at a landing impact: retry
     // without them.
-    for (int s = 0; s < ns; ++s) p->c_lower(info.nu + 11 * s) = 0;
+    for (int s = 0; s < ns; ++s) p->c_lower(info.nu + kContactRows * s) = 0;
     status = qp->Solve(*p, nv, solution);
   }
   if (status != QpStatus::kOptimal) return status;
