@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -111,19 +112,35 @@ TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnRandomProblems
   EXPECT_GT(active, 60 * 3);  // the inequalities take part
 }
 
-TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllersProblems) {
+// One robot in the busy stance (swaying_stand.h), 0.3 s in: the controller's own QPs.
+struct SwayingController {
+  std::unique_ptr<Scene> scene;
+  std::unique_ptr<RunState> run;
+  const WholeBodyController* wbc = nullptr;  ///< run's controller
+};
+
+SwayingController StartSwayingController() {
   SceneOptions options;
   options.robots = 1;
-  auto scene = Scene::Build(options);
-  auto run = StartSwayingStand(*scene);
-  RunUntil(*scene, run.get(), 0.3);
-  const auto* wbc = dynamic_cast<const WholeBodyController*>(run->controllers[0].get());
-  ASSERT_NE(wbc, nullptr);
+  SwayingController c;
+  c.scene = Scene::Build(options);
+  c.run = StartSwayingStand(*c.scene);
+  RunUntil(*c.scene, c.run.get(), 0.3);
+  c.wbc = dynamic_cast<const WholeBodyController*>(c.run->controllers[0].get());
+  return c;
+}
+
+TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllersProblems) {
+  const SwayingController c = StartSwayingController();
+  ASSERT_NE(c.wbc, nullptr);
+  const Scene* scene = c.scene.get();
+  RunState* run = c.run.get();
+  const WholeBodyController* wbc = c.wbc;
   const RobotInfo& info = scene->robot_info();
   const int nv = info.nv;
   WholeBodyQp qp;
   for (int tick = 0; tick < 40; ++tick) {
-    Step(*scene, run.get());
+    Step(*scene, run);
     SCOPED_TRACE(tick);
     ExpectSameOptimum(wbc->qp_problem(), nv, &qp);
   }
@@ -203,13 +220,10 @@ TEST(WholeBodyQpTest, AddTaskAddsTheWeightedNormalEquationsOverTheNonzeroColumns
 
 TEST(WholeBodyQpTest, AssemblingAndSolvingTheControllersProblemAllocatesNothingOnceSized) {
   if (!kCountsAllocations) GTEST_SKIP() << "no allocation counter under AddressSanitizer";
-  SceneOptions options;
-  options.robots = 1;
-  auto scene = Scene::Build(options);
-  auto run = StartSwayingStand(*scene);
-  RunUntil(*scene, run.get(), 0.3);
-  const auto* wbc = dynamic_cast<const WholeBodyController*>(run->controllers[0].get());
-  ASSERT_NE(wbc, nullptr);
+  const SwayingController c = StartSwayingController();
+  ASSERT_NE(c.wbc, nullptr);
+  const Scene* scene = c.scene.get();
+  RunState* run = c.run.get();
   const RobotInfo& info = scene->robot_info();
   const int nv = info.nv;
   const mjData& d = *run->data;
