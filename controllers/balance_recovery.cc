@@ -202,6 +202,10 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
     }
     int side = (in.sole[0] - in.sole[1]).head<2>().dot(direction) < 0 ? 0 : 1;  // behind
     if (shortfall[1 - side] + 0.01 < shortfall[side]) side = 1 - side;
+    // A step after a recovery step is the other foot's: the one that just landed carries
+    // the weight (lifting it again 50 ms after its touch-down, as the least cut landing
+    // asked, lifted the stance foot off instead and the robot toppled).
+    if (phase_ == Phase::kSettle) side = 1 - swing_side_;
     double duration = params_.line_swing_duration, apex = params_.swing_height;
     if (only >= 0) {
       side = only;

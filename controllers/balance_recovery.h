@@ -39,7 +39,8 @@
 // a line can hold), and the foot lands landing_offset beyond it along the fall, within
 // line_max_forward / max_backward along the feet's heading and line_min_width..line_max_width
 // across it on its own side (no crossing). Each foot is tried as the swing foot and the
-// one whose landing falls least short of its capture target steps. In single support the
+// one whose landing falls least short of its capture target steps; a step that follows a
+// recovery step is the other foot's (the one that just landed carries the weight). In single support the
 // CoM reference falls as that pendulum does (in the plane); after touch-down it is held
 // at the middle of the feet, and if xi leaves the new support the other foot steps too.
 #ifndef YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
@@ -92,16 +93,16 @@ struct BalanceRecoveryParams {
   /// m, line soles: how far xi may pass the support of both feet before a step (a hull
   /// of two staggered lines leaves gaps a settling xi grazes; those stepped on and on)
   double line_trigger_margin = 0.0;
-  /// m, line soles: most distance across it. At 0.6 a robot pushed sideways 30 N·s while
-  /// walking 0.5 m/s shuffled sideways at 1 m/s, each step landing short of xi, and fell
-  /// (walking pushes left/right, seeds 1-10: 7/10 and 5/10 falls; 2/10 and 1/10 at 0.75).
+  /// m, line soles: most distance across it. A robot pushed sideways 30 N·s while walking
+  /// 0.5 m/s needs this reach: shorter steps land short of xi, one after another, and the
+  /// robot shuffles sideways until it falls (NOTES.md has the sweep).
   double line_max_width = 0.75;
-  /// s, line soles: lift-off to touch-down (0.25: walking pushes forward fell 6/10 with
-  /// line_max_forward 0.5; 0.2 with 0.6: 0/10).
+  /// s, line soles: lift-off to touch-down; short, so that a capture step lands before xi
+  /// runs past its reach (tuned with line_max_forward, NOTES.md).
   double line_swing_duration = 0.2;
   /// m, line soles: landing ahead of the stance foot. A walk at 0.5 m/s pushed 30 N·s
-  /// forward runs at 1.1 m/s: 0.4 m steps landed behind xi step after step and the robot
-  /// ran away (falls 6/10 with line_swing_duration 0.25; 0/10 at 0.6 with 0.2).
+  /// forward runs at 1.1 m/s: shorter steps land behind xi step after step and the robot
+  /// runs away.
   double line_max_forward = 0.6;
   /// m, line soles in the reference's single support: the swinging foot is taken over
   /// (landed from the DCM on a swing of line_swing_duration) once xi is this far from the
@@ -110,8 +111,8 @@ struct BalanceRecoveryParams {
   /// m, line soles in the reference's single support: the swinging foot is also taken over
   /// once xi is this far from the reference's across the stance sole toward the stance
   /// foot's side, where the swinging foot cannot catch it (it lands beside the stance foot
-  /// at once, and the stance foot steps out). At 0.08 the stock-layout H1 (toe-bar soles)
-  /// walking 1 m/s took over a swing unpushed.
+  /// at once, and the stance foot steps out). Smaller values take over unpushed swings of
+  /// the stock-layout H1 (toe-bar soles) walking 1 m/s.
   double line_takeover_across = 0.12;
   /// s, a taken-over swing whose landing the limits cut by more than line_quick_shortfall
   /// lands this soon (low, apex line_quick_apex), so that the other foot steps sooner.

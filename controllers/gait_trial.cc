@@ -74,6 +74,24 @@ FootstepPlan PlanGaitTrial(const GaitTrial& trial, const Stance& start, double s
   return plan;
 }
 
+GaitTrial WalkingPushTrial(const std::string& robot_path, double dx, double dy) {
+  GaitTrial trial;
+  trial.robot_path = robot_path;
+  trial.path = {{3.0, 0, 0}};
+  trial.gait.limits.max_forward = 0.25;
+  const double norm = std::hypot(dx, dy);
+  Fault push;
+  push.kind = Fault::Kind::kPush;
+  push.time = 4.0;
+  push.duration = 0.2;
+  push.force[0] = 150 * dx / norm;
+  push.force[1] = 150 * dy / norm;
+  trial.faults = {push};
+  trial.fault_time_per_seed = 0.05;
+  trial.run_after = 4.0;
+  return trial;
+}
+
 GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed) {
   SceneOptions options;
   options.robots = 1;
@@ -109,7 +127,9 @@ GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed) {
 
   WholeBodyOptions controller_options = trial.controller;
   controller_options.reference = reference;
-  auto state = StartRun(*scene, MakeWholeBodyControllerFactory(controller_options), seed, trial.faults);
+  std::vector<Fault> faults = trial.faults;
+  for (Fault& fault : faults) fault.time += static_cast<double>(seed) * trial.fault_time_per_seed;
+  auto state = StartRun(*scene, MakeWholeBodyControllerFactory(controller_options), seed, faults);
   auto* controller = dynamic_cast<WholeBodyController*>(state->controllers[0].get());
   const std::array<int, 2> foot_body = {mj_name2id(m, mjOBJ_BODY, "r00/left_ankle_link"),
                                         mj_name2id(m, mjOBJ_BODY, "r00/right_ankle_link")};
@@ -130,7 +150,7 @@ GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed) {
   bool stop_measured = false;
   Eigen::Vector3d last_com(state->data->subtree_com + 3 * scene->robot(0).body_begin);
   double com_speed = 0;  // m/s, horizontal, over the last physics step
-  while (state->data->time < reference->end_time() + 1.0) {
+  while (state->data->time < reference->end_time() + trial.run_after) {
     Step(*scene, state.get());
     const mjData& d = *state->data;
     const Eigen::Vector3d com(d.subtree_com + 3 * scene->robot(0).body_begin);

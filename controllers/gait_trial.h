@@ -43,6 +43,12 @@ struct GaitTrial {
   bool dance = false;                ///< waist twist, arm swing and spinning handkerchiefs over the walk
   LineFootGait gait;                 ///< planner limits and pattern settings
   std::vector<Fault> faults;         ///< injected faults (pushes)
+  /// s, each fault starts this much later per unit of the seed (seed i: time + i times
+  /// this), so that a row's seeds are push variants (WalkingPushTrial).
+  double fault_time_per_seed = 0;
+  /// s the run goes on after the reference's end (a pushed robot walks back to its plan's
+  /// goal after the plan stops)
+  double run_after = 1.0;
   /// Controller settings (gains, landing law); the reference is the trial's walk.
   WholeBodyOptions controller;
   /// Called after every physics step with the state and the robot's controller (probes).
@@ -86,7 +92,13 @@ struct GaitTrialResult {
 FootstepPlan PlanGaitTrial(const GaitTrial& trial, const Stance& start, double start_time,
                            std::vector<int>* segment_starts = nullptr);
 
-/// Walks `trial` with start noise `seed` to the plan's end plus 1 s (or the fall) and
+/// The bar's push while walking (issue 20): 3 m forward at 0.5 m/s (one 0.25 m step a
+/// beat at 120 bpm) on robot `robot_path` ("" = the default robot), 150 N for 0.2 s
+/// (30 N·s) on the torso in the direction (dx, dy) (world, normalised) at 4.0 s plus 0.05 s
+/// per unit of the seed (seed i is push variant i: 1-10 sweep a step's phases).
+GaitTrial WalkingPushTrial(const std::string& robot_path, double dx, double dy);
+
+/// Walks `trial` with start noise `seed` to the plan's end plus run_after (or the fall) and
 /// measures it. Throws yangbot::Error on a bad robot file or plan.
 GaitTrialResult RunGaitTrial(const GaitTrial& trial, uint64_t seed);
 

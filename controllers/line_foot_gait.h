@@ -6,16 +6,16 @@
 // rocking model and no pelvis roll; the stance width is free (the sole rolls).
 //
 // Measured envelope (`yangbot gait`, controllers/gait_trial.h: one robot, seeds 1-10,
-// table in README.md): at one step a beat, 120 bpm, 0 falls on LineFootRobotPath() for
-// forward 0.5 m steps (0.95 m/s sustained, 1.0 planned), backward 0.3 m (0.6 m/s), sideways
-// 0.25 m beyond the 0.3 m stance (0.38 m/s), turning while walking 0.5 rad a step on a 1 m
-// arc (0.85 rad/s sustained), turning in place 0.8 rad a step (90 deg in 3 steps); one step
-// a beat from 90 bpm (0.3 m forward, 0.2 m sideways) to 150 bpm (0.4 m forward); touch-
-// downs within 10 ms of the beat. 0.55 rad a step on a full-turn arc fell 2 of 3. The
-// stock-layout H1 (StockH1RobotPath()) walks every row but the mixed one with the same
-// limits, 0 falls in 10 (mixed, dancing: 7 of 10 fall; the turn in place ends in recovery
-// steps), once its toe bar's tipped contact is modelled (support_outward_share here, the
-// contact line in the whole-body controller).
+// table in README.md): at one step a beat, 120 bpm, 0 falls on LineFootRobotPath() and on
+// the stock-layout H1 (StockH1RobotPath()) in every row: forward 0.5 m steps (1.00 m/s
+// sustained), backward 0.3 m (0.6 m/s), sideways 0.25 m beyond the 0.3 m stance (0.38
+// m/s), turning while walking 0.5 rad a step on a 1 m arc (0.89 rad/s sustained), turning
+// in place 0.8 rad a step (90 deg in 3 steps); one step a beat from 90 bpm (0.3 m forward,
+// 0.2 m sideways) to 150 bpm (0.4 m forward); touch-downs within 10 ms of the beat (the
+// stock H1 within 20 ms but on its mixed, dancing path, where it takes recovery steps).
+// 0.55 rad a step on a full-turn arc fell 2 of 3. The stock H1 needs its toe bar's tipped
+// contact modelled (support_outward_share here, the contact line and the line sole's yaw
+// grip in the whole-body controller).
 // The CoM walks crouch = 8 cm below its standing height: standing tall, 0.4 m steps (and
 // 0.25 m at two steps a beat) fell, the rear leg reaching its full length.
 #ifndef YANGBOT_CONTROLLERS_LINE_FOOT_GAIT_H_

@@ -179,6 +179,50 @@ bool PlanCatchUp::PlanWalk(const ReferenceSource& source, double t, StepRhythm* 
   return true;
 }
 
+namespace {
+
+// A catch-up walk from `start` to `goal` (stance centre) with `planner`. Capture steps
+// leave the feet wide apart or staggered, and the gait's own first step from there (its
+// limits count from the stance foot) swung the rear foot 0.6-0.8 m, the walk falling at
+// its first or second landing. So when a foot stands more than 5 cm from its place
+// beside the other (the nominal width apart, in that foot's frame), one foot first steps
+// toward that place, at most `travel` m: of the feet whose squaring step the planned walk
+// does not follow with a step of the same foot (lifting the foot that just took the
+// weight toppled the robot), the one that brings the stance centre nearest the goal.
+// Throws yangbot::Error when the walk cannot be planned.
+FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, const Pose2& goal, double width,
+                         double travel) {
+  constexpr double kSquare = 0.05;  // m
+  FootstepPlan best = planner.PlanToPose(start, goal);
+  double best_distance = 1e9;
+  for (const Foot foot : {Foot::kLeft, Foot::kRight}) {
+    const Pose2& from = start.foot(foot);
+    const Pose2& other = start.foot(OtherFoot(foot));
+    Pose2 beside = ComposePose(other, {0, foot == Foot::kLeft ? width : -width, 0});
+    beside.yaw = other.yaw;
+    Eigen::Vector2d move(beside.x - from.x, beside.y - from.y);
+    if (move.norm() < kSquare) return best;  // square enough
+    if (move.norm() > travel) move *= travel / move.norm();
+    FootstepPlan walk;
+    walk.start = start;
+    walk.steps.assign(1, Footstep{});
+    walk.steps[0].foot = foot;
+    walk.steps[0].pose = {from.x + move.x(), from.y + move.y(), beside.yaw};
+    const FootstepPlan rest = planner.PlanToPose(walk.Final(), goal);
+    if (!rest.steps.empty() && rest.steps.front().foot == foot) continue;
+    walk.Append(rest);
+    const Pose2 c = walk.StanceAfter(1).Center();
+    const double distance = std::hypot(goal.x - c.x, goal.y - c.y);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = walk;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
 bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm,
                                const RobotReference& shifted) {
   const WholeBodyGains& k = gains_;
@@ -243,7 +287,9 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
     const Eigen::Vector2d centre = 0.5 * (left + right);
     FootstepPlan walk;
     try {
-      walk = FootstepPlanner(params).PlanToPose(start, {centre.x(), centre.y(), yaw});
+      const Pose2 goal{centre.x(), centre.y(), yaw};
+      walk = SquaredWalk(FootstepPlanner(params), start, goal, params.nominal_width,
+                         k.line_walk_square_travel);
       if (walk.steps.empty()) return false;
       AssignBeatTimes(timing, &walk);
     } catch (const Error&) {

@@ -22,6 +22,14 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// Whether every entry is finite, in one vectorised pass: x * 0 is 0 for finite x and NaN for
+// an infinity or a NaN, so the sum is 0 exactly when all are finite (Eigen's allFinite tests
+// entry by entry and stops early, several times slower at these sizes).
+template <typename Derived>
+bool AllFinite(const Eigen::MatrixBase<Derived>& m) {
+  return (m.array() * 0.0).sum() == 0.0;
+}
+
 }  // namespace
 
 const char* QpStatusName(QpStatus status) {
@@ -38,7 +46,7 @@ const char* QpStatusName(QpStatus status) {
   return "unknown";
 }
 
-QpStatus QpSolver::Validate(const QpProblem& p) const {
+QpStatus QpSolver::Validate(const QpProblem& p) {
   const Eigen::Index n = p.H.rows();
   if (n == 0 || p.H.cols() != n || p.g.size() != n) return QpStatus::kInvalidInput;
   if (p.A_eq.rows() > 0 && p.A_eq.cols() != n) return QpStatus::kInvalidInput;
@@ -51,23 +59,18 @@ QpStatus QpSolver::Validate(const QpProblem& p) const {
       (p.x_upper.size() != 0 && p.x_upper.size() != n)) {
     return QpStatus::kInvalidInput;
   }
-  if (!p.g.allFinite() || !p.A_eq.allFinite() || !p.b_eq.allFinite() || !p.C.allFinite()) {
+  if (!AllFinite(p.g) || !AllFinite(p.A_eq) || !AllFinite(p.b_eq) || !AllFinite(p.C)) {
     return QpStatus::kInvalidInput;
   }
   if (p.c_lower.hasNaN() || p.c_upper.hasNaN() || p.x_lower.hasNaN() || p.x_upper.hasNaN()) {
     return QpStatus::kInvalidInput;
   }
-  // Finiteness (one vectorised pass), then magnitude and asymmetry over the lower triangle.
-  if (!p.H.allFinite()) return QpStatus::kInvalidInput;
-  double max_abs = 0.0;
-  double max_asymmetry = 0.0;
-  for (Eigen::Index j = 0; j < n; ++j) {
-    for (Eigen::Index i = j; i < n; ++i) {
-      const double a = p.H(i, j);
-      max_abs = std::max(max_abs, std::abs(a));
-      max_asymmetry = std::max(max_asymmetry, std::abs(a - p.H(j, i)));
-    }
-  }
+  // Finiteness, magnitude and asymmetry, each one vectorised pass (H' copied to a scratch
+  // matrix: comparing H with its transpose in place reads one side across rows).
+  if (!AllFinite(p.H)) return QpStatus::kInvalidInput;
+  const double max_abs = p.H.cwiseAbs().maxCoeff();
+  transpose_ = p.H.transpose();
+  const double max_asymmetry = (p.H - transpose_).cwiseAbs().maxCoeff();
   if (max_asymmetry > options_.symmetry_tol * max_abs) return QpStatus::kInvalidInput;
   return QpStatus::kOptimal;
 }

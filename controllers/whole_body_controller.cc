@@ -350,7 +350,7 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   AddContacts(d, info, kin_, stance, soles_, line_feet_, k, &foot_task_, &p);
   if (recovering) AddKneeBounds(info, knee_actuators_, state_, k, n, &p);
 
-  Eigen::VectorXd tau;
+  Eigen::VectorXd& tau = tau_;
   const QpStatus status = SolveForTorques(d, info, kin_, stance, &qp_, &p, &solution_, &tau, &diagnostics_.cop);
   diagnostics_.qp_status = status;
   diagnostics_.qp_iterations = solution_.iterations;

@@ -165,6 +165,7 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   WholeBodyQp qp_;
   QpProblem problem_;
   QpSolution solution_;
+  Eigen::VectorXd tau_;  // nv joint torques of this tick (kept: sized once)
 };
 
 /// Factory for the runner: every robot gets a WholeBodyController with these options.

@@ -78,6 +78,8 @@ struct WholeBodyGains {
   double line_walk_period = 0.5;     ///< s a step (one a beat at 120 bpm, the gait's measured rate)
   double line_walk_stand = 2.0;      ///< see line_walk_forward
   double line_walk_horizon = 30;     ///< s, how far ahead the plan's standstill is looked for
+  /// m, most travel of the catch-up walk's squaring first step (plan_catch_up.cc SquaringStep)
+  double line_walk_square_travel = 0.35;
   double catch_up_blend = 0.15;  ///< s over which a lifted foot's target takes the new offset
   /// Catch-up walk: when the plan stands still long enough (no planned steps to shrink
   /// the offsets, e.g. a robot pushed into a 30 cm stagger before a long stretch of arm

@@ -13,9 +13,14 @@ namespace yangbot {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr int kContactRows = 15;       // inequality rows of one stance sole's wrench
 constexpr double kYawFriction = 0.03;  // m: |yaw moment| <= kYawFriction * normal force
+// m: yaw moment a line sole holds about one end with the other end unloaded (its rounded
+// contact patch), per newton of normal force. Measured over the gait rows of both robots:
+// 0.05 let the stock H1's stance foot spin under a 0.8 rad turning swing, 0.02 broke its
+// 1 m/s forward walk.
+constexpr double kGripFloor = 0.035;
 constexpr double kMaxKneeBrake = 1e3;  // rad/s², most knee deceleration knee_min asks for
-constexpr int kMaxReduced = 128;       // most variables WholeBodyQp eliminates a wrench from
 
 using Matrix3 = Eigen::Matrix3d;
 using Vector3 = Eigen::Vector3d;
@@ -60,15 +65,18 @@ void ComputeKinematics(const mjModel* m, const mjData& d, const RobotIndex& inde
   // J-dot v by finite differences of the Jacobians over the last tick.
   const double dt = history->time >= 0 ? d.time - history->time : 0;
   kin->com = Vector3(d.subtree_com + 3 * index.body_begin);
-  kin->com_velocity = kin->J_com * v;
+  kin->com_velocity.noalias() = kin->J_com * v;  // noalias: no dynamic-size temporary
   kin->com_jdotv = Vector3::Zero();
   for (int side = 0; side < 2; ++side) {
-    kin->foot_velocity[side] = kin->J_foot[side] * v;
+    kin->foot_velocity[side].noalias() = kin->J_foot[side] * v;
     kin->foot_jdotv[side].setZero();
   }
   if (dt > 0 && dt < 0.05) {
-    kin->com_jdotv = (kin->J_com - history->J_com) * v / dt;
-    for (int side = 0; side < 2; ++side) kin->foot_jdotv[side] = (kin->J_foot[side] - history->J_foot[side]) * v / dt;
+    // Coefficient-wise products: no temporary for the differences.
+    kin->com_jdotv = (kin->J_com - history->J_com).lazyProduct(v) / dt;
+    for (int side = 0; side < 2; ++side) {
+      kin->foot_jdotv[side] = (kin->J_foot[side] - history->J_foot[side]).lazyProduct(v) / dt;
+    }
   }
   history->J_com = kin->J_com;
   history->J_foot = kin->J_foot;
@@ -89,7 +97,7 @@ void FootTask::Add(const mjData& d, int sole_site, bool line, const Eigen::Matri
   target_.head<3>() = a.head<3>();
   for (int i = 0; i < 2; ++i) {
     const Vector3 axis = R.col(i + 1);
-    rows_.row(3 + i) = axis.transpose() * J.bottomRows<3>();
+    rows_.row(3 + i).noalias() = axis.transpose().lazyProduct(J.bottomRows<3>());  // no temporary
     target_(3 + i) = axis.dot(a.tail<3>());
   }
   AddTask(rows_, target_, weight, p);
@@ -116,8 +124,8 @@ void AddPelvisTask(const WholeBodyKinematics& kin, const Eigen::VectorXd& v, con
                       k.pelvis_kd * (Vector3(0, 0, ref.pelvis_yaw_rate) - omega_pelvis);
   // Roll and pitch about the pelvis heading's axes (world z turned by the heading).
   const double c = std::cos(ref.pelvis_yaw), sn = std::sin(ref.pelvis_yaw);
-  const Eigen::RowVectorXd J_roll = c * J_pelvis.row(3) + sn * J_pelvis.row(4);
-  const Eigen::RowVectorXd J_pitch = -sn * J_pelvis.row(3) + c * J_pelvis.row(4);
+  const auto J_roll = c * J_pelvis.row(3) + sn * J_pelvis.row(4);  // expressions: no copies
+  const auto J_pitch = -sn * J_pelvis.row(3) + c * J_pelvis.row(4);
   AddTask(J_roll, Eigen::Matrix<double, 1, 1>(c * acc.x() + sn * acc.y()), weights.roll, p);
   AddTask(J_pitch, Eigen::Matrix<double, 1, 1>(-sn * acc.x() + c * acc.y()), weights.pitch, p);
   AddTask(J_pelvis.bottomRows<1>(), acc.tail<1>(), weights.yaw, p);  // heading
@@ -178,7 +186,7 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
   }
 
   // Inequalities: torque limits, then contact wrench cones.
-  const int rows = info.nu + 11 * ns;
+  const int rows = info.nu + kContactRows * ns;
   p->C.setZero(rows, n);
   p->c_lower.setConstant(rows, -kInf);
   p->c_upper.setConstant(rows, kInf);
@@ -194,7 +202,7 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
     const Matrix3 R = RotationOf(d.site_xmat + 9 * kin.sole_site[side]);
     const SoleRectangle& sole = soles[side];
     const int f = nv + 6 * s, t = f + 3;  // force and moment columns
-    int row = info.nu + 11 * s;
+    int row = info.nu + kContactRows * s;
     auto add = [&](const Vector3& force_row, const Vector3& moment_row, double lo, double hi) {
       p->C.row(row).segment<3>(f) = force_row.transpose();
       p->C.row(row).segment<3>(t) = moment_row.transpose();
@@ -216,6 +224,22 @@ void AddContacts(const mjData& d, const RobotInfo& info, const WholeBodyKinemati
     add(sole.x_min * z, y, -kInf, 0);                     // CoP x >= x_min
     add(-kYawFriction * z, z, -kInf, 0);                  // yaw moment
     add(kYawFriction * z, z, 0, kInf);
+    // Yaw grip of a line sole: it stands on its two ends (heel x_min, toe x_max), each
+    // holding a sideways friction force up to mu times its own load (plus kGripFloor's
+    // share), so the yaw moment and the sideways force are what those two forces give: a
+    // sole whose CoP sits at its heel holds little yaw about that heel. The |m_z| <=
+    // kYawFriction f_z rows alone bound the moment about the sole's centre, which a
+    // sideways force at the heel adds to: the stock H1's stance foot, its CoP at the heel
+    // under a 0.8 rad turning swing, spun 0.2 rad and the turn in place ran off 1.3-1.7 m.
+    const bool line = sole.y_max - sole.y_min < kLineSoleWidth;
+    const double xh = sole.x_min, xt = sole.x_max;
+    auto grip = [&](const Vector3& force_row, const Vector3& moment_row) {
+      add(force_row - kGripFloor * z, moment_row, -kInf, line ? 0 : kInf);  // inactive on wider soles
+    };
+    grip(-xh * y + mu * xh * z, z + mu * y);    // toe's sideways force <= mu f_toe
+    grip(xh * y + mu * xh * z, -z + mu * y);    // and >= -mu f_toe
+    grip(xt * y - mu * xt * z, -z - mu * y);    // heel's sideways force <= mu f_heel
+    grip(-xt * y - mu * xt * z, z - mu * y);    // and >= -mu f_heel
   }
   p->x_lower.resize(0);
   p->x_upper.resize(0);
@@ -238,8 +262,10 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   const int e = nv;               // first column of w_1
   const int rest = n - nv - 6;    // columns after w_1
   const int nr = n - 6;
-  if (nv < 0 || rest < 0 || nr > kMaxReduced || p.A_eq.rows() != 6 || p.A_eq.cols() != n || p.b_eq.size() != 6 ||
-      p.H.cols() != n || p.g.size() != n) {
+  const Eigen::Index m = p.C.rows();
+  if (nv < 0 || rest < 0 || p.A_eq.rows() != 6 || p.A_eq.cols() != n || p.b_eq.size() != 6 ||
+      p.H.cols() != n || p.g.size() != n || (m > 0 && p.C.cols() != n) || p.c_lower.size() != m ||
+      p.c_upper.size() != m) {
     return false;
   }
   // w_1's rows and columns of H hold only the diagonal (the wrench regularisation).
@@ -261,11 +287,13 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   if (!(lu.rcond() > 1e-12)) return false;
   inverse_ = lu.inverse();
   K_.resize(6, nr);
-  K_.leftCols(nv).noalias() = -inverse_ * p.A_eq.leftCols(nv);
-  K_.rightCols(rest).noalias() = -inverse_ * p.A_eq.rightCols(rest);
+  K_.leftCols(nv).noalias() = (-inverse_).lazyProduct(p.A_eq.leftCols(nv));
+  K_.rightCols(rest).noalias() = (-inverse_).lazyProduct(p.A_eq.rightCols(rest));
   k0_.noalias() = inverse_ * p.b_eq;
 
-  // Cost: H_rr + K' D K, g_r + K' (D k0 + g_e), D = diag(H_ee).
+  // Cost: H_rr + K' D K, g_r + K' (D k0 + g_e), D = diag(H_ee). K has 6 rows: its
+  // products are 6-term dot products of columns (one per entry of the lower triangle, added
+  // to both halves), cheaper than a general matrix product at this size.
   const Vector6d d = p.H.diagonal().segment<6>(e);
   QpProblem& r = reduced_;
   r.H.resize(nr, nr);
@@ -273,27 +301,39 @@ bool WholeBodyQp::Reduce(const QpProblem& p, int nv) {
   r.H.topRightCorner(nv, rest) = p.H.topRightCorner(nv, rest);
   r.H.bottomLeftCorner(rest, nv) = p.H.bottomLeftCorner(rest, nv);
   r.H.bottomRightCorner(rest, rest) = p.H.bottomRightCorner(rest, rest);
-  Eigen::Matrix<double, 6, Eigen::Dynamic, Eigen::ColMajor, 6, kMaxReduced> DK(6, nr);  // on the stack
-  DK.noalias() = d.asDiagonal() * K_;
-  r.H.noalias() += K_.transpose() * DK;
+  for (int j = 0; j < nr; ++j) {
+    const Vector6d dk = d.cwiseProduct(K_.col(j));
+    r.H(j, j) += K_.col(j).dot(dk);
+    for (int i = j + 1; i < nr; ++i) {
+      const double value = K_.col(i).dot(dk);
+      r.H(i, j) += value;
+      r.H(j, i) += value;
+    }
+  }
   r.g.resize(nr);
   r.g.head(nv) = p.g.head(nv);
   r.g.tail(rest) = p.g.tail(rest);
   const Vector6d linear = d.cwiseProduct(k0_) + p.g.segment<6>(e);
-  r.g.noalias() += K_.transpose() * linear;
+  r.g.noalias() += K_.transpose().lazyProduct(linear);
   r.A_eq.resize(0, nr);
   r.b_eq.resize(0);
 
-  // Rows: C_r + C_e K, bounds shifted by C_e k0 (rows without w_1 unchanged).
-  const int m = static_cast<int>(p.C.rows());
+  // Rows: C_r + C_e K, bounds shifted by C_e k0, only for rows that involve w_1 (the
+  // torque rows of its leg's joints and its own cone; the rest keep their zeros).
   r.C.resize(m, nr);
   r.C.leftCols(nv) = p.C.leftCols(nv);
   r.C.rightCols(rest) = p.C.rightCols(rest);
   r.c_lower = p.c_lower;
   r.c_upper = p.c_upper;
-  r.C.noalias() += p.C.middleCols<6>(e) * K_;
-  r.c_lower.noalias() -= p.C.middleCols<6>(e) * k0_;
-  r.c_upper.noalias() -= p.C.middleCols<6>(e) * k0_;
+  const auto C_e = p.C.middleCols<6>(e);
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const Eigen::Matrix<double, 1, 6> row = C_e.row(i);
+    if ((row.array() == 0.0).all()) continue;
+    r.C.row(i).noalias() += row.lazyProduct(K_);
+    const double shift = row.dot(k0_);
+    r.c_lower(i) -= shift;
+    r.c_upper(i) -= shift;
+  }
   const auto keep = [&](const Eigen::VectorXd& v, Eigen::VectorXd* out) {
     if (v.size() == 0) {
       out->resize(0);
@@ -361,12 +401,12 @@ QpStatus SolveForTorques(const mjData& d, const RobotInfo& info, const WholeBody
   if (status == QpStatus::kInfeasible) {
     // The minimum normal forces may not fit the torque limits at a landing impact: retry
     // without them.
-    for (int s = 0; s < ns; ++s) p->c_lower(info.nu + 11 * s) = 0;
+    for (int s = 0; s < ns; ++s) p->c_lower(info.nu + kContactRows * s) = 0;
     status = qp->Solve(*p, nv, solution);
   }
   if (status != QpStatus::kOptimal) return status;
-  const Eigen::VectorXd qdd = solution->x.head(nv);
-  *tau = kin.M * qdd + kin.h;
+  tau->noalias() = kin.M * solution->x.head(nv);
+  *tau += kin.h;
   Vector3 force = Vector3::Zero(), moment = Vector3::Zero();
   const Vector3 origin = kin.com;
   for (int s = 0; s < ns; ++s) {

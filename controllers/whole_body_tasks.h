@@ -29,11 +29,42 @@ namespace yangbot {
 using Vector6d = Eigen::Matrix<double, 6, 1>;
 
 /// Adds weight * |A x_head - b|^2 to the cost of `p` (A acts on the first A.cols() variables).
+/// Only the columns of A with a nonzero entry touch H and g (a limb's Jacobian spans the
+/// base and its own chain); each product enters both halves of H, so H stays symmetric.
 template <typename MatrixA, typename VectorB>
 void AddTask(const MatrixA& A, const VectorB& b, double weight, QpProblem* p) {
+  constexpr int kMaxColumns = 256;
   const int k = static_cast<int>(A.cols());
-  p->H.topLeftCorner(k, k).noalias() += weight * A.transpose() * A;
-  p->g.head(k).noalias() -= weight * A.transpose() * b;
+  const int rows = static_cast<int>(A.rows());
+  if (k > kMaxColumns) {
+    p->H.topLeftCorner(k, k).noalias() += weight * A.transpose() * A;
+    p->g.head(k).noalias() -= weight * A.transpose() * b;
+    return;
+  }
+  std::array<int, kMaxColumns> support;
+  int m = 0;
+  for (int j = 0; j < k; ++j) {
+    for (int r = 0; r < rows; ++r) {
+      if (A(r, j) != 0.0) {
+        support[m++] = j;
+        break;
+      }
+    }
+  }
+  for (int jj = 0; jj < m; ++jj) {
+    const int j = support[jj];
+    double gj = 0.0;
+    for (int r = 0; r < rows; ++r) gj += A(r, j) * b(r);
+    p->g(j) -= weight * gj;
+    for (int ii = jj; ii < m; ++ii) {
+      const int i = support[ii];
+      double hij = 0.0;
+      for (int r = 0; r < rows; ++r) hij += A(r, i) * A(r, j);
+      hij *= weight;
+      p->H(i, j) += hij;
+      if (i != j) p->H(j, i) += hij;
+    }
+  }
 }
 
 /// The Jacobians of the previous tick, for the J-dot v terms (finite differences over one

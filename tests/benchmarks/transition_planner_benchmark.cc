@@ -32,7 +32,7 @@ void BM_PlanFormationChange(benchmark::State& state) {
   for (auto _ : state) {
     const FormationPair& pair = pairs[next++ % pairs.size()];
     const auto begin = std::chrono::steady_clock::now();
-    const TransitionPlan plan = PlanTransition(pair.walkers, {}, gait);
+    const TransitionPlan plan = PlanTransition(pair.walkers, {}, gait, OptimalAssignOptions());
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin)
             .count();

@@ -1,5 +1,6 @@
 // One whole-body controller tick for one robot (standing, both feet in contact), on the
 // state after mj_step1 as the runner calls it (issue 23: controllers next to physics).
+// "allocs": heap allocations per tick or solve (0 under AddressSanitizer: not counted).
 #include <benchmark/benchmark.h>
 
 #include <vector>
@@ -7,6 +8,7 @@
 #include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/allocation_counter.h"
 #include "tests/controllers/swaying_stand.h"
 
 namespace yangbot {
@@ -20,10 +22,14 @@ void BM_WholeBodyControllerTick(benchmark::State& bench) {
   RunUntil(*scene, run.get(), 1.0);
   mj_step1(scene->model(), run->data);
   std::vector<double> ctrl(scene->robot_info().nu);
+  run->controllers[0]->Compute(*scene, 0, *run->data, ctrl.data());  // sizes the workspaces
+  const long before = AllocationCount();
   for (auto _ : bench) {
     run->controllers[0]->Compute(*scene, 0, *run->data, ctrl.data());
     benchmark::DoNotOptimize(ctrl.data());
   }
+  bench.counters["allocs"] = benchmark::Counter(static_cast<double>(AllocationCount() - before),
+                                                benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_WholeBodyControllerTick)->Arg(1)->Arg(16)->Unit(benchmark::kMicrosecond);
 
@@ -60,11 +66,14 @@ void RunWholeBodyQpBenchmark(benchmark::State& bench, Solve solve) {
     iterations += static_cast<double>(solution.iterations) / static_cast<double>(problems.size());
   }
   size_t next = 0;
+  const long before = AllocationCount();
   for (auto _ : bench) {
     benchmark::DoNotOptimize(solve(problems[next], nv, &solution));
     benchmark::DoNotOptimize(solution.x.data());
     next = (next + 1) % problems.size();
   }
+  bench.counters["allocs"] = benchmark::Counter(static_cast<double>(AllocationCount() - before),
+                                                benchmark::Counter::kAvgIterations);
   bench.counters["iters"] = iterations;
 }
 

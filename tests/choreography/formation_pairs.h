@@ -2,7 +2,8 @@
 // formations of the same troupe (every shape of the format, 4-32 robots, random centres,
 // rotations, facings and spacings, slots at least kMinRobotDistance apart), the robots
 // standing square on the first and sharing out the second as `assign: optimal` does, in
-// the beats a straight walk of the longest way at the envelope's speed needs + 25 %.
+// the beats a straight walk of the longest way at the envelope's speed needs + 25 %; planned
+// with the slot trades `assign: optimal` allows (OptimalAssignOptions).
 #ifndef YANGBOT_TESTS_CHOREOGRAPHY_FORMATION_PAIRS_H_
 #define YANGBOT_TESTS_CHOREOGRAPHY_FORMATION_PAIRS_H_
 
@@ -93,6 +94,14 @@ inline FormationPair RandomFormationPair(int robots, const GaitParams& gait,
     pair.walkers.push_back(w);
   }
   return pair;
+}
+
+/// The planner's options for a change shared out by `assign: optimal` with no pins and
+/// no groups (plan.cc): any two robots may trade slots.
+inline TransitionOptions OptimalAssignOptions() {
+  TransitionOptions options;
+  options.can_swap = [](int, int) { return true; };
+  return options;
 }
 
 /// `count` random changes of 4-32 robots (`robots` > 0: all of that many), seeded by `seed`.

@@ -54,7 +54,7 @@ double PlannedShare(int count, int robots, const GaitParams& gait, unsigned seed
   const std::vector<FormationPair> pairs = RandomFormationPairs(count, robots, gait, seed);
   for (size_t k = 0; k < pairs.size(); ++k) {
     const FormationPair& pair = pairs[k];
-    const TransitionPlan plan = PlanTransition(pair.walkers, {}, gait);
+    const TransitionPlan plan = PlanTransition(pair.walkers, {}, gait, OptimalAssignOptions());
     const std::string what = "pair " + std::to_string(k) + " (" + pair.from_shape + " -> " +
                              pair.to_shape + ", " + std::to_string(pair.walkers.size()) +
                              " robots)";

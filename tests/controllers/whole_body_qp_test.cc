@@ -1,3 +1,4 @@
+// AddTask's products over a Jacobian's nonzero columns against the dense formula; and
 // WholeBodyQp (whole_body_tasks.h) against the full problem solved cold by QpSolver: the
 // first stance foot's wrench eliminated through the floating base's equalities must give
 // the same optimum (random problems of the controller's layout and the controller's own
@@ -5,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "controllers/whole_body_tasks.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/allocation_counter.h"
 #include "tests/controllers/swaying_stand.h"
 
 namespace yangbot {
@@ -109,19 +112,35 @@ TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnRandomProblems
   EXPECT_GT(active, 60 * 3);  // the inequalities take part
 }
 
-TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllersProblems) {
+// One robot in the busy stance (swaying_stand.h), 0.3 s in: the controller's own QPs.
+struct SwayingController {
+  std::unique_ptr<Scene> scene;
+  std::unique_ptr<RunState> run;
+  const WholeBodyController* wbc = nullptr;  ///< run's controller
+};
+
+SwayingController StartSwayingController() {
   SceneOptions options;
   options.robots = 1;
-  auto scene = Scene::Build(options);
-  auto run = StartSwayingStand(*scene);
-  RunUntil(*scene, run.get(), 0.3);
-  const auto* wbc = dynamic_cast<const WholeBodyController*>(run->controllers[0].get());
-  ASSERT_NE(wbc, nullptr);
+  SwayingController c;
+  c.scene = Scene::Build(options);
+  c.run = StartSwayingStand(*c.scene);
+  RunUntil(*c.scene, c.run.get(), 0.3);
+  c.wbc = dynamic_cast<const WholeBodyController*>(c.run->controllers[0].get());
+  return c;
+}
+
+TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllersProblems) {
+  const SwayingController c = StartSwayingController();
+  ASSERT_NE(c.wbc, nullptr);
+  const Scene* scene = c.scene.get();
+  RunState* run = c.run.get();
+  const WholeBodyController* wbc = c.wbc;
   const RobotInfo& info = scene->robot_info();
   const int nv = info.nv;
   WholeBodyQp qp;
   for (int tick = 0; tick < 40; ++tick) {
-    Step(*scene, run.get());
+    Step(*scene, run);
     SCOPED_TRACE(tick);
     ExpectSameOptimum(wbc->qp_problem(), nv, &qp);
   }
@@ -162,6 +181,83 @@ TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllers
     active += ExpectSameOptimum(p, nv, &qp);
   }
   EXPECT_GT(active, 30);  // the inequalities take part
+}
+
+TEST(WholeBodyQpTest, AddTaskAddsTheWeightedNormalEquationsOverTheNonzeroColumns) {
+  std::mt19937 rng(3);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const int n = 20;
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(5, 16);  // acts on the first 16 of 20 variables
+  for (const int j : {0, 1, 2, 7, 8, 15}) {
+    for (int i = 0; i < 5; ++i) A(i, j) = normal(rng);
+  }
+  A(3, 11) = 0.5;  // a column with one nonzero entry
+  Eigen::VectorXd b(5);
+  for (int i = 0; i < 5; ++i) b(i) = normal(rng);
+  QpProblem p;
+  p.H = Eigen::MatrixXd::Identity(n, n);
+  p.g = Eigen::VectorXd::Ones(n);
+  AddTask(A, b, 2.5, &p);
+  Eigen::MatrixXd H = Eigen::MatrixXd::Identity(n, n);
+  Eigen::VectorXd g = Eigen::VectorXd::Ones(n);
+  H.topLeftCorner(16, 16) += 2.5 * A.transpose() * A;
+  g.head(16) -= 2.5 * A.transpose() * b;
+  EXPECT_LE((p.H - H).lpNorm<Eigen::Infinity>(), 1e-12);
+  EXPECT_LE((p.g - g).lpNorm<Eigen::Infinity>(), 1e-12);
+  EXPECT_EQ(p.H, p.H.transpose());  // both halves get the same products
+  // An expression (the pelvis task's rotated rows) adds the same as its value.
+  QpProblem q;
+  q.H = Eigen::MatrixXd::Identity(n, n);
+  q.g = Eigen::VectorXd::Ones(n);
+  const Eigen::RowVectorXd row = 0.6 * A.row(1) + 0.8 * A.row(2);
+  AddTask(0.6 * A.row(1) + 0.8 * A.row(2), b.head<1>(), 2.0, &q);
+  p.H = Eigen::MatrixXd::Identity(n, n);
+  p.g = Eigen::VectorXd::Ones(n);
+  AddTask(row, b.head<1>(), 2.0, &p);
+  EXPECT_EQ(q.H, p.H);
+  EXPECT_EQ(q.g, p.g);
+}
+
+TEST(WholeBodyQpTest, AssemblingAndSolvingTheControllersProblemAllocatesNothingOnceSized) {
+  if (!kCountsAllocations) GTEST_SKIP() << "no allocation counter under AddressSanitizer";
+  const SwayingController c = StartSwayingController();
+  ASSERT_NE(c.wbc, nullptr);
+  const Scene* scene = c.scene.get();
+  RunState* run = c.run.get();
+  const RobotInfo& info = scene->robot_info();
+  const int nv = info.nv;
+  const mjData& d = *run->data;
+  const RobotIndex& index = scene->robot(0);
+  const RobotLayout layout = RobotLayout::Resolve(info);
+  const std::array<int, 2> sole_site{index.site_begin + layout.left_sole_site,
+                                     index.site_begin + layout.right_sole_site};
+  const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(d.qvel + index.dof_begin, nv);
+  JacobianHistory history;
+  WholeBodyKinematics kin;
+  const std::array<SoleRectangle, 2> soles{};
+  const WholeBodyGains gains;
+  const std::vector<int> stance{0, 1};
+  const int n = nv + 12;
+  const Eigen::Vector3d com_acc(0.5, -0.3, 0.2);
+  FootTask foot;
+  WholeBodyQp qp;
+  QpProblem p;
+  QpSolution solution;
+  long allocations = 0;
+  for (int tick = 0; tick < 3; ++tick) {
+    const long before = AllocationCount();
+    if (tick > 0) history.time = d.time - 0.002;  // a tick ago: the J-dot v differences run too
+    ComputeKinematics(scene->model(), d, index, sole_site, v, &history, &kin);
+    p.H.setZero(n, n);
+    p.g.setZero(n);
+    AddTask(kin.J_com, com_acc - kin.com_jdotv, gains.w_com, &p);
+    AddRegularisation(gains, nv, 2, &p);
+    AddContacts(d, info, kin, stance, soles, true, gains, &foot, &p);
+    ASSERT_EQ(qp.Solve(p, nv, &solution), QpStatus::kOptimal);
+    ASSERT_TRUE(qp.reduced());
+    allocations = AllocationCount() - before;
+  }
+  EXPECT_EQ(allocations, 0);  // the third tick: every workspace already sized
 }
 
 TEST(WholeBodyQpTest, SolvesProblemsItCannotReduceAsGiven) {

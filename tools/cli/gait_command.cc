@@ -3,8 +3,10 @@
 // (controller-level plans, controllers/gait_trial.h), one run per row and seed, and prints
 // the measured table: sustained speed or turn rate, falls, touch-down timing against the
 // beat, arrival against the goal, how far the landings stray 2 steps after a change of
-// command, speed one step after the stop, saturated ticks and the largest torque. The last
-// column says whether the row meets its bar. Exit 1 when a row misses its bar, 2 on bad
+// command, speed one step after the stop, saturated ticks and the largest torque. The push
+// rows walk the bar's push while walking (seed i: the push at 4.0 + 0.05 i s) and hold the
+// robot to surviving and arriving within 15 cm. The last column says whether the row meets
+// its bar. Exit 1 when a row misses its bar, 2 on bad
 // input.
 #include <algorithm>
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "controllers/gait_trial.h"
 #include "sim/error.h"
@@ -34,6 +37,10 @@ struct GaitBar {
   int max_steps = 0;          // > 0: at most this many steps
   double max_settle = 0;      // > 0: m, landings 2 steps after a change stay this close to the plan
   double max_stop_speed = 0;  // > 0: m/s, one step after the last touch-down
+  // A push row: recovery steps replace planned ones and may saturate a motor, so the bar is
+  // surviving and arriving within max_arrival (touch-down timing and torques are shown).
+  bool push = false;
+  double max_arrival = 0.05;  // m, the stance centre at the end against the plan's goal
 };
 
 struct GaitRow {
@@ -44,7 +51,6 @@ struct GaitRow {
 };
 
 constexpr double kMaxTouchdownError = 0.025;  // s
-constexpr double kMaxPositionError = 0.05;    // m
 constexpr double kMaxHeadingError = 5 * kDegree;
 
 std::vector<GaitRow> BarRows(const std::string& robot) {
@@ -79,6 +85,14 @@ std::vector<GaitRow> BarRows(const std::string& robot) {
   GaitTrial& fast = add("tempo_150", "5 m fwd, 0.4 m steps, 1 a beat, 150 bpm", {{5.0, 0, 0}}, {.min_speed = 1.0});
   fast.bpm = 150;
   fast.gait.limits.max_forward = 0.4;
+  // Pushes while walking: seed i pushes at 4.0 + 0.05 i s (WalkingPushTrial).
+  const GaitBar push_bar{.push = true, .max_arrival = 0.15};
+  for (const auto& [name, way, dx, dy] :
+       {std::tuple{"push_forward", "forward", 1.0, 0.0}, {"push_backward", "backward", -1.0, 0.0},
+        {"push_left", "left", 0.0, 1.0}, {"push_right", "right", 0.0, -1.0}}) {
+    rows.push_back({name, std::string("3 m fwd at 0.5 m/s, 30 N·s on the torso ") + way + " at 4.0 + 0.05 seed s",
+                    WalkingPushTrial(robot, dx, dy), push_bar});
+  }
   return rows;
 }
 
@@ -151,14 +165,15 @@ RowSummary Summarise(const GaitRow& row, const std::vector<GaitTrialResult>& res
   char text[96];
   fail(s.errors > 0, std::to_string(s.errors) + " runs failed to start");
   fail(s.falls > 0, std::to_string(s.falls) + " falls");
-  fail(s.missed > 0, std::to_string(s.missed) + " touch-downs missed");
+  const bool push = row.bar.push;
+  fail(!push && s.missed > 0, std::to_string(s.missed) + " touch-downs missed");
   std::snprintf(text, sizeof(text), "touch-down %.0f ms off the beat", 1000 * s.td_worst);
-  fail(s.td_worst > kMaxTouchdownError, text);
+  fail(!push && s.td_worst > kMaxTouchdownError, text);
   std::snprintf(text, sizeof(text), "arrival %.1f cm off", 100 * s.position_error);
-  fail(s.position_error > kMaxPositionError, text);
+  fail(s.position_error > row.bar.max_arrival, text);
   std::snprintf(text, sizeof(text), "arrival %.1f deg off", s.heading_error / kDegree);
   fail(s.heading_error > kMaxHeadingError, text);
-  fail(s.saturated > 0, std::to_string(s.saturated) + " saturated ticks");
+  fail(!push && s.saturated > 0, std::to_string(s.saturated) + " saturated ticks");
   std::snprintf(text, sizeof(text), "speed %.2f < %.2f m/s", s.speed, row.bar.min_speed);
   fail(s.speed < row.bar.min_speed, text);
   std::snprintf(text, sizeof(text), "turn %.2f < %.2f rad/s", s.yaw_rate, row.bar.min_yaw_rate);
@@ -329,7 +344,8 @@ Command AddGaitCommand(CLI::App* app) {
   command->add_option("--seeds", flags->seeds, "start seeds, e.g. 1-10 or 1,3,5 (default 1-10)");
   command->add_option("--rows", flags->rows,
                       "rows to walk (default all): forward, backward, sideways, turn_walking, turn_in_place, "
-                      "mixed, start_stop, tempo_90, tempo_90_side, tempo_150")
+                      "mixed, start_stop, tempo_90, tempo_90_side, tempo_150, push_forward, push_backward, push_left, "
+                      "push_right")
       ->delimiter(',');
   command->add_option("--json", flags->json, "also write every run's measures to this JSON file");
   command->add_option("-j,--jobs", flags->jobs, "runs at once (threads)")->check(CLI::Range(1, 64));
