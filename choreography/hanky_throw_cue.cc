@@ -1,6 +1,7 @@
 #include "choreography/hanky_throw_cue.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -53,6 +54,40 @@ double FallBackTime(double speed) {
     (z > 0 || rate > 0 ? lo : hi) = mid;
   }
   return lo;
+}
+
+// The handkerchief poses `cue` (a hanky cue) gives at `u` beats into it, mirror applied.
+std::array<HankyPose, 2> HankiesAt(const ScheduledCue& cue, double u) {
+  BodyPose pose;
+  cue.move->Pose(cue.params, u, cue.length.ToDouble(), &pose);
+  return (cue.mirror ? MirrorPose(pose) : pose).hanky;
+}
+
+// Why the pin of `side` does not hand the throw `cue` of `robot` a handkerchief already
+// spinning as the throw spins it ("" when it does): the ejector releases on the cue's first
+// beat, so the spin the handkerchief flies with is the one its pin had. A pin that stood
+// still, or a spin that ends at another phase or rate, sends it up spinning off the beat.
+std::string SpinIntoThrow(const RobotSchedule& robot, const ScheduledCue& cue, int side) {
+  constexpr double kDu = 1e-3;                   // beats: the rate's finite difference
+  constexpr double kTolerance = 10 * M_PI / 180;  // rad, of phase and of phase per kDu
+  const ScheduledCue* before = nullptr;
+  for (const ScheduledCue& c : robot.cues) {
+    if (&c != &cue && c.move != nullptr && (c.limbs & kHanky) && c.start + c.length == cue.start &&
+        HankiesAt(c, c.length.ToDouble())[side].spinning) {
+      before = &c;
+    }
+  }
+  if (before == nullptr) return "is not spinning before it";
+  const double length = before->length.ToDouble();
+  const HankyPose end = HankiesAt(*before, length)[side];
+  const double end_rate = end.phase - HankiesAt(*before, length - kDu)[side].phase;
+  const HankyPose start = HankiesAt(cue, 0)[side];
+  const double start_rate = HankiesAt(cue, kDu)[side].phase - start.phase;
+  if (std::abs(std::remainder(start.phase - end.phase, 2 * M_PI)) > kTolerance ||
+      std::abs(start_rate - end_rate) * 360 > kTolerance) {
+    return "spins at another phase or rate before it";
+  }
+  return "";
 }
 
 }  // namespace
@@ -138,6 +173,21 @@ void CheckHankyThrows(const Show& show, const Schedule& schedule, Diagnostics* d
                                            " m back within " + Fixed(duration, 2) + " s (it pulls at most " +
                                            Fixed(kHankyMaxTension, 1) +
                                            " N): catch later or throw lower");
+      }
+      // The spin the handkerchief leaves with.
+      HandSides sides = SidesOf(cue.params.Word(ParamIndex(cue.move->spec(), "hand")));
+      if (cue.mirror) std::swap(sides.left, sides.right);
+      for (int side = 0; side < 2; ++side) {
+        if (!(side == 0 ? sides.left : sides.right)) continue;
+        const std::string why = SpinIntoThrow(schedule.robots[r], cue, side);
+        if (!why.empty() && once(cue, 6)) {
+          diagnostics->Warning(
+              cue.pos, "robot " + std::to_string(r + 1) + "'s " + (side == 0 ? "left" : "right") +
+                           " handkerchief " + why +
+                           " is thrown: it flies off the beat's spin; end a `hanky: spin` of "
+                           "the throw's rate and phase on that hand on the release beat (in "
+                           "the same canon)");
+        }
       }
       // Neighbours within reach of the flight at release (on a plan without errors: the
       // tracks of an incomplete one mean little).

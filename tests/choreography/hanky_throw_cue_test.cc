@@ -102,14 +102,59 @@ TEST(HankyThrowCueTest, RefusesThrowsTheMotorsCannotFly) {
 }
 
 TEST(HankyThrowCueTest, WarnsOfANeighbourWithinReachOfTheFlight) {
-  const LoadedShow loaded =
-      CheckShowText(ThrowShow("      - hanky: throw\n        beats: 3/2\n", 2, 0.7), "");
+  const LoadedShow loaded = CheckShowText(ThrowShow("      - hanky: throw\n"
+                                                    "        at: 2\n"
+                                                    "        beats: 3/2\n"
+                                                    "      - hanky: spin\n"
+                                                    "        beats: 2\n",
+                                                    2, 0.7),
+                                          "");
   EXPECT_TRUE(loaded.ok()) << loaded.diagnostics.Format("test");
   EXPECT_EQ(loaded.diagnostics.warning_count(), 1) << loaded.diagnostics.Format("test");
   EXPECT_NE(loaded.diagnostics.Format("test").find(
                 "test:12:9: warning: robot 2 stands 0.70 m from robot 1 when it throws"),
             std::string::npos)
       << loaded.diagnostics.Format("test");
+}
+
+// The ejector releases on the throw's first beat, so the handkerchief flies with the spin
+// its pin had: a throw that no spin of the same rate and phase runs into is a warning.
+TEST(HankyThrowCueTest, WarnsOfAThrowFromAPinThatDoesNotSpinIntoIt) {
+  struct Case {
+    std::string cues;
+    std::string warning;  // "" for none
+  };
+  const std::string throw_at_2 = "      - hanky: throw\n        at: 2\n        beats: 3/2\n";
+  const Case cases[] = {
+      {throw_at_2, "test:12:9: warning: robot 1's right handkerchief is not spinning before it "
+                   "is thrown"},
+      {throw_at_2 + "      - hanky: spin\n        beats: 2\n", ""},
+      {throw_at_2 + "      - hanky: spin\n        beats: 2\n        hand: left\n",
+       "robot 1's right handkerchief is not spinning before it is thrown"},
+      {throw_at_2 + "      - hanky: spin\n        beats: 2\n        phase: 90 deg\n",
+       "robot 1's right handkerchief spins at another phase or rate before it is thrown"},
+      {throw_at_2 + "      - hanky: spin\n        beats: 2\n        rate: 2\n",
+       "robot 1's right handkerchief spins at another phase or rate before it is thrown"},
+      // A canon of throws from a spin in unison: robot 2 onwards wait with still pins.
+      {"      - hanky: spin\n        beats: 2\n      - hanky: throw\n        at: 2\n"
+       "        beats: 3/2\n        canon: 1/2\n",
+       "robot 2's right handkerchief is not spinning before it is thrown"},
+      // The same canon for the spin: every pin turns in phase into its throw.
+      {"      - hanky: spin\n        beats: 2\n        canon: 1/2\n      - hanky: throw\n"
+       "        at: 2\n        beats: 3/2\n        canon: 1/2\n",
+       ""},
+  };
+  for (const Case& c : cases) {
+    const LoadedShow loaded = CheckShowText(ThrowShow(c.cues, 4, 1.2), "");
+    const std::string text = loaded.diagnostics.Format("test");
+    ASSERT_TRUE(loaded.ok()) << c.cues << text;
+    if (c.warning.empty()) {
+      EXPECT_EQ(text.find("is thrown"), std::string::npos) << c.cues << text;
+    } else {
+      EXPECT_NE(text.find(c.warning), std::string::npos) << c.cues << text;
+      EXPECT_EQ(loaded.diagnostics.warning_count(), 1) << c.cues << text;
+    }
+  }
 }
 
 }  // namespace
