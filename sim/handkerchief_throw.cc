@@ -141,6 +141,11 @@ void ControlHankies(const Scene& scene, const std::vector<HankyThrow>& throws, m
     const bool throwing = t && d->time <= t->catch_time + kHankyCatchWindow;
     const bool held = pose.in_reach || (!throwing && pose.distance < kHankyCaptureDistance);
     double latch = held ? 0 : 1, push = 0, winch = 0;
+    // A catch closes the latch softly: opened by the hub's share of the reach, the springs
+    // pull k L (1 - L / reach), at most a quarter of their full pull half-way in, and all of
+    // it once seated; at full stiffness from the reach's edge they snapped the cloth in with
+    // up to 180 N and jerked the arm and the torso.
+    if (throwing && held) latch = std::clamp(pose.distance / kHankyCaptureDistance, 0.0, 1.0);
     const double tau = t ? d->time - t->release : 0;
     if (t && tau < kLaunchTime) {
       const HankyFlight plan = RememberedPlan(t->catch_time - t->release, t->apex);

@@ -72,6 +72,9 @@ struct ThrowRecord {
   double caught = -1;       // s, seated again
   double seated_before = 1; // 1 when seated at every step before the release
   double spin_error = 0;    // rad, RMS of the cloth's phase error in [0.5 s, release)
+  double torso_turn = 0;    // rad/s, the torso's fastest turn from the release to 0.3 s
+                            // after the catch
+  double torso_swing = 0;   // rad, its largest rotation from its pose at the release then
   HankyState end;           // at the end of the run
 };
 
@@ -84,6 +87,8 @@ ThrowRecord RunThrow(const Scene& scene, const ControllerFactory& factory, const
   state->throws.push_back(plan);
   ThrowRecord r;
   const int spin_qpos = m->jnt_qposadr[hanky.spin_joint];
+  mjtNum torso_at_release[4] = {1, 0, 0, 0};
+  const int torso = mj_name2id(m, mjOBJ_BODY, (scene.robot(plan.robot).prefix + "torso_link").c_str());
   double error_squares = 0;
   int samples = 0;
   while (state->data->time < until) {
@@ -102,6 +107,14 @@ ThrowRecord RunThrow(const Scene& scene, const ControllerFactory& factory, const
       error_squares += error * error;
       ++samples;
     }
+    if (t < plan.release) mju_copy4(torso_at_release, d->xquat + 4 * torso);
+    if (t >= plan.release && t < plan.catch_time + 0.3) {
+      r.torso_turn = std::max(r.torso_turn, mju_norm3(d->cvel + 6 * torso));  // angular, world
+      mjtNum inverse[4], turn[4];
+      mju_negQuat(inverse, torso_at_release);
+      mju_mulQuat(turn, inverse, d->xquat + 4 * torso);
+      r.torso_swing = std::max(r.torso_swing, 2 * std::acos(std::min(1.0, std::abs(turn[0]))));
+    }
     if (t > plan.release && t < plan.release + 0.1) {
       r.launch = std::max(r.launch, d->qvel[hanky.dof_begin + 2]);
     }
@@ -117,6 +130,8 @@ ThrowRecord RunThrow(const Scene& scene, const ControllerFactory& factory, const
   }
   r.end = MeasureHanky(m, state->data, hanky);
   r.spin_error = std::sqrt(error_squares / std::max(samples, 1));
+  std::printf("from the release to 0.3 s after the catch the torso turned at most %.3f rad/s "
+              "and %.2f deg from its pose at the release\n", r.torso_turn, r.torso_swing * 180 / M_PI);
   std::printf("launch %.2f m/s, left the pin at %.3f s, apex %.3f m at %.3f s spinning %.1f "
               "rad/s tilted %.2f rad (spin phase error %.1f deg RMS before), latched at %.3f s, seated at %.3f s (beat %.3f), then "
               "spinning %.1f rad/s\n",
@@ -216,6 +231,8 @@ TEST(HandkerchiefThrowTest, TheWholeBodyControllerSpinsThrowsAndCatches) {
   EXPECT_NEAR(r.caught, plan.catch_time, 0.05);
   EXPECT_TRUE(r.end.seated);
   EXPECT_NEAR(r.end.spin_rate, kSpinRate, 0.2 * kSpinRate);
+  // The tug of the launch, the winch's retraction and the catch do not jerk the torso.
+  EXPECT_LT(r.torso_swing, 1.0 * M_PI / 180);
 }
 
 }  // namespace
