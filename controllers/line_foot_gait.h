@@ -83,7 +83,16 @@ struct LineFootGait {
     l.foot_length = 0.24;  // heel-to-toe capsule
     l.foot_width = 0.03;
     l.clearance = 0.02;
-    l.reach_between_headings = true;  // the legs reach from the pelvis, turned between the feet
+    return l;
+  }
+  /// The limits of turning while walking (the bar's arc): kMaxTurnWalking a step, the reach
+  /// measured between the feet's headings (the legs reach from the pelvis, turned between
+  /// them). On the other rows that measure was no better: the stock H1's mixed path missed
+  /// 55 touch-downs over seeds 1-10 against 47.
+  static FootstepLimits TurningWalkLimits() {
+    FootstepLimits l = Limits();
+    l.max_turn = l.max_turn_in = kMaxTurnWalking;
+    l.reach_between_headings = true;
     return l;
   }
 };

@@ -190,7 +190,7 @@ TEST(LineFootTest, StartsAndStopsWithinAStepAtTwoStepsABeat) {
 
 TEST(LineFootTest, TurnsWhileWalking) {
   GaitTrial trial = Walk({{0, 0, M_PI, 1.0}});  // half a turn on an arc of 1 m radius
-  trial.gait.limits.max_turn = trial.gait.limits.max_turn_in = LineFootGait::kMaxTurnWalking;  // 1 rad/s
+  trial.gait.limits = LineFootGait::TurningWalkLimits();  // 1 rad/s
   const GaitTrialResult r = RunWalk(trial);
   ExpectGoodWalk(r);
   EXPECT_NEAR(r.yaw, M_PI, 0.05);
@@ -278,7 +278,7 @@ TEST(LineFootTest, TheStockLayoutRobotStepsSidewaysAtNinetyBpm) {
 TEST(LineFootTest, TheStockLayoutRobotTurnsWhileWalking) {
   GaitTrial trial = Walk({{0, 0, M_PI, 1.0}});
   trial.robot_path = StockH1RobotPath();
-  trial.gait.limits.max_turn = trial.gait.limits.max_turn_in = LineFootGait::kMaxTurnWalking;
+  trial.gait.limits = LineFootGait::TurningWalkLimits();
   const GaitTrialResult r = RunWalk(trial);
   ExpectGoodWalk(r);  // 2.3 cm
   EXPECT_NEAR(r.yaw, M_PI, 0.05);
