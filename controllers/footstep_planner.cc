@@ -323,7 +323,7 @@ FootstepPlan FootstepPlanner::PlanArc(const Stance& start, double radius, double
     return ComposePose(
         c0, {radius * std::sin(std::abs(phi)), side * radius * (1 - std::cos(phi)), phi});
   };
-  return PlanAlongPath(params_, start, path, angle, kArcRampSteps);
+  return PlanAlongPath(params_, start, path, angle, radius > 0 ? kArcRampSteps : 0);  // 0: a turn
 }
 
 FootstepPlan FootstepPlanner::PlanExplicit(const Stance& start,

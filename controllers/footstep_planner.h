@@ -163,7 +163,7 @@ class FootstepPlanner {
   /// the first two and the last two before the squaring step take the full limits, the
   /// last two (the stop) take what is left and the first two at least 0.9 of the limits
   /// (evening out every step shrank a 1 m half turn at 0.5 rad limits to 0.45 rad steps);
-  /// arcs of fewer than 6 steps are evened out.
+  /// arcs of fewer than 6 steps and of zero radius (turns) are evened out.
   FootstepPlan PlanArc(const Stance& start, double radius, double angle) const;
   /// Takes the given steps in order; throws yangbot::Error naming the first step that
   /// breaks the limits. Yaws are unwrapped to within pi of the foot's previous yaw.
