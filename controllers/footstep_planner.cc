@@ -16,8 +16,9 @@ constexpr double kTolerance = 1e-9;  // slack on limits (m, rad): placements on 
 constexpr int kBisections = 40;      // path parameter resolution 2^-40
 constexpr int kArcRampSteps = 2;     // steps at each end of an arc that share its spare turn
 // Least share of the limits a ramped walk's first steps take. A 1 m half turn on the line
-// feet at 0.505 rad steps (seeds 1-10): both ramps at 0.8 ended 2 walks in recovery steps,
-// 0.9 at the start and 0.73 at the stop none, a full first step from standing 4 of 4.
+// feet at 0.505 rad steps (seeds 1-10): both ramps at 0.8 ended 2 walks in recovery steps
+// 0.3-0.4 m off the goal, 0.9 at the start and 0.73 at the stop none; a full first step
+// from standing ended seeds 1-4 in recovery steps 0.5-1.9 m off.
 constexpr double kRampStartScale = 0.9;
 
 // The stance centre frame along a walk, s in [0, 1]; s = 0 is the start stance centre.
