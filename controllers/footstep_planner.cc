@@ -14,6 +14,12 @@ namespace {
 
 constexpr double kTolerance = 1e-9;  // slack on limits (m, rad): placements on a limit pass
 constexpr int kBisections = 40;      // path parameter resolution 2^-40
+constexpr int kArcRampSteps = 2;     // steps at each end of an arc that share its spare turn
+// Least share of the limits a ramped walk's first steps take. A 1 m half turn on the line
+// feet at 0.505 rad steps (seeds 1-10): both ramps at 0.8 ended 2 walks in recovery steps
+// 0.3-0.4 m off the goal, 0.9 at the start and 0.73 at the stop none; a full first step
+// from standing ended seeds 1-4 in recovery steps 0.5-1.9 m off.
+constexpr double kRampStartScale = 0.9;
 
 // The stance centre frame along a walk, s in [0, 1]; s = 0 is the start stance centre.
 using CenterPath = std::function<Pose2(double)>;
@@ -48,7 +54,9 @@ std::string Violation(const FootstepLimits& limits, double width, Foot swing, co
                       const Pose2& support, bool allow_cross) {
   const Pose2 rel = RelativePose(support, target);
   const double sign = swing == Foot::kLeft ? 1.0 : -1.0;  // mirror a right swing
-  const double dx = rel.x, dy = sign * rel.y, dyaw = sign * rel.yaw;
+  const double dy = sign * rel.y, dyaw = sign * rel.yaw;
+  const double half_turn = limits.reach_between_headings ? 0.5 * rel.yaw : 0;
+  const double dx = rel.x * std::cos(half_turn) + rel.y * std::sin(half_turn);
   if (dx > limits.max_forward + kTolerance) {
     return Exceeds("lands ahead of the support foot by", dx, "max_forward", limits.max_forward,
                    "m");
@@ -81,11 +89,36 @@ std::string Violation(const FootstepLimits& limits, double width, Foot swing, co
   return {};
 }
 
-// Greedy walk along `path`: every step lands at the furthest s the limits allow.
-// Returns nothing when stuck or when more than `max_steps` steps would be needed.
+FootstepLimits ScaleLimits(FootstepLimits limits, double scale) {
+  limits.max_forward *= scale;
+  limits.max_backward *= scale;
+  limits.max_lateral *= scale;
+  limits.max_turn *= scale;
+  limits.max_turn_in *= scale;
+  return limits;
+}
+
+// The limit scales of a walk's ramps (PlanAlongPath): the first `count` steps of a walk of
+// `steps` steps take `start`, the last `count` before the final step `stop`, the rest 1.
+struct Ramps {
+  int count = 0;
+  int steps = 0;
+  double start = 1;
+  double stop = 1;
+
+  double ScaleOf(int index) const {
+    if (index < count) return start;
+    if (index >= steps - 1 - count && index < steps - 1) return stop;
+    return 1;
+  }
+};
+
+// Greedy walk along `path`: every step lands at the furthest s the limits allow (scaled
+// on the ramps' steps). Returns nothing when stuck or when more than `max_steps` steps
+// would be needed.
 std::optional<std::vector<Footstep>> GreedyWalk(const Stance& start, const CenterPath& path,
-                                                Foot first, const FootstepLimits& limits,
-                                                double width, int max_steps) {
+                                                Foot first, const FootstepLimits& full_limits,
+                                                double width, int max_steps, const Ramps& ramps = {}) {
   const Pose2 goal = path(1.0);
   // Yaws are continuous along the path; give the start feet continuous yaws too.
   Stance stance = start;
@@ -103,6 +136,7 @@ std::optional<std::vector<Footstep>> GreedyWalk(const Stance& start, const Cente
     if (done[static_cast<int>(swing)]) swing = OtherFoot(swing);
     const Foot support = OtherFoot(swing);
     const Pose2& support_pose = stance.foot(support);
+    const FootstepLimits limits = ScaleLimits(full_limits, ramps.ScaleOf(static_cast<int>(steps.size())));
     auto target = [&](double s) { return NominalFoot(path(s), swing, width); };
     auto feasible = [&](double s) {
       const Pose2 t = target(s);
@@ -141,18 +175,12 @@ std::optional<std::vector<Footstep>> GreedyWalk(const Stance& start, const Cente
   return steps;
 }
 
-FootstepLimits ScaleLimits(FootstepLimits limits, double scale) {
-  limits.max_forward *= scale;
-  limits.max_backward *= scale;
-  limits.max_lateral *= scale;
-  limits.max_turn *= scale;
-  limits.max_turn_in *= scale;
-  return limits;
-}
-
-// The fewer-step plan of the two first feet, with evened-out step sizes.
+// The fewer-step plan of the two first feet, with evened-out step sizes; with
+// ramp_steps > 0 only the first and the last ramp_steps steps before the final one are
+// shrunk, the rest keep the full limits: the stop's ramp takes the spare, the start's
+// takes at least kRampStartScale of the limits.
 FootstepPlan PlanAlongPath(const FootstepPlannerParams& params, const Stance& start,
-                           const CenterPath& path, double side) {
+                           const CenterPath& path, double side, int ramp_steps = 0) {
   const double width = params.nominal_width;
   std::optional<std::vector<Footstep>> best;
   const Foot preferred = side >= 0 ? Foot::kLeft : Foot::kRight;
@@ -166,15 +194,18 @@ FootstepPlan PlanAlongPath(const FootstepPlannerParams& params, const Stance& st
                 ") steps; the limits are too tight for this walk");
   }
   if (params.even_steps && !best->empty()) {
-    // Smallest limit scale that still needs no more steps: every step then uses about
-    // the same share of its limits. Same first foot as the unscaled plan.
+    // Smallest limit scale that still needs no more steps: every step (every ramp step)
+    // then uses about the same share of its limits. Same first foot as the unscaled plan.
     const Foot first = best->front().foot;
     const int count = static_cast<int>(best->size());
+    const bool ramp = ramp_steps > 0 && count >= 2 * ramp_steps + 2;
     double lo = 0, hi = 1;
     std::vector<Footstep> even = *best;
     for (int i = 0; i < 16; ++i) {  // scale resolution 2^-16
       const double mid = 0.5 * (lo + hi);
-      auto steps = GreedyWalk(start, path, first, ScaleLimits(params.limits, mid), width, count);
+      auto steps = ramp ? GreedyWalk(start, path, first, params.limits, width, count,
+                                     {ramp_steps, count, std::max(mid, kRampStartScale), mid})
+                        : GreedyWalk(start, path, first, ScaleLimits(params.limits, mid), width, count);
       if (steps) {
         hi = mid;
         even = std::move(*steps);
@@ -293,7 +324,7 @@ FootstepPlan FootstepPlanner::PlanArc(const Stance& start, double radius, double
     return ComposePose(
         c0, {radius * std::sin(std::abs(phi)), side * radius * (1 - std::cos(phi)), phi});
   };
-  return PlanAlongPath(params_, start, path, angle);
+  return PlanAlongPath(params_, start, path, angle, radius > 0 ? kArcRampSteps : 0);  // 0: a turn
 }
 
 FootstepPlan FootstepPlanner::PlanExplicit(const Stance& start,

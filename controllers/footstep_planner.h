@@ -11,7 +11,8 @@
 //
 // Step limits are on the landing pose of the swing foot expressed in the frame of the
 // support (stance) foot, mirrored for a right swing so that +y and +yaw point outward:
-//   -max_backward <= dx <= max_forward
+//   -max_backward <= dx <= max_forward   (dx along the mean heading of the feet when
+//                                         reach_between_headings is set)
 //   min_separation <= dy <= nominal_width + max_lateral       (waived for cross steps)
 //   -max_turn_in <= dyaw <= max_turn                          (+: toe out)
 // and the two footprints (foot_length x foot_width boxes) must keep `clearance`
@@ -103,6 +104,11 @@ struct FootstepLimits {
   double foot_length = 0.22;     ///< m, footprint box length (along the foot)
   double foot_width = 0.08;      ///< m, footprint box width
   double clearance = 0.01;       ///< m, least gap between the two footprints
+  /// Measure dx along the heading halfway between the support and the landing foot (the
+  /// pelvis's at the touch-down) instead of the support foot's. A turning step's support
+  /// frame lags half the turn, which overstates the outer foot's reach on an arc: 0.5 rad
+  /// steps on a 1 m arc at 0.3 m width reach 0.55 m in the support frame, 0.49 m between.
+  bool reach_between_headings = false;
 };
 
 /// Planner settings.
@@ -153,6 +159,11 @@ class FootstepPlanner {
   FootstepPlan PlanTurn(const Stance& start, double angle) const;
   /// Walks forward along a circular arc of `radius` m (>= 0) through `angle` rad; the
   /// heading follows the tangent. Positive angle: centre on the left (counter-clockwise).
+  /// The arc keeps the turn per step the limits allow: with even_steps, the steps between
+  /// the first two and the last two before the squaring step take the full limits, the
+  /// last two (the stop) take what is left and the first two at least 0.9 of the limits
+  /// (evening out every step shrank a 1 m half turn at 0.5 rad limits to 0.45 rad steps);
+  /// arcs of fewer than 6 steps and of zero radius (turns) are evened out.
   FootstepPlan PlanArc(const Stance& start, double radius, double angle) const;
   /// Takes the given steps in order; throws yangbot::Error naming the first step that
   /// breaks the limits. Yaws are unwrapped to within pi of the foot's previous yaw.

@@ -55,14 +55,20 @@ double PelvisYaw(const Scene& scene, const mjData& d) {
 FootstepPlan PlanGaitTrial(const GaitTrial& trial, const Stance& start, double start_time,
                            std::vector<int>* segment_starts) {
   const FootstepPlanner planner(LineFootPlannerParams(trial.gait));
+  const FootstepPlanner turn_in_place(LineFootTurnInPlaceParams(trial.gait));
   FootstepPlan plan;
   plan.start = start;
   if (segment_starts) segment_starts->clear();
   for (const GaitSegment& segment : trial.path) {
     if (segment_starts) segment_starts->push_back(static_cast<int>(plan.steps.size()));
     const Stance from = plan.Final();
-    plan.Append(segment.radius > 0 ? planner.PlanArc(from, segment.radius, segment.dyaw)
-                                   : planner.PlanRelative(from, segment.dx, segment.dy, segment.dyaw));
+    if (segment.radius > 0) {
+      plan.Append(planner.PlanArc(from, segment.radius, segment.dyaw));
+    } else if (segment.dx == 0 && segment.dy == 0) {
+      plan.Append(turn_in_place.PlanTurn(from, segment.dyaw));
+    } else {
+      plan.Append(planner.PlanRelative(from, segment.dx, segment.dy, segment.dyaw));
+    }
   }
   BeatTiming timing;
   timing.bpm = trial.bpm;

@@ -26,6 +26,14 @@ FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait) {
   return params;
 }
 
+FootstepPlannerParams LineFootTurnInPlaceParams(const LineFootGait& gait) {
+  FootstepPlannerParams params = LineFootPlannerParams(gait);
+  params.nominal_width = std::max(gait.turn_in_place_width, gait.limits.min_separation);
+  params.limits.max_turn = std::min(params.limits.max_turn, gait.max_turn_in_place);
+  params.limits.max_turn_in = std::min(params.limits.max_turn_in, gait.max_turn_in_place);
+  return params;
+}
+
 double LineSoleOutwardCop(const SoleSupport& sole) {
   if (!sole.line || sole.x_max <= sole.x_min) return 0;
   const double toe_half_width = std::max(-sole.y_min, sole.y_max);

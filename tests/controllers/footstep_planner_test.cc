@@ -227,6 +227,58 @@ TEST(FootstepPlannerTest, QuarterArcRadiusOneAndAHalfBothWays) {
   }
 }
 
+// The bar's arc (1 m radius, half a turn) on line-foot limits turning 0.52 rad a step: the
+// three steps between the ramps turn the most the limits allow (1.004 rad/s at one step
+// each 0.5 s), the first two about 0.9 of it. Evening out every step, the plan turned
+// 0.45 rad a step.
+TEST(FootstepPlannerTest, AnArcTurnsFullStepsBetweenItsRamps) {
+  FootstepPlannerParams params;
+  params.nominal_width = 0.3;
+  params.limits.max_forward = 0.5;
+  params.limits.max_lateral = 0.25;
+  params.limits.max_turn = params.limits.max_turn_in = 0.52;
+  params.limits.foot_width = 0.03;
+  params.limits.reach_between_headings = true;
+  const FootstepPlanner planner(params);
+  const FootstepPlan plan = planner.PlanArc(Stance::FromCenter({0, 0, 0}, 0.4), 1.0, kPi);
+  ExpectReaches(plan, {0, 2.0, kPi});
+  EXPECT_EQ(planner.CheckPlan(plan), "");
+  ASSERT_EQ(plan.steps.size(), 8u);
+  std::vector<double> turn;  // each step's yaw from the foot it swings past
+  Stance stance = plan.start;
+  for (const Footstep& s : plan.steps) {
+    turn.push_back(std::abs(RelativePose(stance.foot(OtherFoot(s.foot)), s.pose).yaw));
+    stance.foot(s.foot) = s.pose;
+  }
+  // Full steps: the inner foot's bound by the reach (the centre's chord, 0.5 m at 0.505
+  // rad), the outer foot's by min_separation (0.499 rad).
+  for (int i : {2, 3, 4}) {
+    EXPECT_GT(turn[i], 0.495) << i;
+    EXPECT_LT(turn[i], 2 * std::asin(0.25) + 1e-6) << i;
+  }
+  // The pelvis (between the feet) turns this much from touch-down 2 to 4: 1 s at 120 bpm.
+  EXPECT_GE(0.5 * (turn[2] + 2 * turn[3] + turn[4]), 1.0);
+  for (int i : {0, 1}) EXPECT_GT(turn[i], 0.4) << i;
+  for (int i : {5, 6}) EXPECT_LT(turn[i], turn[3]) << i;  // the stop takes the spare
+  EXPECT_NEAR(turn[7], 0, 1e-9);                          // and the feet square up
+}
+
+// A turning step's reach is measured along the heading between the two feet when asked:
+// the outer foot of a 0.5 rad step on a 1 m arc lands 0.55 m ahead of the inner foot in
+// the inner foot's frame, 0.49 m along the mean heading.
+TEST(FootstepPlannerTest, MeasuresReachBetweenTheHeadingsWhenAsked) {
+  FootstepPlannerParams params;
+  params.nominal_width = 0.3;
+  params.limits.max_forward = 0.5;
+  params.limits.max_turn = params.limits.max_turn_in = 0.6;
+  params.limits.min_separation = 0.1;
+  const Pose2 support{0, 0.15, 0};  // left foot on a circle of 0.85 m about (0, 1)
+  const Pose2 target{1.15 * std::sin(0.5), 1 - 1.15 * std::cos(0.5), 0.5};  // right foot, 1.15 m
+  EXPECT_NE(FootstepPlanner(params).CheckStep(Foot::kRight, target, support), "");
+  params.limits.reach_between_headings = true;
+  EXPECT_EQ(FootstepPlanner(params).CheckStep(Foot::kRight, target, support), "");
+}
+
 TEST(FootstepPlannerTest, ZeroRadiusArcIsATurn) {
   const FootstepPlanner planner;
   const FootstepPlan arc = planner.PlanArc(StartStance(), 0, 1.0);

@@ -66,10 +66,11 @@ std::vector<GaitRow> BarRows(const std::string& robot) {
   add("forward", "4 m, 0.5 m steps, 1 a beat, 120 bpm", {{4.0, 0, 0}}, {.min_speed = 1.0});
   add("backward", "3 m back, 0.3 m steps, 1 a beat, 120 bpm", {{-3.0, 0, 0}}, {.min_speed = 0.5});
   add("sideways", "2 m left facing kept, 1 a beat, 120 bpm", {{0, 2.0, 0}}, {.min_speed = 0.35});
-  GaitTrial& arc = add("turn_walking", "arc r 1 m, half a turn, 0.5 rad steps, 1 a beat, 120 bpm",
+  GaitTrial& arc = add("turn_walking", "arc r 1 m, half a turn, 0.505 rad steps (the reach's), 1 a beat, 120 bpm",
                        {{0, 0, M_PI, 1.0}}, {.min_yaw_rate = 1.0});
-  arc.gait.limits.max_turn = arc.gait.limits.max_turn_in = LineFootGait::kMaxTurnWalking;
-  add("turn_in_place", "90 deg in place, 1 a beat, 120 bpm", {{0, 0, M_PI / 2}}, {.max_steps = 4});
+  arc.gait.limits = LineFootGait::TurningWalkLimits();
+  add("turn_in_place", "90 deg in place, 0.52 rad steps, feet 0.2 m apart, 1 a beat, 120 bpm", {{0, 0, M_PI / 2}},
+      {.max_steps = 4});
   GaitTrial& mixed = add("mixed", "1 m fwd; 0.5 m fwd+0.5 left+0.8 rad; 0.5 m right; 0.5 m back-0.8 rad; dancing",
                          {{1.0, 0, 0}, {0.5, 0.5, 0.8}, {0, -0.5, 0}, {-0.5, 0, -0.8}}, {.max_settle = 0.05});
   mixed.dance = true;
