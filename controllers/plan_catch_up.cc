@@ -189,12 +189,23 @@ namespace {
 // toward that place, at most `travel` m: of the feet whose squaring step the planned walk
 // does not follow with a step of the same foot (lifting the foot that just took the
 // weight toppled the robot), the one that brings the stance centre nearest the goal.
+// With `step_alone` (the plan stands about where the walk goes) and a stance more than
+// kWide wider than `width`, a squaring step the walk on follows with the same foot is a
+// candidate too, as a walk of that step alone (the next look plans the rest from the
+// squared stance): the planner's own walk from a 0.6 m wide stance stepped the inner foot
+// first and the robot toppled over it (the push sweep's r05 pushed forward at 16 or
+// 20 s); from a narrow one (pushed back at 28 s, the step alone walked it back into the
+// robot behind) or toward a goal the plan walks to (a walk pushed sideways, seed 1 of the
+// gait's push_left row fell), the whole walks fare better.
 // Throws yangbot::Error when the walk cannot be planned.
 FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, const Pose2& goal, double width,
-                         double travel) {
-  constexpr double kSquare = 0.05;  // m
+                         double travel, bool step_alone) {
+  constexpr double kSquare = 0.05, kWide = 0.05;  // m
   FootstepPlan best = planner.PlanToPose(start, goal);
   double best_distance = 1e9;
+  const Eigen::Vector2d across(-std::sin(start.right.yaw), std::cos(start.right.yaw));
+  const bool wide = Eigen::Vector2d(start.left.x - start.right.x, start.left.y - start.right.y).dot(across) >
+                    width + kWide;
   for (const Foot foot : {Foot::kLeft, Foot::kRight}) {
     const Pose2& from = start.foot(foot);
     const Pose2& other = start.foot(OtherFoot(foot));
@@ -209,8 +220,11 @@ FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, co
     walk.steps[0].foot = foot;
     walk.steps[0].pose = {from.x + move.x(), from.y + move.y(), beside.yaw};
     const FootstepPlan rest = planner.PlanToPose(walk.Final(), goal);
-    if (!rest.steps.empty() && rest.steps.front().foot == foot) continue;
-    walk.Append(rest);
+    if (rest.steps.empty() || rest.steps.front().foot != foot) {
+      walk.Append(rest);
+    } else if (!step_alone || !wide) {
+      continue;
+    }
     const Pose2 c = walk.StanceAfter(1).Center();
     const double distance = std::hypot(goal.x - c.x, goal.y - c.y);
     if (distance < best_distance) {
@@ -222,6 +236,29 @@ FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, co
 }
 
 }  // namespace
+
+bool WalkGetsAheadOfPlan(const ReferenceSource& plan, double t, const FootstepPlan& walk, double margin) {
+  if (walk.steps.empty()) return false;
+  auto plan_centre = [&](double when) {
+    RobotReference r;
+    plan.Sample(when, &r);
+    return Eigen::Vector2d(0.5 * (r.feet[0].position.head<2>() + r.feet[1].position.head<2>()));
+  };
+  auto centre = [](const Stance& stance) {
+    const Pose2 c = stance.Center();
+    return Eigen::Vector2d(c.x, c.y);
+  };
+  const Eigen::Vector2d from = plan_centre(t);
+  const Eigen::Vector2d travel = centre(walk.Final()) - from;
+  if (travel.norm() < margin) return false;  // the plan stays about where it stands
+  const Eigen::Vector2d along = travel.normalized();
+  const double allowed = std::max(margin, (centre(walk.start) - from).dot(along));
+  for (int i = 0; i < static_cast<int>(walk.steps.size()); ++i) {
+    const double lead = (centre(walk.StanceAfter(i + 1)) - plan_centre(walk.steps[i].touchdown_time)).dot(along);
+    if (lead > allowed) return true;
+  }
+  return false;
+}
 
 bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm,
                                const RobotReference& shifted) {
@@ -282,32 +319,62 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
     const double yaw = std::atan2(std::sin(run_ref.feet[0].yaw) + std::sin(run_ref.feet[1].yaw),
                                   std::cos(run_ref.feet[0].yaw) + std::cos(run_ref.feet[1].yaw));
     const Eigen::Vector2d across(-std::sin(yaw), std::cos(yaw));
-    FootstepPlannerParams params = LineFootPlannerParams(gait);
-    params.nominal_width = std::max(gait.limits.min_separation, (left - right).dot(across));
     const Eigen::Vector2d centre = 0.5 * (left + right);
+    // Whether the plan stands about there now (not walking to it).
+    const bool goal_near =
+        (centre - 0.5 * (plan.feet[0].position.head<2>() + plan.feet[1].position.head<2>())).norm() <
+        2 * k.line_catch_up_step;
+    // The walk with the gait's step limits scaled by `scale`, timed; whether the plan
+    // still stands there line_walk_stand after its arrival.
     FootstepPlan walk;
-    try {
-      const Pose2 goal{centre.x(), centre.y(), yaw};
-      walk = SquaredWalk(FootstepPlanner(params), start, goal, params.nominal_width,
-                         k.line_walk_square_travel);
-      if (walk.steps.empty()) return false;
-      AssignBeatTimes(timing, &walk);
-    } catch (const Error&) {
-      return false;
-    }
-    const double arrival = walk.steps.back().touchdown_time;
-    // Does the plan still stand there line_walk_stand after the arrival?
-    bool stands = true;
-    for (double s = std::max(when, arrival); s <= std::min(horizon, arrival + k.line_walk_stand); s += kLook) {
-      source.Sample(s, &later);
-      if (!feet_same(run_ref, later)) {
-        stands = false;
-        break;
+    auto plan_walk = [&](double scale, bool* stands) {
+      LineFootGait scaled = gait;
+      scaled.limits.max_forward *= scale;
+      scaled.limits.max_backward *= scale;
+      scaled.limits.max_lateral *= scale;
+      FootstepPlannerParams params = LineFootPlannerParams(scaled);
+      params.nominal_width = std::max(gait.limits.min_separation, (left - right).dot(across));
+      try {
+        const Pose2 goal{centre.x(), centre.y(), yaw};
+        walk = SquaredWalk(FootstepPlanner(params), start, goal, params.nominal_width,
+                           k.line_walk_square_travel, goal_near);
+        if (walk.steps.empty()) return false;
+        AssignBeatTimes(timing, &walk);
+      } catch (const Error&) {
+        return false;
       }
-    }
+      const double arrival = walk.steps.back().touchdown_time;
+      *stands = true;
+      for (double s = std::max(when, arrival); s <= std::min(horizon, arrival + k.line_walk_stand); s += kLook) {
+        source.Sample(s, &later);
+        if (!feet_same(run_ref, later)) {
+          *stands = false;
+          break;
+        }
+      }
+      return true;
+    };
+    bool stands = false;
+    if (!plan_walk(1, &stands)) return false;
     if (!stands) {  // look for a later standstill
       run_start = -1;
       continue;
+    }
+    // A walk that would cut ahead of the formation (the plan walks there over a formation
+    // change, slower than the gait): shorter steps, as long as they still arrive in time.
+    // None of them keeping behind the plan, the gait's own steps walk there: the plan's
+    // steps, shifted, from a capture step's stance half a metre off fell back into the
+    // robot behind (the push sweep's b28).
+    if (WalkGetsAheadOfPlan(source, t, walk, k.line_catch_up_step)) {
+      bool paced = false;
+      for (const double scale : {0.75, 0.5, 0.35, 0.25, 0.15, 0.1, 0.07}) {
+        if (!plan_walk(scale, &stands) || !stands) break;
+        if (!WalkGetsAheadOfPlan(source, t, walk, k.line_catch_up_step)) {
+          paced = true;
+          break;
+        }
+      }
+      if (!paced && !plan_walk(1, &stands)) return false;
     }
     walk.end_time = std::max(walk.end_time, run_start);
     const double ground = 0.5 * (plan.feet[0].position.z() + plan.feet[1].position.z());

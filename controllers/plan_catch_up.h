@@ -8,9 +8,10 @@
 // gait, a WalkingPattern followed for the legs, CoM and heading while the upper body keeps
 // dancing). Line feet walk back with their own gait (controllers/line_foot_gait.h) at once:
 // from where the recovery left them to the plan's stance at its next standstill that
-// lasts past the walk's arrival, touch-downs on the plan's beat grid, the landing law
-// following that walk (walk()); the plan's own steps, shifted, are the fallback when no
-// such walk is found.
+// lasts past the walk's arrival, touch-downs on the plan's beat grid, with shorter steps
+// where the gait's own would get ahead of the plan on its way there (a formation change),
+// the landing law following that walk (walk()); the plan's own steps, shifted, are the
+// fallback when no such walk is found.
 #ifndef YANGBOT_CONTROLLERS_PLAN_CATCH_UP_H_
 #define YANGBOT_CONTROLLERS_PLAN_CATCH_UP_H_
 
@@ -18,6 +19,7 @@
 #include <array>
 #include <memory>
 
+#include "controllers/footstep_planner.h"
 #include "controllers/reference.h"
 #include "controllers/step_rhythm.h"
 #include "controllers/whole_body_gains.h"
@@ -39,6 +41,16 @@ struct CatchUpStep {
 /// the rear foot squares the stagger up at its own step.
 CatchUpStep PlanCatchUpStep(const Eigen::Vector2d& offset, const Eigen::Vector2d& other_offset, double yaw,
                             const WholeBodyGains& gains);
+
+/// Whether the catch-up walk `walk` (timed, from the feet where the recovery left them)
+/// gets ahead of its plan `plan` on the way to the plan's standstill that it ends at:
+/// along the line from where the plan stands at `t` (s) to the walk's end, the walk's
+/// stance centre after any of its steps lies more than `margin` (m) further on than the
+/// plan's stance centre at that step's touch-down, or than the feet's start lay (a robot
+/// pushed ahead may stay that far ahead while it walks back). The plan that walks to a
+/// formation's slot at the formation's pace keeps its neighbours clear; a walk at the
+/// gait's own pace straight to that slot cuts through them.
+bool WalkGetsAheadOfPlan(const ReferenceSource& plan, double t, const FootstepPlan& walk, double margin);
 
 /// The catch-up of one robot (part of its controller's clonable state).
 class PlanCatchUp {

@@ -1,0 +1,165 @@
+// The line feet's catch-up walk (PlanCatchUp::PlanLineWalk) against a plan that stands,
+// then walks to a new slot at a formation change's pace: pure reference code, no physics.
+#include "controllers/plan_catch_up.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "controllers/step_rhythm.h"
+
+namespace yangbot {
+namespace {
+
+// Feet `width` apart (default 0.3 m) standing at x = 0 until walk_start, then both gliding
+// straight to x = distance by walk_end (a formation change at its own pace), standing
+// there after. CoM 0.9 m over the middle.
+class FormationChangePlan : public ReferenceSource {
+ public:
+  FormationChangePlan(double walk_start, double walk_end, double distance, double width = 0.3)
+      : walk_start_(walk_start), walk_end_(walk_end), distance_(distance), width_(width) {}
+  void Sample(double t, RobotReference* out) const override {
+    *out = RobotReference{};
+    out->time = t;
+    const double x = distance_ * std::clamp((t - walk_start_) / (walk_end_ - walk_start_), 0.0, 1.0);
+    out->feet[0].position = {x, 0.5 * width_, 0};
+    out->feet[1].position = {x, -0.5 * width_, 0};
+    out->com = {x, 0, 0.9};
+    out->zmp = {x, 0};
+  }
+  double end_time() const override { return walk_end_ + 10; }
+
+ private:
+  double walk_start_, walk_end_, distance_, width_;
+};
+
+// Runs the catch-up from t = 1 s (feet where the recovery left them, `offset` from the
+// plan's) to `until`, every 10 ms; returns the most the feet's midpoint leads the plan's
+// along +x, and whether a catch-up walk was planned.
+struct CatchUpRun {
+  double most_lead = -1e9;  // m
+  bool walked = false;
+  Eigen::Vector2d final_offset = Eigen::Vector2d::Zero();  // m, left foot from the plan's
+};
+CatchUpRun RunCatchUp(const ReferenceSource& plan, const Eigen::Vector2d& offset, double until) {
+  const WholeBodyGains k;
+  PlanCatchUp catch_up(k, /*line_feet=*/true);
+  StepRhythm rhythm;
+  RobotReference ref;
+  plan.Sample(1, &ref);
+  catch_up.Start(ref, {ref.feet[0].position.head<2>() + offset, ref.feet[1].position.head<2>() + offset});
+  CatchUpRun run;
+  for (double t = 1; t <= until + 1e-9; t += 0.01) {
+    RobotReference planned;
+    plan.Sample(t, &planned);
+    ref = planned;
+    rhythm.Observe(planned, t, k);
+    if (catch_up.active()) catch_up.Apply(plan, t, &rhythm, &ref);
+    run.walked = run.walked || catch_up.walk() != nullptr;
+    run.most_lead = std::max(run.most_lead, 0.5 * (ref.feet[0].position.x() + ref.feet[1].position.x() -
+                                                   planned.feet[0].position.x() - planned.feet[1].position.x()));
+    run.final_offset = (ref.feet[0].position - planned.feet[0].position).head<2>();
+  }
+  return run;
+}
+
+// Pushed 0.3 m sideways while the plan stands for 8 s: the robot walks back to its place.
+TEST(PlanCatchUpTest, WalksBackWhileThePlanStands) {
+  const FormationChangePlan plan(/*walk_start=*/10, /*walk_end=*/22, /*distance=*/0.9);
+  const CatchUpRun run = RunCatchUp(plan, {0, 0.3}, 9);
+  EXPECT_TRUE(run.walked);
+  EXPECT_LT(run.final_offset.norm(), 0.01);
+  EXPECT_LT(run.most_lead, 0.05);
+}
+
+// Pushed 0.3 m sideways 2 s before the plan walks 0.9 m forward over 12 s: the walk to
+// the new slot at the gait's 0.4 m a step would stand there 10 s before the plan, cutting
+// through the robots ahead; the walk keeps to the plan's pace instead (shorter steps) and
+// still ends on the plan's feet.
+TEST(PlanCatchUpTest, DoesNotWalkAheadOfAFormationChange) {
+  const FormationChangePlan plan(/*walk_start=*/3, /*walk_end=*/15, /*distance=*/0.9);
+  const WholeBodyGains k;
+  const CatchUpRun run = RunCatchUp(plan, {0, 0.3}, 16);
+  EXPECT_TRUE(run.walked);  // with shorter steps
+  EXPECT_LE(run.most_lead, k.line_catch_up_step + 1e-9);
+  EXPECT_LT(run.final_offset.norm(), 0.01);
+}
+
+// Capture steps left the feet 0.62 m apart, the left one 0.22 m ahead, while the plan
+// stands: the walk squares the stance first, the outer (left) foot stepping in beside the
+// right one, and the right foot does not lift before that foot has landed. (The planner's
+// own walk from there stepped the inner foot first, and the robot toppled over it: the
+// push sweep's r05.)
+TEST(PlanCatchUpTest, SquaresAWideStanceWithTheOuterFootFirst) {
+  const FormationChangePlan plan(/*walk_start=*/30, /*walk_end=*/42, /*distance=*/0.9, /*width=*/0.404);
+  const WholeBodyGains k;
+  PlanCatchUp catch_up(k, /*line_feet=*/true);
+  StepRhythm rhythm;
+  RobotReference ref;
+  plan.Sample(1, &ref);
+  const Eigen::Vector2d left(0.172, 0.37), right(-0.046, -0.253);  // m, world
+  catch_up.Start(ref, {left, right});
+  rhythm.Observe(ref, 1, k);
+  catch_up.Apply(plan, 1, &rhythm, &ref);
+  ASSERT_NE(catch_up.walk(), nullptr);
+  // The first foot to lift, and where it lands.
+  int first = -1;
+  Eigen::Vector2d landing = Eigen::Vector2d::Zero();
+  for (double t = 1; t < catch_up.walk()->end_time(); t += 0.01) {
+    RobotReference walk;
+    catch_up.walk()->Sample(t, &walk);
+    if (first < 0) {
+      for (int side = 0; side < 2; ++side) {
+        if (!walk.feet[side].in_contact) first = side;
+      }
+    } else if (walk.feet[first].in_contact) {
+      landing = walk.feet[first].position.head<2>();
+      break;
+    }
+  }
+  EXPECT_EQ(first, 0);
+  // Beside the right foot at the plan's width (less than line_walk_square_travel away).
+  EXPECT_NEAR(landing.x(), right.x(), 0.05);
+  EXPECT_NEAR(landing.y(), right.y() + 0.404, 0.05);
+}
+
+// The rule itself: a walk straight to the slot is ahead, one that keeps pace is not.
+TEST(PlanCatchUpTest, WalkGetsAheadOfPlanComparesWithThePlansPace) {
+  const FormationChangePlan plan(/*walk_start=*/3, /*walk_end=*/15, /*distance=*/0.9);
+  FootstepPlan walk;
+  walk.start = Stance::FromCenter({0, 0, 0}, 0.3);
+  auto step = [&](Foot foot, double x, double when) {
+    Footstep s;
+    s.foot = foot;
+    s.pose = {x, foot == Foot::kLeft ? 0.15 : -0.15, 0};
+    s.touchdown_time = when;
+    walk.steps.push_back(s);
+  };
+  step(Foot::kLeft, 0.4, 2);
+  step(Foot::kRight, 0.8, 2.5);
+  step(Foot::kLeft, 0.9, 3);
+  step(Foot::kRight, 0.9, 3.5);
+  EXPECT_TRUE(WalkGetsAheadOfPlan(plan, 1, walk, 0.15));
+  // The same steps landing when the plan gets there.
+  walk.steps[0].touchdown_time = 8.5;
+  walk.steps[1].touchdown_time = 13.5;
+  walk.steps[2].touchdown_time = 15;
+  walk.steps[3].touchdown_time = 15.5;
+  EXPECT_FALSE(WalkGetsAheadOfPlan(plan, 1, walk, 0.15));
+  // Standing plan (no travel to the walk's end): never ahead.
+  const FormationChangePlan standing(/*walk_start=*/30, /*walk_end=*/42, /*distance=*/0.9);
+  FootstepPlan back;
+  back.start = Stance::FromCenter({0.3, 0, 0}, 0.3);  // pushed 0.3 m ahead
+  back.steps.push_back({});
+  back.steps[0].foot = Foot::kLeft;
+  back.steps[0].pose = {0, 0.15, 0};
+  back.steps[0].touchdown_time = 2;
+  back.steps.push_back({});
+  back.steps[1].foot = Foot::kRight;
+  back.steps[1].pose = {0, -0.15, 0};
+  back.steps[1].touchdown_time = 2.5;
+  EXPECT_FALSE(WalkGetsAheadOfPlan(standing, 1, back, 0.15));
+}
+
+}  // namespace
+}  // namespace yangbot
