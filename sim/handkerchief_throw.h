@@ -8,7 +8,9 @@
 //  - flight: a free body, spinning by its own inertia, under gravity and air drag
 //    (HankyDrag); the winch keeps the tether on the planned flight (it can only pull);
 //  - catch: the latch closes once the hub is within its reach (kHankyCaptureDistance of
-//    the pin's hub, tilted less than kHankyCaptureTilt) and pulls it onto the pin; after the catch beat the winch reels a late or
+//    the pin's hub, tilted less than kHankyCaptureTilt) and pulls it onto the pin softly
+//    (its springs opened by the hub's share of the reach, so the pull grows as the hub
+//    comes in and does not jerk the arm); after the catch beat the winch reels a late or
 //    missed handkerchief in;
 //  - between throws (before the first release, and from the end of a catch window to the
 //    next release): the latch holds a hub within kHankyCaptureDistance whatever its tilt
