@@ -693,6 +693,14 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
   std::vector<Pose2> goals;
   for (const WalkRequest& w : walkers) goals.push_back(w.goal);
 
+  // Whether point p lies within the preferred clearance of walker b's straight way.
+  auto near_way = [&](const Pose2& p, size_t b) {
+    return ClosestApproach(planner.StartOf(b), goals[b], p, p) < options.preferred_clearance;
+  };
+  // When set, the order also puts a robot that stands on another's straight way before
+  // it (it leaves first) and one whose slot lies on another's way after it (it arrives
+  // once the other has passed).
+  bool around_ways = false;
   // Longest walks (for their window) first: they have the least slack. A robot that stands
   // where another's slot is goes before that one, so that the one arriving, planned
   // later, waits for it to leave rather than the other way round (on a cycle, the
@@ -709,9 +717,11 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
     std::vector<std::vector<int>> after(n);
     for (size_t a = 0; a < n; ++a) {
       for (size_t b = 0; b < n; ++b) {
-        if (a == b || Distance(planner.StartOf(a), goals[b]) >= options.preferred_clearance) {
-          continue;
-        }
+        if (a == b) continue;
+        const bool before =
+            Distance(planner.StartOf(a), goals[b]) < options.preferred_clearance ||
+            (around_ways && (near_way(planner.StartOf(a), b) || near_way(goals[b], a)));
+        if (!before) continue;
         after[a].push_back(static_cast<int>(b));
         ++waiting[b];
       }
@@ -800,6 +810,18 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
     }
     if (changed) {
       Planner::Attempt again = plan_towards();
+      if (again.ok) {
+        attempt = std::move(again);
+      } else {
+        goals = first;
+      }
+    }
+    // Prioritised planning fails where a robot planned early parks on a later one's way
+    // or waits on it: plan once more in the order that the ways ask for.
+    if (!attempt.ok && *budget > 0) {
+      around_ways = true;
+      Planner::Attempt again = plan_towards();
+      around_ways = false;
       if (again.ok) {
         attempt = std::move(again);
       } else {

@@ -40,7 +40,9 @@
 // moved to the front of the order and the planning repeated; after that, it swaps slots
 // with the robot in its way when the caller allows, and when that fails too, the robots
 // that may trade share the slots out again, the summed squared distance least among the
-// walks that fit their windows (paths that cross untangle), and are planned once more. When nothing works the plan says which
+// walks that fit their windows (paths that cross untangle), and are planned once more;
+// last, the order also puts a robot standing on another's way before it and one whose
+// slot lies on another's way after it. When nothing works the plan says which
 // robots, and PlanTransition searches the least number of beats with which the change
 // plans.
 #ifndef YANGBOT_CHOREOGRAPHY_TRANSITION_H_
