@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "choreography/assignment.h"
 #include "choreography/progress_search.h"
 
 namespace yangbot {
@@ -692,6 +693,14 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
   std::vector<Pose2> goals;
   for (const WalkRequest& w : walkers) goals.push_back(w.goal);
 
+  // Whether point p lies within the preferred clearance of walker b's straight way.
+  auto near_way = [&](const Pose2& p, size_t b) {
+    return ClosestApproach(planner.StartOf(b), goals[b], p, p) < options.preferred_clearance;
+  };
+  // When set, the order also puts a robot that stands on another's straight way before
+  // it (it leaves first) and one whose slot lies on another's way after it (it arrives
+  // once the other has passed).
+  bool around_ways = false;
   // Longest walks (for their window) first: they have the least slack. A robot that stands
   // where another's slot is goes before that one, so that the one arriving, planned
   // later, waits for it to leave rather than the other way round (on a cycle, the
@@ -708,9 +717,11 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
     std::vector<std::vector<int>> after(n);
     for (size_t a = 0; a < n; ++a) {
       for (size_t b = 0; b < n; ++b) {
-        if (a == b || Distance(planner.StartOf(a), goals[b]) >= options.preferred_clearance) {
-          continue;
-        }
+        if (a == b) continue;
+        const bool before =
+            Distance(planner.StartOf(a), goals[b]) < options.preferred_clearance ||
+            (around_ways && (near_way(planner.StartOf(a), b) || near_way(goals[b], a)));
+        if (!before) continue;
         after[a].push_back(static_cast<int>(b));
         ++waiting[b];
       }
@@ -733,36 +744,90 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
     }
     return order;
   };
-  std::vector<int> order = initial_order();
-  std::set<std::vector<int>> tried;
-  std::set<std::pair<int, int>> swapped;
-  Planner::Attempt attempt;
-  for (size_t round = 0; round < 2 * n + 8 && *budget > 0; ++round) {
-    tried.insert(order);
-    attempt = planner.PlanInOrder(order, goals);
-    if (attempt.ok || attempt.too_far) break;
-    // Raise the robot that failed to the front.
-    std::vector<int> raised = order;
-    raised.erase(std::find(raised.begin(), raised.end(), attempt.failed));
-    raised.insert(raised.begin(), attempt.failed);
-    if (tried.count(raised) == 0) {
-      order = raised;
-      continue;
+  // Plans towards `goals`: in the initial order, raising a robot that fails to the front,
+  // then trading slots with a robot in its way where the caller allows.
+  auto plan_towards = [&] {
+    std::vector<int> order = initial_order();
+    std::set<std::vector<int>> tried;
+    std::set<std::pair<int, int>> swapped;
+    Planner::Attempt attempt;
+    for (size_t round = 0; round < 2 * n + 8 && *budget > 0; ++round) {
+      tried.insert(order);
+      attempt = planner.PlanInOrder(order, goals);
+      if (attempt.ok || attempt.too_far) break;
+      // Raise the robot that failed to the front.
+      std::vector<int> raised = order;
+      raised.erase(std::find(raised.begin(), raised.end(), attempt.failed));
+      raised.insert(raised.begin(), attempt.failed);
+      if (tried.count(raised) == 0) {
+        order = raised;
+        continue;
+      }
+      // Trade slots with a robot in the way.
+      bool traded = false;
+      for (int j : attempt.blockers) {
+        if (j >= static_cast<int>(n) || !options.can_swap) continue;
+        const int a = walkers[attempt.failed].robot, b = walkers[j].robot;
+        if (swapped.count({std::min(a, b), std::max(a, b)}) > 0 || !options.can_swap(a, b)) {
+          continue;
+        }
+        swapped.insert({std::min(a, b), std::max(a, b)});
+        std::swap(goals[attempt.failed], goals[j]);
+        order = initial_order();
+        tried.clear();
+        traded = true;
+        break;
+      }
+      if (!traded) break;
     }
-    // Trade slots with a robot in the way.
-    bool traded = false;
-    for (int j : attempt.blockers) {
-      if (j >= static_cast<int>(n) || !options.can_swap) continue;
-      const int a = walkers[attempt.failed].robot, b = walkers[j].robot;
-      if (swapped.count({std::min(a, b), std::max(a, b)}) > 0 || !options.can_swap(a, b)) continue;
-      swapped.insert({std::min(a, b), std::max(a, b)});
-      std::swap(goals[attempt.failed], goals[j]);
-      order = initial_order();
-      tried.clear();
-      traded = true;
-      break;
+    return attempt;
+  };
+  Planner::Attempt attempt = plan_towards();
+  // Paths that cross are what the order and the trades cannot untangle: share the slots
+  // out again, among the robots that may trade, so that the summed squared distance is
+  // least among the walks that fit their windows (robots that start and arrive together
+  // on such slots keep apart walking straight: CAPT), and plan once more.
+  if (!attempt.ok && !attempt.too_far && options.can_swap && *budget > 0) {
+    const std::vector<Pose2> first = goals;
+    CostMatrix cost(n, std::vector<double>(n, kForbidden));
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = 0; j < n; ++j) {
+        if (i != j && !options.can_swap(walkers[i].robot, walkers[j].robot)) continue;
+        const Pose2 from = planner.StartOf(i);
+        const int fastest = static_cast<int>(
+            std::ceil(QuickestWalkSteps(from, first[j], gait, options.limit_margin) - 1e-9));
+        if (i != j && std::max(1, fastest) + 1 > planner.Ticks(i)) continue;
+        cost[i][j] = std::pow(from.x - first[j].x, 2) + std::pow(from.y - first[j].y, 2);
+      }
     }
-    if (!traded) break;
+    const std::optional<std::vector<int>> pick = MinTotalAssignment(cost);
+    bool changed = false;
+    if (pick) {
+      for (size_t i = 0; i < n; ++i) {
+        goals[i] = first[static_cast<size_t>((*pick)[i])];
+        changed = changed || (*pick)[i] != static_cast<int>(i);
+      }
+    }
+    if (changed) {
+      Planner::Attempt again = plan_towards();
+      if (again.ok) {
+        attempt = std::move(again);
+      } else {
+        goals = first;
+      }
+    }
+    // Prioritised planning fails where a robot planned early parks on a later one's way
+    // or waits on it: plan once more in the order that the ways ask for.
+    if (!attempt.ok && *budget > 0) {
+      around_ways = true;
+      Planner::Attempt again = plan_towards();
+      around_ways = false;
+      if (again.ok) {
+        attempt = std::move(again);
+      } else {
+        goals = first;
+      }
+    }
   }
   plan.walks = attempt.walks;
   plan.ok = attempt.ok;

@@ -38,7 +38,11 @@
 // keeps clear: it may wait, mark time, slow down or hurry, speeding up and slowing down by
 // at most half a step from one step to the next. A robot that finds no clear walk is
 // moved to the front of the order and the planning repeated; after that, it swaps slots
-// with the robot in its way when the caller allows. When nothing works the plan says which
+// with the robot in its way when the caller allows, and when that fails too, the robots
+// that may trade share the slots out again, the summed squared distance least among the
+// walks that fit their windows (paths that cross untangle), and are planned once more;
+// last, the order also puts a robot standing on another's way before it and one whose
+// slot lies on another's way after it. When nothing works the plan says which
 // robots, and PlanTransition searches the least number of beats with which the change
 // plans.
 #ifndef YANGBOT_CHOREOGRAPHY_TRANSITION_H_
