@@ -33,7 +33,7 @@ TEST(ShowCameraTest, TheAudienceShotHoldsTheWholeTroupeOfTheDefaultShowAndNeverJ
   const ShowCamera camera(track, compiled.end_time, fovy);
   std::vector<double> xy;
   double last_eye[3] = {0, 0, 0}, last_lookat[3] = {0, 0, 0};
-  double largest_step = 0, least_cover = 2;
+  double largest_step = 0, least_cover = 2, least_cover_time = 0;
   int outside = 0;
   for (int k = 0; k / fps <= compiled.end_time; ++k) {
     const double t = k / fps;
@@ -62,11 +62,15 @@ TEST(ShowCameraTest, TheAudienceShotHoldsTheWholeTroupeOfTheDefaultShowAndNeverJ
         }
       }
     }
-    least_cover = std::min(least_cover, 0.5 * (right - left));
+    if (0.5 * (right - left) < least_cover) {
+      least_cover = 0.5 * (right - left);
+      least_cover_time = t;
+    }
   }
   EXPECT_EQ(outside, 0) << "robot points outside the audience picture";
-  // The troupe spans at least 40 % of the picture's width at every moment.
-  EXPECT_GE(least_cover, 0.4);
+  // The troupe spans at least 35 % of the picture's width at every moment (least as the V
+  // sets off on its 2.2 m run at the audience: the footprint looks ahead to where it stops).
+  EXPECT_GE(least_cover, 0.35) << "at " << least_cover_time << " s";
   // Eased: the eye and the aim move at most 5 cm a frame (1.5 m/s at 30 fps).
   EXPECT_LT(largest_step, 0.05);
   // The stage floor holds every formation.
