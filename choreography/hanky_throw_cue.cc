@@ -27,6 +27,16 @@ bool IsThrow(const ScheduledCue& cue) {
   return cue.move != nullptr && cue.move->spec().name == kThrowMove;
 }
 
+// The sides (0 left, 1 right) a throw cue throws: its `hand`, swapped when mirrored.
+std::vector<int> ThrownSides(const ScheduledCue& cue) {
+  HandSides sides = SidesOf(cue.params.Word(ParamIndex(cue.move->spec(), "hand")));
+  if (cue.mirror) std::swap(sides.left, sides.right);
+  std::vector<int> thrown;
+  if (sides.left) thrown.push_back(0);
+  if (sides.right) thrown.push_back(1);
+  return thrown;
+}
+
 std::string Fixed(double value, int digits) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.*f", digits, value);
@@ -97,16 +107,12 @@ std::vector<HankyThrow> ScheduledHankyThrows(const Schedule& schedule) {
   for (size_t r = 0; r < schedule.robots.size(); ++r) {
     for (const ScheduledCue& cue : schedule.robots[r].cues) {
       if (!IsThrow(cue)) continue;
-      const MoveSpec& spec = cue.move->spec();
-      HandSides sides = SidesOf(cue.params.Word(ParamIndex(spec, "hand")));
-      if (cue.mirror) std::swap(sides.left, sides.right);
       HankyThrow t;
       t.robot = static_cast<int>(r);
       t.release = schedule.clock.Time(cue.start);
       t.catch_time = schedule.clock.Time(cue.start + cue.length);
-      t.apex = cue.params.Number(ParamIndex(spec, "height"));
-      for (int side = 0; side < 2; ++side) {
-        if (!(side == 0 ? sides.left : sides.right)) continue;
+      t.apex = cue.params.Number(ParamIndex(cue.move->spec(), "height"));
+      for (const int side : ThrownSides(cue)) {
         t.side = side;
         throws.push_back(t);
       }
@@ -175,10 +181,7 @@ void CheckHankyThrows(const Show& show, const Schedule& schedule, Diagnostics* d
                                            " N): catch later or throw lower");
       }
       // The spin the handkerchief leaves with.
-      HandSides sides = SidesOf(cue.params.Word(ParamIndex(cue.move->spec(), "hand")));
-      if (cue.mirror) std::swap(sides.left, sides.right);
-      for (int side = 0; side < 2; ++side) {
-        if (!(side == 0 ? sides.left : sides.right)) continue;
+      for (const int side : ThrownSides(cue)) {
         const std::string why = SpinIntoThrow(schedule.robots[r], cue, side);
         if (!why.empty() && once(cue, 6)) {
           diagnostics->Warning(

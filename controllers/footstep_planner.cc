@@ -15,10 +15,10 @@ namespace {
 constexpr double kTolerance = 1e-9;  // slack on limits (m, rad): placements on a limit pass
 constexpr int kBisections = 40;      // path parameter resolution 2^-40
 constexpr int kArcRampSteps = 2;     // steps at each end of an arc that share its spare turn
-// Least share of the limits a ramped walk's first steps take. A 1 m half turn on the line
-// feet at 0.505 rad steps (seeds 1-10): both ramps at 0.8 ended 2 walks in recovery steps
-// 0.3-0.4 m off the goal, 0.9 at the start and 0.73 at the stop none; a full first step
-// from standing ended seeds 1-4 in recovery steps 0.5-1.9 m off.
+// Least share of the limits a ramped walk's first steps take: the first steps from
+// standing stay a little short of the limits (a full first step from a standstill leaves
+// the DCM behind and ends in recovery steps), and the stop ramp takes what the middle's
+// full steps leave over.
 constexpr double kRampStartScale = 0.9;
 
 // The stance centre frame along a walk, s in [0, 1]; s = 0 is the start stance centre.

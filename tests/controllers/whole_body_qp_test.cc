@@ -117,6 +117,13 @@ struct SwayingController {
   std::unique_ptr<Scene> scene;
   std::unique_ptr<RunState> run;
   const WholeBodyController* wbc = nullptr;  ///< run's controller
+  std::array<int, 2> sole_site{};             ///< the robot's left and right sole site ids
+
+  /// The robot's generalised velocities now (size nv), as ComputeKinematics takes them.
+  Eigen::VectorXd Velocities() const {
+    return Eigen::Map<const Eigen::VectorXd>(run->data->qvel + scene->robot(0).dof_begin,
+                                             scene->robot_info().nv);
+  }
 };
 
 SwayingController StartSwayingController() {
@@ -127,6 +134,9 @@ SwayingController StartSwayingController() {
   c.run = StartSwayingStand(*c.scene);
   RunUntil(*c.scene, c.run.get(), 0.3);
   c.wbc = dynamic_cast<const WholeBodyController*>(c.run->controllers[0].get());
+  const RobotLayout layout = RobotLayout::Resolve(c.scene->robot_info());
+  const int site_begin = c.scene->robot(0).site_begin;
+  c.sole_site = {site_begin + layout.left_sole_site, site_begin + layout.right_sole_site};
   return c;
 }
 
@@ -150,10 +160,8 @@ TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllers
   const mjModel* m = scene->model();
   const mjData& d = *run->data;
   const RobotIndex& index = scene->robot(0);
-  const RobotLayout layout = RobotLayout::Resolve(info);
-  const std::array<int, 2> sole_site{index.site_begin + layout.left_sole_site,
-                                     index.site_begin + layout.right_sole_site};
-  const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(d.qvel + index.dof_begin, nv);
+  const std::array<int, 2> sole_site = c.sole_site;
+  const Eigen::VectorXd v = c.Velocities();
   JacobianHistory history;
   WholeBodyKinematics kin;
   ComputeKinematics(m, d, index, sole_site, v, &history, &kin);
@@ -228,10 +236,8 @@ TEST(WholeBodyQpTest, AssemblingAndSolvingTheControllersProblemAllocatesNothingO
   const int nv = info.nv;
   const mjData& d = *run->data;
   const RobotIndex& index = scene->robot(0);
-  const RobotLayout layout = RobotLayout::Resolve(info);
-  const std::array<int, 2> sole_site{index.site_begin + layout.left_sole_site,
-                                     index.site_begin + layout.right_sole_site};
-  const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(d.qvel + index.dof_begin, nv);
+  const std::array<int, 2> sole_site = c.sole_site;
+  const Eigen::VectorXd v = c.Velocities();
   JacobianHistory history;
   WholeBodyKinematics kin;
   const std::array<SoleRectangle, 2> soles{};
