@@ -119,11 +119,15 @@ struct SwayingController {
   const WholeBodyController* wbc = nullptr;  ///< run's controller
   std::array<int, 2> sole_site{};             ///< the robot's left and right sole site ids
 
-  /// The robot's generalised velocities now (size nv), as ComputeKinematics takes them.
-  Eigen::VectorXd Velocities() const {
-    return Eigen::Map<const Eigen::VectorXd>(run->data->qvel + scene->robot(0).dof_begin,
-                                             scene->robot_info().nv);
+  /// The controller's kinematics of the robot's state now (ComputeKinematics); allocates
+  /// nothing once the velocities' scratch is sized.
+  void Kinematics(JacobianHistory* history, WholeBodyKinematics* kin) const {
+    velocities = Eigen::Map<const Eigen::VectorXd>(run->data->qvel + scene->robot(0).dof_begin,
+                                                   scene->robot_info().nv);
+    ComputeKinematics(scene->model(), *run->data, scene->robot(0), sole_site, velocities,
+                      history, kin);
   }
+  mutable Eigen::VectorXd velocities;  ///< scratch (nv)
 };
 
 SwayingController StartSwayingController() {
@@ -157,14 +161,10 @@ TEST(WholeBodyQpTest, EliminatingAWrenchGivesTheFullSolveOptimumOnTheControllers
 
   // Single and double support from the robot's own kinematics, with CoM and pelvis targets
   // far enough off to press the CoP, friction and torque rows.
-  const mjModel* m = scene->model();
   const mjData& d = *run->data;
-  const RobotIndex& index = scene->robot(0);
-  const std::array<int, 2> sole_site = c.sole_site;
-  const Eigen::VectorXd v = c.Velocities();
   JacobianHistory history;
   WholeBodyKinematics kin;
-  ComputeKinematics(m, d, index, sole_site, v, &history, &kin);
+  c.Kinematics(&history, &kin);
   const std::array<SoleRectangle, 2> soles{};
   WholeBodyGains gains;
   FootTask foot;
@@ -235,9 +235,6 @@ TEST(WholeBodyQpTest, AssemblingAndSolvingTheControllersProblemAllocatesNothingO
   const RobotInfo& info = scene->robot_info();
   const int nv = info.nv;
   const mjData& d = *run->data;
-  const RobotIndex& index = scene->robot(0);
-  const std::array<int, 2> sole_site = c.sole_site;
-  const Eigen::VectorXd v = c.Velocities();
   JacobianHistory history;
   WholeBodyKinematics kin;
   const std::array<SoleRectangle, 2> soles{};
@@ -253,7 +250,7 @@ TEST(WholeBodyQpTest, AssemblingAndSolvingTheControllersProblemAllocatesNothingO
   for (int tick = 0; tick < 3; ++tick) {
     const long before = AllocationCount();
     if (tick > 0) history.time = d.time - 0.002;  // a tick ago: the J-dot v differences run too
-    ComputeKinematics(scene->model(), d, index, sole_site, v, &history, &kin);
+    c.Kinematics(&history, &kin);
     p.H.setZero(n, n);
     p.g.setZero(n);
     AddTask(kin.J_com, com_acc - kin.com_jdotv, gains.w_com, &p);
