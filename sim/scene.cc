@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "sim/xml.h"
 
@@ -698,10 +699,10 @@ std::optional<SoleSupport> ReadSoleSupport(const mjModel* m, int site, double li
   return sole;
 }
 
-std::string DefaultRobotPath() { return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1.xml"; }
+std::string DefaultRobotPath() { return AssetsDir() + "/robots/h1/h1.xml"; }
 
 std::string HandkerchiefAssemblyPath() {
-  return std::string(YANGBOT_ASSETS_DIR) + "/robots/handkerchief.xml";
+  return AssetsDir() + "/robots/handkerchief.xml";
 }
 
 std::vector<Placement> GridPlacements(int robots, double spacing) {

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "sim/assets.h"
+
 namespace yangbot {
 
 /// Path of the test robot with flat 0.22 x 0.08 m box soles
@@ -11,7 +13,7 @@ namespace yangbot {
 /// does not have; kept for the box-foot gait (controllers/box_foot_gait.h) and its tests.
 /// The one name for that file.
 inline std::string BoxSoleRobotPath() {
-  return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1_box/h1_box.xml";
+  return AssetsDir() + "/robots/h1_box/h1_box.xml";
 }
 
 }  // namespace yangbot

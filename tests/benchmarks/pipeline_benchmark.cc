@@ -14,6 +14,7 @@
 #include "choreography/show_metrics.h"
 #include "choreography/show_parser.h"
 #include "controllers/whole_body_controller.h"
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "sim/metrics.h"
 #include "sim/recording.h"
@@ -23,7 +24,7 @@
 namespace yangbot {
 namespace {
 
-const std::string kDefaultShow = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml";
+const std::string kDefaultShow = AssetsDir() + "/choreographies/yangge16.yaml";
 
 // Steps between restarts from the saved state, so that robots never fall mid-benchmark.
 constexpr int kRestartEvery = 250;
@@ -130,7 +131,7 @@ void BM_ScheduleDefaultShow(benchmark::State& bench) {
   Diagnostics parse_diagnostics;
   const Show show = ParseShow(text, &parse_diagnostics);
   ScheduleOptions options;
-  options.base_dir = std::string(YANGBOT_ASSETS_DIR) + "/choreographies";
+  options.base_dir = AssetsDir() + "/choreographies";
   for (auto _ : bench) {
     Diagnostics diagnostics;
     Schedule schedule = BuildSchedule(show, options, &diagnostics);

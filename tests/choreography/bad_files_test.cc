@@ -8,16 +8,17 @@
 #include <sstream>
 
 #include "choreography/choreography.h"
+#include "tests/test_paths.h"
 
 namespace yangbot {
 namespace {
 
 namespace fs = std::filesystem;
 
-// YANGBOT_TESTDATA_DIR is tests/testdata; this folder's data sits beside it (not __FILE__,
+// TestDataDir() is tests/testdata; this folder's data sits beside it (not __FILE__,
 // which ccache may make relative).
 const fs::path kBadDir =
-    fs::path(YANGBOT_TESTDATA_DIR).parent_path() / "choreography" / "testdata" / "bad";
+    fs::path(TestDataDir()).parent_path() / "choreography" / "testdata" / "bad";
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -12,6 +12,7 @@
 #include "choreography/move.h"
 #include "controllers/box_foot_gait.h"
 #include "controllers/line_foot_gait.h"
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "sim/scene.h"
 #include "tests/box_sole_robot.h"
@@ -20,7 +21,7 @@ namespace yangbot {
 namespace {
 
 std::string ReadFormatMd() {
-  std::ifstream in(std::string(YANGBOT_ASSETS_DIR) + "/../choreography/FORMAT.md");
+  std::ifstream in(AssetsDir() + "/../choreography/FORMAT.md");
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
@@ -101,7 +102,7 @@ TEST(GaitEnvelopeTest, TheScheduleWalksWithTheEnvelopeOfTheSoles) {
 // bar) plan with the line-foot gait, box soles (the box-soled test robot) with the box-foot
 // gait.
 TEST(GaitEnvelopeTest, TheRobotsSolesChooseTheGait) {
-  const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
+  const std::string robots = AssetsDir() + "/robots/";
   const GaitParams built_in = RobotGait(DefaultRobotPath());
   EXPECT_TRUE(built_in.line_soles);
   EXPECT_EQ(built_in.walk.max_forward, 0.5);

@@ -14,6 +14,7 @@
 #include "choreography/transition.h"
 #include "tests/choreography/formation_pairs.h"
 #include "tests/choreography/target_gait.h"
+#include "tests/test_paths.h"
 
 namespace yangbot {
 namespace {
@@ -26,9 +27,9 @@ GaitParams Measured() {
   return gait;
 }
 
-// YANGBOT_TESTDATA_DIR is tests/testdata; this folder's data sits beside it.
+// TestDataDir() is tests/testdata; this folder's data sits beside it.
 std::string ShowPath(const std::string& name) {
-  return (fs::path(YANGBOT_TESTDATA_DIR).parent_path() / "choreography" / "testdata" /
+  return (fs::path(TestDataDir()).parent_path() / "choreography" / "testdata" /
           "planner" / name)
       .string();
 }

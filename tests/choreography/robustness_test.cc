@@ -11,6 +11,7 @@
 #include "choreography/choreography.h"
 #include "choreography/show_parser.h"
 #include "choreography/show_writer.h"
+#include "sim/assets.h"
 
 namespace yangbot {
 namespace {
@@ -159,7 +160,7 @@ TEST(RobustnessTest, ManyCuesAndRobotsStayFast) {
 // Whatever comes out is reported, never thrown or crashed on; and what is valid writes
 // a canonical form that reads back to itself.
 void Mutate(const std::string& file, int iterations, uint32_t seed) {
-  std::ifstream in(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/" + file);
+  std::ifstream in(AssetsDir() + "/choreographies/" + file);
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string original = buffer.str();

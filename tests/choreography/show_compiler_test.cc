@@ -9,6 +9,7 @@
 
 #include "choreography/choreography.h"
 #include "controllers/line_foot_gait.h"
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "sim/scene.h"
 
@@ -213,7 +214,7 @@ TEST(ShowCompilerTest, RatesMatchTheChangeOfTheTargets) {
 }
 
 TEST(ShowCompilerTest, DefaultShowStaysInRangeAndFinite) {
-  const std::string path = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml";
+  const std::string path = AssetsDir() + "/choreographies/yangge16.yaml";
   const CompiledShow show = CompileShowFile(path);
   ASSERT_EQ(show.references.size(), 16u);
   EXPECT_GT(show.end_time, 120.0);
@@ -235,7 +236,7 @@ TEST(ShowCompilerTest, DefaultShowStaysInRangeAndFinite) {
           << r << " " << t;
     }
   }
-  EXPECT_THROW(CompileShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/none.yaml"),
+  EXPECT_THROW(CompileShowFile(AssetsDir() + "/choreographies/none.yaml"),
                Error);
 }
 
@@ -243,7 +244,7 @@ TEST(ShowCompilerTest, DefaultShowStaysInRangeAndFinite) {
 // next: every 2 ms the targets move by less than a fast robot could.
 TEST(ShowCompilerTest, DefaultShowReferencesAreContinuous) {
   const CompiledShow show =
-      CompileShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml");
+      CompileShowFile(AssetsDir() + "/choreographies/yangge16.yaml");
   for (int r : {0, 5, 15}) {
     const auto& ref = dynamic_cast<const ShowReference&>(*show.references[r]);
     EXPECT_GE(ref.pattern_count(), 2) << r;  // the show has pauses between walks

@@ -10,6 +10,7 @@
 #include "choreography/separation.h"
 #include "choreography/show_parser.h"
 #include "choreography/show_writer.h"
+#include "sim/assets.h"
 
 namespace yangbot {
 namespace {
@@ -142,7 +143,7 @@ TEST(ShowFormatTest, SavingIsStableAndRoundTrips) {
 
 TEST(ShowFormatTest, AssetsAreCanonicalAndValid) {
   for (const char* name : {"minimal.yaml", "short.yaml", "yangge16.yaml"}) {
-    const std::string path = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/" + name;
+    const std::string path = AssetsDir() + "/choreographies/" + name;
     const std::string text = ReadText(path);
     ASSERT_FALSE(text.empty()) << path;
     EXPECT_EQ(Canonical(text), text) << name << " is not in canonical form (yangbot fmt -i)";
@@ -153,7 +154,7 @@ TEST(ShowFormatTest, AssetsAreCanonicalAndValid) {
 }
 
 TEST(ShowFormatTest, EveryExampleInFormatMdParsesValidatesAndRoundTrips) {
-  const std::string doc = ReadText(std::string(YANGBOT_ASSETS_DIR) + "/../choreography/FORMAT.md");
+  const std::string doc = ReadText(AssetsDir() + "/../choreography/FORMAT.md");
   ASSERT_FALSE(doc.empty());
   const std::regex block("```yaml\n([\\s\\S]*?)```");
   int examples = 0;
@@ -169,12 +170,12 @@ TEST(ShowFormatTest, EveryExampleInFormatMdParsesValidatesAndRoundTrips) {
   }
   EXPECT_GE(examples, 4);
   // The first example is the short show, word for word.
-  EXPECT_NE(doc.find(ReadText(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml")),
+  EXPECT_NE(doc.find(ReadText(AssetsDir() + "/choreographies/short.yaml")),
             std::string::npos);
 }
 
 TEST(ShowFormatTest, FormatMdDocumentsEveryMoveAndShape) {
-  const std::string doc = ReadText(std::string(YANGBOT_ASSETS_DIR) + "/../choreography/FORMAT.md");
+  const std::string doc = ReadText(AssetsDir() + "/../choreography/FORMAT.md");
   for (const std::string& name : BuiltinMoves().Names()) {
     EXPECT_NE(doc.find("| `" + name + "` |"), std::string::npos) << name;
     for (const ParamSpec& p : BuiltinMoves().Find(name)->spec().params) {
@@ -186,7 +187,7 @@ TEST(ShowFormatTest, FormatMdDocumentsEveryMoveAndShape) {
 // The move table's limbs column is what each move drives (the limbs that cannot overlap):
 // "| `side_sway` | waist, arms |" for a move on kWaist | kArms.
 TEST(ShowFormatTest, FormatMdMoveTableNamesTheLimbsEachMoveDrives) {
-  const std::string doc = ReadText(std::string(YANGBOT_ASSETS_DIR) + "/../choreography/FORMAT.md");
+  const std::string doc = ReadText(AssetsDir() + "/../choreography/FORMAT.md");
   for (const std::string& name : BuiltinMoves().Names()) {
     const LimbSet limbs = BuiltinMoves().Find(name)->spec().limbs;
     std::string column;
@@ -201,7 +202,7 @@ TEST(ShowFormatTest, FormatMdMoveTableNamesTheLimbsEachMoveDrives) {
 
 // FORMAT.md quotes the one separation constant wherever it states the rule.
 TEST(ShowFormatTest, FormatMdQuotesTheOneSeparationConstant) {
-  const std::string doc = ReadText(std::string(YANGBOT_ASSETS_DIR) + "/../choreography/FORMAT.md");
+  const std::string doc = ReadText(AssetsDir() + "/../choreography/FORMAT.md");
   const std::regex quote(
       "([0-9.]+) m (?:apart|pelvis to pelvis|rule)|closer than ([0-9.]+) m|\\*\\*The ([0-9.]+) m");
   int quotes = 0;

@@ -11,15 +11,16 @@
 #include "choreography/choreography.h"
 #include "sim/scene.h"
 #include "tests/box_sole_robot.h"
+#include "tests/test_paths.h"
 
 namespace yangbot {
 namespace {
 
 namespace fs = std::filesystem;
 
-// YANGBOT_TESTDATA_DIR is tests/testdata; this folder's data sits beside it.
+// TestDataDir() is tests/testdata; this folder's data sits beside it.
 std::string ShowPath(const std::string& name) {
-  return (fs::path(YANGBOT_TESTDATA_DIR).parent_path() / "choreography" / "testdata" /
+  return (fs::path(TestDataDir()).parent_path() / "choreography" / "testdata" /
           "stage_scale" / name)
       .string();
 }

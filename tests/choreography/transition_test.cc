@@ -13,6 +13,7 @@
 #include "choreography/assignment.h"
 #include "choreography/choreography.h"
 #include "choreography/show_compiler.h"
+#include "sim/assets.h"
 #include "tests/choreography/target_gait.h"
 
 namespace yangbot {
@@ -187,7 +188,7 @@ TEST(TransitionTest, CompiledCrossingWalksKeepApartAt100Hz) {
 // Issue 5: every planned transition of the default show keeps 0.6 m, sampled at 100 Hz.
 TEST(TransitionTest, DefaultShowTransitionsKeepApartAt100Hz) {
   const LoadedShow loaded =
-      CheckShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml");
+      CheckShowFile(AssetsDir() + "/choreographies/yangge16.yaml");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("yangge16.yaml");
   ASSERT_GE(loaded.schedule.transitions.size(), 4u);
   for (const ScheduledTransition& t : loaded.schedule.transitions) {

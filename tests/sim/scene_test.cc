@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "tests/box_sole_robot.h"
 #include "tests/sim/sim_fixtures.h"
@@ -220,7 +221,7 @@ bool MayTouch(int contype1, int conaffinity1, int contype2, int conaffinity2) {
 // bits allow), touch the floor as their file says, and geoms that touch nothing in the
 // file (visuals, handkerchiefs) touch nothing on the stage. Up to 32 robots, any H1 model.
 TEST(SceneBuildTest, RobotsTouchEachOtherAndThemselvesOnlyAsTheirFileSays) {
-  const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
+  const std::string robots = AssetsDir() + "/robots/";
   struct Case {
     std::string path;
     int count;
@@ -403,7 +404,7 @@ TEST(RobotFileTest, TheBuiltInRobotHasAnImu) {
 // robot's soles stand flat, the project robot's heel-to-toe capsule and the stock-layout
 // H1's capsules with a 6 cm toe bar across the front roll (the toe bar does not count).
 TEST(SoleSupportTest, RobotInfoTellsLineSolesFromBoxSoles) {
-  const std::string robots = std::string(YANGBOT_ASSETS_DIR) + "/robots/";
+  const std::string robots = AssetsDir() + "/robots/";
   EXPECT_FALSE(LoadRobotInfo(BoxSoleRobotPath()).line_soles);
   EXPECT_TRUE(LoadRobotInfo(DefaultRobotPath()).line_soles);
   EXPECT_TRUE(LoadRobotInfo(robots + "h1_stock/h1_stock.xml").line_soles);

@@ -9,12 +9,13 @@
 #include <string>
 
 #include "sim/runner.h"
+#include "tests/test_paths.h"
 
 namespace yangbot::testing {
 
 /// Path of a file in tests/sim/testdata (tiny_robot.xml and its broken copies).
 inline std::string SimTestdata(const std::string& name) {
-  return (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "sim" / "testdata" / name)
+  return (std::filesystem::path(TestDataDir()).parent_path() / "sim" / "testdata" / name)
       .string();
 }
 

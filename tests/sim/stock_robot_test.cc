@@ -12,6 +12,7 @@
 
 #include "controllers/robot_state.h"
 #include "controllers/whole_body_controller.h"
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
@@ -21,7 +22,7 @@
 namespace yangbot {
 namespace {
 
-std::string StockPath() { return std::string(YANGBOT_ASSETS_DIR) + "/robots/h1_stock/h1_stock.xml"; }
+std::string StockPath() { return AssetsDir() + "/robots/h1_stock/h1_stock.xml"; }
 
 // `path`'s text with every match of `pattern` replaced, written to a temp file `name`.
 std::string Edited(const std::string& path, const std::string& pattern, const std::string& with,

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sim/assets.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace yangbot {
@@ -63,7 +64,7 @@ TEST(BenchCommandTest, ReportsThePipelineByPartAgainstTheReplayedPhysics) {
 }
 
 TEST(BenchCommandTest, AShowBringsItsOwnRobotCount) {
-  const std::string show = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/minimal.yaml";
+  const std::string show = AssetsDir() + "/choreographies/minimal.yaml";
   const CommandResult r = RunYangbot("bench --show " + show + " --robots 4");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("--robots comes from the show file"), std::string::npos) << r.output;

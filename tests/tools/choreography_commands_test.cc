@@ -9,11 +9,13 @@
 #include <sstream>
 #include <string>
 
+#include "sim/assets.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace {
 
 using Result = yangbot::testing::CommandResult;
+using yangbot::AssetsDir;
 using yangbot::testing::RunYangbot;
 
 std::string Temp(const std::string& name) { return ::testing::TempDir() + "/" + name; }
@@ -42,7 +44,7 @@ constexpr const char* kCanonical =
 
 TEST(ChoreographyCommandsTest, ValidateAcceptsTheShippedShows) {
   for (const char* name : {"minimal.yaml", "short.yaml", "yangge16.yaml"}) {
-    const std::string path = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/" + name;
+    const std::string path = AssetsDir() + "/choreographies/" + name;
     const Result r = RunYangbot("validate " + path);
     EXPECT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find(": ok: "), std::string::npos) << r.output;

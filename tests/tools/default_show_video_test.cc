@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "sim/assets.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace yangbot {
@@ -24,7 +25,7 @@ using testing::RunYangbot;
 TEST(DefaultShowVideoTest, TheFirstSecondsRenderWithEveryRobotInThePicture) {
   if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no display (run under xvfb-run)";
   if (std::system("ffprobe -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffmpeg";
-  const std::string show = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml";
+  const std::string show = AssetsDir() + "/choreographies/yangge16.yaml";
   const auto dir = std::filesystem::temp_directory_path() /
                    ("yangbot_default_show_video_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);

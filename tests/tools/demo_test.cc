@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sim/assets.h"
+#include "tests/test_paths.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace yangbot {
@@ -24,12 +26,12 @@ using testing::CaptureOutput;
 TEST(DemoTest, TheHeadlessDemoWritesVideoWithMusicReportAndContactSheet) {
   if (!std::getenv("DISPLAY")) GTEST_SKIP() << "no display (run under xvfb-run)";
   if (std::system("ffprobe -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no ffmpeg";
-  const std::filesystem::path root = std::filesystem::path(YANGBOT_ASSETS_DIR).parent_path();
+  const std::filesystem::path root = std::filesystem::path(AssetsDir()).parent_path();
   const auto out =
       std::filesystem::temp_directory_path() / ("yangbot_demo_" + std::to_string(::getpid()));
   std::filesystem::remove_all(out);
   const std::string command =
-      "YANGBOT_DEMO_HEADLESS=1 YANGBOT_DEMO_BINARY=" + std::string(YANGBOT_BINARY) +
+      "YANGBOT_DEMO_HEADLESS=1 YANGBOT_DEMO_BINARY=" + YangbotBinary() +
       " YANGBOT_DEMO_OUT=" + out.string() + " " + (root / "tools/demo").string() + " " +
       (root / "tests/tools/testdata/demo/show.yaml").string() +
       " --width 320 --height 180 --fps 10 2>&1; echo exit=$?";

@@ -14,12 +14,13 @@
 #include <memory>
 #include <string>
 
+#include "sim/assets.h"
 #include "tests/tools/imgui_fixture.h"
 
 namespace yangbot {
 namespace {
 
-const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
+const std::string kShort = AssetsDir() + "/choreographies/short.yaml";
 
 class EditorPanelsTest : public ImGuiTest {
  protected:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/error.h"
+#include "tests/test_paths.h"
 
 namespace yangbot {
 namespace {
@@ -187,7 +188,7 @@ TEST(SnapshotCommandTest, WritesPictureAndVideo) {
   const std::string png = (dir / "stage.png").string();
   const std::string mp4 = (dir / "stage.mp4").string();
   const std::string command =
-      std::string(YANGBOT_BINARY) + " snapshot --robots 2 --seconds 0.2 --width 320 --height 180" +
+      YangbotBinary() + " snapshot --robots 2 --seconds 0.2 --width 320 --height 180" +
       " --camera top --out " + png + " --video " + mp4 + " --fps 20 >/dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_GT(std::filesystem::file_size(png), 1000u);

@@ -6,19 +6,21 @@
 #include <fstream>
 #include <string>
 
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "tests/sim/sim_fixtures.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace {
 
+using yangbot::AssetsDir;
 using yangbot::testing::RunYangbot;
 
 using yangbot::testing::SimTestdata;
 
 // The built-in H1 file with every line mentioning `needle` removed, written to a temp file.
 std::string H1Without(const std::string& needle, const std::string& name) {
-  std::ifstream in(std::string(YANGBOT_ASSETS_DIR) + "/robots/h1/h1.xml");
+  std::ifstream in(AssetsDir() + "/robots/h1/h1.xml");
   std::string text, line;
   while (std::getline(in, line)) {
     if (line.find(needle) == std::string::npos) text += line + "\n";

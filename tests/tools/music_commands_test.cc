@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_paths.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace {
@@ -20,7 +21,7 @@ using Result = yangbot::testing::CommandResult;
 using yangbot::testing::RunYangbot;
 
 // tests/testdata -> the repository.
-const fs::path kRepo = fs::path(YANGBOT_TESTDATA_DIR).parent_path().parent_path();
+const fs::path kRepo = fs::path(yangbot::TestDataDir()).parent_path().parent_path();
 
 fs::path TempDir(const std::string& name) {
   const fs::path dir = fs::path(::testing::TempDir()) / ("music_commands_" + name);

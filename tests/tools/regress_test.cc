@@ -13,17 +13,20 @@
 
 #include "sim/error.h"
 #include "sim/xml.h"
+#include "tests/test_paths.h"
 #include "tests/tools/run_yangbot.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using yangbot::TestDataDir;
+using yangbot::YangbotBinary;
 using yangbot::testing::CommandResult;
 using yangbot::testing::RunYangbot;
 
-// YANGBOT_TESTDATA_DIR is tests/testdata; this file's data sit next to it in tests/tools/.
+// TestDataDir() is tests/testdata; this file's data sit next to it in tests/tools/.
 const fs::path kData =
-    fs::path(YANGBOT_TESTDATA_DIR).parent_path() / "tools" / "testdata" / "regress";
+    fs::path(TestDataDir()).parent_path() / "tools" / "testdata" / "regress";
 
 // A fresh copy of testdata/regress/SUITE in a folder of its own.
 fs::path CopySuite(const std::string& suite, const std::string& test) {
@@ -230,7 +233,7 @@ TEST(RegressTest, ShardsFromListMergeIntoTheSingleRunsResult) {
   ASSERT_EQ(list.status, 0) << list.output;
   std::stringstream lines(list.output);
   int shards = 0;
-  const std::string binary = std::string(YANGBOT_BINARY) + " ";
+  const std::string binary = YangbotBinary() + " ";
   for (std::string line; std::getline(lines, line);) {
     ASSERT_EQ(line.rfind(binary + "regress ", 0), 0u) << line;
     const CommandResult shard = RunYangbot(line.substr(binary.size()));
@@ -303,7 +306,7 @@ TEST(RegressTest, TagsSelectTheQuickSubset) {
   const CommandResult named = RunYangbot("regress " + Quote(dir / "suite") +
                                          " --scenario one --list --out " + Quote(shards));
   ASSERT_EQ(named.status, 0) << named.output;
-  const std::string binary = std::string(YANGBOT_BINARY) + " ";
+  const std::string binary = YangbotBinary() + " ";
   ASSERT_EQ(named.output.rfind(binary, 0), 0u) << named.output;
   EXPECT_EQ(std::count(named.output.begin(), named.output.end(), '\n'), 1);
   RunYangbot(named.output.substr(binary.size(), named.output.size() - binary.size() - 1));
@@ -317,13 +320,13 @@ TEST(RegressTest, TheSlurmArrayScriptRunsEachShardAndTheMergeCollectsThem) {
   ASSERT_EQ(RunYangbot("regress " + Quote(dir / "suite") + " --update --out " + Quote(dir / "base"))
                 .status,
             0);
-  const fs::path script = fs::path(YANGBOT_TESTDATA_DIR).parent_path().parent_path() / "tools" /
+  const fs::path script = fs::path(TestDataDir()).parent_path().parent_path() / "tools" /
                           "slurm" / "regress.sbatch";
   for (int task = 0; task < 4; ++task) {
     // Run as Slurm would, from the submit directory, task by task (task 3 does not exist).
     const std::string command = "cd " + Quote(dir) +
                                 " && SLURM_ARRAY_TASK_ID=" + std::to_string(task) +
-                                " YANGBOT=" + YANGBOT_BINARY + " YANGBOT_SUITE=suite bash " +
+                                " YANGBOT=" + YangbotBinary() + " YANGBOT_SUITE=suite bash " +
                                 Quote(script) + " > task" + std::to_string(task) + ".log 2>&1";
     const int status = std::system(command.c_str());
     EXPECT_EQ(status == 0, task < 3) << Read(dir / ("task" + std::to_string(task) + ".log"));
@@ -336,7 +339,7 @@ TEST(RegressTest, TheSlurmArrayScriptRunsEachShardAndTheMergeCollectsThem) {
 // The project's own quick suite (tests/regression, tag quick) against its committed
 // baselines: this is the subset `tools/test` runs in CI.
 TEST(RegressTest, TheProjectsQuickSuiteMatchesItsBaselines) {
-  const fs::path root = fs::path(YANGBOT_TESTDATA_DIR).parent_path().parent_path();
+  const fs::path root = fs::path(TestDataDir()).parent_path().parent_path();
   const fs::path out = fs::path(::testing::TempDir()) / "regress_project";
   const CommandResult r = RunYangbot("regress " + Quote(root / "tests" / "regression") +
                                      " --tag quick -j 2 --out " + Quote(out));
@@ -347,7 +350,7 @@ TEST(RegressTest, TheProjectsQuickSuiteMatchesItsBaselines) {
 }
 
 TEST(RegressTest, TheKubernetesJobHasOneCompletionPerScenarioOfTheProjectSuite) {
-  const fs::path root = fs::path(YANGBOT_TESTDATA_DIR).parent_path().parent_path();
+  const fs::path root = fs::path(TestDataDir()).parent_path().parent_path();
   const std::vector<YAML::Node> documents =
       YAML::LoadAll(Read(root / "tools" / "k8s" / "regress-job.yaml"));
   ASSERT_EQ(documents.size(), 2u);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "tests/tools/run_yangbot.h"
 
@@ -93,7 +94,7 @@ TEST(RunCommandTest, DancesTheShowFileAndReportsShowMetrics) {
 // Sync of this two-robot show is 2.4 deg RMS at seed 1 (1.3-3.2 over seeds 1-3, session
 // 3, after the gait and stance geometry changed; 1.7 before): issue 5's 2 deg is not met.
 TEST(RunCommandTest, TheMinimalShowIsDancedWithoutFalls) {
-  const std::string show = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/minimal.yaml";
+  const std::string show = AssetsDir() + "/choreographies/minimal.yaml";
   const CommandResult r = RunYangbot("run " + show + " --quiet --fail-on 'falls>0'" +
                                      " --fail-on 'spin_phase_error_deg_rms>10'" +
                                      " --fail-on 'sync_error_deg_rms>2.5'");

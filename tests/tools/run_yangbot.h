@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/test_paths.h"
+
 namespace yangbot::testing {
 
 /// Exit status and combined stdout + stderr of one yangbot run.
@@ -19,7 +21,7 @@ struct CommandResult {
 /// Runs `yangbot ARGS` (the binary under test) and captures its output.
 inline CommandResult RunYangbot(const std::string& args) {
   CommandResult result;
-  const std::string command = std::string(YANGBOT_BINARY) + " " + args + " 2>&1";
+  const std::string command = YangbotBinary() + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
   std::array<char, 4096> buffer;

@@ -18,11 +18,13 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "sim/assets.h"
+#include "tests/test_paths.h"
 
 namespace yangbot {
 namespace {
 
-const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
+const std::string kShort = AssetsDir() + "/choreographies/short.yaml";
 
 // Take()s until a result comes (or ~20 s pass: a failure).
 std::optional<BuiltStage> Await(ShowBuilder* builder) {
@@ -90,7 +92,7 @@ TEST(ShowBuilderTest, BuildsTheShowsRunOrSaysWhyNot) {
   ShowBuilder builder(BuildShowStage(/*seed=*/3, {}));
   const LoadedShow loaded = CheckShowFile(kShort);
   ASSERT_TRUE(loaded.ok());
-  builder.Request(4, loaded, std::string(YANGBOT_ASSETS_DIR) + "/choreographies");
+  builder.Request(4, loaded, AssetsDir() + "/choreographies");
   std::optional<BuiltStage> built = Await(&builder);
   ASSERT_TRUE(built.has_value());
   EXPECT_EQ(built->error, "");
@@ -112,9 +114,9 @@ TEST(ShowBuilderTest, BuildsTheShowsRunOrSaysWhyNot) {
 }
 
 // Four robots in a column 1.2 m apart twist, then close up to 0.8 m apart from beat 12 (7 s).
-// (YANGBOT_TESTDATA_DIR is tests/testdata; the regression suite's shows sit beside it.)
+// (TestDataDir() is tests/testdata; the regression suite's shows sit beside it.)
 const std::string kColumn =
-    (std::filesystem::path(YANGBOT_TESTDATA_DIR).parent_path() / "regression" / "shows" / "reflow.yaml")
+    (std::filesystem::path(TestDataDir()).parent_path() / "regression" / "shows" / "reflow.yaml")
         .string();
 
 int CountEvents(const RunState& state, const std::string& kind) {

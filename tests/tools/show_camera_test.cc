@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "sim/assets.h"
 #include "tools/viewer/show_framing.h"
 
 namespace yangbot {
@@ -25,7 +26,7 @@ double Distance(const double a[3], const double b[3]) {
 
 TEST(ShowCameraTest, TheAudienceShotHoldsTheWholeTroupeOfTheDefaultShowAndNeverJumps) {
   const LoadedShow loaded =
-      CheckShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml");
+      CheckShowFile(AssetsDir() + "/choreographies/yangge16.yaml");
   ASSERT_TRUE(loaded.ok());
   const CompiledShow compiled = CompileSchedule(loaded.schedule);
   const double fovy = 45, aspect = 16.0 / 9, fps = 30;
@@ -99,7 +100,7 @@ TEST(ShowCameraTest, TheFootprintLooksAheadToWhereTheRobotsWillBe) {
 
 TEST(ShowCameraTest, SectionMomentsAreLabelledWithNameAndTime) {
   const LoadedShow loaded =
-      CheckShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/minimal.yaml");
+      CheckShowFile(AssetsDir() + "/choreographies/minimal.yaml");
   ASSERT_TRUE(loaded.ok());
   const std::vector<SheetMoment> moments =
       SectionMoments(loaded.show, loaded.schedule.clock, 0.5);

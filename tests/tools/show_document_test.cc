@@ -11,6 +11,7 @@
 #include <string>
 
 #include "choreography/show_writer.h"
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "tools/viewer/show_edits.h"
 #include "tools/viewer/timeline.h"
@@ -18,7 +19,7 @@
 namespace yangbot {
 namespace {
 
-const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
+const std::string kShort = AssetsDir() + "/choreographies/short.yaml";
 
 class ShowDocumentTest : public ::testing::Test {
  protected:

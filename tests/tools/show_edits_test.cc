@@ -11,12 +11,13 @@
 #include "choreography/choreography.h"
 #include "choreography/formation.h"
 #include "choreography/show_writer.h"
+#include "sim/assets.h"
 #include "tools/viewer/timeline.h"
 
 namespace yangbot {
 namespace {
 
-const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
+const std::string kShort = AssetsDir() + "/choreographies/short.yaml";
 
 LoadedShow Short() {
   LoadedShow loaded = CheckShowFile(kShort);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "choreography/choreography.h"
+#include "sim/assets.h"
 
 namespace yangbot {
 namespace {
@@ -64,7 +65,7 @@ TEST(TransitionPathsTest, MarksWhereTwoRobotsComeTooClose) {
 
 TEST(TransitionPathsTest, FollowTheCompiledShowIntoTheNewFormation) {
   const LoadedShow loaded =
-      CheckShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml");
+      CheckShowFile(AssetsDir() + "/choreographies/short.yaml");
   ASSERT_TRUE(loaded.ok());
   const CompiledShow compiled = CompileSchedule(loaded.schedule);
   const std::vector<TransitionPaths> all = TransitionPathsOf(loaded.schedule, compiled);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "sim/assets.h"
 #include "sim/error.h"
 #include "tests/tools/run_yangbot.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 using testing::RunYangbot;
 
-const std::string kShort = std::string(YANGBOT_ASSETS_DIR) + "/choreographies/short.yaml";
+const std::string kShort = AssetsDir() + "/choreographies/short.yaml";
 
 TEST(ViewCommandTest, AMissingShowFileIsAClearError) {
   const auto result = RunYangbot("view /nonexistent/show.yaml");
@@ -69,7 +70,7 @@ TEST(ViewCommandTest, TheDefaultShowFor300FramesShowsSixteenRobotsWithHandkerchi
   const std::string png = "test-output/view.png";
   std::filesystem::remove(png);
   const int width = 960, height = 540;
-  const auto result = RunYangbot("view " + std::string(YANGBOT_ASSETS_DIR) +
+  const auto result = RunYangbot("view " + AssetsDir() +
                                  "/choreographies/yangge16.yaml --frames 300 --width 960"
                                  " --height 540 --camera top --no-timeline --screenshot " + png);
   ASSERT_EQ(result.status, 0) << result.output;
