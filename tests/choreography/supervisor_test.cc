@@ -195,7 +195,8 @@ TEST(ReflowScheduleTest, ReplannedWalksOfTheDefaultShowKeepClearOfTheArms) {
   ReflowRequest reflow;
   reflow.lost = {lying};
   Diagnostics diagnostics;
-  const Schedule schedule = PlanSchedule(loaded.resolved, loaded.schedule.gait, reflow, &diagnostics);
+  const Schedule schedule =
+      PlanSchedule(loaded.resolved, loaded.schedule.gait, reflow, &diagnostics);
   ASSERT_FALSE(diagnostics.has_errors()) << diagnostics.Format("yangge16.yaml");
   int regenerated = 0;
   for (const ScheduledTransition& change : schedule.transitions) {
