@@ -133,4 +133,40 @@ void CheckPlan(const ResolvedShow& show, const ReflowRequest& reflow,
   }
 }
 
+ReplanClearance ClearanceFrom(const Schedule& schedule, const ReflowRequest& reflow, Beats from) {
+  const int robots = static_cast<int>(schedule.robots.size());
+  const Reflow lost(reflow, robots);
+  const double beat = from.ToDouble();
+  // Each robot left's track cut at `from`.
+  std::vector<PelvisTrack> tracks(static_cast<size_t>(robots));
+  for (int r = 0; r < robots; ++r) {
+    if (lost.lost(r)) continue;
+    const PelvisTrack whole = RobotPelvisTrack(schedule.robots[r], schedule.gait);
+    PelvisTrack& cut = tracks[r];
+    cut = {{beat}, {whole.At(beat)}};
+    for (size_t k = 0; k < whole.beats.size(); ++k) {
+      if (whole.beats[k] <= beat) continue;
+      cut.beats.push_back(whole.beats[k]);
+      cut.pelvis.push_back(whole.pelvis[k]);
+    }
+  }
+  ReplanClearance clearance;
+  for (int i = 0; i < robots; ++i) {
+    if (tracks[i].pelvis.empty()) continue;
+    for (int j = i + 1; j < robots; ++j) {
+      if (tracks[j].pelvis.empty()) continue;
+      clearance.between =
+          std::min(clearance.between, ClosestApproach(tracks[i], tracks[j]).distance);
+    }
+    for (const LostRobot& l : reflow.lost) {
+      for (const Pose2& point : LyingPoints(l)) {
+        const PelvisTrack still{{beat}, {point}};
+        clearance.from_lost =
+            std::min(clearance.from_lost, ClosestApproach(tracks[i], still).distance);
+      }
+    }
+  }
+  return clearance;
+}
+
 }  // namespace yangbot

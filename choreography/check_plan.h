@@ -6,6 +6,8 @@
 #ifndef YANGBOT_CHOREOGRAPHY_CHECK_PLAN_H_
 #define YANGBOT_CHOREOGRAPHY_CHECK_PLAN_H_
 
+#include <limits>
+
 #include "choreography/diagnostics.h"
 #include "choreography/plan.h"
 #include "choreography/reflow.h"
@@ -18,6 +20,20 @@ namespace yangbot {
 /// those of the check; sets `schedule->min_separation`.
 void CheckPlan(const ResolvedShow& show, const ReflowRequest& reflow,
                const PlanProblems& problems, Schedule* schedule, Diagnostics* diagnostics);
+
+/// How close a plan made around lost robots brings the robots from some beat on (the
+/// pelvis tracks of RobotPelvisTrack).
+struct ReplanClearance {
+  double between = std::numeric_limits<double>::infinity();    ///< m, least pelvis distance
+                                                               ///< between two robots left
+  double from_lost = std::numeric_limits<double>::infinity();  ///< m, least distance from a
+                                                               ///< robot left's pelvis to a
+                                                               ///< lost robot's LyingPoints
+};
+
+/// ReplanClearance of `schedule` (planned around `reflow`'s lost robots) from beat `from`
+/// (absolute) on.
+ReplanClearance ClearanceFrom(const Schedule& schedule, const ReflowRequest& reflow, Beats from);
 
 }  // namespace yangbot
 

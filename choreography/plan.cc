@@ -163,7 +163,17 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
              (ga == group.end() ? -1 : ga->second) == (gb == group.end() ? -1 : gb->second);
     };
   }
-  TransitionPlan plan = PlanTransition(walkers, standing, gait, transition);
+  TransitionPlan plan;
+  if (inst.change.reflowed) {
+    // Re-shared slots make walks the show's author never shaped around the arms: wide
+    // apart where they can be (reflow.h kReflowWalkClearance), on a small share of the
+    // search budget (a failed attempt also searches the beats it would need).
+    TransitionOptions wide = transition;
+    wide.clearance = wide.preferred_clearance = kReflowWalkClearance;
+    wide.budget = transition.budget / 10;
+    plan = PlanTransition(walkers, standing, gait, wide);
+  }
+  if (!plan.ok) plan = PlanTransition(walkers, standing, gait, transition);
   for (const PlannedWalk& walk : plan.walks) (*walk_of)[walk.robot] = walk;
   int beats_needed = 0;
   if (!plan.ok && !plan.robots.empty()) {

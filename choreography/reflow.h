@@ -8,7 +8,8 @@
 // lies closer than kMinRobotDistance + kLostClearance to a lost robot's body, to the free
 // slots of the written formation (the lost robot keeps the place it fell on), those too
 // close pushed straight away from it when too few are free; slots are shared out by the
-// `optimal` rule (pins and keep_groups dropped). A change of some robots keeps its slots.
+// `optimal` rule (pins and keep_groups dropped), and the walks keep kReflowWalkClearance
+// apart where they can. A change of some robots keeps its slots.
 // A held change keeps everyone left where they stand (each its own slot), those too
 // close to a lost robot stepping away from it. Dance steps that would bring a robot
 // within kMinRobotDistance + kLostClearance of a lost robot's body mark time. Everything
@@ -32,6 +33,14 @@ namespace yangbot {
 /// m beyond kMinRobotDistance that re-planned slots and dance steps keep from a lost
 /// robot's body (robots sway; a fallen one may still slide).
 constexpr double kLostClearance = 0.1;
+
+/// m, pelvis to pelvis, that the walks of a re-planned formation change keep where they
+/// can (PlanShow plans them with this clearance first, with kMinRobotDistance when that
+/// fails). The written show's walks are shaped around the arms (neighbours 1.1 m apart,
+/// 12 deg figure-eights where robots pass 0.7 m apart); a re-plan shares the slots out
+/// anew and its walks are not: robots passing 0.63-0.69 m apart with 25 deg figure-eights
+/// touched (a robot with its handkerchiefs is about 0.9 m wide).
+constexpr double kReflowWalkClearance = 0.9;
 
 /// A robot lost during the show (fallen or switched off), for re-planning the rest of
 /// the show around it (choreography/supervisor.h).

@@ -6,6 +6,7 @@
 #include <exception>
 #include <utility>
 
+#include "choreography/check_plan.h"
 #include "choreography/synced_reference.h"
 #include "controllers/angles.h"
 #include "controllers/localisation.h"
@@ -282,15 +283,17 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   for (auto& [controller, reference] : splices) controller->set_reference(std::move(reference));
 
   std::string into;
-  double clearance = 0;
   for (const ScheduledTransition& t : schedule.transitions) {
     if (t.start == next->start && t.formation == formation) {
       into = t.held ? "their places (no walks, but out of a lost robot's reach)"
              : t.regenerated ? "the formation for the robots left"
                              : "free slots of the formation (one lies too close to a lost robot)";
-      clearance = t.min_distance;
     }
   }
+  // The planned pelvises from the change to the end: the robots left among themselves (as
+  // the run's min_separation measures them) and from every point of a lost robot's body
+  // (which robots standing near it when it fell may start closer to).
+  const ReplanClearance clearance = ClearanceFrom(schedule, reflow, next->start);
   if (held > 0) {
     char text[64];
     std::snprintf(text, sizeof(text), " (%d formation change%s held)", held, held > 1 ? "s" : "");
@@ -298,8 +301,10 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
   }
   char text[700];
   std::snprintf(text, sizeof(text),
-                "lost %s: %zu robots re-planned from %s into %s, %.2f m apart at least",
-                who.c_str(), splices.size(), when, into.c_str(), clearance);
+                "lost %s: %zu robots re-planned from %s into %s, %.2f m apart at least, %.2f m "
+                "from the lost robots' bodies",
+                who.c_str(), splices.size(), when, into.c_str(), clearance.between,
+                clearance.from_lost);
   state->metrics.events.push_back({now, -1, "reflow", text});
   schedule_ = std::move(schedule);
   reflow_ = std::move(reflow);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "choreography/check_plan.h"
 #include "choreography/choreography.h"
 #include "choreography/show_metrics.h"
 #include "controllers/whole_body_controller.h"
@@ -173,6 +174,41 @@ TEST(ReflowScheduleTest, SurvivorsFillTheFormationRegeneratedForThem) {
   ExpectNear(SortedXs(change.slots), {0.8, 0, -0.8}, 1e-9);
   // The lost robot takes part in nothing from the change on.
   for (const ScheduledCue& cue : schedule.robots[0].cues) EXPECT_LT(cue.start, Beats(12));
+}
+
+// The default show, r05 lost walking into the circle (it lies at (0.97, 4.97), 1.5 m
+// long) and planned around from the diagonals (beat 104) on: the regenerated columns
+// and diamond share the slots out anew, and walks planned only 0.6 m apart brought r00
+// past r11 at 0.63 m and r04 past r09 at 0.69 m, where their figure-eights touched (in
+// physics: bumps, then r09 fell). The re-planned walks keep kReflowWalkClearance; the
+// show as written keeps 0.75 m (12 deg figure-eights where robots pass that close).
+TEST(ReflowScheduleTest, ReplannedWalksOfTheDefaultShowKeepClearOfTheArms) {
+  const LoadedShow loaded =
+      CheckShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("yangge16.yaml");
+  const Pose2 pelvis{0.97, 4.97, 1.2};
+  LostRobot lying{5, pelvis, Beats(104), {}};
+  for (int k = -8; k <= 7; ++k) {
+    lying.body.push_back({pelvis.x + 0.1 * k * std::cos(pelvis.yaw),
+                          pelvis.y + 0.1 * k * std::sin(pelvis.yaw), 0});
+  }
+  ReflowRequest reflow;
+  reflow.lost = {lying};
+  Diagnostics diagnostics;
+  const Schedule schedule =
+      PlanSchedule(loaded.resolved, loaded.schedule.gait, reflow, &diagnostics);
+  ASSERT_FALSE(diagnostics.has_errors()) << diagnostics.Format("yangge16.yaml");
+  int regenerated = 0;
+  for (const ScheduledTransition& change : schedule.transitions) {
+    regenerated += change.regenerated;
+    if (change.reflowed) {
+      EXPECT_GE(change.min_distance, kReflowWalkClearance - 1e-9) << change.formation;
+    }
+  }
+  EXPECT_GE(regenerated, 2);  // the columns and the diamond among them
+  const ReplanClearance clearance = ClearanceFrom(schedule, reflow, Beats(104));
+  EXPECT_GE(clearance.between, kReflowWalkClearance - 1e-9);
+  EXPECT_GE(clearance.from_lost, kReflowWalkClearance - 1e-9);
 }
 
 TEST(ReflowScheduleTest, NothingBeforeTheChangeMoves) {
