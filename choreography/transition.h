@@ -41,8 +41,11 @@
 // with the robot in its way when the caller allows, and when that fails too, the robots
 // that may trade share the slots out again, the summed squared distance least among the
 // walks that fit their windows (paths that cross untangle), and are planned once more;
-// last, the order also puts a robot standing on another's way before it and one whose
-// slot lies on another's way after it. When nothing works the plan says which
+// then the order also puts a robot standing on another's way before it and one whose
+// slot lies on another's way after it; last, every walk hurries (arrives as early as
+// the envelope lets it, the timing search's reference pace too) and the robots are
+// planned both ways once more: slow even walks of the robots planned first can hold a
+// crowded change's ways too long. When nothing works the plan says which
 // robots, and PlanTransition searches the least number of beats with which the change
 // plans.
 #ifndef YANGBOT_CHOREOGRAPHY_TRANSITION_H_
@@ -105,9 +108,10 @@ struct TransitionOptions {
   double clearance = kMinRobotDistance;  ///< m, least distance between robots
   double preferred_clearance = 0.7;      ///< m, kept where the start and end allow it
   double limit_margin = 0.95;            ///< fraction of the step limits a pace may use
-  /// Most states the timing searches of one PlanTransition visit (bounds the time on
-  /// hopeless cases, the search for the beats needed included).
-  int64_t budget = 30'000'000;
+  /// Most work the timing searches of one PlanTransition do, in checks (each state
+  /// visited counts one and one more per robot it is checked against): bounds the time on
+  /// hopeless cases, the search for the beats needed included (about 1 s at 32 robots).
+  int64_t budget = 120'000'000;
   /// May robots a and b (0-based) trade slots? Unset: never.
   std::function<bool(int a, int b)> can_swap;
 };
