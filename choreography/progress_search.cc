@@ -70,6 +70,35 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
   for (int64_t g = problem.offset + ticks; g < problem.horizon; ++g) {
     if (!Clear(goal, goal, g, obstacles, 0)) return {};
   }
+  // Robots that never come within reach of the box around the path are clear of every
+  // state (the pelvis stays between two points of the path, inside the box): only the
+  // others are checked, though the budget counts them all.
+  double low_x = start.x, high_x = start.x, low_y = start.y, high_y = start.y;
+  double low_yaw = start.yaw, high_yaw = start.yaw;
+  for (const Pose2& p : problem.points) {
+    low_x = std::min(low_x, p.x);
+    high_x = std::max(high_x, p.x);
+    low_y = std::min(low_y, p.y);
+    high_y = std::max(high_y, p.y);
+    low_yaw = std::min(low_yaw, p.yaw);
+    high_yaw = std::max(high_yaw, p.yaw);
+  }
+  const double most_extra = problem.moving_margin + problem.turn_margin * (high_yaw - low_yaw);
+  std::vector<TimedObstacle> near;
+  for (const TimedObstacle& o : obstacles) {
+    const double reach = (o.clearance + most_extra) * (1 + kQuickBand);
+    for (int64_t g = problem.offset; g < problem.offset + ticks; ++g) {
+      const Pose2& q0 = TrackAt(*o.track, g);
+      const Pose2& q1 = TrackAt(*o.track, g + 1);
+      const double dx = std::max({low_x - q0.x, 0.0, q0.x - high_x});
+      const double dy = std::max({low_y - q0.y, 0.0, q0.y - high_y});
+      if (QuickDistance(dx, dy) - QuickDistance(q1.x - q0.x, q1.y - q0.y) < reach) {
+        near.push_back(o);
+        break;
+      }
+    }
+  }
+  const int64_t work_per_state = static_cast<int64_t>(obstacles.size()) + 1;
   const int advances = problem.max_advance + 1;
   const size_t states = static_cast<size_t>(units + 1) * static_cast<size_t>(advances);
   auto index = [&](int k, int a) { return static_cast<size_t>(k) * advances + a; };
@@ -117,13 +146,13 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
         const size_t s1 = index(k1, a1);
         const double c1 = cost[s] + std::abs(k1 - reference) + kChangeCost * (a1 != a);
         if (c1 >= next[s1]) continue;
-        if (explored != nullptr) *explored += static_cast<int64_t>(obstacles.size()) + 1;
+        if (explored != nullptr) *explored += work_per_state;
         const Pose2 p1 = pelvis(k1, a1);
         const bool moving = a > 0 || a1 > 0;
         const double extra =
             moving ? problem.moving_margin + problem.turn_margin * std::max(turn(k, a), turn(k1, a1))
                    : 0;
-        if (!Clear(p0, p1, g, obstacles, extra)) continue;
+        if (!Clear(p0, p1, g, near, extra)) continue;
         if (next[s1] == kUnreached) reached_next.push_back(s1);
         next[s1] = c1;
         from[s1] = static_cast<int>(s);
