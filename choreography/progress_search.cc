@@ -72,7 +72,7 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
   }
   // Robots that never come within reach of the box around the path are clear of every
   // state (the pelvis stays between two points of the path, inside the box): only the
-  // others are checked, though the budget counts them all.
+  // others are checked.
   double low_x = start.x, high_x = start.x, low_y = start.y, high_y = start.y;
   double low_yaw = start.yaw, high_yaw = start.yaw;
   for (const Pose2& p : problem.points) {
@@ -98,7 +98,6 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
       }
     }
   }
-  const int64_t work_per_state = static_cast<int64_t>(obstacles.size()) + 1;
   const int advances = problem.max_advance + 1;
   const size_t states = static_cast<size_t>(units + 1) * static_cast<size_t>(advances);
   auto index = [&](int k, int a) { return static_cast<size_t>(k) * advances + a; };
@@ -146,7 +145,7 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
         const size_t s1 = index(k1, a1);
         const double c1 = cost[s] + std::abs(k1 - reference) + kChangeCost * (a1 != a);
         if (c1 >= next[s1]) continue;
-        if (explored != nullptr) *explored += work_per_state;
+        if (explored != nullptr) ++*explored;
         const Pose2 p1 = pelvis(k1, a1);
         const bool moving = a > 0 || a1 > 0;
         const double extra =

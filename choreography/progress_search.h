@@ -59,8 +59,7 @@ struct ProgressProblem {
 /// The units reached at window ticks 0..ticks (size ticks + 1, nondecreasing, from 0 to
 /// points.size() - 1, the last two equal: the feet close square), keeping clear of
 /// `obstacles` from grid tick 0 to the horizon; empty when no timing does.
-/// `explored` (when given) counts the work done, for budgets: each state visited counts
-/// one and one more per obstacle (the checks that bound the search's time).
+/// `explored` (when given) counts the states visited, for budgets.
 std::vector<int> SearchProgress(const ProgressProblem& problem,
                                 const std::vector<TimedObstacle>& obstacles,
                                 int64_t* explored = nullptr);

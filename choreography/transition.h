@@ -108,10 +108,9 @@ struct TransitionOptions {
   double clearance = kMinRobotDistance;  ///< m, least distance between robots
   double preferred_clearance = 0.7;      ///< m, kept where the start and end allow it
   double limit_margin = 0.95;            ///< fraction of the step limits a pace may use
-  /// Most work the timing searches of one PlanTransition do, in checks (each state
-  /// visited counts one and one more per robot it is checked against): bounds the time on
-  /// hopeless cases, the search for the beats needed included (about 1 s at 32 robots).
-  int64_t budget = 120'000'000;
+  /// Most states the timing searches of one PlanTransition visit (bounds the time on
+  /// hopeless cases, the search for the beats needed included).
+  int64_t budget = 30'000'000;
   /// May robots a and b (0-based) trade slots? Unset: never.
   std::function<bool(int a, int b)> can_swap;
 };

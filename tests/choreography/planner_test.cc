@@ -144,29 +144,6 @@ TEST(PlannerTest, TimingSearchKeepsClearOfACrossingRobot) {
   EXPECT_NE(reached[20], kUnits / 2);
 }
 
-// The budget counts the search's work: every state visited counts once per robot it is
-// checked against and once more, so more robots in the way cost more of it.
-TEST(PlannerTest, TimingSearchCountsItsChecksAgainstTheBudget) {
-  ProgressProblem problem;
-  for (int k = 0; k <= 8; ++k) problem.points.push_back({k / 8.0, 0, 0});
-  problem.max_advance = 2;
-  problem.max_change = 1;
-  problem.ticks = 10;
-  problem.horizon = 10;
-  const std::vector<Pose2> far_away{{10, 10, 0}};
-  auto work = [&](int robots) {
-    const std::vector<TimedObstacle> obstacles(static_cast<size_t>(robots),
-                                               TimedObstacle{&far_away, kMinRobotDistance});
-    int64_t explored = 0;
-    EXPECT_FALSE(SearchProgress(problem, obstacles, &explored).empty());
-    return explored;
-  };
-  const int64_t alone = work(0);
-  ASSERT_GT(alone, 0);
-  EXPECT_EQ(work(1), 2 * alone);
-  EXPECT_EQ(work(4), 5 * alone);
-}
-
 // Issue 21: two columns of six, 2.6 m apart, into an arc of radius 4 m in 64 beats, with a
 // large envelope (the walks are short for their beats: the crossings are the problem).
 TEST(PlannerTest, ColumnsFanIntoAnArc) {
