@@ -19,17 +19,36 @@ const Pose2& TrackAt(const std::vector<Pose2>& track, int64_t g) {
 
 double PlaneDistance(const Pose2& a, const Pose2& b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
+// Plane distance by a square root: the quick filters below; decisions near a threshold
+// fall back to ClosestApproach (hypot), so the answers are those of the exact test.
+double QuickDistance(double dx, double dy) { return std::sqrt(dx * dx + dy * dy); }
+
+// Relative band around a clearance inside which the quick tests defer to the exact one.
+constexpr double kQuickBand = 1e-9;
+
 // Whether the robot moving linearly from p0 to p1 over grid ticks g -> g + 1 keeps clear
 // of every obstacle (`extra` m added to each clearance).
 bool Clear(const Pose2& p0, const Pose2& p1, int64_t g,
            const std::vector<TimedObstacle>& obstacles, double extra) {
-  const double own = PlaneDistance(p0, p1);
+  const double own = QuickDistance(p1.x - p0.x, p1.y - p0.y);
   for (const TimedObstacle& o : obstacles) {
     const Pose2& q0 = TrackAt(*o.track, g);
     const Pose2& q1 = TrackAt(*o.track, g + 1);
     const double need = o.clearance + extra;
     // Neither can close the gap by more than its own travel.
-    if (PlaneDistance(p0, q0) - own - PlaneDistance(q0, q1) >= need) continue;
+    const double rx = p0.x - q0.x, ry = p0.y - q0.y;
+    const double travel = own + QuickDistance(q1.x - q0.x, q1.y - q0.y);
+    const double far = need * (1 + kQuickBand) + travel;
+    if (rx * rx + ry * ry >= far * far) continue;
+    // The closest approach, squared, against the band around the clearance.
+    const double vx = (p1.x - p0.x) - (q1.x - q0.x), vy = (p1.y - p0.y) - (q1.y - q0.y);
+    const double vv = vx * vx + vy * vy;
+    const double s = vv > 0 ? std::clamp(-(rx * vx + ry * vy) / vv, 0.0, 1.0) : 0.0;
+    const double cx = rx + s * vx, cy = ry + s * vy;
+    const double closest = cx * cx + cy * cy;
+    if (closest >= need * need * (1 + 4 * kQuickBand)) continue;
+    if (closest <= need * need * (1 - 4 * kQuickBand)) return false;
+    if (PlaneDistance(p0, q0) - PlaneDistance(p0, p1) - PlaneDistance(q0, q1) >= need) continue;
     if (ClosestApproach(p0, p1, q0, q1) < need) return false;
   }
   return true;
@@ -51,6 +70,34 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
   for (int64_t g = problem.offset + ticks; g < problem.horizon; ++g) {
     if (!Clear(goal, goal, g, obstacles, 0)) return {};
   }
+  // Robots that never come within reach of the box around the path are clear of every
+  // state (the pelvis stays between two points of the path, inside the box): only the
+  // others are checked.
+  double low_x = start.x, high_x = start.x, low_y = start.y, high_y = start.y;
+  double low_yaw = start.yaw, high_yaw = start.yaw;
+  for (const Pose2& p : problem.points) {
+    low_x = std::min(low_x, p.x);
+    high_x = std::max(high_x, p.x);
+    low_y = std::min(low_y, p.y);
+    high_y = std::max(high_y, p.y);
+    low_yaw = std::min(low_yaw, p.yaw);
+    high_yaw = std::max(high_yaw, p.yaw);
+  }
+  const double most_extra = problem.moving_margin + problem.turn_margin * (high_yaw - low_yaw);
+  std::vector<TimedObstacle> near;
+  for (const TimedObstacle& o : obstacles) {
+    const double reach = (o.clearance + most_extra) * (1 + kQuickBand);
+    for (int64_t g = problem.offset; g < problem.offset + ticks; ++g) {
+      const Pose2& q0 = TrackAt(*o.track, g);
+      const Pose2& q1 = TrackAt(*o.track, g + 1);
+      const double dx = std::max({low_x - q0.x, 0.0, q0.x - high_x});
+      const double dy = std::max({low_y - q0.y, 0.0, q0.y - high_y});
+      if (QuickDistance(dx, dy) - QuickDistance(q1.x - q0.x, q1.y - q0.y) < reach) {
+        near.push_back(o);
+        break;
+      }
+    }
+  }
   const int advances = problem.max_advance + 1;
   const size_t states = static_cast<size_t>(units + 1) * static_cast<size_t>(advances);
   auto index = [&](int k, int a) { return static_cast<size_t>(k) * advances + a; };
@@ -71,7 +118,8 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
   std::vector<std::vector<int>> parent(static_cast<size_t>(ticks) + 1);
   std::vector<size_t> reached{index(0, 0)}, reached_next;
   cost[index(0, 0)] = 0;
-  const double last = std::max(1, ticks - 1);
+  const double last = problem.pace_ticks > 0 ? std::min(problem.pace_ticks, std::max(1, ticks - 1))
+                                             : std::max(1, ticks - 1);
   for (int b = 0; b < ticks; ++b) {
     const int64_t g = problem.offset + b;
     const double reference = units * std::min(1.0, (b + 1) / last);
@@ -103,7 +151,7 @@ std::vector<int> SearchProgress(const ProgressProblem& problem,
         const double extra =
             moving ? problem.moving_margin + problem.turn_margin * std::max(turn(k, a), turn(k1, a1))
                    : 0;
-        if (!Clear(p0, p1, g, obstacles, extra)) continue;
+        if (!Clear(p0, p1, g, near, extra)) continue;
         if (next[s1] == kUnreached) reached_next.push_back(s1);
         next[s1] = c1;
         from[s1] = static_cast<int>(s);

@@ -17,7 +17,8 @@
 // the next, so one pass in order of time is exact): among the timings that keep every
 // tick-to-tick segment clear of every reserved segment (ClosestApproach, so the distance
 // is checked continuously, not only at the ticks), it picks the one closest to the
-// uniform pace that arrives on the window's last tick (summed distance in units, plus a
+// uniform pace that arrives on the window's last tick, or on an earlier one when the
+// problem asks for a hurried pace (summed distance in units, plus a
 // small cost per change of advance), so an unobstructed robot walks evenly and an
 // obstructed one waits, hurries or slows only as much as it must.
 #ifndef YANGBOT_CHOREOGRAPHY_PROGRESS_SEARCH_H_
@@ -46,6 +47,9 @@ struct ProgressProblem {
   int64_t offset = 0;        ///< grid tick of the window's tick 0 (the robot stands until then)
   int ticks = 0;             ///< the closing step lands by window tick `ticks`
   int64_t horizon = 0;       ///< last grid tick (it stands at its goal after its window)
+  /// Window tick by which the reference pace reaches the goal (0: ticks - 1, the even
+  /// pace that arrives at the window's end; less: a hurried pace that arrives early).
+  int pace_ticks = 0;
   double moving_margin = 0;  ///< m added to every clearance while the robot moves
   /// m added to the clearance per rad of turn between the frames of the two feet (the
   /// lateral offsets of feet turned apart do not cancel).

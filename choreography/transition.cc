@@ -355,6 +355,10 @@ class Planner {
     return static_cast<int>(CeilDiv(need, Beats(1)));
   }
   int Ticks(size_t i) const { return ticks_[i]; }
+  // Whether walks hurry (arrive as early as the envelope lets them, then stand) rather
+  // than take their whole window at an even pace: what a crowded change needs when the
+  // slow walks of the robots planned first hold the ways of those after them too long.
+  void SetHurry(bool hurry) { hurry_ = hurry; }
   // Whether walker i cannot reach `goal` in its window even alone; the steps it needs
   // (the closing step included) go to `needed`.
   bool TooFar(size_t i, const Pose2& goal, int* needed) {
@@ -543,7 +547,7 @@ class Planner {
   };
 
   const Choices& ChoicesFor(size_t i, const Pose2& goal) {
-    const auto key = std::make_tuple(i, goal.x, goal.y, goal.yaw);
+    const auto key = std::make_tuple(i, goal.x, goal.y, goal.yaw, hurry_);
     auto it = cache_.find(key);
     if (it == cache_.end()) it = cache_.emplace(key, MakeChoices(i, goal)).first;
     return it->second;
@@ -581,6 +585,12 @@ class Planner {
           c.walk.waypoints.clear();
           // A pace on the edge of the limits can break them on a bend: a little slower.
           std::string bad = "?";
+          if (hurry_) {
+            for (int m = fastest; m <= std::min(beats - 1, fastest + 2) && !bad.empty(); ++m) {
+              bad = BuildWalk(w.feet, path, 0, m, beats, lead_[i], tick_, gait_, footsteps_,
+                              &c.walk);
+            }
+          }
           for (int m = beats - 1; m >= std::max(fastest, beats - 3) && !bad.empty(); --m) {
             bad = BuildWalk(w.feet, path, 0, m, beats, lead_[i], tick_, gait_, footsteps_,
                             &c.walk);
@@ -642,6 +652,7 @@ class Planner {
     problem.offset = offset_[i];
     problem.ticks = ticks_[i];
     problem.horizon = horizon_;
+    if (hurry_) problem.pace_ticks = std::max(1, static_cast<int>(std::ceil(path.total - 1e-9)));
     // A turn between the feet shifts the pelvis sideways by about half the feet's lateral
     // offset times the turn.
     problem.turn_margin = 0.5 * gait_.foot_lateral;
@@ -680,7 +691,8 @@ class Planner {
   std::vector<Beats> lead_;      // beats from each walker's window start to its first tick
   std::vector<Beats> tail_;      // beats each walker stands before its window's end (settle, arrival)
   std::vector<GridTrack> standing_tracks_;
-  std::map<std::tuple<size_t, double, double, double>, Choices> cache_;
+  bool hurry_ = false;
+  std::map<std::tuple<size_t, double, double, double, bool>, Choices> cache_;
 };
 
 // PlanTransition without the search for the beats needed.
@@ -827,6 +839,25 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
       } else {
         goals = first;
       }
+    }
+  }
+  // Crowded changes, where the slow even walks of the robots planned first hold the ways
+  // of those after them too long: every walk hurries (arrives as early as the envelope
+  // lets it, then stands), planned as above, then in the order that the ways ask for.
+  if (!attempt.ok && !attempt.too_far && *budget > 0) {
+    const std::vector<Pose2> kept = goals;
+    planner.SetHurry(true);
+    Planner::Attempt again = plan_towards();
+    if (!again.ok && options.can_swap && *budget > 0) {
+      around_ways = true;
+      again = plan_towards();
+      around_ways = false;
+    }
+    if (again.ok) {
+      attempt = std::move(again);
+    } else {
+      planner.SetHurry(false);
+      goals = kept;
     }
   }
   plan.walks = attempt.walks;

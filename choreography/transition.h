@@ -41,8 +41,11 @@
 // with the robot in its way when the caller allows, and when that fails too, the robots
 // that may trade share the slots out again, the summed squared distance least among the
 // walks that fit their windows (paths that cross untangle), and are planned once more;
-// last, the order also puts a robot standing on another's way before it and one whose
-// slot lies on another's way after it. When nothing works the plan says which
+// then the order also puts a robot standing on another's way before it and one whose
+// slot lies on another's way after it; last, every walk hurries (arrives as early as
+// the envelope lets it, the timing search's reference pace too) and the robots are
+// planned both ways once more: slow even walks of the robots planned first can hold a
+// crowded change's ways too long. When nothing works the plan says which
 // robots, and PlanTransition searches the least number of beats with which the change
 // plans.
 #ifndef YANGBOT_CHOREOGRAPHY_TRANSITION_H_

@@ -3,6 +3,7 @@
 // spacings, fixed seeds), each given the beats a straight walk of the longest way needs
 // + 25 %: the time to plan one change, and the share planned (counter "planned").
 // Arguments: robots (0: 4-32 at random), envelope (0: the target gait's, 1: today's).
+// BM_PlanFormationChangeSeed: one seed a row (2126-2137), 4-32 robots, the target envelope.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -22,10 +23,9 @@ GaitParams Envelope(int64_t which) {
   return gait;
 }
 
-void BM_PlanFormationChange(benchmark::State& state) {
-  const int robots = static_cast<int>(state.range(0));
-  const GaitParams gait = Envelope(state.range(1));
-  const std::vector<FormationPair> pairs = RandomFormationPairs(64, robots, gait, 2126);
+// Plans the 64 changes of `pairs` in turn, one an iteration.
+void PlanChanges(const std::vector<FormationPair>& pairs, const GaitParams& gait,
+                 benchmark::State& state) {
   size_t next = 0;
   int64_t planned = 0, tried = 0;
   double worst_ms = 0;
@@ -44,9 +44,27 @@ void BM_PlanFormationChange(benchmark::State& state) {
   state.counters["planned"] = static_cast<double>(planned) / std::max<int64_t>(1, tried);
   state.counters["worst_ms"] = worst_ms;
 }
+
+void BM_PlanFormationChange(benchmark::State& state) {
+  const int robots = static_cast<int>(state.range(0));
+  const GaitParams gait = Envelope(state.range(1));
+  PlanChanges(RandomFormationPairs(64, robots, gait, 2126), gait, state);
+}
 BENCHMARK(BM_PlanFormationChange)
     ->ArgsProduct({{0, 8, 16, 32}, {0}})
     ->Args({16, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(64);
+
+// The share over more seeds (4-32 robots, the target envelope): 2126-2131 and the fresh
+// 2132-2137, six rows each.
+void BM_PlanFormationChangeSeed(benchmark::State& state) {
+  const GaitParams gait = Envelope(0);
+  PlanChanges(RandomFormationPairs(64, 0, gait, static_cast<unsigned>(state.range(0))), gait,
+              state);
+}
+BENCHMARK(BM_PlanFormationChangeSeed)
+    ->DenseRange(2126, 2137)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(64);
 
