@@ -51,6 +51,7 @@ WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double grou
   params.preview.com_height = com.z() - ground_height - gait.crouch;
   params.initial_com = com.head<2>();
   params.swing_height = gait.swing_height;
+  params.stop_shift_time = gait.stop_shift_time;
   params.support_outward = LineFootSupportOutward(gait, sole);
   return params;
 }

@@ -40,6 +40,12 @@ struct LineFootGait {
   double double_support_ratio = 0.2;   ///< share of each step with both feet down
   double swing_height = 0.06;          ///< m, swing apex
   double step_beats = 1;               ///< beats from one landing to the next (120 bpm)
+  /// s, the ZMP's transfer onto the stance centre after a walk's last touch-down
+  /// (WalkingPatternParams::stop_shift_time): the plan's own CoM still moved 0.11 m/s a
+  /// step after the stop with 0.5 (the start's transfer). At 0.4 the CoM moves 0.09 m/s then
+  /// on LineFootRobotPath() (0.14 on the stock H1, from 0.17); at 0.3 and shorter the stock
+  /// H1's last landings fell 9 cm short of its goal.
+  double stop_shift_time = 0.4;
   /// m, single-support ZMP outward of the sole centre (WalkingPatternParams::support_outward);
   /// < 0: support_outward_share of the robot's own (LineSoleOutwardCop).
   double support_outward = -1;

@@ -92,7 +92,9 @@ WalkingPattern::WalkingPattern(const FootstepPlan& plan, const WalkingPatternPar
     const Eigen::Vector2d final_center = Xy(stances_.back().Center());
     const double last_touchdown = plan_.steps.back().touchdown_time;
     zmp_knots_.push_back(
-        {std::min(plan_.end_time, last_touchdown + params_.shift_time), final_center});
+        {std::min(plan_.end_time, last_touchdown + (params_.stop_shift_time > 0 ? params_.stop_shift_time
+                                                                                  : params_.shift_time)),
+         final_center});
     zmp_knots_.push_back({plan_.end_time, final_center});
   }
 

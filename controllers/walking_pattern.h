@@ -34,6 +34,9 @@ struct WalkingPatternParams {
   double swing_height = 0.07;  ///< m, swing apex height for steps that do not set their own
   double ground_height = 0;    ///< m, height of the sole centres on the ground
   double shift_time = 0.5;     ///< s, longest initial / final ZMP transfer (shortened to fit)
+  /// s, the final ZMP transfer onto the stance centre after the last touch-down (< 0:
+  /// shift_time): the CoM stops about this plus 1/ω after it.
+  double stop_shift_time = -1;
   /// m, the single-support ZMP lies this far outward of the support sole's centre, across
   /// its heading: a sole that rests on its outer edge while its leg leans in (a toe bar
   /// tipped onto its outer end) carries its CoP there.
