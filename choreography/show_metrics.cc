@@ -207,7 +207,10 @@ void ShowMetrics::Update(const mjData& d, const std::vector<bool>& active) {
     if (!active[i]) robots_[i].inactive_since = std::min(robots_[i].inactive_since, d.time);
   }
 
-  // Contact onsets of the feet.
+  // Contact onsets of the feet. After a step, d's contacts are those mj_step1 found in the
+  // state one timestep before d.time (the integration moved on without them), so an onset
+  // is that state's time.
+  const double contact_time = d.time - m->opt.timestep;
   std::vector<char> contact(2 * robots, 0);
   for (int c = 0; c < d.ncon; ++c) {
     for (int geom : {d.contact[c].geom1, d.contact[c].geom2}) {
@@ -220,7 +223,7 @@ void ShowMetrics::Update(const mjData& d, const std::vector<bool>& active) {
     for (int foot = 0; foot < 2; ++foot) {
       const bool now = contact[2 * i + foot];
       if (started_ && now && !r.in_contact[foot] && d.time < r.inactive_since) {
-        r.onsets[foot].push_back(d.time);
+        r.onsets[foot].push_back(contact_time);
       }
       r.in_contact[foot] = now;
     }

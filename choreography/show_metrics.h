@@ -24,6 +24,8 @@
 // - beat_timing_error_ms_rms: for every planned touch-down (the schedule's steps land on
 //   beats), the first contact onset of that foot with anything (robots touch only the
 //   floor) within half a step duration of the planned time, minus the planned time, ms.
+//   An onset's time is that of the state the contact was found in: after a physics step,
+//   one timestep before d.time (mj_step1 finds contacts before the integration).
 //   Planned touch-downs with no onset in their window are counted in
 //   touchdowns_missed instead; touch-downs whose window is not over by the end of the
 //   run (or by the time the robot stopped being active) are not counted at all.
@@ -119,7 +121,8 @@ class ShowMetrics {
   ShowMetrics(const Scene& scene, const Schedule& schedule, const CompiledShow& show,
               const ShowMetricsOptions& options = {});
 
-  /// Measures the state after a step (call once before the first step too). `active`
+  /// Measures the state after a step (call once before the first step too): d's contacts
+  /// are those of the state one timestep before d.time, as mj_step leaves them. `active`
   /// (size robot count): robot i is powered and has not fallen.
   void Update(const mjData& d, const std::vector<bool>& active);
 

@@ -29,6 +29,7 @@ struct HankyReference {
   bool spinning = false;  ///< spin on/off
   double phase = 0;       ///< rad, reference spin angle at the sampled time
   double rate = 0;        ///< rad/s, reference spin rate
+  double acceleration = 0;  ///< rad/s², reference spin acceleration (0: a steady spin)
 };
 
 /// Everything a robot should do at one instant.

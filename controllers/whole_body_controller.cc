@@ -112,6 +112,12 @@ void WholeBodyController::SampleReference(double t) {
   if (options_.reference) {
     options_.reference->Sample(t, &reference_);
     if (catch_up_.active()) catch_up_.Apply(*options_.reference, t, &rhythm_, &reference_);
+    std::array<double, 2> angle{}, rate{};
+    for (int side = 0; side < 2; ++side) {
+      const int a = posture_.hanky[side];
+      if (a >= 0) angle[side] = state_.joint_q[a], rate[side] = state_.joint_v[a];
+    }
+    spin_up_.Apply(options_.reference.get(), t, angle, rate, &reference_);
     return;
   }
   reference_ = latched_reference_;

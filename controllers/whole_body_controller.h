@@ -24,6 +24,7 @@
 #include "controllers/balance_recovery.h"
 #include "controllers/dcm_stabilizer.h"
 #include "controllers/foot_placement.h"
+#include "controllers/hanky_spinner.h"
 #include "controllers/localisation.h"
 #include "controllers/qp_solver.h"
 #include "controllers/reference.h"
@@ -153,6 +154,7 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   FootPlacement placement_;     // line feet: landing offsets from the plan
   const ReferenceSource* placement_source_ = nullptr;  // what placement_ followed last tick
   StepRhythm rhythm_;           // slow steps / travel of the plan (pelvis weights)
+  HankySpinUp spin_up_;         // pins spun up ahead of the plan's spins
   JacobianHistory history_;     // last tick's Jacobians (J-dot v)
   WholeBodyDiagnostics diagnostics_;
 

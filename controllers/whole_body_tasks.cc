@@ -146,7 +146,8 @@ void AddPostureTasks(const RobotInfo& info, const PostureJoints& joints, const R
       const HankyReference& hr = ref.hanky[side];
       const double error = hr.spinning ? WrapAngle(hr.phase - state.joint_q[a]) : 0;
       (*hanky_error)[side] = error;
-      acc = k.hanky_kp * error + k.hanky_kd * ((hr.spinning ? hr.rate : 0) - state.joint_v[a]);
+      acc = (hr.spinning ? hr.acceleration : 0) + k.hanky_kp * error +
+            k.hanky_kd * ((hr.spinning ? hr.rate : 0) - state.joint_v[a]);
       have_acc = true;
       w = k.w_hanky;
     } else {

@@ -71,6 +71,14 @@ class ShowMetricsStateTest : public ::testing::Test {
     mj_forward(scene_->model(), d_);
     metrics_->Update(*d_, active);
   }
+  // As a physics step leaves the data: contacts found in the state at t, the time one
+  // timestep on.
+  void UpdateAfterStepFrom(double t) {
+    d_->time = t;
+    mj_forward(scene_->model(), d_);
+    d_->time = t + scene_->model()->opt.timestep;
+    metrics_->Update(*d_, {true, true});
+  }
   RobotReference Reference(int robot, double t) const {
     RobotReference ref;
     show_.references[robot]->Sample(t, &ref);
@@ -152,12 +160,14 @@ TEST_F(ShowMetricsStateTest, BeatTimingComparesContactOnsetsWithPlannedTouchdown
   const RobotSchedule& robot = loaded_.schedule.robots[0];
   ASSERT_GE(robot.steps.size(), 2u);
   const double first = loaded_.schedule.clock.Time(robot.steps[0].step.land);
-  UpdateAt(0);  // standing: in contact from the start, no onset
+  UpdateAfterStepFrom(0);  // standing: in contact from the start, no onset
   for (int i = 0; i < 2; ++i) Base(i)[2] += 0.3;
-  UpdateAt(first - 0.2);  // both robots in the air
+  UpdateAfterStepFrom(first - 0.2);  // both robots in the air
   // 5 mm into the floor: the keyframe's soles rest a hair above it (no contact yet).
   for (int i = 0; i < 2; ++i) Base(i)[2] -= 0.3 + 0.005;
-  UpdateAt(first + 0.02);  // both feet land 20 ms after the first planned touch-down
+  // Both feet land 20 ms after the first planned touch-down: the step from there finds
+  // the contacts (the data's time is a step later).
+  UpdateAfterStepFrom(first + 0.02);
   const double end = loaded_.schedule.end_time() + 1;
   const ShowMetricsResult result = metrics_->Result(end);
   const int steps = static_cast<int>(robot.steps.size() + loaded_.schedule.robots[1].steps.size());
