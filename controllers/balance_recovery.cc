@@ -77,7 +77,6 @@ double BalanceRecovery::StanceIntrusion(const BalanceInput& in, int side, const 
   return NeighbourIntrusion(in, 0.5 * (landing + in.sole[1 - side]).head<2>());
 }
 
-
 Vector2 BalanceRecovery::Heading(const BalanceInput& in) const {
   const Vector2 sum = Direction(in.sole_yaw[0]) + Direction(in.sole_yaw[1]);
   return sum.norm() > 1e-9 ? Vector2(sum.normalized()) : Vector2(1, 0);
@@ -223,7 +222,8 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
     if (shortfall[1 - side] + 0.01 < shortfall[side]) side = 1 - side;
     // Near a neighbour, the foot whose stance centre keeps clearer of it, unless its
     // landing falls further short of the capture target than it gains.
-    if (intrusion[side] > 0 && shortfall[1 - side] + intrusion[1 - side] + 0.01 < shortfall[side] + intrusion[side]) {
+    if (intrusion[side] > 0 &&
+        shortfall[1 - side] + intrusion[1 - side] + 0.01 < shortfall[side] + intrusion[side]) {
       side = 1 - side;
     }
     // A step after a recovery step is the other foot's: the one that just landed carries

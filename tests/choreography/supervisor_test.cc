@@ -672,9 +672,6 @@ TEST(ReflowScheduleTest, WalksKeepClearOfAFallenRobotsWholeBody) {
   EXPECT_LT(closest_to_body(around_pelvis, 0), kMinRobotDistance - 0.15);
 }
 
-}  // namespace
-}  // namespace yangbot
-
 // Two robots standing on the project's robot (line soles), r01 0.8 m behind r00 and
 // 0.3 m to its right; r00 is shoved 30 N·s backward (150 N for 0.2 s at 1 s), toward
 // r01. Returns the least pelvis distance (m) to 3.5 s; `tell_neighbours`: TellNeighbours
@@ -711,3 +708,6 @@ TEST(ShowSupervisorTest, CaptureStepsKeepClearOfTheNeighboursItTells) {
   EXPECT_FALSE(fell);
   EXPECT_GE(told, kMinRobotDistance);
 }
+
+}  // namespace
+}  // namespace yangbot
