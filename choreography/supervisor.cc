@@ -86,6 +86,25 @@ Pose2 ReportedPelvis(const Scene& scene, const RunState& state, int robot) {
 
 }  // namespace
 
+void TellNeighbours(const Scene& scene, RunState* state) {
+  const int robots = std::min(scene.robot_count(), static_cast<int>(state->controllers.size()));
+  std::vector<Eigen::Vector2d> pelvis(static_cast<size_t>(robots));
+  for (int r = 0; r < robots; ++r) {
+    const Pose2 p = MeasuredPelvis(scene, *state->data, r);
+    pelvis[r] = Eigen::Vector2d(p.x, p.y);
+  }
+  std::vector<Eigen::Vector2d> near;
+  for (int r = 0; r < robots; ++r) {
+    ReferenceFollower* follower = FollowerOf(*state, r);
+    if (follower == nullptr) continue;
+    near.clear();
+    for (int o = 0; o < robots; ++o) {
+      if (o != r && (pelvis[o] - pelvis[r]).norm() < kNeighbourRange) near.push_back(pelvis[o]);
+    }
+    follower->set_neighbours(near);
+  }
+}
+
 std::vector<std::shared_ptr<const ReferenceSource>> FollowedReferences(const RunState& state) {
   std::vector<std::shared_ptr<const ReferenceSource>> followed;
   for (int r = 0; r < static_cast<int>(state.controllers.size()); ++r) {
@@ -166,6 +185,7 @@ void ShowSupervisor::Update(const Scene& scene, RunState* state) {
                        [r](const LostRobot& l) { return l.robot == r; });
   };
   ReportRecoveries(scene, state);
+  TellNeighbours(scene, state);
   std::vector<int> ready;  // lost long enough, not yet planned around
   for (int r = 0; r < robots; ++r) {
     if (lost_since_[r] < 0 && RobotLost(*state, r)) lost_since_[r] = now;

@@ -100,6 +100,15 @@ constexpr double kLyingBodySpacing = 0.1;
 /// kLyingBodySpacing. For LostRobot::body.
 std::vector<Pose2> LyingBody(const Scene& scene, const mjData& d, int robot, const Pose2& pelvis);
 
+/// m, how far from a robot the neighbours TellNeighbours tells it of stand at most (a
+/// capture step reaches 0.75 m, a neighbour is kept 0.9 m clear).
+constexpr double kNeighbourRange = 2.5;
+
+/// Tells every robot of `state` that follows a plan where the others' pelvises stand
+/// (ReferenceFollower::set_neighbours, those within kNeighbourRange), measured from the
+/// simulated state: information only, for its recovery steps to keep clear of them.
+void TellNeighbours(const Scene& scene, RunState* state);
+
 /// The references the robots of `state` follow (their controllers' follower()), one per
 /// robot; empty when any robot's controller follows none.
 std::vector<std::shared_ptr<const ReferenceSource>> FollowedReferences(const RunState& state);

@@ -41,13 +41,15 @@ bool BalanceRecovery::CaptureOutsideLine(const BalanceInput& in, bool both_feet,
   return true;
 }
 
-Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, double remaining,
+Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, double remaining, double widen,
                                          double* shortfall) const {
   const int stance = 1 - side;
   const Vector2 p = ClampToConvexHull(Support(in, false, stance), xi_);
   Vector2 target = p + (xi_ - p) * std::exp(in.omega * std::max(0.0, remaining));
   const Vector2 fall = target - p;
-  if (fall.norm() > 1e-6) target += params_.landing_offset * fall.normalized();
+  if (fall.norm() > 1e-6) {
+    target += (crowded_ ? params_.line_crowded_offset : params_.landing_offset) * fall.normalized();
+  }
   // Limits in the feet's heading frame about the stance foot: reach along it, width across
   // it on the swing foot's own side (the left foot lands left of the right one).
   const Vector2 along = Heading(in);
@@ -58,7 +60,21 @@ Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, doubl
   const double c = std::clamp(sign * rel.dot(across), params_.line_min_width, params_.line_max_width);
   const Vector2 landing = in.sole[stance].head<2>() + a * along + sign * c * across;
   *shortfall = (landing - target).norm();
-  return Vector3(landing.x(), landing.y(), ground_);
+  const double wide = std::min(c + widen, std::max(c, params_.line_max_width));
+  const Vector2 widened = landing + sign * (wide - c) * across;
+  return Vector3(widened.x(), widened.y(), ground_);
+}
+
+double BalanceRecovery::NeighbourIntrusion(const BalanceInput& in, const Vector2& point) const {
+  double intrusion = 0;
+  for (const Vector2& n : in.neighbours) {
+    intrusion += std::max(0.0, params_.neighbour_clearance - (point - n).norm());
+  }
+  return intrusion;
+}
+
+double BalanceRecovery::StanceIntrusion(const BalanceInput& in, int side, const Vector3& landing) const {
+  return NeighbourIntrusion(in, 0.5 * (landing + in.sole[1 - side]).head<2>());
 }
 
 Vector2 BalanceRecovery::Heading(const BalanceInput& in) const {
@@ -195,13 +211,21 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
       ground_ = only >= 0 ? in.sole[1 - only].z() : std::min(in.sole[0].z(), in.sole[1].z());
       for (int f = 0; f < 2; ++f) Hold(f, Vector3(in.sole[f].x(), in.sole[f].y(), ground_), in.sole_yaw[f]);
     }
+    crowded_ = NeighbourIntrusion(in, xi_ + params_.line_crowded_lookahead * direction) > 0;
     std::array<Vector3, 2> landing;
-    std::array<double, 2> shortfall{};
+    std::array<double, 2> shortfall{}, intrusion{};
     for (int side = 0; side < 2; ++side) {
-      landing[side] = PlanLineLanding(in, side, params_.line_swing_duration, &shortfall[side]);
+      landing[side] = PlanLineLanding(in, side, params_.line_swing_duration, 0, &shortfall[side]);
+      intrusion[side] = StanceIntrusion(in, side, landing[side]);
     }
     int side = (in.sole[0] - in.sole[1]).head<2>().dot(direction) < 0 ? 0 : 1;  // behind
     if (shortfall[1 - side] + 0.01 < shortfall[side]) side = 1 - side;
+    // Near a neighbour, the foot whose stance centre keeps clearer of it, unless its
+    // landing falls further short of the capture target than it gains.
+    if (intrusion[side] > 0 &&
+        shortfall[1 - side] + intrusion[1 - side] + 0.01 < shortfall[side] + intrusion[side]) {
+      side = 1 - side;
+    }
     // A step after a recovery step is the other foot's: the one that just landed carries
     // the weight (lifting it again 50 ms after its touch-down, as the least cut landing
     // asked, lifted the stance foot off instead and the robot toppled).
@@ -214,6 +238,29 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
         apex = params_.line_quick_apex;
       }
     }
+    // A neighbour near where the fall carries the robot: the quick swing, so that xi runs
+    // less far before the foot lands, landing line_crowded_offset beyond it.
+    crowded_ = crowded_ || intrusion[side] > 0;
+    if (crowded_) {
+      duration = params_.line_quick_swing;
+      apex = params_.line_quick_apex;
+    }
+    // Still too near: the foot lands wider on its own side (xi stays between the feet),
+    // as much as moves the stance centre clear, in line_widen_step steps.
+    widen_ = 0;
+    if (intrusion[side] > 0) {
+      double best = intrusion[side];
+      for (double widen = params_.line_widen_step; widen <= params_.line_max_widen + 1e-9;
+           widen += params_.line_widen_step) {
+        double cut = 0;
+        const double through = StanceIntrusion(in, side, PlanLineLanding(in, side, duration, widen, &cut));
+        if (through + 0.5 * params_.line_widen_step < best) {
+          best = through;
+          widen_ = widen;
+        }
+      }
+    }
+    if (crowded_) landing[side] = PlanLineLanding(in, side, duration, widen_, &shortfall[side]);
     StartSwing(in, side, duration, apex, landing[side]);
     com_hold_.head<2>() = mid;
     phase_ = Phase::kSwing;
@@ -258,7 +305,7 @@ bool BalanceRecovery::Update(const BalanceInput& in, RobotReference* ref) {
           const Vector3 start = swing_.Sample(swing_.start_time()).position;
           const double yaw = swing_.Sample(swing_.start_time()).yaw;
           double shortfall = 0;
-          landing_ = line_soles_ ? PlanLineLanding(in, swing_side_, swing_.end_time() - t, &shortfall)
+          landing_ = line_soles_ ? PlanLineLanding(in, swing_side_, swing_.end_time() - t, widen_, &shortfall)
                                  : PlanLanding(in, swing_side_, swing_.end_time() - t);
           swing_ = SwingTrajectory(start, yaw, landing_, yaw, swing_.start_time(), swing_.end_time(),
                                    swing_.apex_height());

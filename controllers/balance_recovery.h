@@ -43,11 +43,18 @@
 // recovery step is the other foot's (the one that just landed carries the weight). In single support the
 // CoM reference falls as that pendulum does (in the plane); after touch-down it is held
 // at the middle of the feet, and if xi leaves the new support the other foot steps too.
+// Near other robots (BalanceInput::neighbours, from the show's supervisor) a line-sole
+// capture step keeps clear of them: when a neighbour lies within neighbour_clearance of
+// where the fall carries xi or of the stance centre the step makes, the swing is quick
+// and lands line_crowded_offset beyond xi (it runs less far), the foot whose stance centre
+// keeps clearer steps unless its landing falls shorter by more, and the foot lands wider
+// on its own side where that moves the stance centre clear.
 #ifndef YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
 #define YANGBOT_CONTROLLERS_BALANCE_RECOVERY_H_
 
 #include <Eigen/Core>
 #include <array>
+#include <span>
 #include <vector>
 
 #include "controllers/reference.h"
@@ -124,6 +131,21 @@ struct BalanceRecoveryParams {
   /// max_shift, over 1 + landing_gain). A capture step starts only once the DCM error
   /// predicted for the touch-down exceeds it (see LineStepOutrun).
   double line_step_reach = 0.26;
+  /// m, line soles: pelvis to pelvis distance a capture step keeps from the other robots
+  /// (BalanceInput::neighbours) where it can. Among landings that capture the DCM (the
+  /// foot that steps, a share across the fall) the one whose stance centre stays furthest
+  /// inside this clearance wins; kMinRobotDistance (0.6 m) plus a margin for the arms.
+  double neighbour_clearance = 0.9;
+  /// m, line soles: most a capture step near a neighbour lands wider than its capture
+  /// needs, away from its stance foot (tried in line_widen_step steps).
+  double line_max_widen = 0.3;
+  double line_widen_step = 0.1;  ///< m, see line_max_widen
+  /// m, line soles: a neighbour within neighbour_clearance of the stance centre a capture
+  /// step makes, or of the point this far beyond xi along the fall, makes the step quick
+  /// (line_quick_swing: xi runs less far before it lands) and land line_crowded_offset
+  /// beyond xi instead of landing_offset (xi is stopped sooner, with fewer steps).
+  double line_crowded_lookahead = 0.3;
+  double line_crowded_offset = 0.1;  ///< m, see line_crowded_lookahead
 };
 
 /// What the recovery needs to know each tick (measured, world frame).
@@ -137,6 +159,9 @@ struct BalanceInput {
   /// s, line soles following a plan: the plan's next touch-down (<= time: none ahead, the
   /// plan stands)
   double next_touchdown = -1;
+  /// m, the other robots' pelvises (world plane; ReferenceFollower::set_neighbours): line
+  /// soles' capture steps land clear of them. Empty: none known.
+  std::span<const Eigen::Vector2d> neighbours;
 };
 
 /// Capture-point stepping controller; rewrites the whole-body reference while active.
@@ -184,8 +209,16 @@ class BalanceRecovery {
   // the unit vector from the support to xi.
   bool CaptureOutsideLine(const BalanceInput& in, bool both_feet, int stance, Eigen::Vector2d* direction) const;
   // Line soles: landing of foot `side` (sole centre) for xi to be captured after
-  // `remaining` s; *shortfall: m the limits cut off.
-  Eigen::Vector3d PlanLineLanding(const BalanceInput& in, int side, double remaining, double* shortfall) const;
+  // `remaining` s, `widen` m further out across the heading on the foot's own side (xi
+  // stays between the feet; the stance centre moves half as far); *shortfall: m the
+  // limits cut off the capture target.
+  Eigen::Vector3d PlanLineLanding(const BalanceInput& in, int side, double remaining, double widen,
+                                  double* shortfall) const;
+  // m `point` (world plane) comes within neighbour_clearance of the neighbours, summed.
+  double NeighbourIntrusion(const BalanceInput& in, const Eigen::Vector2d& point) const;
+  // NeighbourIntrusion of the stance centre between `landing` and stance foot 1 - `side`.
+  double StanceIntrusion(const BalanceInput& in, int side, const Eigen::Vector3d& landing) const;
+
   // Line soles, double support, a planned step ahead: whether the DCM error predicted at
   // the step's touch-down exceeds line_step_reach. With the CoP held at the support's
   // point nearest xi (p; the plan's own at p_ref, nearest its xi_ref), the error e obeys
@@ -200,6 +233,8 @@ class BalanceRecovery {
   int swing_side_ = 0;
   bool forward_ = true;          // direction of the current recovery
   Eigen::Vector2d direction_ = Eigen::Vector2d::UnitX();  // line soles: unit direction of the fall
+  double widen_ = 0;             // line soles: m the current step lands wider (PlanLineLanding)
+  bool crowded_ = false;         // line soles: the current step is near a neighbour (line_crowded_lookahead)
   SwingTrajectory swing_;
   double phase_start_ = 0;       // s
   Eigen::Vector3d landing_ = Eigen::Vector3d::Zero();

@@ -5,7 +5,9 @@
 #ifndef YANGBOT_CONTROLLERS_REFERENCE_FOLLOWER_H_
 #define YANGBOT_CONTROLLERS_REFERENCE_FOLLOWER_H_
 
+#include <Eigen/Core>
 #include <memory>
+#include <vector>
 
 #include "controllers/reference.h"
 
@@ -30,6 +32,10 @@ class ReferenceFollower {
   virtual int recovery_steps() const = 0;
   /// Whether it is catching up with its plan after recovery steps.
   virtual bool catching_up() const = 0;
+  /// Where the other robots' pelvises stand (m, world plane, any order; the show's
+  /// supervisor reads them from the simulated state, as a robot would see its neighbours):
+  /// recovery steps land clear of them. Information only; empty: none known.
+  virtual void set_neighbours(const std::vector<Eigen::Vector2d>& pelvises) = 0;
 };
 
 }  // namespace yangbot

@@ -218,6 +218,7 @@ void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mj
     const ReferenceSource* plan = catch_up_.walk() ? catch_up_.walk().get() : options_.reference.get();
     in.next_touchdown = rhythm_.NextTouchdown(plan, d.time, kStepHorizon);
   }
+  in.neighbours = neighbours_;
   const bool finished = recovery_.Update(in, &reference_);
   diagnostics_.capture_point = recovery_.capture_point();
   diagnostics_.recovery_phase = recovery_.phase();

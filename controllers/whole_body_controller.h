@@ -108,6 +108,7 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
     return diagnostics_.recovery_phase != BalanceRecovery::Phase::kIdle;
   }
   int recovery_steps() const override { return diagnostics_.recovery_steps; }
+  void set_neighbours(const std::vector<Eigen::Vector2d>& pelvises) override { neighbours_ = pelvises; }
   /// Whether the soles are lines (rolling feet: DCM stabiliser and foot placement).
   bool line_feet() const { return line_feet_; }
   /// The landing law of line feet (offsets of the feet from the plan).
@@ -151,6 +152,7 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   RobotReference latched_reference_;
   BalanceRecovery recovery_;    // seconds-long capture steps
   PlanCatchUp catch_up_;        // seconds-long rejoin of the plan after them
+  std::vector<Eigen::Vector2d> neighbours_;  // other robots' pelvises (set_neighbours)
   FootPlacement placement_;     // line feet: landing offsets from the plan
   const ReferenceSource* placement_source_ = nullptr;  // what placement_ followed last tick
   StepRhythm rhythm_;           // slow steps / travel of the plan (pelvis weights)

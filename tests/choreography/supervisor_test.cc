@@ -708,5 +708,42 @@ TEST(ReflowScheduleTest, WalksKeepClearOfAFallenRobotsWholeBody) {
   EXPECT_LT(closest_to_body(around_pelvis, 0), kMinRobotDistance - 0.15);
 }
 
+// Two robots standing on the project's robot (line soles), r01 0.8 m behind r00 and
+// 0.3 m to its right; r00 is shoved 30 N·s backward (150 N for 0.2 s at 1 s), toward
+// r01. Returns the least pelvis distance (m) to 3.5 s; `tell_neighbours`: TellNeighbours
+// at every look of the supervisor.
+double LeastDistancePushedTowardANeighbour(bool tell_neighbours, bool* fell) {
+  SceneOptions options;
+  options.robots = 2;
+  options.placements = {{0, 0, 0}, {-0.8, -0.3, 0}};
+  auto scene = Scene::Build(options);
+  Fault push;
+  push.kind = Fault::Kind::kPush;
+  push.robot = 0;
+  push.time = 1.0;
+  push.duration = 0.2;
+  push.force[0] = -150;
+  auto state = StartRun(*scene, MakeWholeBodyControllerFactory(), 1, {push});
+  double least = 1e9;
+  while (state->data->time < 3.5) {
+    Step(*scene, state.get());
+    if (state->steps % ShowSupervisor::kLookEvery != 0) continue;
+    if (tell_neighbours) TellNeighbours(*scene, state.get());
+    const Pose2 a = MeasuredPelvis(*scene, *state->data, 0), b = MeasuredPelvis(*scene, *state->data, 1);
+    least = std::min(least, std::hypot(a.x - b.x, a.y - b.y));
+  }
+  *fell = state->metrics.falls() > 0;
+  return least;
+}
+
+// Told where r01 stands, r00's capture steps are quick and land beyond the DCM (two steps,
+// pelvises 0.63 m apart at least); blind to it, three steps carry it 0.42 m from r01.
+TEST(ShowSupervisorTest, CaptureStepsKeepClearOfTheNeighboursItTells) {
+  bool fell = true;
+  const double told = LeastDistancePushedTowardANeighbour(true, &fell);
+  EXPECT_FALSE(fell);
+  EXPECT_GE(told, kMinRobotDistance);
+}
+
 }  // namespace
 }  // namespace yangbot
