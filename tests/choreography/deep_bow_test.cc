@@ -14,6 +14,7 @@
 #include "sim/fall.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/choreography/show_run.h"
 
 namespace yangbot {
 namespace {
@@ -32,12 +33,7 @@ TEST(DeepBowTest, TheDeepestBowIsNotAFall) {
                            degrees + "\n";
   const LoadedShow loaded = CheckShowText(text, ".");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("bow") << text;
-  const CompiledShow show = CompileSchedule(loaded.schedule);
-  SceneOptions options;
-  options.robots = 1;
-  options.placements = show.placements;
-  const auto scene = Scene::Build(options);
-  const auto state = StartRun(*scene, MakeWholeBodyControllerFactory({}, show.references), 1);
+  auto [show, scene, state] = StartShow(loaded.schedule);
   while (state->data->time < show.end_time + 1.0) Step(*scene, state.get());
   const RobotMetrics& r = state->metrics.robots[0];
   std::printf("bow %.0f deg: trunk tilt up to %.1f deg, pelvis down to %.3f m\n", depth.max,

@@ -11,6 +11,7 @@
 #include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/choreography/show_run.h"
 
 namespace yangbot {
 namespace {
@@ -30,12 +31,7 @@ Spin SpinIn(const std::string& plane) {
                            "        rate: 1 turns/beat\n        plane: " + plane + "\n";
   const LoadedShow loaded = CheckShowText(text, ".");
   EXPECT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
-  const CompiledShow show = CompileSchedule(loaded.schedule);
-  SceneOptions options;
-  options.robots = 1;
-  options.placements = show.placements;
-  const auto scene = Scene::Build(options);
-  const auto state = StartRun(*scene, MakeWholeBodyControllerFactory({}, show.references), 1);
+  auto [show, scene, state] = StartShow(loaded.schedule);
   const mjModel* m = scene->model();
   const int pin = mj_name2id(m, mjOBJ_BODY, "r00/left_hanky");
   const int pelvis = scene->robot(0).body_begin;

@@ -13,6 +13,7 @@
 #include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/choreography/show_run.h"
 
 namespace yangbot {
 namespace {
@@ -26,12 +27,7 @@ TEST(HankySpinUpShowTest, PinIsOnPhaseFromTheSpinsFirstBeat) {
                            "        rate: 1 turns/beat\n        phase: 180 deg\n";
   const LoadedShow loaded = CheckShowText(text, ".");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("show");
-  const CompiledShow show = CompileSchedule(loaded.schedule);
-  SceneOptions options;
-  options.robots = 1;
-  options.placements = show.placements;
-  const auto scene = Scene::Build(options);
-  const auto state = StartRun(*scene, MakeWholeBodyControllerFactory({}, show.references), 1);
+  auto [show, scene, state] = StartShow(loaded.schedule);
   const RobotInfo& info = scene->robot_info();
   const int pin = scene->robot(0).qpos_begin + info.actuator_qpos[RobotLayout::Resolve(info).left_hanky];
   const int pin_dof = scene->robot(0).dof_begin + info.actuator_dof[RobotLayout::Resolve(info).left_hanky];

@@ -11,6 +11,7 @@
 #include "controllers/whole_body_controller.h"
 #include "sim/runner.h"
 #include "sim/scene.h"
+#include "tests/choreography/show_run.h"
 
 namespace yangbot {
 namespace {
@@ -40,12 +41,7 @@ TEST(ShowWalkingTest, TheBuiltInRobotWalksAShowsChangeOnTheLineFootGaitAndArrive
   ASSERT_TRUE(loaded.schedule.gait.line_soles);
   ASSERT_FALSE(CheckShowText(kShow, ".", GaitParamsForSoles(false)).ok())
       << "too far for the box-foot gait: the line-foot envelope planned it";
-  const CompiledShow show = CompileSchedule(loaded.schedule);
-  SceneOptions options;
-  options.robots = 1;
-  options.placements = show.placements;
-  const auto scene = Scene::Build(options);
-  const auto state = StartRun(*scene, MakeWholeBodyControllerFactory({}, show.references), 1);
+  auto [show, scene, state] = StartShow(loaded.schedule);
   // The walk_to cue's last beat: the line gait's CoM sways across the feet over each step,
   // so a walk whose last step lands on it measures the pelvis 11 cm off the slot there
   // (GaitEnvelope::arrival_beats lands it earlier).

@@ -12,6 +12,7 @@
 #include "choreography/choreography.h"
 #include "choreography/show_metrics.h"
 #include "controllers/whole_body_controller.h"
+#include "sim/assets.h"
 #include "tests/box_sole_robot.h"
 
 namespace yangbot {
@@ -184,7 +185,7 @@ TEST(ReflowScheduleTest, SurvivorsFillTheFormationRegeneratedForThem) {
 // show as written keeps 0.75 m (12 deg figure-eights where robots pass that close).
 TEST(ReflowScheduleTest, ReplannedWalksOfTheDefaultShowKeepClearOfTheArms) {
   const LoadedShow loaded =
-      CheckShowFile(std::string(YANGBOT_ASSETS_DIR) + "/choreographies/yangge16.yaml");
+      CheckShowFile(AssetsDir() + "/choreographies/yangge16.yaml");
   ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.Format("yangge16.yaml");
   const Pose2 pelvis{0.97, 4.97, 1.2};
   LostRobot lying{5, pelvis, Beats(104), {}};
