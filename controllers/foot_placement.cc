@@ -49,7 +49,8 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
   source.Sample(after, &r);
   f.touchdown = after;
   f.planned_landing = r.feet[side].position.head<2>() + landing_shift;
-  const bool straight = std::abs(WrapAngle(r.feet[side].yaw - lift_yaw)) < params_.straight_turn;
+  const bool straight = std::abs(WrapAngle(r.feet[side].yaw - lift_yaw)) < params_.straight_turn &&
+                        after - t >= params_.straight_swing_time;
   f.landing_speed = straight ? params_.straight_landing_speed : params_.landing_speed;
 }
 
