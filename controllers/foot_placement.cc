@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "controllers/angles.h"
+
 namespace yangbot {
 
 void FootPlacement::Reset() {
@@ -21,7 +23,10 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
   f.liftoff = t;
   f.lift_offset = f.offset;
   f.target = f.offset;
+  f.landing_speed = params_.landing_speed;
   RobotReference r;
+  source.Sample(t, &r);
+  const double lift_yaw = r.feet[side].yaw;
   double before = t, after = -1;
   for (double dt = params_.search_step; dt <= params_.search_horizon + 1e-9; dt += params_.search_step) {
     source.Sample(t + dt, &r);
@@ -44,6 +49,9 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
   source.Sample(after, &r);
   f.touchdown = after;
   f.planned_landing = r.feet[side].position.head<2>() + landing_shift;
+  const bool straight = std::abs(WrapAngle(r.feet[side].yaw - lift_yaw)) < params_.straight_turn &&
+                        after - t >= params_.straight_swing_time;
+  f.landing_speed = straight ? params_.straight_landing_speed : params_.landing_speed;
 }
 
 double LandingGain(const FootPlacementParams& params, double swing_time) {
@@ -147,7 +155,7 @@ void FootPlacement::Shift(const ReferenceSource& source, double time,
     const double window = std::min(params_.landing_window, 0.5 * duration);
     const double sw = (time - (f.touchdown - window)) / window;
     if (sw > 0 && sw < 1) {
-      const double v = params_.landing_speed;
+      const double v = f.landing_speed;
       foot.position.z() += v * window * sw * sw * (1 - sw);
       foot.velocity.z() += v * (2 * sw - 3 * sw * sw);
       foot.acceleration.z() += v / window * (2 - 6 * sw);

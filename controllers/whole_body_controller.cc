@@ -81,7 +81,9 @@ WholeBodyController::WholeBodyController(const Scene& scene, int robot, WholeBod
   }
   recovery_ = BalanceRecovery(options_.recovery, soles_, line_feet_);
   catch_up_ = PlanCatchUp(options_.gains, line_feet_);
-  placement_ = FootPlacement(options_.placement);
+  FootPlacementParams placement = options_.placement;
+  if (soles_[0].toe_slope != 0) placement.straight_landing_speed = placement.landing_speed;
+  placement_ = FootPlacement(placement);
 }
 
 std::unique_ptr<RobotController> WholeBodyController::Clone() const {
