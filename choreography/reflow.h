@@ -36,10 +36,9 @@ constexpr double kLostClearance = 0.1;
 
 /// m, pelvis to pelvis, that the walks of a re-planned formation change keep where they
 /// can (PlanShow plans them with this clearance first, with kMinRobotDistance when that
-/// fails). The written show's walks are shaped around the arms (neighbours 1.1 m apart,
-/// 12 deg figure-eights where robots pass 0.7 m apart); a re-plan shares the slots out
-/// anew and its walks are not: robots passing 0.63-0.69 m apart with 25 deg figure-eights
-/// touched (a robot with its handkerchiefs is about 0.9 m wide).
+/// fails). The written show shapes its walks around the arms; a re-plan shares the slots
+/// out anew and its walks are not, so they keep the width of a robot with its
+/// handkerchiefs (about 0.9 m) where the beats allow.
 constexpr double kReflowWalkClearance = 0.9;
 
 /// A robot lost during the show (fallen or switched off), for re-planning the rest of
