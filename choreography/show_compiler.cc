@@ -117,9 +117,7 @@ ShowReference::ShowReference(const Schedule& schedule, int robot, const CompileO
     WalkingPosture posture = options.walking;
     Crouch crouch;
     if (line_walk && !stretch.steps.empty()) {
-      stretch_params.preview.com_height = gait.com_height - line_gait.crouch;
-      stretch_params.swing_height = line_gait.swing_height;
-      stretch_params.support_outward = LineFootSupportOutward(line_gait, gait.sole);
+      SetLineFootWalk(line_gait, gait.sole, gait.com_height, &stretch_params);
       posture = LineFootPosture(stretch_params);
       posture.com_height = gait.com_height;  // standing: the crouch is eased in Sample
       crouch.depth = line_gait.crouch;

@@ -48,12 +48,17 @@ WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double grou
                                            const Eigen::Vector3d& com, const SoleSupport& sole) {
   WalkingPatternParams params;
   params.ground_height = ground_height;
-  params.preview.com_height = com.z() - ground_height - gait.crouch;
   params.initial_com = com.head<2>();
-  params.swing_height = gait.swing_height;
-  params.stop_shift_time = gait.stop_shift_time;
-  params.support_outward = LineFootSupportOutward(gait, sole);
+  SetLineFootWalk(gait, sole, com.z() - ground_height, &params);
   return params;
+}
+
+void SetLineFootWalk(const LineFootGait& gait, const SoleSupport& sole, double standing_height,
+                     WalkingPatternParams* params) {
+  params->preview.com_height = standing_height - gait.crouch;
+  params->swing_height = gait.swing_height;
+  params->stop_shift_time = gait.stop_shift_time;
+  params->support_outward = LineFootSupportOutward(gait, sole);
 }
 
 WalkingPosture LineFootPosture(const WalkingPatternParams& pattern) {

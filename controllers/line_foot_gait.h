@@ -41,10 +41,10 @@ struct LineFootGait {
   double swing_height = 0.06;          ///< m, swing apex
   double step_beats = 1;               ///< beats from one landing to the next (120 bpm)
   /// s, the ZMP's transfer onto the stance centre after a walk's last touch-down
-  /// (WalkingPatternParams::stop_shift_time): the plan's own CoM still moved 0.11 m/s a
-  /// step after the stop with 0.5 (the start's transfer). At 0.4 the CoM moves 0.09 m/s then
-  /// on LineFootRobotPath() (0.14 on the stock H1, from 0.17); at 0.3 and shorter the stock
-  /// H1's last landings fell 9 cm short of its goal.
+  /// (WalkingPatternParams::stop_shift_time), quicker than the start's 0.5 s so that the
+  /// walk stops within a step: the CoM moves 0.09 m/s a step after the stop on
+  /// LineFootRobotPath(), 0.14 on the stock H1; at 0.3 s and shorter the stock H1's last
+  /// landings fall 9 cm short of its goal.
   double stop_shift_time = 0.4;
   /// m, single-support ZMP outward of the sole centre (WalkingPatternParams::support_outward);
   /// < 0: support_outward_share of the robot's own (LineSoleOutwardCop).
@@ -127,9 +127,16 @@ FootstepPlannerParams LineFootPlannerParams(const LineFootGait& gait);
 /// feet, at most max_turn_in_place a step.
 FootstepPlannerParams LineFootTurnInPlaceParams(const LineFootGait& gait);
 
+/// Sets the line-foot gait's own settings on `params`, a walking pattern whose CoM stands
+/// `standing_height` m above the soles: the CoM height (lowered by the crouch), swing apex,
+/// the last ZMP transfer (stop_shift_time) and the single-support ZMP offset (from `sole`,
+/// sole-site frame, unless the gait sets it). The one owner of those settings: gait trials
+/// (LineFootPatternParams) and compiled shows' walks both take them from here.
+void SetLineFootWalk(const LineFootGait& gait, const SoleSupport& sole, double standing_height,
+                     WalkingPatternParams* params);
+
 /// Walking pattern settings of `gait` for a robot whose soles stand at `ground_height` (m)
-/// with its CoM at `com` (m, world) when the walk starts; support_outward from `sole` (the
-/// robot's, sole-site frame) unless the gait sets it.
+/// with its CoM at `com` (m, world) when the walk starts (SetLineFootWalk).
 WalkingPatternParams LineFootPatternParams(const LineFootGait& gait, double ground_height,
                                            const Eigen::Vector3d& com, const SoleSupport& sole);
 

@@ -323,6 +323,14 @@ TEST(ShowCompilerTest, LineSolesWalkTheLineFootGait) {
   // Standing before and after, the CoM is at its standing height.
   EXPECT_NEAR(At(show, 0, 0.5).com.z(), GaitParams().com_height, 1e-9);
   EXPECT_NEAR(At(show, 0, show.end_time + 5).com.z(), GaitParams().com_height, 1e-9);
+  // The walk stops as the gait's trials do: the ZMP is on the feet's centre
+  // stop_shift_time after the last touch-down, and still on its way a little before.
+  const Footstep& last = plan.steps.back();
+  const Footstep& before = plan.steps[plan.steps.size() - 2];
+  const double centre_y = 0.5 * (last.pose.y + before.pose.y);
+  EXPECT_NEAR(At(show, 0, last.touchdown_time + gait.stop_shift_time).zmp.y(), centre_y, 1e-6);
+  EXPECT_GT(std::abs(At(show, 0, last.touchdown_time + gait.stop_shift_time - 0.05).zmp.y() - centre_y),
+            1e-3);
 }
 
 // On line soles dance steps keep the box-foot gait's references and walks take the
