@@ -1025,9 +1025,19 @@ std::string PlanWalk(const Stance& feet, const Pose2& goal, Beats length, const 
 TransitionPlan PlanTransition(const std::vector<WalkRequest>& walkers,
                               const std::vector<StandingRobot>& standing, const GaitParams& gait,
                               const TransitionOptions& options) {
-  int64_t budget = options.budget;
+  // The budget, scaled by the windows' mean squared steps beyond kBudgetTicks.
+  double squared = 0;
+  const Beats tick = gait.walk.step_beats > Beats() ? gait.walk.step_beats : Beats(1);
+  for (const WalkRequest& w : walkers) {
+    const double steps = static_cast<double>(FloorDiv(Beats(w.beats), tick));
+    squared += steps * steps / static_cast<double>(walkers.size());
+  }
+  const int64_t granted = static_cast<int64_t>(
+      static_cast<double>(options.budget) *
+      std::max(1.0, squared / (static_cast<double>(kBudgetTicks) * kBudgetTicks)));
+  int64_t budget = granted;
   TransitionPlan plan = PlanWalks(walkers, standing, gait, options, &budget);
-  plan.explored = options.budget - budget;
+  plan.explored = granted - budget;
   if (plan.ok || plan.too_far || walkers.empty()) return plan;
   // Longer windows, doubling, then halving back: the first length that plans.
   auto fits = [&](int extra) {
@@ -1053,7 +1063,7 @@ TransitionPlan PlanTransition(const std::vector<WalkRequest>& walkers,
     }
     return walkers.front().beats + hi;
   }();
-  plan.explored = options.budget - budget;
+  plan.explored = granted - budget;
   return plan;
 }
 
