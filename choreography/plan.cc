@@ -166,11 +166,11 @@ void PlanFormationChange(const PlannedCue& inst, const std::vector<int>& order,
   TransitionPlan plan;
   if (inst.change.reflowed) {
     // Re-shared slots make walks the show's author never shaped around the arms: wide
-    // apart where they can be (reflow.h kReflowWalkClearance), on a small share of the
-    // search budget (a failed attempt also searches the beats it would need).
+    // apart where they can be (reflow.h kReflowWalkClearance), on a share of the search
+    // budget (a failed attempt also searches the beats it would need).
     TransitionOptions wide = transition;
     wide.clearance = wide.preferred_clearance = kReflowWalkClearance;
-    wide.budget = transition.budget / 10;
+    wide.budget = transition.budget / 3;
     plan = PlanTransition(walkers, standing, gait, wide);
   }
   if (!plan.ok) plan = PlanTransition(walkers, standing, gait, transition);

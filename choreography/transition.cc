@@ -355,6 +355,17 @@ class Planner {
     return static_cast<int>(CeilDiv(need, Beats(1)));
   }
   int Ticks(size_t i) const { return ticks_[i]; }
+  // Steps (real, without the closing step) of walker i's quickest way to `goal`
+  // (QuickestWalkSteps), kept: the order and the sharing out of slots ask again and again.
+  double QuickestSteps(size_t i, const Pose2& goal) {
+    const auto key = std::make_tuple(i, goal.x, goal.y, goal.yaw);
+    auto it = quickest_.find(key);
+    if (it == quickest_.end()) {
+      it = quickest_.emplace(key, QuickestWalkSteps(StartOf(i), goal, gait_, options_.limit_margin))
+               .first;
+    }
+    return it->second;
+  }
   // Whether walks hurry (arrive as early as the envelope lets them, then stand) rather
   // than take their whole window at an even pace: what a crowded change needs when the
   // slow walks of the robots planned first hold the ways of those after them too long.
@@ -379,44 +390,38 @@ class Planner {
 
   // Plans the walkers in `order` towards `goals`, each against those before it: its
   // preferred walk (straight at the slowest even pace) when that keeps clear, else the
-  // timing search (progress_search.h) along its paths in order of preference.
+  // timing search (progress_search.h) along its paths in order of preference. A walker's
+  // walk depends only on the walkers planned before it, in their order, and their goals:
+  // a sequence met before (the repair loop and the fallbacks revisit orders) takes the
+  // result found then, without searching (or spending budget) again.
   Attempt PlanInOrder(const std::vector<int>& order, const std::vector<Pose2>& goals) {
     Attempt attempt;
     const size_t n = walkers_.size();
     attempt.walks.resize(n);
     attempt.tracks.resize(n);
     std::vector<bool> planned(n, false);
+    // Key of a walker's result: hurry, then each walker planned so far and its goal.
+    std::vector<double> sequence{hurry_ ? 1.0 : 0.0};
     for (int i : order) {
       const size_t w = static_cast<size_t>(i);
       const Choices& choices = ChoicesFor(w, goals[w]);
-      bool found = false;
-      std::vector<int> blockers;
-      if (!choices.too_far && choices.preferred) {
-        blockers = Conflicts(choices.preferred->track, w, attempt.tracks, planned, false,
-                             options_.preferred_clearance);
-        if (blockers.empty()) {
-          attempt.walks[w] = choices.preferred->walk;
-          attempt.tracks[w] = choices.preferred->track;
-          found = true;
-        }
+      sequence.insert(sequence.end(), {static_cast<double>(i), goals[w].x, goals[w].y, goals[w].yaw});
+      auto known = results_.find(sequence);
+      Result fresh;
+      if (known == results_.end()) {
+        fresh = PlanNext(w, goals[w], choices, attempt.tracks, planned);
+        // A failure for want of budget is not the answer of a search that ran its course.
+        if (fresh.found || *budget_ > 0) known = results_.emplace(sequence, std::move(fresh)).first;
       }
-      if (!found && !choices.too_far) {
-        const std::vector<TimedObstacle> obstacles =
-            Obstacles(w, goals[w], attempt.tracks, planned);
-        for (const Path& path : choices.paths) {
-          if (*budget_ <= 0) break;
-          Candidate c;
-          if (Timed(w, goals[w], path, obstacles, attempt.tracks, planned, &c)) {
-            attempt.walks[w] = std::move(c.walk);
-            attempt.tracks[w] = std::move(c.track);
-            found = true;
-            break;
-          }
-        }
+      const Result& result = known != results_.end() ? known->second : fresh;
+      const bool found = result.found;
+      if (found) {
+        attempt.walks[w] = result.walk.walk;
+        attempt.tracks[w] = result.walk.track;
       }
       if (!found) {
         attempt.failed = i;
-        attempt.blockers = blockers;
+        attempt.blockers = result.blockers;
         attempt.too_far = choices.too_far;
         attempt.needed = choices.needed;
         // The rest walk as they prefer, for the record.
@@ -617,6 +622,40 @@ class Planner {
     return out;
   }
 
+  // What planning a walker against those planned before it gives.
+  struct Result {
+    bool found = false;
+    Candidate walk;             // when found
+    std::vector<int> blockers;  // robots its preferred walk comes too close to
+  };
+
+  // Walker w towards `goal` against the walkers `planned` (their `tracks`) and those
+  // standing: its preferred walk when that keeps clear, else the timing search along its
+  // paths in order of preference.
+  Result PlanNext(size_t w, const Pose2& goal, const Choices& choices,
+                  const std::vector<GridTrack>& tracks, const std::vector<bool>& planned) {
+    Result out;
+    if (choices.too_far) return out;
+    if (choices.preferred) {
+      out.blockers = Conflicts(choices.preferred->track, w, tracks, planned, false,
+                               options_.preferred_clearance);
+      if (out.blockers.empty()) {
+        out.found = true;
+        out.walk = *choices.preferred;
+        return out;
+      }
+    }
+    const std::vector<TimedObstacle> obstacles = Obstacles(w, goal, tracks, planned);
+    for (const Path& path : choices.paths) {
+      if (*budget_ <= 0) break;
+      if (Timed(w, goal, path, obstacles, tracks, planned, &out.walk)) {
+        out.found = true;
+        return out;
+      }
+    }
+    return out;
+  }
+
   // The robots planned before walker i, and those standing, as obstacles of its timing
   // search, each with the clearance PairClearance gives the pair: the least one (the
   // preferred one is for walks that need no search).
@@ -693,6 +732,10 @@ class Planner {
   std::vector<GridTrack> standing_tracks_;
   bool hurry_ = false;
   std::map<std::tuple<size_t, double, double, double, bool>, Choices> cache_;
+  std::map<std::tuple<size_t, double, double, double>, double> quickest_;
+  // PlanInOrder's result for the last walker of a sequence (hurry, then each walker
+  // planned and its goal, in order).
+  std::map<std::vector<double>, Result> results_;
 };
 
 // PlanTransition without the search for the beats needed.
@@ -720,8 +763,7 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
   auto initial_order = [&] {
     std::vector<std::pair<double, int>> keyed;
     for (size_t i = 0; i < n; ++i) {
-      const double steps =
-          PathsByPace(planner.StartOf(i), goals[i], {}, gait, options.limit_margin).front().total;
+      const double steps = planner.QuickestSteps(i, goals[i]);
       keyed.push_back({-steps / std::max(1, planner.Ticks(i)), static_cast<int>(i)});
     }
     std::stable_sort(keyed.begin(), keyed.end());
@@ -806,8 +848,8 @@ TransitionPlan PlanWalks(const std::vector<WalkRequest>& walkers,
       for (size_t j = 0; j < n; ++j) {
         if (i != j && !options.can_swap(walkers[i].robot, walkers[j].robot)) continue;
         const Pose2 from = planner.StartOf(i);
-        const int fastest = static_cast<int>(
-            std::ceil(QuickestWalkSteps(from, first[j], gait, options.limit_margin) - 1e-9));
+        const int fastest =
+            static_cast<int>(std::ceil(planner.QuickestSteps(i, first[j]) - 1e-9));
         if (i != j && std::max(1, fastest) + 1 > planner.Ticks(i)) continue;
         cost[i][j] = std::pow(from.x - first[j].x, 2) + std::pow(from.y - first[j].y, 2);
       }
@@ -983,8 +1025,19 @@ std::string PlanWalk(const Stance& feet, const Pose2& goal, Beats length, const 
 TransitionPlan PlanTransition(const std::vector<WalkRequest>& walkers,
                               const std::vector<StandingRobot>& standing, const GaitParams& gait,
                               const TransitionOptions& options) {
-  int64_t budget = options.budget;
+  // The budget, scaled by the windows' mean squared steps beyond kBudgetTicks.
+  double squared = 0;
+  const Beats tick = gait.walk.step_beats > Beats() ? gait.walk.step_beats : Beats(1);
+  for (const WalkRequest& w : walkers) {
+    const double steps = static_cast<double>(FloorDiv(Beats(w.beats), tick));
+    squared += steps * steps / static_cast<double>(walkers.size());
+  }
+  const int64_t granted = static_cast<int64_t>(
+      static_cast<double>(options.budget) *
+      std::max(1.0, squared / (static_cast<double>(kBudgetTicks) * kBudgetTicks)));
+  int64_t budget = granted;
   TransitionPlan plan = PlanWalks(walkers, standing, gait, options, &budget);
+  plan.explored = granted - budget;
   if (plan.ok || plan.too_far || walkers.empty()) return plan;
   // Longer windows, doubling, then halving back: the first length that plans.
   auto fits = [&](int extra) {
@@ -992,22 +1045,25 @@ TransitionPlan PlanTransition(const std::vector<WalkRequest>& walkers,
     for (WalkRequest& w : longer) w.beats += extra;
     return PlanWalks(longer, standing, gait, options, &budget).ok;
   };
-  int lo = 0, hi = 1;
-  while (hi <= kMostExtraTransitionBeats && budget > 0 && !fits(hi)) {
-    lo = hi;
-    hi *= 2;
-  }
-  // beats_needed 0: more than were tried.
-  if (hi > kMostExtraTransitionBeats || budget <= 0) return plan;
-  while (hi - lo > 1) {
-    const int mid = (lo + hi) / 2;
-    if (fits(mid)) {
-      hi = mid;
-    } else {
-      lo = mid;
+  plan.beats_needed = [&] {
+    int lo = 0, hi = 1;
+    while (hi <= kMostExtraTransitionBeats && budget > 0 && !fits(hi)) {
+      lo = hi;
+      hi *= 2;
     }
-  }
-  plan.beats_needed = walkers.front().beats + hi;
+    // 0: more than were tried.
+    if (hi > kMostExtraTransitionBeats || budget <= 0) return 0;
+    while (hi - lo > 1) {
+      const int mid = (lo + hi) / 2;
+      if (fits(mid)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return walkers.front().beats + hi;
+  }();
+  plan.explored = granted - budget;
   return plan;
 }
 

@@ -66,6 +66,9 @@ namespace yangbot {
 /// same time interval.
 double ClosestApproach(const Pose2& a0, const Pose2& a1, const Pose2& b0, const Pose2& b1);
 
+/// Steps a window may hold before TransitionOptions::budget grows with it.
+constexpr int kBudgetTicks = 45;
+
 /// Most beats PlanTransition adds to a change's window looking for the beats it needs.
 constexpr int kMostExtraTransitionBeats = 128;
 
@@ -109,8 +112,14 @@ struct TransitionOptions {
   double preferred_clearance = 0.7;      ///< m, kept where the start and end allow it
   double limit_margin = 0.95;            ///< fraction of the step limits a pace may use
   /// Most states the timing searches of one PlanTransition visit (bounds the time on
-  /// hopeless cases, the search for the beats needed included).
-  int64_t budget = 30'000'000;
+  /// hopeless cases, the search for the beats needed included; a walk found once for the
+  /// same robots planned before it is not searched or counted again), for windows of up
+  /// to kBudgetTicks steps; longer windows scale it by the square of their mean length
+  /// over kBudgetTicks (one timing search's states grow with the ticks times the path's
+  /// units, and the units with the steps a window holds). 10 M: about 1.5 times what the
+  /// hardest random change that plans needs (planner_test.cc
+  /// HardestChangesPlanWithinTheBudget), about half a second of CPU at 30 robots.
+  int64_t budget = 10'000'000;
   /// May robots a and b (0-based) trade slots? Unset: never.
   std::function<bool(int a, int b)> can_swap;
 };
@@ -133,6 +142,9 @@ struct TransitionPlan {
     int beats_needed = 0;   ///< beats its walk needs from its window's start
   };
   std::vector<TooFar> too_far_robots;
+  /// States the timing searches visited (the search for the beats needed included): the
+  /// work TransitionOptions::budget bounds.
+  int64_t explored = 0;
 };
 
 /// Plans the walks of `walkers` among `standing` robots with `gait`'s step limits.
