@@ -20,7 +20,7 @@
 // it), walking forward (backward) and turning to the final facing, in place or, when the
 // envelope says the gait turns while it walks, while it starts and stops walking. The way
 // that needs the fewest steps is tried first, the omnidirectional one on a tie: over any
-// distance, a gait that hardly steps sideways (today's: 1 cm a step) turns, walks and
+// distance, a gait that hardly steps sideways (the box-foot gait's: 1 cm a step) turns, walks and
 // turns; a gait with a large envelope walks straight unless the way lies far off its
 // facing for long (sideways reach a third of the forward: 1 m sideways goes straight, 4 m
 // turns). A walk's timing says how far along its path the robot is at each tick: the
