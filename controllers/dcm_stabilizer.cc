@@ -1,6 +1,7 @@
 #include "controllers/dcm_stabilizer.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 namespace yangbot {
@@ -19,32 +20,44 @@ Eigen::Vector2d ClosestOnSegment(const Eigen::Vector2d& a, const Eigen::Vector2d
 
 Eigen::Vector2d ClampToConvexHull(const std::vector<Eigen::Vector2d>& points, const Eigen::Vector2d& p) {
   if (points.empty()) return p;
+  // The sorted points and the hull live on the stack for the few corners of two soles (no
+  // heap allocation a controller tick), on the heap beyond.
+  constexpr size_t kOnStack = 16;
+  std::array<Eigen::Vector2d, kOnStack> pts_stack;
+  std::array<Eigen::Vector2d, 2 * kOnStack> hull_stack;
+  std::vector<Eigen::Vector2d> pts_heap, hull_heap;
+  const size_t n = points.size();
+  if (n > kOnStack) {
+    pts_heap.resize(n);
+    hull_heap.resize(2 * n);
+  }
+  Eigen::Vector2d* pts = n > kOnStack ? pts_heap.data() : pts_stack.data();
+  Eigen::Vector2d* hull = n > kOnStack ? hull_heap.data() : hull_stack.data();
   // Andrew's monotone chain, counter-clockwise, collinear points dropped.
-  std::vector<Eigen::Vector2d> pts = points;
-  std::sort(pts.begin(), pts.end(), [](const Eigen::Vector2d& a, const Eigen::Vector2d& b) {
+  std::copy(points.begin(), points.end(), pts);
+  std::sort(pts, pts + n, [](const Eigen::Vector2d& a, const Eigen::Vector2d& b) {
     return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
   });
-  std::vector<Eigen::Vector2d> hull(2 * pts.size());
   size_t k = 0;
-  for (size_t i = 0; i < pts.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     while (k >= 2 && Cross(hull[k - 1] - hull[k - 2], pts[i] - hull[k - 2]) <= 1e-12) --k;
     hull[k++] = pts[i];
   }
-  for (size_t i = pts.size() - 1, lower = k + 1; i-- > 0;) {
+  for (size_t i = n - 1, lower = k + 1; i-- > 0;) {
     while (k >= lower && Cross(hull[k - 1] - hull[k - 2], pts[i] - hull[k - 2]) <= 1e-12) --k;
     hull[k++] = pts[i];
   }
-  hull.resize(k > 1 ? k - 1 : k);
-  if (hull.size() == 1) return hull[0];
-  bool inside = hull.size() >= 3;
-  for (size_t i = 0; i < hull.size() && inside; ++i) {
-    inside = Cross(hull[(i + 1) % hull.size()] - hull[i], p - hull[i]) >= 0;
+  const size_t size = k > 1 ? k - 1 : k;
+  if (size == 1) return hull[0];
+  bool inside = size >= 3;
+  for (size_t i = 0; i < size && inside; ++i) {
+    inside = Cross(hull[(i + 1) % size] - hull[i], p - hull[i]) >= 0;
   }
   if (inside) return p;
   Eigen::Vector2d best = hull[0];
   double best_d = std::numeric_limits<double>::infinity();
-  for (size_t i = 0; i < hull.size(); ++i) {
-    const Eigen::Vector2d q = ClosestOnSegment(hull[i], hull[(i + 1) % hull.size()], p);
+  for (size_t i = 0; i < size; ++i) {
+    const Eigen::Vector2d q = ClosestOnSegment(hull[i], hull[(i + 1) % size], p);
     const double d = (q - p).squaredNorm();
     if (d < best_d) best_d = d, best = q;
   }

@@ -65,12 +65,16 @@ QpStatus QpSolver::Validate(const QpProblem& p) {
   if (p.c_lower.hasNaN() || p.c_upper.hasNaN() || p.x_lower.hasNaN() || p.x_upper.hasNaN()) {
     return QpStatus::kInvalidInput;
   }
-  // Finiteness, magnitude and asymmetry, each one vectorised pass (H' copied to a scratch
-  // matrix: comparing H with its transpose in place reads one side across rows).
+  // Finiteness and magnitude, each one vectorised pass; asymmetry over the lower triangle
+  // against the upper, entry by entry.
   if (!AllFinite(p.H)) return QpStatus::kInvalidInput;
   const double max_abs = p.H.cwiseAbs().maxCoeff();
-  transpose_ = p.H.transpose();
-  const double max_asymmetry = (p.H - transpose_).cwiseAbs().maxCoeff();
+  double max_asymmetry = 0.0;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    for (Eigen::Index i = j + 1; i < n; ++i) {
+      max_asymmetry = std::max(max_asymmetry, std::abs(p.H(i, j) - p.H(j, i)));
+    }
+  }
   if (max_asymmetry > options_.symmetry_tol * max_abs) return QpStatus::kInvalidInput;
   return QpStatus::kOptimal;
 }

@@ -126,7 +126,6 @@ class QpSolver {
   // Problem sizes of the current solve; nb_ is n when bounds are given, else 0.
   int n_ = 0, m_eq_ = 0, m_in_ = 0, nb_ = 0;
   double dependency_scale_ = 0.0;  // dependency_tol * |J|_F.
-  Eigen::MatrixXd transpose_;      // n x n, H' for the symmetry check.
   Eigen::MatrixXd L_;              // n x n, lower Cholesky factor of H.
   Eigen::MatrixXd J_;              // n x n, J = L^-T Q.
   Eigen::MatrixXd R_;              // n x n, upper q x q block used.

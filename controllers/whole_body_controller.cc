@@ -152,7 +152,8 @@ Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std:
   } else {
     placement_.Reset();
   }
-  DcmInput in;
+  DcmInput& in = dcm_input_;
+  in.support.clear();
   in.com = com.head<2>();
   in.com_velocity = com_vel.head<2>();
   in.com_ref = reference_.com.head<2>();
@@ -242,13 +243,14 @@ void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mj
   }
 }
 
-std::vector<int> WholeBodyController::StanceFeet(const mjData& d) const {
+void WholeBodyController::StanceFeet(const mjData& d, std::vector<int>* stance_feet) const {
   // A planned stance foot measurably off the ground while the other one is down: the
   // robot rocked onto the other foot's edge, and asking the lifted foot for forces would
   // topple it further.
   const WholeBodyGains& k = options_.gains;
   const RobotReference& ref = reference_;
-  std::vector<int> stance;
+  std::vector<int>& stance = *stance_feet;
+  stance.clear();
   const double lifted_tolerance = recovery_.phase() != BalanceRecovery::Phase::kIdle
                                       ? k.recovery_lifted_foot_tolerance
                                       : k.lifted_foot_tolerance;
@@ -264,7 +266,6 @@ std::vector<int> WholeBodyController::StanceFeet(const mjData& d) const {
     stance.push_back(side);
   }
   if (stance.empty()) stance.push_back(0);  // never plan a flight phase
-  return stance;
 }
 
 Eigen::Vector2d WholeBodyController::BalanceLaw(const mjData& d, const std::vector<int>& stance, double gravity) {
@@ -321,7 +322,8 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   UpdateRecovery(scene, robot, d);
   const bool recovering = recovery_.phase() != BalanceRecovery::Phase::kIdle;
 
-  const std::vector<int> stance = StanceFeet(d);
+  StanceFeet(d, &stance_);
+  const std::vector<int>& stance = stance_;
   const int ns = static_cast<int>(stance.size());
   const int n = nv + 6 * ns;
   QpProblem& p = problem_;

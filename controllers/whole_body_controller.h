@@ -128,8 +128,9 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   // the stance or starts the catch-up of the plan.
   void UpdateRecovery(const Scene& scene, int robot, const mjData& d);
   // Which feet bear weight: the reference's contact flags, less a planned stance foot
-  // measurably off the ground while the other one is down.
-  std::vector<int> StanceFeet(const mjData& d) const;
+  // measurably off the ground while the other one is down. Fills `stance` (its storage
+  // kept between ticks).
+  void StanceFeet(const mjData& d, std::vector<int>* stance) const;
   // The horizontal CoM acceleration (m/s²) of the CoM task over the `stance` feet.
   Eigen::Vector2d BalanceLaw(const mjData& d, const std::vector<int>& stance, double gravity);
   // Line feet: the DCM stabiliser's horizontal CoM acceleration (m/s²) over the `stance`
@@ -170,6 +171,8 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   QpProblem problem_;
   QpSolution solution_;
   Eigen::VectorXd tau_;  // nv joint torques of this tick (kept: sized once)
+  std::vector<int> stance_;  // this tick's stance feet
+  DcmInput dcm_input_;       // line feet: the DCM stabiliser's input (its support corners)
 };
 
 /// Factory for the runner: every robot gets a WholeBodyController with these options.

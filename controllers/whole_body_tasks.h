@@ -28,6 +28,32 @@ namespace yangbot {
 /// A 6-D vector (linear over angular), m/s or m/s².
 using Vector6d = Eigen::Matrix<double, 6, 1>;
 
+namespace detail {
+
+/// AddTask's sums over the rows of A (and b), `Rows` of them known at compile time (0: read
+/// A.rows()), so that a task's few rows unroll; each sum runs over the rows in order.
+template <int Rows, typename MatrixA, typename VectorB>
+void AddTaskSupport(const MatrixA& A, const VectorB& b, double weight, const int* support, int m,
+                    QpProblem* p) {
+  const int rows = Rows > 0 ? Rows : static_cast<int>(A.rows());
+  for (int jj = 0; jj < m; ++jj) {
+    const int j = support[jj];
+    double gj = 0.0;
+    for (int r = 0; r < rows; ++r) gj += A(r, j) * b(r);
+    p->g(j) -= weight * gj;
+    for (int ii = jj; ii < m; ++ii) {
+      const int i = support[ii];
+      double hij = 0.0;
+      for (int r = 0; r < rows; ++r) hij += A(r, i) * A(r, j);
+      hij *= weight;
+      p->H(i, j) += hij;
+      if (i != j) p->H(j, i) += hij;
+    }
+  }
+}
+
+}  // namespace detail
+
 /// Adds weight * |A x_head - b|^2 to the cost of `p` (A acts on the first A.cols() variables).
 /// Only the columns of A with a nonzero entry touch H and g (a limb's Jacobian spans the
 /// base and its own chain); each product enters both halves of H, so H stays symmetric.
@@ -51,19 +77,18 @@ void AddTask(const MatrixA& A, const VectorB& b, double weight, QpProblem* p) {
       }
     }
   }
-  for (int jj = 0; jj < m; ++jj) {
-    const int j = support[jj];
-    double gj = 0.0;
-    for (int r = 0; r < rows; ++r) gj += A(r, j) * b(r);
-    p->g(j) -= weight * gj;
-    for (int ii = jj; ii < m; ++ii) {
-      const int i = support[ii];
-      double hij = 0.0;
-      for (int r = 0; r < rows; ++r) hij += A(r, i) * A(r, j);
-      hij *= weight;
-      p->H(i, j) += hij;
-      if (i != j) p->H(j, i) += hij;
-    }
+  // The controller's tasks have 1 (pelvis), 3 (CoM), 5 (line foot) or 6 (foot) rows.
+  switch (rows) {
+    case 1:
+      return detail::AddTaskSupport<1>(A, b, weight, support.data(), m, p);
+    case 3:
+      return detail::AddTaskSupport<3>(A, b, weight, support.data(), m, p);
+    case 5:
+      return detail::AddTaskSupport<5>(A, b, weight, support.data(), m, p);
+    case 6:
+      return detail::AddTaskSupport<6>(A, b, weight, support.data(), m, p);
+    default:
+      return detail::AddTaskSupport<0>(A, b, weight, support.data(), m, p);
   }
 }
 

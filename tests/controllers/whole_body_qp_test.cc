@@ -263,6 +263,24 @@ TEST(WholeBodyQpTest, AssemblingAndSolvingTheControllersProblemAllocatesNothingO
   EXPECT_EQ(allocations, 0);  // the third tick: every workspace already sized
 }
 
+TEST(WholeBodyQpTest, AWholeControllerTickAllocatesOnlyTheRecoverysSupportCorners) {
+  if (!kCountsAllocations) GTEST_SKIP() << "no allocation counter under AddressSanitizer";
+  const SwayingController c = StartSwayingController();
+  ASSERT_NE(c.wbc, nullptr);
+  RunState* run = c.run.get();
+  std::vector<double> ctrl(c.scene->robot_info().nu);
+  mj_step1(c.scene->model(), run->data);
+  long allocations = 0;
+  for (int tick = 0; tick < 3; ++tick) {
+    const long before = AllocationCount();
+    run->controllers[0]->Compute(*c.scene, 0, *run->data, ctrl.data());
+    allocations = AllocationCount() - before;
+  }
+  // The stance feet, the DCM stabiliser's support corners and their convex hull reuse
+  // scratch; what is left is BalanceRecovery::Support's vector of corners (growing to 8).
+  EXPECT_LE(allocations, 4);
+}
+
 TEST(WholeBodyQpTest, SolvesProblemsItCannotReduceAsGiven) {
   std::mt19937 rng(5);
   QpProblem p = RandomProblem(&rng, 12, 1, 1.0, false);
