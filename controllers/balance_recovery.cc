@@ -21,6 +21,7 @@ BalanceRecovery::BalanceRecovery(const BalanceRecoveryParams& params,
 
 std::vector<Vector2> BalanceRecovery::Support(const BalanceInput& in, bool both_feet, int stance) const {
   std::vector<Vector2> points;
+  points.reserve(8);  // four corners a sole: one allocation a call
   for (int side = 0; side < 2; ++side) {
     if (!both_feet && side != stance) continue;
     const Vector2 ux = Direction(in.sole_yaw[side]);
