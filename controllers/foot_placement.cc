@@ -24,7 +24,6 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
   f.lift_offset = f.offset;
   f.target = f.offset;
   f.landing_speed = params_.landing_speed;
-  f.final = false;
   RobotReference r;
   source.Sample(t, &r);
   const double lift_yaw = r.feet[side].yaw;
@@ -46,11 +45,6 @@ void FootPlacement::StartSwing(const ReferenceSource& source, double t, int side
     const double mid = 0.5 * (before + after);
     source.Sample(mid, &r);
     (r.feet[side].in_contact ? after : before) = mid;
-  }
-  f.final = true;
-  for (double dt = params_.search_step; dt <= params_.final_lookahead + 1e-9 && f.final; dt += params_.search_step) {
-    source.Sample(after + dt, &r);
-    f.final = r.feet[0].in_contact && r.feet[1].in_contact;
   }
   source.Sample(after, &r);
   f.touchdown = after;
@@ -88,14 +82,6 @@ Eigen::Vector2d FootPlacement::Target(const FootPlacementInput& in, int side) co
     error_at_touchdown += e_t * u;
   }
   Eigen::Vector2d shift = (1 + LandingGain(params_, f.touchdown - f.liftoff)) * error_at_touchdown;
-  if (f.final) {
-    // No step follows to take up the error: along the stance foot the stance centre goes
-    // under the predicted DCM; across, the double support's wide hull holds it.
-    const Eigen::Vector2d landed_centre = 0.5 * (shift + feet_[other].offset);
-    Eigen::Vector2d centre = error_at_touchdown.dot(along) * along + landed_centre.dot(across) * across;
-    if (centre.norm() > params_.final_centre_cap) centre *= params_.final_centre_cap / centre.norm();
-    shift = 2 * centre - feet_[other].offset;
-  }
   shift = shift.cwiseMax(-params_.max_shift).cwiseMin(params_.max_shift);
   // Reach and width limits about the stance foot (a crossing the plan has is kept).
   const Eigen::Vector2d planned = f.planned_landing - in.sole[other];

@@ -11,11 +11,10 @@
 // landing kept clear of the stance foot (no crossing the plan does not have), frozen
 // freeze_time before the touch-down, and blended into the planned swing trajectory from
 // the lift-off (quintic, so the foot leaves from where it stands and arrives where it
-// is sent), meeting the floor at landing_speed; a walk's final step lands with the stance
-// centre under the predicted DCM along the stance foot (final_centre_cap). Touch-downs
-// stay on the plan's beat times; a foot's offset from the plan after it lands carries into
-// its next swing's start and into the stance reference. Once the plan stands, the CoM
-// reference follows the mean of the feet's offsets (blended over com_shift_time): a walk
+// is sent), meeting the floor at landing_speed. Touch-downs stay on the plan's beat
+// times; a foot's offset from the plan after it lands carries into its next swing's start
+// and into the stance reference. Once the plan stands, the CoM reference follows the mean of
+// the feet's offsets (blended over com_shift_time): a walk
 // that ended with its feet off the plan otherwise stood with the CoM on the edge of its soles.
 #ifndef YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
 #define YANGBOT_CONTROLLERS_FOOT_PLACEMENT_H_
@@ -62,16 +61,6 @@ struct FootPlacementParams {
   double landing_window = 0.1;  ///< s, at most half the swing
   double com_shift_time = 1.0;  ///< s over which the CoM reference's shift changes
   double settle_time = 0.4;     ///< s after the last touch-down from which the CoM shifts
-  /// m: the final step of a walk (after which the plan lifts no foot for final_lookahead)
-  /// lands so that, along the stance foot, the stance centre is under the DCM predicted
-  /// at its touch-down, the centre at most this far from the plan's. No later step takes
-  /// up that error: landing by it alone left the stock-layout H1 standing staggered with
-  /// its DCM running past the toes, and it took a recovery step after the stop. Across,
-  /// the landing keeps the error's (the double support's hull is wide there; centring
-  /// across too put the project robot's 90 bpm walk 2.9 cm off its goal instead of 1.2).
-  /// The cap keeps the arrival (uncapped, the stock H1's start-stop walk ended 6.9 cm off).
-  double final_centre_cap = 0.03;
-  double final_lookahead = 1.0;  ///< s, see final_centre_cap
   double search_step = 0.01;    ///< s, resolution of the search for the touch-down time
   double search_horizon = 3.0;  ///< s, how far ahead a swing's touch-down is looked for
 };
@@ -122,7 +111,6 @@ class FootPlacement {
  private:
   struct Foot {
     bool swinging = false;
-    bool final = false;  // the plan lifts no foot for final_lookahead after this touch-down
     double liftoff = 0, touchdown = 0;  // s
     Eigen::Vector2d offset = Eigen::Vector2d::Zero();       // m, standing offset from the plan
     Eigen::Vector2d lift_offset = Eigen::Vector2d::Zero();  // m, offset at lift-off

@@ -221,20 +221,6 @@ TEST(LineFootTest, StartsWithinTwoBeatsAndStopsWithinAStep) {
   EXPECT_LT(r.stop_speed, 0.1);
 }
 
-// The stock-layout H1's start and stop: its feet land behind the plan and its stance ends
-// staggered, so its final step lands with the stance centre under the DCM along the feet
-// (FootPlacementParams::final_centre_cap). Seeds 1-10: 0.105-0.108 m/s a step after the
-// stop, 3.0 cm from the goal; landing by the DCM error alone 0.127-0.138 m/s (the DCM ran
-// past the toes of the staggered stance and it took a recovery step).
-TEST(LineFootTest, TheStockLayoutRobotStopsOverItsFeet) {
-  GaitTrial trial = Walk({{1.0, 0, 0}});
-  trial.robot_path = StockH1RobotPath();
-  trial.first_touchdown_beat = 2;
-  const GaitTrialResult r = RunWalk(trial);
-  ExpectGoodWalk(r);
-  EXPECT_LT(r.stop_speed, 0.115);
-}
-
 // A path of changing commands: every touch-down on its beat, the last on the arrival
 // downbeat, the robot within 5 cm and 5 degrees of its goal, and each landing from the
 // second step after a change within 5 cm of the plan.
