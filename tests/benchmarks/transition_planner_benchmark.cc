@@ -4,7 +4,8 @@
 // + 25 %: the time to plan one change, the share planned (counter "planned"), the most CPU
 // one change took (worst_cpu_ms: the machine may be shared) and the most states its timing
 // searches visited (most_states, TransitionOptions::budget).
-// Arguments: robots (0: 4-32 at random), envelope (0: the target gait's, 1: today's).
+// Arguments: robots (0: 4-32 at random), envelope (0: the target gait's, 1: the box-foot
+// gait's, MeasuredGaitEnvelope()).
 // BM_PlanFormationChangeSeed: one seed a row (2126-2137), 4-32 robots, the target envelope.
 #include <benchmark/benchmark.h>
 
