@@ -58,12 +58,16 @@ Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, doubl
   const Vector2 rel = target - in.sole[stance].head<2>();
   const double sign = side == 0 ? 1 : -1;
   const double a = std::clamp(rel.dot(along), -params_.max_backward, params_.line_max_forward);
-  const double c = std::clamp(sign * rel.dot(across), params_.line_min_width, params_.line_max_width);
+  const double c = std::clamp(sign * rel.dot(across), params_.line_min_width, LineMaxWidth());
   const Vector2 landing = in.sole[stance].head<2>() + a * along + sign * c * across;
   *shortfall = (landing - target).norm();
-  const double wide = std::min(c + widen, std::max(c, params_.line_max_width));
+  const double wide = std::min(c + widen, std::max(c, LineMaxWidth()));
   const Vector2 widened = landing + sign * (wide - c) * across;
   return Vector3(widened.x(), widened.y(), ground_);
+}
+
+double BalanceRecovery::LineMaxWidth() const {
+  return params_.line_max_width + (soles_[0].toe_slope != 0 ? params_.line_toe_bar_extra_width : 0);
 }
 
 double BalanceRecovery::NeighbourIntrusion(const BalanceInput& in, const Vector2& point) const {

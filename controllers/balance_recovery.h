@@ -104,6 +104,12 @@ struct BalanceRecoveryParams {
   /// 0.5 m/s needs this reach: shorter steps land short of xi, one after another, and the
   /// robot shuffles sideways until it falls (NOTES.md has the sweep).
   double line_max_width = 0.75;
+  /// m, line soles with a toe bar (the stock-layout H1): added to line_max_width. Its
+  /// trailing foot's capture steps land 2-4 cm inside where they are aimed (the capsule
+  /// sole's 1 cm), and at 0.75 m the robot pushed sideways 30 N·s while walking shuffles
+  /// outward, each outer landing short of xi, until it falls (pushes of seeds 1-40 left
+  /// and right: 4 falls in 80; 0 at 0.8).
+  double line_toe_bar_extra_width = 0.05;
   /// s, line soles: lift-off to touch-down; short, so that a capture step lands before xi
   /// runs past its reach (tuned with line_max_forward, NOTES.md).
   double line_swing_duration = 0.2;
@@ -214,6 +220,9 @@ class BalanceRecovery {
   // limits cut off the capture target.
   Eigen::Vector3d PlanLineLanding(const BalanceInput& in, int side, double remaining, double widen,
                                   double* shortfall) const;
+  // m, line soles: most distance across the heading between the feet after a step
+  // (line_max_width, plus line_toe_bar_extra_width for toe-bar soles).
+  double LineMaxWidth() const;
   // m `point` (world plane) comes within neighbour_clearance of the neighbours, summed.
   double NeighbourIntrusion(const BalanceInput& in, const Eigen::Vector2d& point) const;
   // NeighbourIntrusion of the stance centre between `landing` and stance foot 1 - `side`.

@@ -12,6 +12,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "controllers/dcm_stabilizer.h"
@@ -348,6 +349,18 @@ TEST(LineFootTest, AlternatesItsCaptureStepsAfterAForwardPush) {
   const GaitTrialResult r = PushWhileWalking(1, 0, 2);
   EXPECT_FALSE(r.fallen);
   EXPECT_LT(r.position_error, 1.0);
+}
+
+// The stock-layout robot pushed sideways while walking: its capture steps shuffle outward,
+// the outer foot landing up to 0.8 m from the inner one (line_toe_bar_extra_width). At
+// 0.75 m each outer landing fell short of xi and these pushes fell (left at 4.4 s after
+// ten steps 2.3 m sideways; right at 5.4 s).
+TEST(LineFootTest, TheStockLayoutRobotCatchesASidewaysPushWhileWalking) {
+  for (const auto& [dy, seed] : {std::pair{1.0, uint64_t{8}}, {-1.0, uint64_t{28}}}) {
+    const GaitTrialResult r = RunWalk(WalkingPushTrial(StockH1RobotPath(), 0, dy), seed);
+    EXPECT_FALSE(r.fallen) << "dy " << dy << " seed " << seed;
+    EXPECT_LT(r.position_error, 0.15) << "dy " << dy << " seed " << seed;
+  }
 }
 
 }  // namespace
