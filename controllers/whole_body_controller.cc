@@ -362,7 +362,13 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   if (recovering) AddKneeBounds(info, knee_actuators_, state_, k, n, &p);
 
   Eigen::VectorXd& tau = tau_;
-  const QpStatus status = SolveForTorques(d, info, kin_, stance, &qp_, &p, &solution_, &tau, &diagnostics_.cop);
+  // The solver's workspace (the reduced problem, its factors: ~70 kB) holds nothing from one
+  // solve to the next, so the robots on one thread share one per stance count (its sizes):
+  // it stays in cache from robot to robot instead of each robot's being evicted by the
+  // physics step between its ticks.
+  thread_local std::array<WholeBodyQp, 3> qp;
+  const QpStatus status =
+      SolveForTorques(d, info, kin_, stance, &qp[ns], &p, &solution_, &tau, &diagnostics_.cop);
   diagnostics_.qp_status = status;
   diagnostics_.qp_iterations = solution_.iterations;
   if (status != QpStatus::kOptimal) {

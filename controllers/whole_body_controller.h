@@ -167,7 +167,6 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   RobotState state_;
   WholeBodyKinematics kin_;
   FootTask foot_task_;
-  WholeBodyQp qp_;
   QpProblem problem_;
   QpSolution solution_;
   Eigen::VectorXd tau_;  // nv joint torques of this tick (kept: sized once)
