@@ -113,8 +113,9 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   bool line_feet() const { return line_feet_; }
   /// The landing law of line feet (offsets of the feet from the plan).
   const FootPlacement& placement() const { return placement_; }
-  /// The last tick's QP as last solved (variables and rows: whole_body_tasks.h).
-  const QpProblem& qp_problem() const { return problem_; }
+  /// The last tick's QP as last solved (variables and rows: whole_body_tasks.h); the QP lives
+  /// in its thread's scratch, so this holds until another controller ticks on that thread.
+  const QpProblem& qp_problem() const;
   /// The robot's localiser (null with perfect localisation).
   const Localiser* localiser() const override { return localiser_ ? &*localiser_ : nullptr; }
 
@@ -165,10 +166,9 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   // reallocation.
   RobotReference reference_;
   RobotState state_;
-  WholeBodyKinematics kin_;
+  WholeBodyKinematics* kin_ = nullptr;  // this tick's, in its thread's scratch (Compute)
   FootTask foot_task_;
-  WholeBodyQp qp_;
-  QpProblem problem_;
+  const QpProblem* last_problem_ = nullptr;  // the last tick's QP (thread scratch; qp_problem())
   QpSolution solution_;
   Eigen::VectorXd tau_;  // nv joint torques of this tick (kept: sized once)
   std::vector<int> stance_;  // this tick's stance feet
