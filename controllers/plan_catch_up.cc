@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "controllers/angles.h"
 #include "controllers/footstep_planner.h"
 #include "controllers/line_foot_gait.h"
 #include "controllers/step_timing.h"
@@ -44,6 +46,7 @@ void PlanCatchUp::Start(const RobotReference& plan, const std::array<Eigen::Vect
     held_[side] = false;
   }
   active_ = true;
+  squared_ = false;
   walk_.reset();
   walk_next_look_ = 0;
 }
@@ -197,16 +200,29 @@ namespace {
 // 20 s); from a narrow one (pushed back at 28 s, the step alone walked it back into the
 // robot behind) or toward a goal the plan walks to (a walk pushed sideways, seed 1 of the
 // gait's push_left row fell), the whole walks fare better.
+// With `first` (a foot stands near a neighbour: FirstFootNearNeighbours) only that foot's
+// squaring step is a candidate; the planner's own walk is left when that foot stands
+// square already. When the walk on from the squared stance lifts that foot again, the
+// two steps are one (the foot goes straight to the walk's first landing) as long as it
+// travels at most `travel` and turns at most kMergeTurn from the squared heading;
+// otherwise the squaring step is the walk alone. Why one walk: a squaring step alone
+// stops the robot, and the next walk starts from the step's planned landing, where the
+// foot has not quite landed; that walk's swings lag their references and land short,
+// and a recovery fires (show_push's r05). Why the turn limit: a merged step turning far
+// from the squared heading (the plan mid-turn: the push sweep's b32) lands short and
+// brushes the neighbour, where the step alone keeps clear.
 // Throws yangbot::Error when the walk cannot be planned.
 FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, const Pose2& goal, double width,
-                         double travel, bool step_alone) {
+                         double travel, bool step_alone, std::optional<Foot> first) {
   constexpr double kSquare = 0.05, kWide = 0.05;  // m
+  constexpr double kMergeTurn = 0.3;               // rad
   FootstepPlan best = planner.PlanToPose(start, goal);
   double best_distance = 1e9;
   const Eigen::Vector2d across(-std::sin(start.right.yaw), std::cos(start.right.yaw));
   const bool wide = Eigen::Vector2d(start.left.x - start.right.x, start.left.y - start.right.y).dot(across) >
                     width + kWide;
   for (const Foot foot : {Foot::kLeft, Foot::kRight}) {
+    if (first && foot != *first) continue;
     const Pose2& from = start.foot(foot);
     const Pose2& other = start.foot(OtherFoot(foot));
     Pose2 beside = ComposePose(other, {0, foot == Foot::kLeft ? width : -width, 0});
@@ -222,7 +238,10 @@ FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, co
     const FootstepPlan rest = planner.PlanToPose(walk.Final(), goal);
     if (rest.steps.empty() || rest.steps.front().foot != foot) {
       walk.Append(rest);
-    } else if (!step_alone || !wide) {
+    } else if (first && std::hypot(rest.steps.front().pose.x - from.x, rest.steps.front().pose.y - from.y) <= travel &&
+               std::abs(WrapAngle(rest.steps.front().pose.yaw - beside.yaw)) <= kMergeTurn) {
+      walk.steps = rest.steps;  // the squaring step and the walk's first step as one
+    } else if (!first && (!step_alone || !wide)) {
       continue;
     }
     const Pose2 c = walk.StanceAfter(1).Center();
@@ -236,6 +255,18 @@ FootstepPlan SquaredWalk(const FootstepPlanner& planner, const Stance& start, co
 }
 
 }  // namespace
+
+std::optional<Foot> FirstFootNearNeighbours(const Stance& start, std::span<const Eigen::Vector2d> neighbours,
+                                            double clearance) {
+  auto nearest = [&](const Pose2& foot) {
+    double least = 1e9;
+    for (const Eigen::Vector2d& n : neighbours) least = std::min(least, std::hypot(foot.x - n.x(), foot.y - n.y()));
+    return least;
+  };
+  const double left = nearest(start.left), right = nearest(start.right);
+  if (std::min(left, right) >= clearance) return std::nullopt;
+  return left < right ? Foot::kLeft : Foot::kRight;
+}
 
 bool WalkGetsAheadOfPlan(const ReferenceSource& plan, double t, const FootstepPlan& walk, double margin) {
   if (walk.steps.empty()) return false;
@@ -261,7 +292,7 @@ bool WalkGetsAheadOfPlan(const ReferenceSource& plan, double t, const FootstepPl
 }
 
 bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm,
-                               const RobotReference& shifted) {
+                               const RobotReference& shifted, std::span<const Eigen::Vector2d> neighbours) {
   const WholeBodyGains& k = gains_;
   RobotReference plan, later;
   source.Sample(t, &plan);
@@ -269,8 +300,11 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
   Stance start;
   for (int side = 0; side < 2; ++side) {
     const Eigen::Vector2d at = plan.feet[side].position.head<2>() + foot_offset_[side];
-    (side == 0 ? start.left : start.right) = {at.x(), at.y(), plan.feet[side].yaw};
+    // After a squaring step alone the feet stand at that step's headings, not the plan's.
+    const double yaw = squared_ ? squared_yaw_[side] : plan.feet[side].yaw;
+    (side == 0 ? start.left : start.right) = {at.x(), at.y(), yaw};
   }
+  const std::optional<Foot> first = FirstFootNearNeighbours(start, neighbours, k.line_walk_neighbour_clearance);
   LineFootGait gait;
   gait.limits.max_forward = k.line_walk_forward;
   gait.limits.max_backward = k.line_walk_backward;
@@ -337,7 +371,7 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
       try {
         const Pose2 goal{centre.x(), centre.y(), yaw};
         walk = SquaredWalk(FootstepPlanner(params), start, goal, params.nominal_width,
-                           k.line_walk_square_travel, goal_near);
+                           k.line_walk_square_travel, goal_near, first);
         if (walk.steps.empty()) return false;
         AssignBeatTimes(timing, &walk);
       } catch (const Error&) {
@@ -376,7 +410,12 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
       }
       if (!paced && !plan_walk(1, &stands)) return false;
     }
-    walk.end_time = std::max(walk.end_time, run_start);
+    // A walk to the goal stands there until the plan does; a squaring step alone taken
+    // for a neighbour (the plan walking on) ends when it has settled, and the next look
+    // plans the rest.
+    const Pose2 end_centre = walk.Final().Center();
+    const bool arrives = std::hypot(end_centre.x - centre.x(), end_centre.y - centre.y()) < 0.01;
+    if (!first || arrives) walk.end_time = std::max(walk.end_time, run_start);
     const double ground = 0.5 * (plan.feet[0].position.z() + plan.feet[1].position.z());
     WalkingPatternParams pattern;
     pattern.ground_height = ground;
@@ -389,9 +428,20 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
     } catch (const Error&) {
       return false;
     }
+    // The offsets it leaves: from the goal's feet, where the plan stands at the walk's
+    // end; a squaring step alone ends while the plan may still walk: from the plan's feet
+    // then.
+    Eigen::Vector2d end_left = left, end_right = right;
+    if (first && !arrives) {
+      source.Sample(walk_->end_time(), &later);
+      end_left = later.feet[0].position.head<2>();
+      end_right = later.feet[1].position.head<2>();
+    }
     const Stance end = walk.Final();
-    walk_final_offset_[0] = Eigen::Vector2d(end.left.x, end.left.y) - left;
-    walk_final_offset_[1] = Eigen::Vector2d(end.right.x, end.right.y) - right;
+    squared_ = first && !arrives;
+    squared_yaw_ = {end.left.yaw, end.right.yaw};
+    walk_final_offset_[0] = Eigen::Vector2d(end.left.x, end.left.y) - end_left;
+    walk_final_offset_[1] = Eigen::Vector2d(end.right.x, end.right.y) - end_right;
     for (Eigen::Vector2d& offset : walk_final_offset_) {
       if (offset.norm() < 0.005) offset.setZero();
     }
@@ -400,7 +450,8 @@ bool PlanCatchUp::PlanLineWalk(const ReferenceSource& source, double t, StepRhyt
   return false;
 }
 
-void PlanCatchUp::Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref) {
+void PlanCatchUp::Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref,
+                        std::span<const Eigen::Vector2d> neighbours) {
   const WholeBodyGains& k = gains_;
   RobotReference& reference = *ref;
   if (walk_ && t >= walk_->end_time()) {  // walked: the offsets it left
@@ -415,7 +466,9 @@ void PlanCatchUp::Apply(const ReferenceSource& source, double t, StepRhythm* rhy
     RobotReference shifted = reference;
     for (int side = 0; side < 2; ++side) shifted.feet[side].position.head<2>() += foot_offset_[side];
     shifted.com.head<2>() += 0.5 * (foot_offset_[0] + foot_offset_[1]);
-    if (PlanLineWalk(source, t, rhythm, shifted)) land_offset_ = {Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+    if (PlanLineWalk(source, t, rhythm, shifted, neighbours)) {
+      land_offset_ = {Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
+    }
   }
   if (walk_) {
     // Legs, CoM and pelvis heading from the walk; CoM height (knee bounces), upper body
@@ -495,7 +548,7 @@ void PlanCatchUp::Apply(const ReferenceSource& source, double t, StepRhythm* rhy
   if (t >= walk_next_look_ && lifted_at_[0] < 0 && lifted_at_[1] < 0 &&
       std::max(foot_offset_[0].norm(), foot_offset_[1].norm()) > kWalkOffset) {
     walk_next_look_ = t + 0.25;
-    if (PlanWalk(source, t, rhythm, reference)) Apply(source, t, rhythm, ref);
+    if (PlanWalk(source, t, rhythm, reference)) Apply(source, t, rhythm, ref, neighbours);
   }
 }
 

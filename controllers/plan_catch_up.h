@@ -18,6 +18,8 @@
 #include <Eigen/Core>
 #include <array>
 #include <memory>
+#include <optional>
+#include <span>
 
 #include "controllers/footstep_planner.h"
 #include "controllers/reference.h"
@@ -52,6 +54,16 @@ CatchUpStep PlanCatchUpStep(const Eigen::Vector2d& offset, const Eigen::Vector2d
 /// gait's own pace straight to that slot cuts through them.
 bool WalkGetsAheadOfPlan(const ReferenceSource& plan, double t, const FootstepPlan& walk, double margin);
 
+/// The foot a catch-up walk from `start` lifts first near other robots (`neighbours`,
+/// their pelvises, m, world plane): the foot nearer one, when it stands within `clearance`
+/// (m) of it, so that the walk's first weight shift goes onto the foot further from it;
+/// none (the walk's own choice) when both feet stand clear. The default show's r05, pushed
+/// sideways into a 0.48 m wide stance 0.44 m from r00's pelvis, walked back with its far
+/// foot first: its pelvis swayed 0.12 m over the near foot while r00 swayed toward it on
+/// its own walk (pelvises 0.57 m apart, arms touching).
+std::optional<Foot> FirstFootNearNeighbours(const Stance& start, std::span<const Eigen::Vector2d> neighbours,
+                                            double clearance);
+
 /// The catch-up of one robot (part of its controller's clonable state).
 class PlanCatchUp {
  public:
@@ -68,8 +80,11 @@ class PlanCatchUp {
   bool active() const { return active_; }
   /// Shifts `ref`, the plan `source` sampled at `t` (s), to where the catch-up has the
   /// feet and CoM now; ends the catch-up once both offsets are gone. `rhythm` tells
-  /// whether the plan travels (a far-off foot then walks back at once).
-  void Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref);
+  /// whether the plan travels (a far-off foot then walks back at once). `neighbours`: the
+  /// other robots' pelvises (m, world plane; ReferenceFollower::set_neighbours), which a
+  /// line-foot walk's first step keeps its weight away from (FirstFootNearNeighbours).
+  void Apply(const ReferenceSource& source, double t, StepRhythm* rhythm, RobotReference* ref,
+             std::span<const Eigen::Vector2d> neighbours = {});
   /// m, each foot's offset from the plan once its current or next step lands (world plane).
   const std::array<Eigen::Vector2d, 2>& land_offset() const { return land_offset_; }
   /// The catch-up walk under way (legs, CoM and heading follow it), or null.
@@ -82,8 +97,9 @@ class PlanCatchUp {
   bool PlanWalk(const ReferenceSource& source, double t, StepRhythm* rhythm, const RobotReference& shifted);
   // Line feet: plans a walk of the line-foot gait from the shifted feet to the plan's
   // stance at its next standstill lasting line_walk_stand beyond the walk's last
-  // touch-down; whether it did.
-  bool PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm, const RobotReference& shifted);
+  // touch-down; whether it did. Near `neighbours` its first step lifts the nearer foot.
+  bool PlanLineWalk(const ReferenceSource& source, double t, StepRhythm* rhythm, const RobotReference& shifted,
+                    std::span<const Eigen::Vector2d> neighbours);
 
   WholeBodyGains gains_;
   bool line_feet_ = false;
@@ -103,6 +119,10 @@ class PlanCatchUp {
   std::shared_ptr<const ReferenceSource> walk_;
   std::array<Eigen::Vector2d, 2> walk_final_offset_{Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()};
   double walk_next_look_ = 0;
+  // The last walk was a squaring step alone (near a neighbour), and the feet's headings
+  // it left (left, right; rad): the next walk starts from them.
+  bool squared_ = false;
+  std::array<double, 2> squared_yaw_{0, 0};
 };
 
 }  // namespace yangbot

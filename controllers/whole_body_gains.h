@@ -78,6 +78,9 @@ struct WholeBodyGains {
   double line_walk_period = 0.5;     ///< s a step (one a beat at 120 bpm, the gait's measured rate)
   double line_walk_stand = 2.0;      ///< see line_walk_forward
   double line_walk_horizon = 30;     ///< s, how far ahead the plan's standstill is looked for
+  /// m, a catch-up walk from a stance with a foot this near a neighbour's pelvis lifts that
+  /// foot first (plan_catch_up.h FirstFootNearNeighbours)
+  double line_walk_neighbour_clearance = 0.7;
   /// m, most travel of the catch-up walk's squaring first step (plan_catch_up.cc SquaringStep)
   double line_walk_square_travel = 0.35;
   double catch_up_blend = 0.15;  ///< s over which a lifted foot's target takes the new offset

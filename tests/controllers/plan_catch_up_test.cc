@@ -5,6 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <span>
+#include <utility>
+#include <vector>
 
 #include "controllers/step_rhythm.h"
 
@@ -159,6 +164,124 @@ TEST(PlanCatchUpTest, WalkGetsAheadOfPlanComparesWithThePlansPace) {
   back.steps[1].pose = {0, -0.15, 0};
   back.steps[1].touchdown_time = 2.5;
   EXPECT_FALSE(WalkGetsAheadOfPlan(standing, 1, back, 0.15));
+}
+
+// A plan whose feet (0.4 m apart, facing +x) stand at the origin until walk_start, glide
+// to `to` turning by `turn` (rad) by walk_end (a formation change at its pace) and stand
+// there after.
+class GlidePlan : public ReferenceSource {
+ public:
+  GlidePlan(double walk_start, double walk_end, const Eigen::Vector2d& to, double turn)
+      : walk_start_(walk_start), walk_end_(walk_end), to_(to), turn_(turn) {}
+  void Sample(double t, RobotReference* out) const override {
+    *out = RobotReference{};
+    out->time = t;
+    const double s = std::clamp((t - walk_start_) / (walk_end_ - walk_start_), 0.0, 1.0);
+    const Eigen::Vector2d c = s * to_;
+    const double yaw = s * turn_;
+    const Eigen::Vector2d left(-std::sin(yaw), std::cos(yaw));
+    for (int side = 0; side < 2; ++side) {
+      const Eigen::Vector2d foot = c + (side == 0 ? 0.2 : -0.2) * left;
+      out->feet[side].position = {foot.x(), foot.y(), 0};
+      out->feet[side].yaw = yaw;
+    }
+    out->pelvis_yaw = yaw;
+    out->com = {c.x(), c.y(), 0.9};
+    out->zmp = c;
+  }
+  double end_time() const override { return walk_end_ + 10; }
+
+ private:
+  double walk_start_, walk_end_;
+  Eigen::Vector2d to_;
+  double turn_;
+};
+
+// The default show's r05 after it was pushed to its right in the walk into the circle
+// (show_push), in its own frame: capture steps left its feet 0.48 m apart, its plan
+// walks 0.9 m ahead and to the left, and r00's pelvis stands 0.44 m from the right foot.
+// Told of r00, the catch-up lifts the right foot first (its weight goes onto the left
+// foot, away from r00) and its CoM reference never comes nearer r00 than it starts;
+// blind to it, the walk's first step is the left foot's and the CoM sways 8 cm toward
+// r00 (with r00's own sway, pelvises 0.57 m apart and arms touching). Returns the least
+// distance of the CoM reference from r00 to 6 s, less the distance it starts at (m), and
+// the first foot to lift; `lifts`, when given, gets each lift-off in order (foot, s).
+// `turn` (rad) and `to` (m) change where the plan walks.
+double NearestApproachToANeighbour(bool told, int* first_lifted,
+                                   std::vector<std::pair<int, double>>* lifts = nullptr, double turn = -0.28,
+                                   Eigen::Vector2d to = {0.59, 0.69}) {
+  const WholeBodyGains k;
+  const GlidePlan plan(/*walk_start=*/0, /*walk_end=*/3.5, to, turn);
+  const std::vector<Eigen::Vector2d> neighbours = {{0.27, -0.575}};
+  PlanCatchUp catch_up(k, /*line_feet=*/true);
+  StepRhythm rhythm;
+  RobotReference ref;
+  plan.Sample(1, &ref);
+  catch_up.Start(ref, {Eigen::Vector2d(0.018, 0.241), Eigen::Vector2d(-0.017, -0.241)});
+  const double start = (Eigen::Vector2d(0, 0) - neighbours[0]).norm();
+  double least = 1e9;
+  *first_lifted = -1;
+  std::array<bool, 2> was_down{true, true};
+  for (double t = 1; t <= 6 + 1e-9; t += 0.01) {
+    RobotReference planned;
+    plan.Sample(t, &planned);
+    ref = planned;
+    rhythm.Observe(planned, t, k);
+    if (catch_up.active()) {
+      catch_up.Apply(plan, t, &rhythm, &ref, told ? std::span<const Eigen::Vector2d>(neighbours)
+                                                   : std::span<const Eigen::Vector2d>());
+    }
+    least = std::min(least, (ref.com.head<2>() - neighbours[0]).norm());
+    for (int side = 0; side < 2 && *first_lifted < 0; ++side) {
+      if (!ref.feet[side].in_contact) *first_lifted = side;
+    }
+    for (int side = 0; side < 2; ++side) {
+      if (was_down[side] && !ref.feet[side].in_contact && lifts) lifts->push_back({side, t});
+      was_down[side] = ref.feet[side].in_contact;
+    }
+  }
+  return least - start;
+}
+
+TEST(PlanCatchUpTest, TheFirstStepNearANeighbourShiftsTheWeightAwayFromIt) {
+  int first = -1;
+  const double told = NearestApproachToANeighbour(true, &first);
+  EXPECT_EQ(first, 1);  // the right foot, nearer r00
+  EXPECT_GE(told, -0.01);
+  const double blind = NearestApproachToANeighbour(false, &first);
+  EXPECT_EQ(first, 0);
+  EXPECT_LT(blind, -0.05);
+}
+
+// Near the neighbour the right foot's squaring step and the walk's own first step (the
+// same foot again) are one step of one walk: the left foot lifts next, a step later, with
+// no stop between. Taken as a walk alone, the squaring step stood the robot still for a
+// new walk from where it was planned to land (the foot short of it): in show_push that
+// walk's swings lagged, landed 0.1 m short, and a second recovery fired.
+TEST(PlanCatchUpTest, NearANeighbourTheSquaringStepIsTheWalksFirstStep) {
+  int first = -1;
+  std::vector<std::pair<int, double>> lifts;
+  NearestApproachToANeighbour(true, &first, &lifts);
+  ASSERT_GE(lifts.size(), 3u);
+  EXPECT_EQ(lifts[0].first, 1);
+  EXPECT_EQ(lifts[1].first, 0);
+  EXPECT_EQ(lifts[2].first, 1);
+  const WholeBodyGains k;
+  EXPECT_NEAR(lifts[1].second - lifts[0].second, k.line_walk_period, 0.02);
+}
+
+// ... unless the walk's first step turns the foot far (the plan turns 1.2 rad on its
+// way to a slot nearby): the squaring step is then a walk of its own and
+// the right foot lifts again, for the walk on, before the left. A merged step turning
+// 0.7 rad (the push sweep's b32, r05 at 39 s) landed 0.14 m short and brushed r06.
+TEST(PlanCatchUpTest, NearANeighbourASharplyTurningFirstStepIsNotMerged) {
+  int first = -1;
+  std::vector<std::pair<int, double>> lifts;
+  NearestApproachToANeighbour(true, &first, &lifts, /*turn=*/-1.2, /*to=*/{0.2, 0.3});
+  ASSERT_GE(lifts.size(), 3u);
+  EXPECT_EQ(lifts[0].first, 1);
+  EXPECT_EQ(lifts[1].first, 1);
+  EXPECT_EQ(lifts[2].first, 0);
 }
 
 }  // namespace
