@@ -106,9 +106,9 @@ struct BalanceRecoveryParams {
   double line_max_width = 0.75;
   /// m, line soles with a toe bar (the stock-layout H1): added to line_max_width. Its
   /// trailing foot's capture steps land 2-4 cm inside where they are aimed (the capsule
-  /// sole's 1 cm), and at 0.75 m the robot pushed sideways 30 N·s while walking shuffles
-  /// outward, each outer landing short of xi, until it falls (pushes of seeds 1-40 left
-  /// and right: 4 falls in 80; 0 at 0.8).
+  /// sole's 1 cm), so pushed sideways while walking it needs the wider reach, or each
+  /// outer landing falls short of xi and the robot shuffles outward until it falls. Only
+  /// toe-bar soles: the project's robot, given it too, falls in one pushed show (NOTES.md).
   double line_toe_bar_extra_width = 0.05;
   /// s, line soles: lift-off to touch-down; short, so that a capture step lands before xi
   /// runs past its reach (tuned with line_max_forward, NOTES.md).

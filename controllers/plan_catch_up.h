@@ -57,10 +57,9 @@ bool WalkGetsAheadOfPlan(const ReferenceSource& plan, double t, const FootstepPl
 /// The foot a catch-up walk from `start` lifts first near other robots (`neighbours`,
 /// their pelvises, m, world plane): the foot nearer one, when it stands within `clearance`
 /// (m) of it, so that the walk's first weight shift goes onto the foot further from it;
-/// none (the walk's own choice) when both feet stand clear. The default show's r05, pushed
-/// sideways into a 0.48 m wide stance 0.44 m from r00's pelvis, walked back with its far
-/// foot first: its pelvis swayed 0.12 m over the near foot while r00 swayed toward it on
-/// its own walk (pelvises 0.57 m apart, arms touching).
+/// none (the walk's own choice) when both feet stand clear. Lifting the far foot first
+/// would sway the pelvis over the near foot, toward a neighbour that may be swaying
+/// toward it on its own walk.
 std::optional<Foot> FirstFootNearNeighbours(const Stance& start, std::span<const Eigen::Vector2d> neighbours,
                                             double clearance);
 

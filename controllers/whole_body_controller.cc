@@ -139,10 +139,11 @@ void WholeBodyController::SampleReference(double t) {
   }
 }
 
-Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const std::vector<int>& stance, double gravity) {
-  const std::array<int, 2>& sole_site = kin_->sole_site;
-  const Vector3& com = kin_->com;
-  const Vector3& com_vel = kin_->com_velocity;
+Eigen::Vector2d WholeBodyController::LineFootBalance(const mjData& d, const WholeBodyKinematics& kin,
+                                                     const std::vector<int>& stance, double gravity) {
+  const std::array<int, 2>& sole_site = kin.sole_site;
+  const Vector3& com = kin.com;
+  const Vector3& com_vel = kin.com_velocity;
   // While catching up, the landings are re-planned about the plan shifted by the catch-up.
   const bool placing = options_.reference && recovery_.phase() == BalanceRecovery::Phase::kIdle;
   if (placing) {
@@ -207,19 +208,20 @@ void WholeBodyController::Relax(const Scene& scene, double* ctrl) const {
   }
 }
 
-void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mjData& d) {
-  const std::array<int, 2>& sole_site = kin_->sole_site;
+void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mjData& d,
+                                         const WholeBodyKinematics& kin) {
+  const std::array<int, 2>& sole_site = kin.sole_site;
   BalanceInput in;
   in.time = d.time;
-  in.com = kin_->com;
-  in.com_velocity = kin_->com_velocity;
+  in.com = kin.com;
+  in.com_velocity = kin.com_velocity;
   for (int side = 0; side < 2; ++side) {
     in.sole[side] = Vector3(d.site_xpos + 3 * sole_site[side]);
     const Matrix3 R = RotationOf(d.site_xmat + 9 * sole_site[side]);
     in.sole_yaw[side] = std::atan2(R(1, 0), R(0, 0));
   }
   const double gravity = -scene.model()->opt.gravity[2];
-  in.omega = std::sqrt(gravity / std::max(0.3, kin_->com.z() - 0.5 * (in.sole[0].z() + in.sole[1].z())));
+  in.omega = std::sqrt(gravity / std::max(0.3, kin.com.z() - 0.5 * (in.sole[0].z() + in.sole[1].z())));
   // Line feet: the plan's next step may still take the DCM error up (its landing law).
   constexpr double kStepHorizon = 1.0;  // s, about two steps of the line gait
   if (line_feet_) {
@@ -248,7 +250,8 @@ void WholeBodyController::UpdateRecovery(const Scene& scene, int robot, const mj
   }
 }
 
-void WholeBodyController::StanceFeet(const mjData& d, std::vector<int>* stance_feet) const {
+void WholeBodyController::StanceFeet(const mjData& d, const WholeBodyKinematics& kin,
+                                     std::vector<int>* stance_feet) const {
   // A planned stance foot measurably off the ground while the other one is down: the
   // robot rocked onto the other foot's edge, and asking the lifted foot for forces would
   // topple it further.
@@ -263,9 +266,9 @@ void WholeBodyController::StanceFeet(const mjData& d, std::vector<int>* stance_f
     if (!ref.feet[side].in_contact) continue;
     const int other = 1 - side;
     if (lifted_tolerance > 0 && ref.feet[other].in_contact) {
-      const double lift = SoleLowestPoint(d, kin_->sole_site[side], soles_[side]) - ref.feet[side].position.z();
+      const double lift = SoleLowestPoint(d, kin.sole_site[side], soles_[side]) - ref.feet[side].position.z();
       const double other_lift =
-          SoleLowestPoint(d, kin_->sole_site[other], soles_[other]) - ref.feet[other].position.z();
+          SoleLowestPoint(d, kin.sole_site[other], soles_[other]) - ref.feet[other].position.z();
       if (lift > lifted_tolerance && other_lift < lifted_tolerance && lift > other_lift) continue;
     }
     stance.push_back(side);
@@ -273,13 +276,14 @@ void WholeBodyController::StanceFeet(const mjData& d, std::vector<int>* stance_f
   if (stance.empty()) stance.push_back(0);  // never plan a flight phase
 }
 
-Eigen::Vector2d WholeBodyController::BalanceLaw(const mjData& d, const std::vector<int>& stance, double gravity) {
-  if (line_feet_) return LineFootBalance(d, stance, gravity);
+Eigen::Vector2d WholeBodyController::BalanceLaw(const mjData& d, const WholeBodyKinematics& kin,
+                                                const std::vector<int>& stance, double gravity) {
+  if (line_feet_) return LineFootBalance(d, kin, stance, gravity);
   // Box feet: planned motion plus PD feedback (the sole's CoP limits hold the rest).
   const WholeBodyGains& k = options_.gains;
   const RobotReference& ref = reference_;
-  return ref.com_acceleration.head<2>() + (k.com_kp * (ref.com - kin_->com).head<2>() +
-                                           k.com_kd * (ref.com_velocity - kin_->com_velocity).head<2>());
+  return ref.com_acceleration.head<2>() + (k.com_kp * (ref.com - kin.com).head<2>() +
+                                           k.com_kd * (ref.com_velocity - kin.com_velocity).head<2>());
 }
 
 void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d, double* ctrl) {
@@ -318,20 +322,19 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   const Eigen::VectorXd& v = state_.v;
   // This tick's kinematics and dynamics (~10 kB) hold nothing from one tick to the next: the
   // robots on one thread share them, as they share the QP below.
-  thread_local WholeBodyKinematics kinematics;
-  kin_ = &kinematics;
-  ComputeKinematics(m, d, index, sole_site, v, &history_, kin_);
-  AddLatchedHankies(scene, robot, d, &kin_->M, &kin_->h);  // throw mode: the seated cloth
-  const Vector3& com = kin_->com;
-  const Vector3& com_vel = kin_->com_velocity;
+  thread_local WholeBodyKinematics kin;
+  ComputeKinematics(m, d, index, sole_site, v, &history_, &kin);
+  AddLatchedHankies(scene, robot, d, &kin.M, &kin.h);  // throw mode: the seated cloth
+  const Vector3& com = kin.com;
+  const Vector3& com_vel = kin.com_velocity;
 
   // Capture-point stepping: may take over the reference (feet, contacts, CoM). Line feet
   // following a plan hand over only once the DCM runs further from the plan's than its
   // landings can take up (BalanceRecoveryParams::line_takeover_error).
-  UpdateRecovery(scene, robot, d);
+  UpdateRecovery(scene, robot, d, kin);
   const bool recovering = recovery_.phase() != BalanceRecovery::Phase::kIdle;
 
-  StanceFeet(d, &stance_);
+  StanceFeet(d, kin, &stance_);
   const std::vector<int>& stance = stance_;
   const int ns = static_cast<int>(stance.size());
   const int n = nv + 6 * ns;
@@ -349,9 +352,9 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
 
   // Centre of mass: the balance law across, a PD on the planned height.
   Vector3 com_acc = ref.com_acceleration;
-  com_acc.head<2>() = BalanceLaw(d, stance, gravity);
+  com_acc.head<2>() = BalanceLaw(d, kin, stance, gravity);
   com_acc.z() += k.com_z_kp * (ref.com.z() - com.z()) + k.com_z_kd * (ref.com_velocity.z() - com_vel.z());
-  AddTask(kin_->J_com, com_acc - kin_->com_jdotv, k.w_com, &p);
+  AddTask(kin.J_com, com_acc - kin.com_jdotv, k.w_com, &p);
   diagnostics_.com = com;
   diagnostics_.com_ref = ref.com;
   if (!line_feet_) {
@@ -362,7 +365,7 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   // Swing feet: pose tracking (flat foot, heading from the plan).
   for (int side = 0; side < 2; ++side) {
     if (std::find(stance.begin(), stance.end(), side) != stance.end()) continue;
-    AddSwingFootTask(d, side, ref.feet[side], *kin_, line_feet_, k, &foot_task_, &p);
+    AddSwingFootTask(d, side, ref.feet[side], kin, line_feet_, k, &foot_task_, &p);
   }
 
   // Pelvis orientation, kept upright while recovering (a bowing torso moves the CoM the
@@ -370,17 +373,17 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   rhythm_.Observe(ref, d.time, k);
   const bool travelling = rhythm_.Travelling(options_.reference.get(), d.time, k);
   const bool single_support = !(ref.feet[0].in_contact && ref.feet[1].in_contact);
-  AddPelvisTask(*kin_, v, R_base, ref, k,
+  AddPelvisTask(kin, v, R_base, ref, k,
                 ChoosePelvisWeights(k, recovering, rhythm_.slow_steps(), travelling, single_support), &p);
 
   AddPostureTasks(info, posture_, state_, ref, k, &diagnostics_.hanky_phase_error, &p);
   AddRegularisation(k, nv, ns, &p);
-  AddContacts(d, info, *kin_, stance, soles_, line_feet_, k, &foot_task_, &p);
+  AddContacts(d, info, kin, stance, soles_, line_feet_, k, &foot_task_, &p);
   if (recovering) AddKneeBounds(info, knee_actuators_, state_, k, n, &p);
 
   Eigen::VectorXd& tau = tau_;
   const QpStatus status =
-      SolveForTorques(d, info, *kin_, stance, &solvers[ns], &p, &solution_, &tau, &diagnostics_.cop);
+      SolveForTorques(d, info, kin, stance, &solvers[ns], &p, &solution_, &tau, &diagnostics_.cop);
   diagnostics_.qp_status = status;
   diagnostics_.qp_iterations = solution_.iterations;
   if (status != QpStatus::kOptimal) {
@@ -388,10 +391,10 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
     ++diagnostics_.qp_failures;
     diagnostics_.last_failure = status;
     diagnostics_.last_failure_time = d.time;
-    tau = kin_->h;
+    tau = kin.h;
     for (int a = 0; a < info.nu; ++a) {
       const int dof = info.actuator_dof[a];
-      tau(dof) += kin_->M(dof, dof) *
+      tau(dof) += kin.M(dof, dof) *
                   (k.posture_kp * (posture_.nominal_q[a] - state_.joint_q[a]) - k.posture_kd * state_.joint_v[a]);
     }
   }

@@ -127,16 +127,18 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   void SampleReference(double t);
   // Capture-point stepping (may take over reference_); a recovery that ends re-latches
   // the stance or starts the catch-up of the plan.
-  void UpdateRecovery(const Scene& scene, int robot, const mjData& d);
+  void UpdateRecovery(const Scene& scene, int robot, const mjData& d, const WholeBodyKinematics& kin);
   // Which feet bear weight: the reference's contact flags, less a planned stance foot
   // measurably off the ground while the other one is down. Fills `stance` (its storage
   // kept between ticks).
-  void StanceFeet(const mjData& d, std::vector<int>* stance) const;
+  void StanceFeet(const mjData& d, const WholeBodyKinematics& kin, std::vector<int>* stance) const;
   // The horizontal CoM acceleration (m/s²) of the CoM task over the `stance` feet.
-  Eigen::Vector2d BalanceLaw(const mjData& d, const std::vector<int>& stance, double gravity);
+  Eigen::Vector2d BalanceLaw(const mjData& d, const WholeBodyKinematics& kin, const std::vector<int>& stance,
+                             double gravity);
   // Line feet: the DCM stabiliser's horizontal CoM acceleration (m/s²) over the `stance`
   // soles; re-plans the swing landings (reference_) while following a plan.
-  Eigen::Vector2d LineFootBalance(const mjData& d, const std::vector<int>& stance, double gravity);
+  Eigen::Vector2d LineFootBalance(const mjData& d, const WholeBodyKinematics& kin, const std::vector<int>& stance,
+                                  double gravity);
   void Relax(const Scene& scene, double* ctrl) const;
 
   // Set up once.
@@ -166,7 +168,6 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   // reallocation.
   RobotReference reference_;
   RobotState state_;
-  WholeBodyKinematics* kin_ = nullptr;  // this tick's, in its thread's scratch (Compute)
   FootTask foot_task_;
   const QpProblem* last_problem_ = nullptr;  // the last tick's QP (thread scratch; qp_problem())
   QpSolution solution_;

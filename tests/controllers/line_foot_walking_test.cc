@@ -352,9 +352,8 @@ TEST(LineFootTest, AlternatesItsCaptureStepsAfterAForwardPush) {
 }
 
 // The stock-layout robot pushed sideways while walking: its capture steps shuffle outward,
-// the outer foot landing up to 0.8 m from the inner one (line_toe_bar_extra_width). At
-// 0.75 m each outer landing fell short of xi and these pushes fell (left at 4.4 s after
-// ten steps 2.3 m sideways; right at 5.4 s).
+// the outer foot landing up to 0.8 m from the inner one (line_toe_bar_extra_width). Without
+// that reach each outer landing falls short of xi and both pushes end in a fall.
 TEST(LineFootTest, TheStockLayoutRobotCatchesASidewaysPushWhileWalking) {
   for (const auto& [dy, seed] : {std::pair{1.0, uint64_t{8}}, {-1.0, uint64_t{28}}}) {
     const GaitTrialResult r = RunWalk(WalkingPushTrial(StockH1RobotPath(), 0, dy), seed);
