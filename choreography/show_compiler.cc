@@ -168,25 +168,33 @@ void ShowReference::Evaluate(const TimedCue& cue, double u, BodyPose* pose) cons
 
 std::pair<std::vector<ShowReference::TimedCue>::const_iterator,
           std::vector<ShowReference::TimedCue>::const_iterator>
-ShowReference::ActiveRange(double t) const {
+ShowReference::ActiveRange(double t, ReferenceCursor* cursor) const {
   // Cues that started by t, but not before t - longest (those have surely ended).
-  const auto by_start = [](const TimedCue& c, double time) { return c.start_time < time; };
-  const auto first = std::lower_bound(cues_.begin(), cues_.end(), t - longest_ - 1e-9, by_start);
-  const auto last =
-      std::upper_bound(cues_.begin(), cues_.end(), t,
-                       [](double time, const TimedCue& c) { return time < c.start_time; });
+  const double since = t - longest_ - 1e-9;
+  const auto first = PartitionPointFrom(
+      cues_.begin(), cues_.end(), [since](const TimedCue& c) { return c.start_time < since; },
+      &cursor->cue_first);
+  const auto last = PartitionPointFrom(
+      cues_.begin(), cues_.end(), [t](const TimedCue& c) { return !(t < c.start_time); },
+      &cursor->cue_last);
   return {first, std::max(first, last)};
 }
 
 BodyPose ShowReference::PoseAt(double t) const {
+  ReferenceCursor cold;
+  return PoseAt(t, &cold);
+}
+
+BodyPose ShowReference::PoseAt(double t, ReferenceCursor* cursor) const {
   BodyPose pose;
   for (int side = 0; side < 2; ++side) {
     const auto& held = held_[side];
-    const auto it = std::upper_bound(held.begin(), held.end(), t,
-                                     [](double time, const HeldHanky& h) { return time < h.time; });
+    // The first hanky held after t.
+    const auto it = PartitionPointFrom(
+        held.begin(), held.end(), [t](const HeldHanky& h) { return !(t < h.time); }, &cursor->held[side]);
     if (it != held.begin()) pose.hanky[side].phase = std::prev(it)->phase;
   }
-  const auto [first, last] = ActiveRange(t);
+  const auto [first, last] = ActiveRange(t, cursor);
   for (auto it = first; it != last; ++it) {
     if (t >= it->end_time) continue;
     const double u = clock_.BeatAt(t) - it->cue.start.ToDouble();
@@ -196,23 +204,27 @@ BodyPose ShowReference::PoseAt(double t) const {
 }
 
 void ShowReference::Sample(double t, RobotReference* out) const {
+  ReferenceCursor cold;
+  SampleFrom(t, &cold, out);
+}
+
+void ShowReference::SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const {
   *out = RobotReference();
   out->time = t;
   // The last stretch of walking that has started (or the first).
-  const auto next = std::upper_bound(walks_.begin(), walks_.end(), t,
-                                     [](double time, const WalkingReference& w) {
-                                       return time < w.pattern().start_time();
-                                     });
+  const auto next = PartitionPointFrom(
+      walks_.begin(), walks_.end(), [t](const WalkingReference& w) { return !(t < w.pattern().start_time()); },
+      &cursor->walk);
   const size_t walk = next == walks_.begin() ? 0 : static_cast<size_t>(next - walks_.begin()) - 1;
-  walks_[walk].Sample(t, out);
+  walks_[walk].SampleFrom(t, cursor, out);
   const double walking_roll = out->trunk_roll;  // the gait's lean over the stance foot
 
   // Body channels and their rates: central differences within each cue.
   const double per_second = clock_.bpm / 60.0;  // beats per s
-  const BodyPose now = PoseAt(t);
+  const BodyPose now = PoseAt(t, cursor);
   BodyPose ahead = now, behind = now;
   double span[4] = {0, 0, 0, 0};  // beats between behind and ahead, per limb bit
-  const auto [first, last] = ActiveRange(t);
+  const auto [first, last] = ActiveRange(t, cursor);
   for (auto it = first; it != last; ++it) {
     if (t >= it->end_time) continue;
     const double length = it->cue.length.ToDouble();

@@ -51,6 +51,9 @@ class ShowReference : public ReferenceSource {
   ShowReference(const Schedule& schedule, int robot, const CompileOptions& options);
   /// The reference at conductor time t (s); cheap, no allocation.
   void Sample(double t, RobotReference* out) const override;
+  /// Sample(t, out), bit for bit, its lookups (walk, cues, held hankies and the walk's
+  /// own tables) started from and left in `cursor`.
+  void SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const override;
   /// s, the end of the show or of the last walk, whichever is later.
   double end_time() const override { return end_time_; }
   /// All footsteps, timed (touch-downs on beats). Stretches of walking more than
@@ -73,9 +76,11 @@ class ShowReference : public ReferenceSource {
     double phase = 0;  // rad, its phase then
   };
   void Evaluate(const TimedCue& cue, double u, BodyPose* pose) const;
+  // PoseAt(t), its lookups started from and left in `cursor`.
+  BodyPose PoseAt(double t, ReferenceCursor* cursor) const;
   // The cues that may be active at t: [first, last) of cues_.
   std::pair<std::vector<TimedCue>::const_iterator, std::vector<TimedCue>::const_iterator>
-  ActiveRange(double t) const;
+  ActiveRange(double t, ReferenceCursor* cursor) const;
 
   // The line-foot gait's lowered CoM over a stretch of walking: eased down over `down`
   // and back up over `up` (s, from, to); depth 0: none.

@@ -22,6 +22,10 @@ void SplicedReference::Sample(double t, RobotReference* out) const {
   (t < splice_time_ ? before_ : after_)->Sample(t, out);
 }
 
+void SplicedReference::SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const {
+  (t < splice_time_ ? before_ : after_)->SampleFrom(t, cursor, out);
+}
+
 double ReferenceJump(const RobotReference& a, const RobotReference& b) {
   double jump = (a.com - b.com).norm();
   jump = std::max(jump, std::abs(WrapAngle(a.pelvis_yaw - b.pelvis_yaw)));

@@ -69,6 +69,7 @@ class SplicedReference : public ReferenceSource {
   SplicedReference(std::shared_ptr<const ReferenceSource> before,
                    std::shared_ptr<const ReferenceSource> after, double splice_time);
   void Sample(double t, RobotReference* out) const override;
+  void SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const override;
   /// s, the end of `after`.
   double end_time() const override { return after_->end_time(); }
   /// s, when `after` takes over.

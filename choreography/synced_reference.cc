@@ -15,9 +15,14 @@ SyncedReference::SyncedReference(std::shared_ptr<const ClockNetwork> network, in
 }
 
 void SyncedReference::Sample(double t, RobotReference* out) const {
+  ReferenceCursor cold;
+  SampleFrom(t, &cold, out);
+}
+
+void SyncedReference::SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const {
   auto version = versions_.rbegin();
   while (version + 1 != versions_.rend() && t < version->delivered) ++version;
-  version->reference->Sample(network_->DanceTime(robot_, t), out);
+  version->reference->SampleFrom(network_->DanceTime(robot_, t), cursor, out);
 }
 
 std::shared_ptr<const SyncedReference> SyncedReference::Updated(

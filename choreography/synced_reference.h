@@ -31,6 +31,7 @@ class SyncedReference : public ReferenceSource {
                   std::shared_ptr<const ReferenceSource> reference);
   /// The version delivered by conductor time t (s), sampled at the robot's dance time.
   void Sample(double t, RobotReference* out) const override;
+  void SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const override;
   /// s, the end of the latest version.
   double end_time() const override { return versions_.back().reference->end_time(); }
   /// A copy that also holds `next`, which the conductor sends at time `sent` (s): danced

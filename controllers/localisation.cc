@@ -313,6 +313,11 @@ void LocalisedReference::Sample(double t, RobotReference* out) const {
   if (g_stage_frame != nullptr) TransformReference(*g_stage_frame, out);
 }
 
+void LocalisedReference::SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const {
+  inner_->SampleFrom(t, cursor, out);
+  if (g_stage_frame != nullptr) TransformReference(*g_stage_frame, out);
+}
+
 std::vector<std::shared_ptr<const ReferenceSource>> LocaliseReferences(
     std::vector<std::shared_ptr<const ReferenceSource>> references) {
   for (auto& reference : references) {

@@ -192,6 +192,7 @@ class LocalisedReference : public ReferenceSource {
   /// Wraps `inner` (not null).
   explicit LocalisedReference(std::shared_ptr<const ReferenceSource> inner);
   void Sample(double t, RobotReference* out) const override;
+  void SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const override;
   double end_time() const override { return inner_->end_time(); }
   /// The plan in stage coordinates.
   const std::shared_ptr<const ReferenceSource>& inner() const { return inner_; }

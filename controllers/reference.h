@@ -8,6 +8,8 @@
 #include <Eigen/Core>
 #include <array>
 
+#include "controllers/reference_cursor.h"
+
 namespace yangbot {
 
 /// Arm joints in actuator order: left shoulder pitch, roll, yaw, elbow, then right.
@@ -59,6 +61,12 @@ class ReferenceSource {
   virtual ~ReferenceSource() = default;
   /// Fills `out` with the reference at conductor time t (s).
   virtual void Sample(double t, RobotReference* out) const = 0;
+  /// Sample(t, out), bit for bit, with the table lookups started where `cursor` (the
+  /// caller's own, one per robot) left them, and left there for the next call: cheap
+  /// when t moves on by a tick. References without tables ignore the cursor.
+  virtual void SampleFrom(double t, ReferenceCursor* /*cursor*/, RobotReference* out) const {
+    Sample(t, out);
+  }
   /// End of the planned motion (s); after it the reference holds its last value.
   virtual double end_time() const = 0;
 };

@@ -42,12 +42,12 @@ double StepRhythm::NextTouchdown(const ReferenceSource* plan, double t, double h
   touchdown_plan_ = plan;
   constexpr double kStep = 0.01;
   RobotReference r;
-  plan->Sample(t, &r);
+  plan->SampleFrom(t, &touchdown_cursor_, &r);
   std::array<bool, 2> down = {r.feet[0].in_contact, r.feet[1].in_contact};
   next_touchdown_ = -1;
   touchdown_look_ = t + 0.1;
   for (double dt = kStep; dt <= horizon + 1e-9; dt += kStep) {
-    plan->Sample(t + dt, &r);
+    plan->SampleFrom(t + dt, &touchdown_cursor_, &r);
     for (int side = 0; side < 2; ++side) {
       if (r.feet[side].in_contact && !down[side]) {
         next_touchdown_ = touchdown_look_ = t + dt;

@@ -45,6 +45,7 @@ class StepRhythm {
   const ReferenceSource* touchdown_plan_ = nullptr;  // the plan NextTouchdown looked at
   double next_touchdown_ = -1;  // s, its answer
   double touchdown_look_ = -1;  // s, when it looks again
+  ReferenceCursor touchdown_cursor_;  // where its samples, 10 ms apart, landed in the plan's tables
 };
 
 /// The pelvis weights for this tick: stiff (w_pelvis_recovery) while stepping to recover,

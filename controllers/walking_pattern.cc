@@ -110,10 +110,16 @@ WalkingPattern::WalkingPattern(const FootstepPlan& plan, const WalkingPatternPar
 }
 
 Eigen::Vector2d WalkingPattern::ZmpReference(double t) const {
+  std::size_t cold = 0;
+  return ZmpReference(t, &cold);
+}
+
+Eigen::Vector2d WalkingPattern::ZmpReference(double t, std::size_t* hint) const {
   if (t <= zmp_knots_.front().time) return zmp_knots_.front().zmp;
   if (t >= zmp_knots_.back().time) return zmp_knots_.back().zmp;
-  const auto next = std::upper_bound(zmp_knots_.begin(), zmp_knots_.end(), t,
-                                     [](double time, const ZmpKnot& k) { return time < k.time; });
+  // The first knot after t.
+  const auto next = PartitionPointFrom(zmp_knots_.begin(), zmp_knots_.end(),
+                                       [t](const ZmpKnot& k) { return !(t < k.time); }, hint);
   const auto prev = next - 1;  // prev->time <= t < next->time
   const double f = (t - prev->time) / (next->time - prev->time);
   return prev->zmp + f * (next->zmp - prev->zmp);
@@ -154,16 +160,21 @@ void WalkingPattern::SampleCom(double t, WalkingSample* out) const {
 }
 
 WalkingSample WalkingPattern::Sample(double t) const {
+  ReferenceCursor cold;
+  return Sample(t, &cold);
+}
+
+WalkingSample WalkingPattern::Sample(double t, ReferenceCursor* cursor) const {
   WalkingSample out;
   out.time = t;
   SampleCom(t, &out);
-  out.zmp_reference = ZmpReference(t);
+  out.zmp_reference = ZmpReference(t, &cursor->zmp_knot);
 
   const int n = static_cast<int>(plan_.steps.size());
   // Last step that has lifted off by t (-1: none).
-  const int i = static_cast<int>(std::upper_bound(liftoffs_.begin(), liftoffs_.end(), t) -
-                                 liftoffs_.begin()) -
-                1;
+  const auto lifted = PartitionPointFrom(liftoffs_.begin(), liftoffs_.end(),
+                                         [t](double liftoff) { return !(t < liftoff); }, &cursor->liftoff);
+  const int i = static_cast<int>(lifted - liftoffs_.begin()) - 1;
   if (i >= 0 && t < plan_.steps[i].touchdown_time) {
     const Footstep& step = plan_.steps[i];
     const Foot support = OtherFoot(step.foot);

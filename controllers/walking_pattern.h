@@ -19,10 +19,12 @@
 #define YANGBOT_CONTROLLERS_WALKING_PATTERN_H_
 
 #include <Eigen/Core>
+#include <cstddef>
 #include <optional>
 #include <vector>
 
 #include "controllers/footstep_planner.h"
+#include "controllers/reference_cursor.h"
 #include "controllers/swing_trajectory.h"
 #include "controllers/zmp_preview.h"
 
@@ -84,6 +86,9 @@ class WalkingPattern {
 
   /// The reference at time t (s); any t, cheap (no allocation), deterministic.
   WalkingSample Sample(double t) const;
+  /// Sample(t), bit for bit, its lookups started from and left in `cursor` (liftoff,
+  /// zmp_knot; see reference_cursor.h).
+  WalkingSample Sample(double t, ReferenceCursor* cursor) const;
   /// The reference ZMP (m, xy) at time t (s).
   Eigen::Vector2d ZmpReference(double t) const;
 
@@ -99,6 +104,9 @@ class WalkingPattern {
   const ZmpPreviewGains& gains() const { return gains_; }
   /// The precomputed CoM samples, one per dt from start_time.
   const ComTrajectory& com_trajectory() const { return com_; }
+  /// The stance before step i (0..steps): plan().StanceAfter(i) without the walk over
+  /// the steps.
+  const Stance& StanceBefore(int i) const { return stances_[i]; }
 
  private:
   struct ZmpKnot {
@@ -107,6 +115,8 @@ class WalkingPattern {
   };
 
   FootState StandingFoot(const Pose2& pose) const;
+  // ZmpReference(t), its knot lookup started from and left in *hint.
+  Eigen::Vector2d ZmpReference(double t, std::size_t* hint) const;
   void SampleCom(double t, WalkingSample* out) const;
 
   FootstepPlan plan_;

@@ -57,7 +57,7 @@ Eigen::Vector3d WalkingReference::RockingOffset(const WalkingSample& w) const {
   // Stance side of step i: +1 when the left foot bears the weight (the right swings).
   auto side = [&](int i) { return plan.steps[i].foot == Foot::kRight ? 1.0 : -1.0; };
   auto pivot = [&](int i) {
-    const Stance& before = plan.StanceAfter(i);
+    const Stance& before = pattern_->StanceBefore(i);
     const Pose2 l = before.left, r = before.right;
     const double half = 0.5 * std::hypot(l.x - r.x, l.y - r.y);
     return side(i) * (half - posture_.rock_pivot_inset);
@@ -106,7 +106,12 @@ WalkingReference::WalkingReference(std::shared_ptr<const WalkingPattern> pattern
     : pattern_(std::move(pattern)), posture_(posture) {}
 
 void WalkingReference::Sample(double t, RobotReference* out) const {
-  const WalkingSample s = pattern_->Sample(t - posture_.delay);
+  ReferenceCursor cold;
+  SampleFrom(t, &cold, out);
+}
+
+void WalkingReference::SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const {
+  const WalkingSample s = pattern_->Sample(t - posture_.delay, cursor);
   out->time = t;
   out->com = s.com_position;
   out->com_velocity = s.com_velocity;

@@ -109,6 +109,7 @@ class WalkingReference : public ReferenceSource {
   /// Wraps `pattern` (shared, immutable).
   WalkingReference(std::shared_ptr<const WalkingPattern> pattern, const WalkingPosture& posture);
   void Sample(double t, RobotReference* out) const override;
+  void SampleFrom(double t, ReferenceCursor* cursor, RobotReference* out) const override;
   double end_time() const override { return pattern_->end_time() + posture_.delay; }
   /// The pattern followed.
   const WalkingPattern& pattern() const { return *pattern_; }

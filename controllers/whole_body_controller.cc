@@ -117,7 +117,7 @@ void WholeBodyController::LatchStandingReference(const Scene& scene, int robot, 
 
 void WholeBodyController::SampleReference(double t) {
   if (options_.reference) {
-    options_.reference->Sample(t, &reference_);
+    options_.reference->SampleFrom(t, &reference_cursor_, &reference_);
     if (catch_up_.active()) catch_up_.Apply(*options_.reference, t, &rhythm_, &reference_, neighbours_);
     std::array<double, 2> angle{}, rate{};
     for (int side = 0; side < 2; ++side) {

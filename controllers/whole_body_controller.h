@@ -154,6 +154,7 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   bool fallen_ = false;
   bool latched_ = false;
   RobotReference latched_reference_;
+  ReferenceCursor reference_cursor_;  // where last tick's sample of the plan landed in its tables
   BalanceRecovery recovery_;    // seconds-long capture steps
   PlanCatchUp catch_up_;        // seconds-long rejoin of the plan after them
   std::vector<Eigen::Vector2d> neighbours_;  // other robots' pelvises (set_neighbours)

@@ -1,11 +1,13 @@
 // The parts of a run's pipeline one by one, next to the physics they drive (`yangbot
 // bench` measures them together): one physics step alone, one whole runner Step (physics,
 // controllers, health checks, metrics) on one and two threads, the per-step metrics, the
-// trajectory hash, and the default show's planning (parse and schedule) and compilation.
+// trajectory hash, the default show's planning (parse and schedule) and compilation, and
+// sampling its references.
 #include <benchmark/benchmark.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "choreography/choreography.h"
 #include "choreography/diagnostics.h"
@@ -153,6 +155,29 @@ void BM_CompileDefaultShow(benchmark::State& bench) {
   }
 }
 BENCHMARK(BM_CompileDefaultShow)->Unit(benchmark::kMillisecond);
+
+// The 16 references of the default show sampled a tick at a time, robot after robot, as
+// the controllers sample them: a fresh search of each table (0) or one started from each
+// robot's cursor (1).
+void BM_SampleDefaultShow(benchmark::State& bench) {
+  const CompiledShow show = CompileShowFile(kDefaultShow);
+  const bool warm = bench.range(0) != 0;
+  std::vector<ReferenceCursor> cursors(show.references.size());
+  RobotReference out;
+  double t = 0;
+  for (auto _ : bench) {
+    for (size_t r = 0; r < show.references.size(); ++r) {
+      if (warm) {
+        show.references[r]->SampleFrom(t, &cursors[r], &out);
+      } else {
+        show.references[r]->Sample(t, &out);
+      }
+      benchmark::DoNotOptimize(out);
+    }
+    t = t + 0.002 > show.end_time ? 0 : t + 0.002;
+  }
+}
+BENCHMARK(BM_SampleDefaultShow)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // Reading, checking and planning the default show file, as `yangbot validate` does.
 void BM_CheckDefaultShowFile(benchmark::State& bench) {

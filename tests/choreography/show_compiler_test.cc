@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <regex>
 
 #include "choreography/choreography.h"
@@ -265,6 +267,57 @@ TEST(ShowCompilerTest, DefaultShowReferencesAreContinuous) {
       ASSERT_LT(std::abs(now.torso_yaw - previous.torso_yaw), 0.01) << r << " t " << t;
       ASSERT_LT(std::abs(now.trunk_pitch - previous.trunk_pitch), 0.01) << r << " t " << t;
       previous = now;
+    }
+  }
+}
+
+// Every channel of two samples equal, bit for bit.
+void ExpectSameSample(const RobotReference& a, const RobotReference& b, double t) {
+  ASSERT_EQ(a.time, b.time) << t;
+  ASSERT_EQ(a.com, b.com) << t;
+  ASSERT_EQ(a.com_velocity, b.com_velocity) << t;
+  ASSERT_EQ(a.com_acceleration, b.com_acceleration) << t;
+  ASSERT_EQ(a.zmp, b.zmp) << t;
+  for (int f = 0; f < 2; ++f) {
+    ASSERT_EQ(a.feet[f].position, b.feet[f].position) << t;
+    ASSERT_EQ(a.feet[f].velocity, b.feet[f].velocity) << t;
+    ASSERT_EQ(a.feet[f].acceleration, b.feet[f].acceleration) << t;
+    ASSERT_EQ(a.feet[f].yaw, b.feet[f].yaw) << t;
+    ASSERT_EQ(a.feet[f].yaw_rate, b.feet[f].yaw_rate) << t;
+    ASSERT_EQ(a.feet[f].in_contact, b.feet[f].in_contact) << t;
+    ASSERT_EQ(a.hanky[f].spinning, b.hanky[f].spinning) << t;
+    ASSERT_EQ(a.hanky[f].phase, b.hanky[f].phase) << t;
+    ASSERT_EQ(a.hanky[f].rate, b.hanky[f].rate) << t;
+    ASSERT_EQ(a.hanky[f].acceleration, b.hanky[f].acceleration) << t;
+  }
+  ASSERT_EQ(a.pelvis_yaw, b.pelvis_yaw) << t;
+  ASSERT_EQ(a.pelvis_yaw_rate, b.pelvis_yaw_rate) << t;
+  ASSERT_EQ(a.torso_yaw, b.torso_yaw) << t;
+  ASSERT_EQ(a.torso_yaw_rate, b.torso_yaw_rate) << t;
+  ASSERT_EQ(a.trunk_roll, b.trunk_roll) << t;
+  ASSERT_EQ(a.trunk_pitch, b.trunk_pitch) << t;
+  ASSERT_EQ(a.arm_q, b.arm_q) << t;
+  ASSERT_EQ(a.arm_qd, b.arm_qd) << t;
+}
+
+// A cursor carried from sample to sample (as a controller carries it, a tick at a time,
+// with jumps back and forward by many ticks as a catch-up or a reflow might) gives the
+// samples a fresh search gives, across walks, cues and held hankies.
+TEST(ShowCompilerTest, ACarriedCursorSamplesAsAFreshSearch) {
+  const CompiledShow show = CompileShowFile(AssetsDir() + "/choreographies/yangge16.yaml");
+  std::mt19937 random(23);
+  std::uniform_real_distribution<double> jump(-30.0, 30.0);
+  for (int r : {0, 5, 15}) {
+    const ReferenceSource& ref = *show.references[r];
+    ReferenceCursor cursor;
+    double t = 0;
+    for (int k = 0; t < show.end_time + 3; ++k) {
+      t = k % 2000 == 1999 ? std::clamp(t + jump(random), 0.0, show.end_time + 3) : t + 0.002;
+      RobotReference fresh, warm;
+      ref.Sample(t, &fresh);
+      ref.SampleFrom(t, &cursor, &warm);
+      ExpectSameSample(fresh, warm, t);
+      if (HasFatalFailure()) return;
     }
   }
 }
