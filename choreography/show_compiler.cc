@@ -212,9 +212,8 @@ void ShowReference::SampleFrom(double t, ReferenceCursor* cursor, RobotReference
   *out = RobotReference();
   out->time = t;
   // The last stretch of walking that has started (or the first).
-  const auto next = PartitionPointFrom(
-      walks_.begin(), walks_.end(), [t](const WalkingReference& w) { return !(t < w.pattern().start_time()); },
-      &cursor->walk);
+  const auto started = [t](const WalkingReference& w) { return !(t < w.pattern().start_time()); };
+  const auto next = PartitionPointFrom(walks_.begin(), walks_.end(), started, &cursor->walk);
   const size_t walk = next == walks_.begin() ? 0 : static_cast<size_t>(next - walks_.begin()) - 1;
   walks_[walk].SampleFrom(t, cursor, out);
   const double walking_roll = out->trunk_roll;  // the gait's lean over the stance foot
