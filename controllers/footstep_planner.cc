@@ -183,8 +183,10 @@ FootstepPlan PlanAlongPath(const FootstepPlannerParams& params, const Stance& st
                            const CenterPath& path, double side, int ramp_steps = 0) {
   const double width = params.nominal_width;
   std::optional<std::vector<Footstep>> best;
+  if (params.first_foot) best = GreedyWalk(start, path, *params.first_foot, params.limits, width, params.max_steps);
   const Foot preferred = side >= 0 ? Foot::kLeft : Foot::kRight;
   for (Foot first : {preferred, OtherFoot(preferred)}) {
+    if (best && params.first_foot) break;  // the asked-for foot walks it
     const int cap = best ? static_cast<int>(best->size()) - 1 : params.max_steps;
     auto steps = GreedyWalk(start, path, first, params.limits, width, cap);
     if (steps && (!best || steps->size() < best->size())) best = std::move(steps);

@@ -24,6 +24,7 @@
 #define YANGBOT_CONTROLLERS_FOOTSTEP_PLANNER_H_
 
 #include "controllers/angles.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,10 @@ struct FootstepPlannerParams {
   double nominal_width = 0.2;  ///< m, lateral distance between foot centres when standing
   bool even_steps = true;      ///< shrink the limits to even out step sizes (same step count)
   int max_steps = 2000;        ///< a plan needing more steps throws yangbot::Error
+  /// The foot that takes a walk's first step. None: the one that needs fewer steps (on a
+  /// tie, the foot on the side the walk goes to). Set: that foot, as long as it can walk
+  /// the path (a walk appended to another keeps the feet alternating).
+  std::optional<Foot> first_foot;
 };
 
 /// Frame an ExplicitStep's pose is given in.

@@ -54,14 +54,22 @@ double PelvisYaw(const Scene& scene, const mjData& d) {
 
 FootstepPlan PlanGaitTrial(const GaitTrial& trial, const Stance& start, double start_time,
                            std::vector<int>* segment_starts) {
-  const FootstepPlanner planner(LineFootPlannerParams(trial.gait));
-  const FootstepPlanner turn_in_place(LineFootTurnInPlaceParams(trial.gait));
   FootstepPlan plan;
   plan.start = start;
   if (segment_starts) segment_starts->clear();
   for (const GaitSegment& segment : trial.path) {
     if (segment_starts) segment_starts->push_back(static_cast<int>(plan.steps.size()));
     const Stance from = plan.Final();
+    // The feet keep alternating through a change of command: a segment that began with
+    // the foot that ended the one before would lift it again 0.1 s after its touch-down,
+    // over the other foot, the one whose long swing had just landed off its plan (the
+    // stock-layout H1's mixed row: the DCM ran toward that stance foot's side and 7 of 10
+    // seeds took recovery steps).
+    FootstepPlannerParams params = LineFootPlannerParams(trial.gait);
+    FootstepPlannerParams in_place = LineFootTurnInPlaceParams(trial.gait);
+    if (!plan.steps.empty()) params.first_foot = in_place.first_foot = OtherFoot(plan.steps.back().foot);
+    const FootstepPlanner planner(params);
+    const FootstepPlanner turn_in_place(in_place);
     if (segment.radius > 0) {
       plan.Append(planner.PlanArc(from, segment.radius, segment.dyaw));
     } else if (segment.dx == 0 && segment.dy == 0) {

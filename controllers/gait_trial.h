@@ -6,7 +6,8 @@
 //
 // A walk is a path of segments, each planned from where the previous one ends and
 // appended (FootstepPlan::Append), so the steps go on one a beat through each change of
-// command. A segment with no travel is a turn in place (LineFootTurnInPlaceParams: the
+// command, the feet alternating (a segment starts with the foot that did not take the
+// previous one's last step). A segment with no travel is a turn in place (LineFootTurnInPlaceParams: the
 // feet closer, smaller turns a step). Touch-downs are the onsets of contact between the floor and any collision
 // geom of the foot's body (the ankle link), matched to the nearest planned touch-down of
 // that foot within 0.2 s.

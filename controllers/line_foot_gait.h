@@ -13,7 +13,7 @@
 // 0.5 m reach binding), turning in place 0.52 rad a step with the feet 0.2 m apart (90 deg
 // in 4 steps); one step a beat from 90 bpm (0.3 m forward,
 // 0.2 m sideways) to 150 bpm (0.4 m forward); touch-downs within 10 ms of the beat (the
-// stock H1 within 20 ms but on its mixed, dancing path, where it takes recovery steps).
+// stock H1 within 14 ms).
 // With the reach in the support foot's frame, 0.55 rad a step on a full-turn arc fell 2
 // of 3. The stock H1 needs its toe bar's tipped
 // contact modelled (support_outward_share here, the contact line and the line sole's yaw

@@ -145,6 +145,7 @@ class WholeBodyController : public RobotController, public ReferenceFollower {
   WholeBodyOptions options_;
   RobotLayout layout_;
   std::array<SoleRectangle, 2> soles_{};  // what the CoP may use, sole frame
+  std::array<SoleRectangle, 2> sole_extent_{};  // the collision geoms' reach, sole frame
   bool line_feet_ = false;
   PostureJoints posture_;
   std::optional<Localiser> localiser_;  // with options_.localisation

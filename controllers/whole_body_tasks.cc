@@ -49,6 +49,13 @@ double ContactLineSlope(const SoleRectangle& sole, const Eigen::Matrix3d& R) {
   return -sole.toe_slope * std::clamp(roll / kTipped, -1.0, 1.0);  // roll > 0: on the -y end
 }
 
+double ToeBarRollDrop(const SoleRectangle& extent, const Matrix3& R) {
+  const double zx = R(2, 0), zy = R(2, 1);  // world heights of the sole's x and y axes
+  const double flat = std::min(zx * extent.x_min, zx * extent.x_max);
+  const double toe_end = zx * extent.x_max + std::min(zy * extent.y_min, zy * extent.y_max);
+  return std::max(0.0, flat - toe_end);
+}
+
 void ComputeKinematics(const mjModel* m, const mjData& d, const RobotIndex& index, const std::array<int, 2>& sole_site,
                        const Eigen::VectorXd& v, JacobianHistory* history, WholeBodyKinematics* kin) {
   const int nv = static_cast<int>(v.size());

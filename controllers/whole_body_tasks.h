@@ -164,6 +164,12 @@ void AddRegularisation(const WholeBodyGains& k, int nv, int stance_count, QpProb
 /// (see SoleRectangle::toe_slope); 0 for soles without a toe bar.
 double ContactLineSlope(const SoleRectangle& sole, const Eigen::Matrix3d& R);
 
+/// m, how far the roll of a sole whose collision geoms reach `extent` (heel x_min, toe
+/// x_max, toe-bar ends y_min and y_max, sole frame) puts the lower end of its toe bar below
+/// the lower of its heel and toe centre, the sole site's frame being `R`; 0 for a sole
+/// without a toe bar or one that does not roll.
+double ToeBarRollDrop(const SoleRectangle& extent, const Eigen::Matrix3d& R);
+
 /// The contacts of the `stance` feet: the floating base's dynamics (equality), stance feet
 /// that do not accelerate (a task of w_stance, damped by stance_damping), the motor limits
 /// and per foot a unilateral minimum force, the friction pyramid, the CoP within the

@@ -475,6 +475,19 @@ TEST(FootstepPlannerTest, ExplicitWorldStepsAreUnwrapped) {
   EXPECT_NEAR(plan.steps[0].pose.yaw, kPi + 0.15, 1e-12);
 }
 
+// A walk appended to another can keep the feet alternating: asked for a first foot, the
+// planner starts with it even where the other foot would lead (sideways to the left).
+TEST(FootstepPlannerTest, StartsWithTheFootAskedFor) {
+  FootstepPlannerParams params;
+  EXPECT_EQ(FootstepPlanner(params).PlanSideways(StartStance(), 0.5).steps.front().foot, Foot::kLeft);
+  params.first_foot = Foot::kRight;
+  const FootstepPlanner planner(params);
+  const FootstepPlan plan = planner.PlanSideways(StartStance(), 0.5);
+  EXPECT_EQ(plan.steps.front().foot, Foot::kRight);
+  ExpectReaches(plan, {0, 0.5, 0});
+  ExpectWithinLimits(planner, plan);
+}
+
 TEST(FootstepPlannerTest, AppendChainsPlans) {
   const FootstepPlanner planner;
   FootstepPlan plan = planner.PlanForward(StartStance(), 1.0);

@@ -5,6 +5,7 @@
 // a few steps), so each also guards the balance law.
 #include <gtest/gtest.h>
 
+#include <Eigen/Geometry>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -23,6 +24,7 @@
 #include "controllers/walking_pattern.h"
 #include "controllers/walking_reference.h"
 #include "controllers/whole_body_controller.h"
+#include "controllers/whole_body_tasks.h"
 #include "sim/error.h"
 #include "sim/metrics.h"
 #include "sim/runner.h"
@@ -258,6 +260,46 @@ TEST(LineFootTest, PlansTheStockFeetsCopOutwardOfTheirCentre) {
   };
   EXPECT_NEAR(outward(StockH1RobotPath()), 0.015, 0.002);
   EXPECT_EQ(outward(LineFootRobotPath()), 0);
+}
+
+// The stock robot's toe bar, rolled 0.28 rad (a 0.8 rad turning swing stepping inward on
+// the mixed path), hangs one end 8 mm below the sole site, which the swing aims at the
+// floor instead; a heel-to-toe capsule rolls on its own line.
+TEST(LineFootTest, AimsTheRolledToeBarsLowerEndAtTheFloor) {
+  auto extent = [](const std::string& path) {
+    SceneOptions options;
+    options.robots = 1;
+    options.robot_path = path;
+    const auto scene = Scene::Build(options);
+    const SoleSupport s =
+        ReadSoleSupport(scene->model(), mj_name2id(scene->model(), mjOBJ_SITE, "r00/left_sole")).value();
+    return SoleRectangle{s.x_min, s.x_max, s.y_min, s.y_max};
+  };
+  const Eigen::Matrix3d rolled = Eigen::AngleAxisd(0.28, Eigen::Vector3d::UnitX()).toRotationMatrix();
+  const Eigen::Matrix3d heel_down = Eigen::AngleAxisd(-0.1, Eigen::Vector3d::UnitY()).toRotationMatrix();
+  EXPECT_NEAR(ToeBarRollDrop(extent(StockH1RobotPath()), rolled), 0.0083, 0.001);
+  EXPECT_EQ(ToeBarRollDrop(extent(StockH1RobotPath()), Eigen::Matrix3d::Identity()), 0);
+  EXPECT_EQ(ToeBarRollDrop(extent(StockH1RobotPath()), heel_down), 0);  // the heel is lower
+  EXPECT_NEAR(ToeBarRollDrop(extent(LineFootRobotPath()), rolled), 0, 1e-9);
+}
+
+// The gait table's mixed row on the stock robot (`yangbot gait --robot ... --rows mixed`):
+// 1 m forward, then forward, left and turning, right, back and turning back, the upper
+// body dancing. Seeds 1-10: every touch-down within 10 ms, landings 2 steps after a change
+// within 2.7 cm, arrival within 1 cm. Seeds 1 and 4 start with the left foot: when each
+// segment picked its own first foot, the second segment lifted the left foot again over
+// the right, whose 1 m swing had landed 12 cm short and 8 cm inward, and the robot took
+// recovery steps (4 and 9 of 13 touch-downs); with the swing aiming the site, not the
+// rolled toe bar's end, the back-turning step touched down 40-46 ms early.
+TEST(LineFootTest, TheStockLayoutRobotWalksTheMixedPathOnTheBeat) {
+  GaitTrial trial = Walk({{1.0, 0, 0}, {0.5, 0.5, 0.8}, {0, -0.5, 0}, {-0.5, 0, -0.8}});
+  trial.robot_path = StockH1RobotPath();
+  trial.dance = true;
+  for (uint64_t seed : {1, 4}) {
+    const GaitTrialResult r = RunWalk(trial, seed);
+    ExpectGoodWalk(r);
+    EXPECT_LT(r.settle_offset, 0.05);
+  }
 }
 
 // Sideways at 90 bpm on the stock robot: 0.53 s single supports on a sole tipped onto its
