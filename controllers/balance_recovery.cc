@@ -58,7 +58,14 @@ Vector3 BalanceRecovery::PlanLineLanding(const BalanceInput& in, int side, doubl
   const Vector2 rel = target - in.sole[stance].head<2>();
   const double sign = side == 0 ? 1 : -1;
   const double a = std::clamp(rel.dot(along), -params_.max_backward, params_.line_max_forward);
-  const double c = std::clamp(sign * rel.dot(across), params_.line_min_width, LineMaxWidth());
+  double c = std::clamp(sign * rel.dot(across), params_.line_min_width,
+                        std::max(LineMaxWidth(), params_.line_open_max_width));
+  // Wider than line_max_width only away from the neighbours: the step is not crowded and
+  // the stance centre it makes keeps clear of them.
+  if (c > LineMaxWidth()) {
+    const Vector2 open = in.sole[stance].head<2>() + a * along + sign * c * across;
+    if (crowded_ || NeighbourIntrusion(in, 0.5 * (open + in.sole[stance].head<2>())) > 0) c = LineMaxWidth();
+  }
   const Vector2 landing = in.sole[stance].head<2>() + a * along + sign * c * across;
   *shortfall = (landing - target).norm();
   const double wide = std::min(c + widen, std::max(c, LineMaxWidth()));

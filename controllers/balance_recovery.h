@@ -38,7 +38,8 @@
 // is xi(T) = p + (xi - p) e^{w T} with p the point of the stance line nearest xi (the CoP
 // a line can hold), and the foot lands landing_offset beyond it along the fall, within
 // line_max_forward / max_backward along the feet's heading and line_min_width..line_max_width
-// across it on its own side (no crossing). Each foot is tried as the swing foot and the
+// across it on its own side (no crossing; up to line_open_max_width away from the
+// neighbours). Each foot is tried as the swing foot and the
 // one whose landing falls least short of its capture target steps; a step that follows a
 // recovery step is the other foot's (the one that just landed carries the weight). In single support the
 // CoM reference falls as that pendulum does (in the plane); after touch-down it is held
@@ -107,9 +108,18 @@ struct BalanceRecoveryParams {
   /// m, line soles with a toe bar (the stock-layout H1): added to line_max_width. Its
   /// trailing foot's capture steps land 2-4 cm inside where they are aimed (the capsule
   /// sole's 1 cm), so pushed sideways while walking it needs the wider reach, or each
-  /// outer landing falls short of xi and the robot shuffles outward until it falls. Only
-  /// toe-bar soles: the project's robot, given it too, falls in one pushed show (NOTES.md).
+  /// outer landing falls short of xi and the robot shuffles outward until it falls. The
+  /// project's robot gets that reach only away from the neighbours (line_open_max_width):
+  /// given it everywhere, it falls in one pushed show (NOTES.md).
   double line_toe_bar_extra_width = 0.05;
+  /// m, line soles: most distance across the heading between the feet after a step away
+  /// from the neighbours: neither crowded (line_crowded_lookahead) nor making a stance
+  /// centre within neighbour_clearance of one (always when none is known). Pushed
+  /// sideways while walking, the project's robot needs it as the stock H1 does (at
+  /// line_max_width 3 of 40 push variants fell); near a neighbour, where a step that wide
+  /// carried a pushed robot in a show into saturated torques and a fall, or a crowded
+  /// step, the step stays within line_max_width.
+  double line_open_max_width = 0.8;
   /// s, line soles: lift-off to touch-down; short, so that a capture step lands before xi
   /// runs past its reach (tuned with line_max_forward, NOTES.md).
   double line_swing_duration = 0.2;

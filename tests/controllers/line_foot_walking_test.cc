@@ -404,5 +404,17 @@ TEST(LineFootTest, TheStockLayoutRobotCatchesASidewaysPushWhileWalking) {
   }
 }
 
+// The project's robot pushed sideways while walking, the push variants of seeds 1-40 that
+// fell with capture steps at most 0.75 m across (line_max_width): with no neighbour near,
+// the outer foot lands up to 0.8 m from the inner one (line_open_max_width) and each is
+// caught (seeds 1-40 each way: 0 falls, 3 before).
+TEST(LineFootTest, CatchesTheSidewaysPushesThatNeedTheOpenReach) {
+  for (const auto& [dy, seed] : {std::pair{1.0, uint64_t{27}}, {-1.0, uint64_t{17}}, {-1.0, uint64_t{37}}}) {
+    const GaitTrialResult r = RunWalk(WalkingPushTrial(LineFootRobotPath(), 0, dy), seed);
+    EXPECT_FALSE(r.fallen) << "dy " << dy << " seed " << seed;
+    EXPECT_LT(r.position_error, 0.15) << "dy " << dy << " seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace yangbot

@@ -8,6 +8,7 @@
 #include "controllers/balance_recovery.h"
 
 #include <gtest/gtest.h>
+#include <vector>
 
 #include <cmath>
 #include <cstdio>
@@ -221,6 +222,35 @@ TEST(BalanceRecoveryTest, LineSolesLeaveWhatTheNextPlannedStepCanTakeUpToIt) {
   EXPECT_TRUE(steps(-0.4, -1));
   // xi 0.29 m behind: 0.64 m off at the touch-down, beyond the landing law's reach.
   EXPECT_TRUE(steps(-1.0, 1.3));
+}
+
+// Line soles: a capture step lands up to line_open_max_width (0.8 m) across from the stance
+// foot where its stance centre keeps clear of the other robots, and within line_max_width
+// (0.75 m) where it would come near one (in a show, the wider reach carried a pushed robot
+// into saturated torques and a fall).
+TEST(BalanceRecoveryTest, LineSolesStepWiderOnlyAwayFromNeighbours) {
+  const SoleRectangle line{-0.1, 0.1, -0.001, 0.001};
+  const BalanceRecoveryParams params;
+  auto width = [&](std::vector<Eigen::Vector2d> neighbours) {
+    BalanceRecovery recovery(params, {line, line}, true);
+    BalanceInput in;
+    in.time = 1.0;
+    in.omega = 3.4;
+    in.sole = {Eigen::Vector3d(0, 0.15, 0), Eigen::Vector3d(0, -0.15, 0)};
+    in.com = Eigen::Vector3d(0, 0, 0.85);
+    in.com_velocity = Eigen::Vector3d(0, 1.5, 0);  // capture point 0.44 m to the left
+    in.neighbours = neighbours;
+    RobotReference ref;  // the plan: CoM at rest between the feet, both feet down
+    ref.com = in.com;
+    for (int side = 0; side < 2; ++side) ref.feet[side].position = in.sole[side];
+    recovery.Update(in, &ref);
+    EXPECT_EQ(recovery.phase(), BalanceRecovery::Phase::kSwing);
+    EXPECT_FALSE(ref.feet[0].in_contact);  // the left foot steps out
+    return recovery.last_landing().y() - in.sole[1].y();
+  };
+  EXPECT_NEAR(width({}), params.line_open_max_width, 1e-6);
+  EXPECT_NEAR(width({{3.0, 0.0}}), params.line_open_max_width, 1e-6);  // far away
+  EXPECT_NEAR(width({{0.0, 1.0}}), params.line_max_width, 1e-6);      // beside the wide stance
 }
 
 }  // namespace
