@@ -110,14 +110,15 @@ struct BalanceRecoveryParams {
   /// sole's 1 cm), so pushed sideways while walking it needs the wider reach, or each
   /// outer landing falls short of xi and the robot shuffles outward until it falls. The
   /// project's robot gets that reach only away from the neighbours (line_open_max_width):
-  /// given it everywhere, it falls in one pushed show (NOTES.md).
+  /// beside a neighbour a step that wide can carry a pushed robot into saturated torques
+  /// (NOTES.md "Line-foot gait").
   double line_toe_bar_extra_width = 0.05;
   /// m, line soles: most distance across the heading between the feet after a step away
   /// from the neighbours: neither crowded (line_crowded_lookahead) nor making a stance
   /// centre within neighbour_clearance of one (always when none is known). Pushed
-  /// sideways while walking, the project's robot needs it as the stock H1 does (at
-  /// line_max_width 3 of 40 push variants fell); near a neighbour, where a step that wide
-  /// carried a pushed robot in a show into saturated torques and a fall, or a crowded
+  /// sideways while walking, the project's robot needs it as the stock H1 does: within
+  /// line_max_width some outer landings fall short of xi. Near a neighbour, where a step
+  /// that wide can carry a pushed robot into saturated torques and a fall, or on a crowded
   /// step, the step stays within line_max_width.
   double line_open_max_width = 0.8;
   /// s, line soles: lift-off to touch-down; short, so that a capture step lands before xi

@@ -42,6 +42,15 @@ std::unique_ptr<Scene> NarrowScene() {
 }
 
 // A trial of the line-foot gait on the line-foot robot: `path` at one step a beat, 120 bpm.
+// The support of robot r00's left sole in a one-robot scene of the robot at `path`.
+SoleSupport LeftSoleSupport(const std::string& path) {
+  SceneOptions options;
+  options.robots = 1;
+  options.robot_path = path;
+  const auto scene = Scene::Build(options);
+  return ReadSoleSupport(scene->model(), mj_name2id(scene->model(), mjOBJ_SITE, "r00/left_sole")).value();
+}
+
 GaitTrial Walk(std::vector<GaitSegment> path) {
   GaitTrial trial;
   trial.robot_path = LineFootRobotPath();
@@ -250,16 +259,8 @@ TEST(LineFootTest, TheStockLayoutRobotWalksForward) {
 // runs from the heel to that end: 1.5 cm outward at the sole's centre; a capsule's stays
 // on its line.
 TEST(LineFootTest, PlansTheStockFeetsCopOutwardOfTheirCentre) {
-  auto outward = [](const std::string& path) {
-    SceneOptions options;
-    options.robots = 1;
-    options.robot_path = path;
-    const auto scene = Scene::Build(options);
-    const int site = mj_name2id(scene->model(), mjOBJ_SITE, "r00/left_sole");
-    return LineSoleOutwardCop(ReadSoleSupport(scene->model(), site).value());
-  };
-  EXPECT_NEAR(outward(StockH1RobotPath()), 0.015, 0.002);
-  EXPECT_EQ(outward(LineFootRobotPath()), 0);
+  EXPECT_NEAR(LineSoleOutwardCop(LeftSoleSupport(StockH1RobotPath())), 0.015, 0.002);
+  EXPECT_EQ(LineSoleOutwardCop(LeftSoleSupport(LineFootRobotPath())), 0);
 }
 
 // The stock robot's toe bar, rolled 0.28 rad (a 0.8 rad turning swing stepping inward on
@@ -267,12 +268,7 @@ TEST(LineFootTest, PlansTheStockFeetsCopOutwardOfTheirCentre) {
 // floor instead; a heel-to-toe capsule rolls on its own line.
 TEST(LineFootTest, AimsTheRolledToeBarsLowerEndAtTheFloor) {
   auto extent = [](const std::string& path) {
-    SceneOptions options;
-    options.robots = 1;
-    options.robot_path = path;
-    const auto scene = Scene::Build(options);
-    const SoleSupport s =
-        ReadSoleSupport(scene->model(), mj_name2id(scene->model(), mjOBJ_SITE, "r00/left_sole")).value();
+    const SoleSupport s = LeftSoleSupport(path);
     return SoleRectangle{s.x_min, s.x_max, s.y_min, s.y_max};
   };
   const Eigen::Matrix3d rolled = Eigen::AngleAxisd(0.28, Eigen::Vector3d::UnitX()).toRotationMatrix();
@@ -286,11 +282,12 @@ TEST(LineFootTest, AimsTheRolledToeBarsLowerEndAtTheFloor) {
 // The gait table's mixed row on the stock robot (`yangbot gait --robot ... --rows mixed`):
 // 1 m forward, then forward, left and turning, right, back and turning back, the upper
 // body dancing. Seeds 1-10: every touch-down within 10 ms, landings 2 steps after a change
-// within 2.7 cm, arrival within 1 cm. Seeds 1 and 4 start with the left foot: when each
-// segment picked its own first foot, the second segment lifted the left foot again over
-// the right, whose 1 m swing had landed 12 cm short and 8 cm inward, and the robot took
-// recovery steps (4 and 9 of 13 touch-downs); with the swing aiming the site, not the
-// rolled toe bar's end, the back-turning step touched down 40-46 ms early.
+// within 2.7 cm, arrival within 1 cm. Seeds 1 and 4 start with the left foot. Each
+// segment after the first starts with the foot that did not take the previous segment's
+// last step: otherwise the second segment lifts the left foot again over the right, whose
+// 1 m swing lands 12 cm short and 8 cm inward, and recovery steps follow. The swing aims
+// the rolled toe bar's lower end at the floor: aiming the sole site, the back-turning
+// step touches down 40-46 ms early.
 TEST(LineFootTest, TheStockLayoutRobotWalksTheMixedPathOnTheBeat) {
   GaitTrial trial = Walk({{1.0, 0, 0}, {0.5, 0.5, 0.8}, {0, -0.5, 0}, {-0.5, 0, -0.8}});
   trial.robot_path = StockH1RobotPath();
@@ -404,10 +401,10 @@ TEST(LineFootTest, TheStockLayoutRobotCatchesASidewaysPushWhileWalking) {
   }
 }
 
-// The project's robot pushed sideways while walking, the push variants of seeds 1-40 that
-// fell with capture steps at most 0.75 m across (line_max_width): with no neighbour near,
-// the outer foot lands up to 0.8 m from the inner one (line_open_max_width) and each is
-// caught (seeds 1-40 each way: 0 falls, 3 before).
+// The project's robot pushed sideways while walking, the push variants among seeds 1-40
+// that capture steps at most 0.75 m across (line_max_width) cannot catch: with no
+// neighbour near, the outer foot lands up to 0.8 m from the inner one
+// (line_open_max_width) and each is caught.
 TEST(LineFootTest, CatchesTheSidewaysPushesThatNeedTheOpenReach) {
   for (const auto& [dy, seed] : {std::pair{1.0, uint64_t{27}}, {-1.0, uint64_t{17}}, {-1.0, uint64_t{37}}}) {
     const GaitTrialResult r = RunWalk(WalkingPushTrial(LineFootRobotPath(), 0, dy), seed);
