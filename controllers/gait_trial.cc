@@ -60,11 +60,10 @@ FootstepPlan PlanGaitTrial(const GaitTrial& trial, const Stance& start, double s
   for (const GaitSegment& segment : trial.path) {
     if (segment_starts) segment_starts->push_back(static_cast<int>(plan.steps.size()));
     const Stance from = plan.Final();
-    // The feet keep alternating through a change of command: a segment that began with
-    // the foot that ended the one before would lift it again 0.1 s after its touch-down,
-    // over the other foot, the one whose long swing had just landed off its plan (the
-    // stock-layout H1's mixed row: the DCM ran toward that stance foot's side and 7 of 10
-    // seeds took recovery steps).
+    // The feet keep alternating through a change of command: a segment that begins with
+    // the foot that ended the one before lifts it again 0.1 s after its touch-down, over
+    // the other foot, whose long swing may just have landed off its plan; the DCM then runs
+    // toward that stance foot's side and recovery steps follow.
     FootstepPlannerParams params = LineFootPlannerParams(trial.gait);
     FootstepPlannerParams in_place = LineFootTurnInPlaceParams(trial.gait);
     if (!plan.steps.empty()) params.first_foot = in_place.first_foot = OtherFoot(plan.steps.back().foot);

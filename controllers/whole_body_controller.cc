@@ -367,9 +367,9 @@ void WholeBodyController::Compute(const Scene& scene, int robot, const mjData& d
   for (int side = 0; side < 2; ++side) {
     if (std::find(stance.begin(), stance.end(), side) != stance.end()) continue;
     // A sole with a toe bar rolls (5-joint legs: its roll follows from where the foot is
-    // sent), which puts one end of the bar below the sole site: the swing aims that end at
-    // the floor, not the site: a 0.8 rad turning swing stepping inward rolls 0.28 rad and
-    // hangs the bar's end 8 mm below the site, which would touch down 40-46 ms early.
+    // sent), which puts one end of the bar below the sole site, so the swing aims that end
+    // at the floor, not the site: a 0.8 rad turning swing stepping inward rolls 0.28 rad,
+    // the bar's end hangs 8 mm below the site and would touch down 40-46 ms early.
     FootReference foot = ref.feet[side];
     if (soles_[side].toe_slope != 0) {
       foot.position.z() += ToeBarRollDrop(sole_extent_[side], RotationOf(d.site_xmat + 9 * kin.sole_site[side]));

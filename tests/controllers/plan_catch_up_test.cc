@@ -255,9 +255,9 @@ TEST(PlanCatchUpTest, TheFirstStepNearANeighbourShiftsTheWeightAwayFromIt) {
 
 // Near the neighbour the right foot's squaring step and the walk's own first step (the
 // same foot again) are one step of one walk: the left foot lifts next, a step later, with
-// no stop between. Taken as a walk alone, the squaring step stood the robot still for a
-// new walk from where it was planned to land (the foot short of it): in show_push that
-// walk's swings lagged, landed 0.1 m short, and a second recovery fired.
+// no stop between. Taken as a walk alone, the squaring step stands the robot still for a
+// new walk planned from where the foot should have landed, not where it did (short of
+// it): that walk's swings lag, land short, and a second recovery fires.
 TEST(PlanCatchUpTest, NearANeighbourTheSquaringStepIsTheWalksFirstStep) {
   int first = -1;
   std::vector<std::pair<int, double>> lifts;
@@ -272,8 +272,8 @@ TEST(PlanCatchUpTest, NearANeighbourTheSquaringStepIsTheWalksFirstStep) {
 
 // ... unless the walk's first step turns the foot far (the plan turns 1.2 rad on its
 // way to a slot nearby): the squaring step is then a walk of its own and
-// the right foot lifts again, for the walk on, before the left. A merged step turning
-// 0.7 rad (the push sweep's b32, r05 at 39 s) landed 0.14 m short and brushed r06.
+// the right foot lifts again, for the walk on, before the left: a merged step turning
+// that far lands short, near the neighbour it is meant to keep clear of.
 TEST(PlanCatchUpTest, NearANeighbourASharplyTurningFirstStepIsNotMerged) {
   int first = -1;
   std::vector<std::pair<int, double>> lifts;
